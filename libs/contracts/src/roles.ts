@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'manager', 'staff', 'sales_rep', 'customer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const STAFF_ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
+
+/** Claims every CRM token carries, whichever issuer signed it. */
+export const Claims = z.object({
+  sub: z.string().min(1),
+  tenant: z.uuid(),
+  role: Role,
+  teams: z.array(z.string()).default([]),
+  name: z.string().optional(),
+});
+export type Claims = z.infer<typeof Claims>;
+
+export function isStaff(role: Role): boolean {
+  return STAFF_ROLES.includes(role);
+}
