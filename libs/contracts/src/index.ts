@@ -9,3 +9,4 @@ export * from './events/crm.js';
 export * from './events/catalog.js';
 export * from './http/customers.js';
 export * from './http/timeline.js';
+export * from './events/wire.js';
