@@ -97,7 +97,9 @@ export function titleOf(code: ErrorCode): string {
 }
 
 export const FieldError = z.object({
-  field: z.string().describe('JSON pointer-like path of the offending field, e.g. "email" or "tags.2"'),
+  field: z
+    .string()
+    .describe('JSON pointer-like path of the offending field, e.g. "email" or "tags.2"'),
   code: z.string().describe('What rule the field broke, e.g. "invalid_format", "unrecognized_key"'),
   message: z.string(),
 });

@@ -10,3 +10,5 @@ export * from './events/catalog.js';
 export * from './http/customers.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
+export * from './http/admin.js';
+export * from './http/routes.js';

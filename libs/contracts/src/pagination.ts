@@ -32,7 +32,7 @@ export function decodeCursor(cursor: string): (string | number)[] | null {
       Array.isArray(parsed) &&
       parsed.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return parsed as (string | number)[];
+      return parsed;
     }
     return null;
   } catch {

@@ -38,7 +38,11 @@ export const BookingxBooking = z
   .object({
     bookingx_id: BxId,
     customer: BookingxPerson,
-    service: z.object({ id: BxId, name: z.string(), duration_minutes: z.number().int().positive() }),
+    service: z.object({
+      id: BxId,
+      name: z.string(),
+      duration_minutes: z.number().int().positive(),
+    }),
     staff: z.object({ id: BxId, name: z.string() }),
     location: z.string().optional(),
     start_at: z.iso.datetime({ offset: true }),

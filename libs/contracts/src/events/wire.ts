@@ -50,5 +50,5 @@ export function fromWire(content: Buffer): CloudEvent {
       `Not a CloudEvents 1.0 envelope: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  return parsed.data as CloudEvent;
+  return parsed.data;
 }

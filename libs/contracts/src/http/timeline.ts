@@ -20,7 +20,9 @@ export const TimelineEntry = z
     id: z.uuid(),
     customer_id: z.uuid(),
     kind: TimelineKind,
-    type: z.string().describe('The event type behind the entry, e.g. bookingx.booking.completed.v1'),
+    type: z
+      .string()
+      .describe('The event type behind the entry, e.g. bookingx.booking.completed.v1'),
     occurred_at: z.iso.datetime(),
     actor: z.object({
       type: z.enum(['customer', 'staff', 'system', 'bookingx']),
