@@ -1,0 +1,165 @@
+import { Claims, type Role } from '@crm/contracts';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { AppError } from './errors.js';
+
+export interface AuthSettings {
+  secret?: string | undefined;
+  jwksUrl?: string | undefined;
+  issuer: string;
+  audience: string;
+  /** Allow-list for JWKS keys; HS256 is the only algorithm accepted with a secret. */
+  algorithms?: string[] | undefined;
+}
+
+export interface Principal extends Claims {
+  token: string;
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/** Verifies issuer, audience, expiry and algorithm; never accepts `alg: none`. */
+export function createVerifier(settings: AuthSettings): TokenVerifier {
+  let key: Uint8Array | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (settings.jwksUrl) {
+    key = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000 });
+    algorithms = settings.algorithms ?? ['RS256', 'ES256', 'EdDSA'];
+  } else if (settings.secret) {
+    key = new TextEncoder().encode(settings.secret);
+    algorithms = ['HS256'];
+  } else {
+    throw new Error('Authentication needs a JWKS URL or a secret');
+  }
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      const verified =
+        key instanceof Uint8Array
+          ? await jwtVerify(token, key, {
+              issuer: settings.issuer,
+              audience: settings.audience,
+              algorithms,
+              requiredClaims: ['exp', 'sub'],
+            })
+          : await jwtVerify(token, key, {
+              issuer: settings.issuer,
+              audience: settings.audience,
+              algorithms,
+              requiredClaims: ['exp', 'sub'],
+            });
+      payload = verified.payload;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new AppError('unauthenticated', 'The token has expired');
+      }
+      throw new AppError('unauthenticated', 'The token is not valid');
+    }
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) {
+      throw new AppError('unauthenticated', 'The token lacks the CRM claims (tenant, role)');
+    }
+    return { ...claims.data, token };
+  };
+}
+
+export interface DevTokenInput {
+  secret: string;
+  tenant: string;
+  role: Role;
+  sub?: string;
+  teams?: string[];
+  name?: string;
+  issuer?: string;
+  audience?: string;
+  expiresIn?: string | number;
+}
+
+/** Development tokens (HS256); production tokens come from the identity provider. */
+export async function signDevToken(input: DevTokenInput): Promise<string> {
+  const payload: Record<string, unknown> = {
+    tenant: input.tenant,
+    role: input.role,
+    teams: input.teams ?? [],
+  };
+  if (input.name) payload.name = input.name;
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(input.sub ?? `${input.role}-dev`)
+    .setIssuer(input.issuer ?? 'bookingx-crm')
+    .setAudience(input.audience ?? 'crm')
+    .setIssuedAt()
+    .setExpirationTime(input.expiresIn ?? '12h')
+    .sign(new TextEncoder().encode(input.secret));
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types requests through this global namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+export const TENANT_HEADER = 'x-tenant-id';
+
+/**
+ * Every request needs a valid bearer token. A caller may name the tenant it means in
+ * `X-Tenant-Id`; naming another tenant than its token's is refused with 403.
+ */
+export function authenticate(verify: TokenVerifier): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) {
+      next(
+        new AppError('unauthenticated', 'A bearer token is required', undefined, {
+          'WWW-Authenticate': 'Bearer realm="crm"',
+        }),
+      );
+      return;
+    }
+    verify(match[1]).then(
+      (principal) => {
+        const tenantHeader = req.get(TENANT_HEADER);
+        if (tenantHeader && tenantHeader !== principal.tenant) {
+          next(new AppError('forbidden', 'The token does not belong to the requested tenant'));
+          return;
+        }
+        req.principal = principal;
+        next();
+      },
+      (err: unknown) => {
+        next(err);
+      },
+    );
+  };
+}
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new AppError('unauthenticated', 'A bearer token is required');
+  return req.principal;
+}
+
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const principal = req.principal;
+    if (!principal) {
+      next(new AppError('unauthenticated', 'A bearer token is required'));
+      return;
+    }
+    if (!roles.includes(principal.role)) {
+      next(new AppError('forbidden', `This action needs one of the roles: ${roles.join(', ')}`));
+      return;
+    }
+    next();
+  };
+}

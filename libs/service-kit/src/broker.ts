@@ -1,0 +1,105 @@
+import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import { BOOKINGX_EXCHANGE, CRM_EXCHANGE } from '@crm/contracts';
+import type { Logger } from './logger.js';
+
+export const DEAD_LETTER_EXCHANGE = 'crm.dlx';
+export const UNROUTED_EXCHANGE = 'crm.unrouted';
+export const UNROUTED_QUEUE = 'crm.unrouted';
+
+type Setup = (model: ChannelModel) => Promise<void>;
+
+/**
+ * One recovering AMQP connection per process. Publishers and consumers register a setup
+ * that (re)creates their channels and topology each time the connection comes back.
+ */
+export class Broker {
+  private model: ChannelModel | null = null;
+  private readonly setups = new Set<Setup>();
+  private closed = false;
+
+  private constructor(
+    private readonly connection: RecoveringChannelModel,
+    private readonly logger: Logger,
+  ) {}
+
+  static async connect(url: string, name: string, logger: Logger): Promise<Broker> {
+    let broker: Broker | undefined;
+    const connection = await connect(url, {
+      clientProperties: { connection_name: name },
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5_000,
+        waitForConnect: false,
+        setup: async (model: ChannelModel) => {
+          if (broker) await broker.onConnected(model);
+        },
+      },
+    });
+    broker = new Broker(connection, logger);
+    connection.on('disconnect', (err: Error) => {
+      if (broker) broker.model = null;
+      logger.warn({ err: err.message }, 'broker connection lost; reconnecting');
+    });
+    connection.on('reconnect-scheduled', (info: { attempt: number; delay: number }) => {
+      logger.debug(info, 'broker reconnect scheduled');
+    });
+    connection.on('error', (err: Error) => {
+      logger.warn({ err: err.message }, 'broker connection error');
+    });
+    return broker;
+  }
+
+  get connected(): boolean {
+    return this.model !== null && !this.closed;
+  }
+
+  /** Resolves once the first connection and every setup have run. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!this.connected) {
+      if (Date.now() - started > timeoutMs) throw new Error('broker not reachable');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async register(setup: Setup): Promise<() => void> {
+    this.setups.add(setup);
+    if (this.model) await setup(this.model);
+    return () => this.setups.delete(setup);
+  }
+
+  private async onConnected(model: ChannelModel): Promise<void> {
+    await declareCoreTopology(model);
+    for (const setup of this.setups) await setup(model);
+    this.model = model;
+    this.logger.info('broker connected');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.model = null;
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+/** Exchanges every service relies on; declaring them is idempotent. */
+export async function declareCoreTopology(model: ChannelModel): Promise<void> {
+  const ch = await model.createChannel();
+  try {
+    await ch.assertExchange(UNROUTED_EXCHANGE, 'fanout', { durable: true });
+    // Events no service subscribes to yet are kept (bounded) for operators, not returned.
+    await ch.assertQueue(UNROUTED_QUEUE, {
+      durable: true,
+      arguments: { 'x-max-length': 100_000, 'x-overflow': 'drop-head' },
+    });
+    await ch.bindQueue(UNROUTED_QUEUE, UNROUTED_EXCHANGE, '');
+    await ch.assertExchange(CRM_EXCHANGE, 'topic', {
+      durable: true,
+      alternateExchange: UNROUTED_EXCHANGE,
+    });
+    await ch.assertExchange(BOOKINGX_EXCHANGE, 'topic', { durable: true });
+    await ch.assertExchange(DEAD_LETTER_EXCHANGE, 'direct', { durable: true });
+  } finally {
+    await ch.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,223 @@
+import {
+  DeadLetterPage,
+  PageQuery,
+  decodeCursor,
+  encodeCursor,
+  fromWire,
+  newId,
+  type DeadLetter,
+} from '@crm/contracts';
+import type { ChannelModel, ConsumeMessage } from 'amqplib';
+import { and, desc, eq, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { Router } from 'express';
+import { z } from 'zod';
+import { principalOf, requireRole } from './auth.js';
+import type { Broker } from './broker.js';
+import type { Db } from './db.js';
+import { AppError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Outbox } from './outbox.js';
+import type { KitTables } from './tables.js';
+import { parse } from './validate.js';
+
+type DeadLetterRow = KitTables['deadLetters']['$inferSelect'];
+
+function toDto(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    queue: row.queue,
+    event_id: row.eventId,
+    event_type: row.eventType,
+    tenant_id: row.tenantId,
+    reason: row.reason,
+    delivery_count: row.deliveryCount,
+    payload: row.payload,
+    dead_lettered_at: row.deadLetteredAt.toISOString(),
+    replayed_at: row.replayedAt ? row.replayedAt.toISOString() : null,
+  };
+}
+
+function headerString(msg: ConsumeMessage, name: string): string | undefined {
+  const v: unknown = msg.properties.headers?.[name];
+  if (typeof v === 'string') return v;
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return undefined;
+}
+
+/**
+ * Moves dead letters from the broker into the service's table, where an admin can page
+ * through them and replay one; the row is written before the message is acked.
+ */
+export class DeadLetterStore {
+  private unregister: (() => void) | null = null;
+  private tag: { channel: import('amqplib').Channel; consumerTag: string } | null = null;
+
+  constructor(
+    private readonly options: {
+      broker: Broker;
+      db: Db;
+      tables: KitTables;
+      outbox: Outbox;
+      queue: string;
+      dlq: string;
+      logger: Logger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.unregister = await this.options.broker.register((model) => this.setup(model));
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    await channel.prefetch(20);
+    await channel.checkQueue(this.options.dlq);
+    const { consumerTag } = await channel.consume(this.options.dlq, (msg) => {
+      if (!msg) return;
+      this.store(msg).then(
+        () => {
+          channel.ack(msg);
+        },
+        (err: unknown) => {
+          this.options.logger.error({ err }, 'could not store dead letter; requeueing');
+          setTimeout(() => {
+            channel.nack(msg, false, true);
+          }, 1000);
+        },
+      );
+    });
+    this.tag = { channel, consumerTag };
+  }
+
+  private async store(msg: ConsumeMessage): Promise<void> {
+    const { db, tables } = this.options;
+    let payload: unknown;
+    let tenantId: string | null = null;
+    let eventId = String(msg.properties.messageId ?? 'unknown');
+    let eventType = String(msg.properties.type ?? 'unknown');
+    try {
+      const event = fromWire(msg.content);
+      payload = event;
+      tenantId = event.tenantid;
+      eventId = event.id;
+      eventType = event.type;
+    } catch {
+      payload = { raw_base64: msg.content.toString('base64') };
+    }
+    const deliveryCount: unknown = msg.properties.headers?.['x-crm-delivery-count'];
+    await db
+      .insert(tables.deadLetters)
+      .values({
+        id: headerString(msg, 'x-crm-dead-letter-id') ?? newId(),
+        queue: headerString(msg, 'x-crm-queue') ?? this.options.queue,
+        eventId,
+        eventType,
+        tenantId,
+        reason:
+          headerString(msg, 'x-crm-dead-letter-reason') ??
+          headerString(msg, 'x-first-death-reason') ??
+          'unknown',
+        deliveryCount: typeof deliveryCount === 'number' ? deliveryCount : 0,
+        payload,
+      })
+      .onConflictDoNothing();
+  }
+
+  /** A tenant's admin sees its own tenant's dead letters only. */
+  async list(
+    tenantId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ data: DeadLetter[]; next_cursor: string | null }> {
+    const { db, tables } = this.options;
+    const t = tables.deadLetters;
+    let where: SQL | undefined = eq(t.tenantId, tenantId);
+    if (cursor) {
+      const key = decodeCursor(cursor);
+      if (!key || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
+        throw new AppError('validation_failed', 'The cursor is not valid', [
+          { field: 'query.cursor', code: 'invalid_cursor', message: 'Unknown cursor' },
+        ]);
+      }
+      const at = new Date(key[0]);
+      where = and(
+        where,
+        or(lt(t.deadLetteredAt, at), and(eq(t.deadLetteredAt, at), lt(t.id, key[1]))),
+      );
+    }
+    const rows = await db
+      .select()
+      .from(t)
+      .where(where)
+      .orderBy(desc(t.deadLetteredAt), desc(t.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toDto),
+      next_cursor:
+        rows.length > limit && last
+          ? encodeCursor([last.deadLetteredAt.toISOString(), last.id])
+          : null,
+    };
+  }
+
+  /** Puts the message back on the service queue through the outbox, once. */
+  async replay(tenantId: string, id: string): Promise<DeadLetter> {
+    const { db, tables, outbox } = this.options;
+    const t = tables.deadLetters;
+    return db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(t)
+        .where(and(eq(t.id, id), eq(t.tenantId, tenantId)))
+        .for('update');
+      if (!row) throw new AppError('not_found', 'Dead letter not found');
+      if (row.replayedAt) throw new AppError('conflict', 'This dead letter was already replayed');
+      let event;
+      try {
+        event = fromWire(Buffer.from(JSON.stringify(row.payload)));
+      } catch {
+        throw new AppError('conflict', 'A malformed message cannot be replayed');
+      }
+      await outbox.append(tx, { event, exchange: '', routingKey: this.options.queue });
+      const [updated] = await tx
+        .update(t)
+        .set({ replayedAt: new Date() })
+        .where(and(eq(t.id, id), isNull(t.replayedAt)))
+        .returning();
+      if (!updated) throw new AppError('conflict', 'This dead letter was already replayed');
+      return toDto(updated);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.unregister?.();
+    if (this.tag) {
+      await this.tag.channel.cancel(this.tag.consumerTag).catch(() => undefined);
+      await this.tag.channel.close().catch(() => undefined);
+    }
+    this.tag = null;
+  }
+}
+
+const IdParams = z.object({ id: z.uuid() });
+
+/** Admin routes: `/crm/admin/services/<service>/dead-letters[/<id>/replay]`. */
+export function deadLetterRouter(service: string, store: DeadLetterStore): Router {
+  const router = Router();
+  const base = `/crm/admin/services/${service}/dead-letters`;
+  router.get(base, requireRole('admin'), async (req, res) => {
+    const query = parse(PageQuery.strict(), req.query, 'query');
+    const page = DeadLetterPage.parse(
+      await store.list(principalOf(req).tenant, query.limit, query.cursor),
+    );
+    res.json(page);
+  });
+  router.post(`${base}/:id/replay`, requireRole('admin'), async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'params');
+    res.status(202).json(await store.replay(principalOf(req).tenant, id));
+  });
+  return router;
+}

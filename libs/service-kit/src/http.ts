@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { errorHandler, notFoundHandler } from './errors.js';
+import type { Logger } from './logger.js';
+import { httpMetrics, type Metrics } from './metrics.js';
+
+export type ReadinessCheck = () => Promise<void> | void;
+
+export interface ServiceAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Named checks for /readyz (database, broker, migrations, ...). */
+  readiness?: Record<string, ReadinessCheck>;
+  bodyLimit?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The Express app every service starts from: request ids, logs, metrics, JSON bodies,
+ * /healthz, /readyz and /metrics. Routes go in between; `finish()` adds the 404 and
+ * the problem+json error handler last.
+ */
+export function createServiceApp(options: ServiceAppOptions): {
+  app: Express;
+  finish: () => Express;
+} {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.service });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results: Record<string, string> = {};
+    let ready = true;
+    for (const [name, check] of Object.entries(options.readiness ?? {})) {
+      try {
+        await check();
+        results[name] = 'ok';
+      } catch (err) {
+        ready = false;
+        results[name] = err instanceof Error ? err.message : 'failed';
+      }
+    }
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    }),
+  );
+  app.use(httpMetrics(options.metrics));
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true }));
+
+  return {
+    app,
+    finish: () => {
+      app.use(notFoundHandler);
+      app.use(errorHandler(options.logger));
+      return app;
+    },
+  };
+}
+
+/** Bodies are JSON; anything else sent with a body is refused rather than ignored. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    next(
+      Object.assign(new Error('Send the body as application/json'), {
+        type: 'charset.unsupported',
+      }),
+    );
+    return;
+  }
+  next();
+};
+
+export function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) reject(err);
+      else resolve(server);
+    });
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  });
+}

@@ -1,0 +1,79 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+
+export interface MigrateOptions {
+  databaseUrl: string;
+  /** The service's own schema, e.g. `profiles`. */
+  schema: string;
+  migrationsFolder: string;
+  /** Role the service runs as; created if missing and granted its schema only. */
+  role?: string | undefined;
+  log?: (message: string) => void;
+}
+
+const DUPLICATE_OBJECT = '42710';
+
+/**
+ * Applies a service's migrations under an advisory lock, so replicas starting together
+ * (or a Job racing an init container) apply each migration once.
+ */
+export async function runMigrations(options: MigrateOptions): Promise<void> {
+  const log = options.log ?? (() => undefined);
+  const schema = pg.escapeIdentifier(options.schema);
+  const lock = new pg.Client({ connectionString: options.databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`crm:migrate:${options.schema}`]);
+    log(`migrating schema ${options.schema}`);
+    await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    await client.connect();
+    try {
+      await migrate(drizzle({ client }), {
+        migrationsFolder: options.migrationsFolder,
+        migrationsSchema: options.schema,
+        migrationsTable: '__migrations',
+      });
+    } finally {
+      await client.end();
+    }
+    if (options.role) await grantSchemaToRole(lock, options.schema, options.role);
+    log(`schema ${options.schema} is up to date`);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`crm:migrate:${options.schema}`]);
+    await lock.end();
+  }
+}
+
+async function grantSchemaToRole(client: pg.Client, schemaName: string, roleName: string) {
+  const schema = pg.escapeIdentifier(schemaName);
+  const role = pg.escapeIdentifier(roleName);
+  try {
+    await client.query(`CREATE ROLE ${role} NOLOGIN`);
+  } catch (err) {
+    // Roles are cluster-wide: another database's migration may have created it first.
+    if ((err as { code?: string }).code !== DUPLICATE_OBJECT) throw err;
+  }
+  await client.query(`GRANT ${role} TO CURRENT_USER`).catch(() => undefined);
+  await client.query(`REVOKE ALL ON SCHEMA public FROM ${role}`);
+  await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+  await client.query(
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+  );
+  await client.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+  );
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
+  );
+  // pg-boss keeps its tables in a schema of the service's own, which it creates and upgrades.
+  const jobs = pg.escapeIdentifier(jobsSchemaOf(schemaName));
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${jobs} AUTHORIZATION ${role}`);
+  await client.query(`GRANT ALL ON SCHEMA ${jobs} TO ${role}`);
+}
+
+export function jobsSchemaOf(schema: string): string {
+  return `${schema}_jobs`;
+}

@@ -1,0 +1,53 @@
+import { exchangeOf, isEventType, CRM_EXCHANGE, type CloudEvent } from '@crm/contracts';
+import { context, propagation } from '@opentelemetry/api';
+import { sql } from 'drizzle-orm';
+import type { Executor } from './db.js';
+import type { KitTables } from './tables.js';
+
+export function outboxChannel(schema: string): string {
+  return `crm_outbox_${schema}`;
+}
+
+/** The current W3C traceparent, so the event carries the trace across the bus. */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+export interface OutboxMessage {
+  event: CloudEvent;
+  /** Defaults to the exchange of the event's type; a replay names a queue via ''. */
+  exchange?: string;
+  routingKey?: string;
+}
+
+/**
+ * Events are written in the same transaction as the change they describe; the relay
+ * publishes them after commit. NOTIFY is transactional too, so it fires only on commit.
+ */
+export class Outbox {
+  constructor(
+    private readonly tables: KitTables,
+    private readonly schema: string,
+  ) {}
+
+  async append(tx: Executor, messages: OutboxMessage | OutboxMessage[]): Promise<void> {
+    const list = Array.isArray(messages) ? messages : [messages];
+    if (list.length === 0) return;
+    const traceparent = currentTraceparent();
+    await tx.insert(this.tables.outbox).values(
+      list.map(({ event, exchange, routingKey }) => {
+        const envelope = traceparent && !event.traceparent ? { ...event, traceparent } : event;
+        return {
+          id: event.id,
+          exchange: exchange ?? (isEventType(event.type) ? exchangeOf(event.type) : CRM_EXCHANGE),
+          routingKey: routingKey ?? event.type,
+          tenantId: event.tenantid,
+          envelope,
+        };
+      }),
+    );
+    await tx.execute(sql`SELECT pg_notify(${outboxChannel(this.schema)}, '')`);
+  }
+}

@@ -1,0 +1,239 @@
+import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@crm/contracts';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import pg from 'pg';
+import type { Broker } from './broker.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { outboxChannel } from './outbox.js';
+
+export interface RelayOptions {
+  pool: pg.Pool;
+  databaseUrl: string;
+  schema: string;
+  broker: Broker;
+  logger: Logger;
+  metrics?: Metrics | undefined;
+  batchSize?: number;
+  pollMs?: number;
+  /** Test seam: runs after rows are claimed and before they are published. */
+  afterClaim?: (ids: string[]) => void | Promise<void>;
+}
+
+interface Row {
+  id: string;
+  exchange: string;
+  routing_key: string;
+  envelope: CloudEvent;
+  attempts: number;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Publishes committed outbox rows with publisher confirms and `mandatory`; a row is marked
+ * sent only when the broker confirmed it and did not return it. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED so any number of replicas can relay side by side.
+ */
+export class OutboxRelay {
+  private channel: ConfirmChannel | null = null;
+  private readonly returned = new Set<string>();
+  private listener: pg.Client | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private running = false;
+  private pending = false;
+  private draining: Promise<void> | null = null;
+  private stopped = true;
+  private unregister: (() => void) | null = null;
+  private lastPurge = 0;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  private get table(): string {
+    return `${pg.escapeIdentifier(this.options.schema)}.outbox`;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unregister = await this.options.broker.register((model) => this.openChannel(model));
+    await this.listen();
+    this.pollTimer = setInterval(() => {
+      this.wake();
+    }, this.options.pollMs ?? 1000);
+    this.wake();
+  }
+
+  private async openChannel(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('return', (msg: Message) => {
+      const id = msg.properties.messageId as string | undefined;
+      if (id) this.returned.add(id);
+    });
+    channel.on('close', () => {
+      if (this.channel === channel) this.channel = null;
+    });
+    channel.on('error', () => undefined);
+    this.channel = channel;
+    this.wake();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on('notification', () => {
+      this.wake();
+    });
+    client.on('error', (err) => {
+      this.options.logger.warn({ err: err.message }, 'outbox listener lost; polling until back');
+      this.listener = null;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), 1000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(outboxChannel(this.options.schema))}`);
+      this.listener = client;
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'outbox LISTEN failed; polling');
+      await client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), 1000);
+    }
+  }
+
+  /** Runs the relay now, or once more after the run in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.pending = true;
+      return;
+    }
+    this.running = true;
+    this.draining = this.drain().finally(() => {
+      this.running = false;
+      this.draining = null;
+      if (this.pending && !this.stopped) {
+        this.pending = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let published: number;
+      do {
+        published = await this.relayBatch();
+      } while (published > 0 && !this.stopped);
+      await this.purgeSent();
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'outbox relay pass failed');
+    }
+  }
+
+  /** Claims one batch, publishes it, records the outcome; returns how many were confirmed. */
+  async relayBatch(): Promise<number> {
+    const channel = this.channel;
+    if (!channel) return 0;
+    const client = await this.options.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<Row>(
+        `SELECT id, exchange, routing_key, envelope, attempts FROM ${this.table}
+         WHERE sent_at IS NULL AND available_at <= now()
+         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 200],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      await this.options.afterClaim?.(rows.map((r) => r.id));
+      const outcomes = await Promise.all(rows.map((row) => this.publish(channel, row)));
+      const sent: string[] = [];
+      const failed: { id: string; error: string; attempts: number }[] = [];
+      rows.forEach((row, i) => {
+        const wasReturned = this.returned.delete(row.id);
+        const error = outcomes[i] ?? (wasReturned ? 'returned: unroutable' : null);
+        if (error) failed.push({ id: row.id, error, attempts: row.attempts + 1 });
+        else sent.push(row.id);
+      });
+      if (sent.length > 0) {
+        await client.query(`UPDATE ${this.table} SET sent_at = now() WHERE id = ANY($1::uuid[])`, [
+          sent,
+        ]);
+      }
+      for (const f of failed) {
+        const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(f.attempts, 10));
+        await client.query(
+          `UPDATE ${this.table} SET attempts = $2, last_error = $3,
+             available_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1`,
+          [f.id, f.attempts, f.error, backoff],
+        );
+        this.options.logger.warn({ event_id: f.id, error: f.error }, 'event not accepted by broker');
+      }
+      await client.query('COMMIT');
+      this.options.metrics?.outboxPublished.inc(sent.length);
+      if (failed.length > 0) this.options.metrics?.outboxFailed.inc(failed.length);
+      return sent.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        client.release(err as Error);
+        released = true;
+      });
+      throw err;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  private publish(channel: ConfirmChannel, row: Row): Promise<string | null> {
+    const event = row.envelope;
+    const headers: Record<string, string> = { 'x-tenant-id': event.tenantid };
+    if (event.traceparent) headers.traceparent = event.traceparent;
+    return new Promise((resolve) => {
+      try {
+        channel.publish(
+          row.exchange,
+          row.routing_key,
+          Buffer.from(JSON.stringify(event), 'utf8'),
+          {
+            mandatory: true,
+            persistent: true,
+            contentType: CLOUDEVENTS_CONTENT_TYPE,
+            messageId: event.id,
+            type: event.type,
+            timestamp: Math.floor(Date.parse(event.time) / 1000),
+            headers,
+          },
+          (err: unknown) => {
+            resolve(err ? `nacked: ${String(err)}` : null);
+          },
+        );
+      } catch (err) {
+        resolve(`publish failed: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private async purgeSent(): Promise<void> {
+    if (Date.now() - this.lastPurge < 10 * 60_000) return;
+    this.lastPurge = Date.now();
+    await this.options.pool.query(
+      `DELETE FROM ${this.table} WHERE id IN (
+         SELECT id FROM ${this.table} WHERE sent_at < now() - interval '1 day' LIMIT 5000)`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.unregister?.();
+    await this.draining?.catch(() => undefined);
+    if (this.listener) await this.listener.end().catch(() => undefined);
+    this.listener = null;
+    const channel = this.channel;
+    this.channel = null;
+    if (channel) await channel.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,216 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PgSchema } from 'drizzle-orm/pg-core';
+import type { Express, Router } from 'express';
+import { Gauge } from 'prom-client';
+import { z } from 'zod';
+import { authenticate, createVerifier, type TokenVerifier } from './auth.js';
+import { Broker } from './broker.js';
+import { BaseConfig, loadConfig } from './config.js';
+import { Consumer, type Handlers } from './consumer.js';
+import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
+import { createDatabase, type Database } from './db.js';
+import { createServiceApp } from './http.js';
+import { idempotency } from './idempotency.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Outbox } from './outbox.js';
+import { OutboxRelay } from './relay.js';
+import { closeServer, onShutdown } from './shutdown.js';
+import { kitTables, type KitTables } from './tables.js';
+import { startJobs, type PgBoss } from './jobs.js';
+import { listen } from './http.js';
+
+/** What a service hands the kit: its name, schema, config, routes and handlers. */
+export interface ServiceDefinition<C extends BaseConfig, D> {
+  name: string;
+  schema: PgSchema;
+  config: z.ZodType<C>;
+  defaultPort: number;
+  /** Builds the service's own dependencies (repositories, use cases) from the kit's. */
+  build: (kit: KitDeps<C>) => D;
+  routes?: (deps: D, kit: KitDeps<C>) => Router;
+  handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
+  /** Scheduled work on pg-boss; started only when the service declares some. */
+  jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
+}
+
+export interface KitDeps<C> {
+  config: C;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  tables: KitTables;
+  outbox: Outbox;
+  broker: Broker;
+  verify: TokenVerifier;
+}
+
+export interface RunningService<C, D> {
+  kit: KitDeps<C>;
+  deps: D;
+  app: Express;
+  server: Server;
+  url: string;
+  consumer: Consumer;
+  relay: OutboxRelay;
+  deadLetters: DeadLetterStore;
+  /** Graceful stop: HTTP, consumers, relay, jobs, broker, pool. */
+  stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  port?: number;
+  /** Prefix for queue names, so test suites sharing a broker never share a queue. */
+  queuePrefix?: string;
+  /** Install SIGTERM/SIGINT handlers (the real process does; tests do not). */
+  signals?: boolean;
+}
+
+export const PortConfig = z.object({ PORT: z.coerce.number().int().min(0).max(65535).optional() });
+
+export async function startService<C extends BaseConfig, D>(
+  def: ServiceDefinition<C, D>,
+  options: StartOptions = {},
+): Promise<RunningService<C, D>> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(def.config as unknown as z.ZodObject, env) as C;
+  const port = options.port ?? loadConfig(PortConfig, env).PORT ?? def.defaultPort;
+  const logger = createLogger(def.name, config.LOG_LEVEL);
+  const metrics = createMetrics(def.name);
+  const schemaName = def.schema.schemaName;
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    role: config.DATABASE_ROLE,
+    applicationName: def.name,
+  });
+  const tables = kitTables(def.schema);
+  const outbox = new Outbox(tables, schemaName);
+  const broker = await Broker.connect(config.AMQP_URL, def.name, logger);
+  const verify = createVerifier({
+    secret: config.JWT_SECRET,
+    jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
+  });
+  const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
+  const deps = def.build(kit);
+
+  new Gauge({
+    name: 'outbox_pending_events',
+    help: 'Committed events not yet confirmed by the broker',
+    registers: [metrics.registry],
+    async collect() {
+      const { rows } = await database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${schemaName}.outbox WHERE sent_at IS NULL`,
+      );
+      this.set(rows[0]?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'outbox_oldest_pending_seconds',
+    help: 'Age of the oldest unpublished event (outbox lag)',
+    registers: [metrics.registry],
+    async collect() {
+      const { rows } = await database.pool.query<{ s: number | null }>(
+        `SELECT extract(epoch FROM now() - min(created_at))::float8 AS s
+           FROM ${schemaName}.outbox WHERE sent_at IS NULL`,
+      );
+      this.set(rows[0]?.s ?? 0);
+    },
+  });
+
+  const consumer = new Consumer({
+    service: def.name,
+    queuePrefix: options.queuePrefix,
+    broker,
+    db: database.db,
+    tables,
+    outbox,
+    handlers: def.handlers?.(deps, kit) ?? {},
+    logger,
+    metrics,
+    prefetch: config.AMQP_PREFETCH,
+    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+    retryBaseMs: config.AMQP_RETRY_BASE_MS,
+    retryMaxMs: config.AMQP_RETRY_MAX_MS,
+  });
+  const deadLetters = new DeadLetterStore({
+    broker,
+    db: database.db,
+    tables,
+    outbox,
+    queue: consumer.queue,
+    dlq: consumer.dlq,
+    logger,
+  });
+  const relay = new OutboxRelay({
+    pool: database.pool,
+    databaseUrl: config.DATABASE_URL,
+    schema: schemaName,
+    broker,
+    logger,
+    metrics,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollMs: config.OUTBOX_POLL_MS,
+  });
+
+  const { app, finish } = createServiceApp({
+    service: def.name,
+    logger,
+    metrics,
+    readiness: {
+      database: async () => {
+        await database.pool.query('SELECT 1');
+      },
+      migrations: async () => {
+        const { rows } = await database.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${schemaName}.__migrations`,
+        );
+        if ((rows[0]?.n ?? 0) === 0) throw new Error('migrations not applied');
+      },
+      broker: () => {
+        if (!broker.connected) throw new Error('broker not connected');
+      },
+    },
+  });
+  app.use('/crm', authenticate(verify));
+  app.use('/crm', idempotency(database.db, tables));
+  app.use(deadLetterRouter(def.name, deadLetters));
+  if (def.routes) app.use(def.routes(deps, kit));
+  finish();
+
+  await consumer.start();
+  await deadLetters.start();
+  await relay.start();
+  const boss = def.jobs
+    ? await startJobs({ databaseUrl: config.DATABASE_URL, schema: schemaName, logger })
+    : null;
+  if (boss && def.jobs) await def.jobs(boss, deps, kit);
+
+  const server = await listen(app, port, config.HOST);
+  const address = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+  logger.info({ url }, `${def.name} listening`);
+
+  const closers = [
+    closeServer(server),
+    () => consumer.stop(),
+    () => deadLetters.stop(),
+    () => relay.stop(),
+    async () => {
+      if (boss) await boss.stop({ graceful: true });
+    },
+    () => broker.close(),
+    () => database.close(),
+  ];
+  const stop = options.signals
+    ? onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, closers)
+    : async () => {
+        for (const close of closers) await close().catch(() => undefined);
+      };
+  return { kit, deps, app, server, url, consumer, relay, deadLetters, stop };
+}
