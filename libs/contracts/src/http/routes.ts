@@ -97,7 +97,7 @@ function problem(description: string) {
 const unauthenticated = problem(
   'No bearer token, or one that is expired, badly signed or for another audience (code `unauthenticated`).',
 );
-const forbidden = problem('The caller’s role may not use this operation (code `forbidden`).');
+const forbidden = problem("The caller's role may not use this operation (code `forbidden`).");
 const invalid = problem(
   'A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`).',
 );
@@ -108,7 +108,7 @@ const customerNotFound = problem(
 const ETag = z
   .string()
   .regex(/^"\d+"$/)
-  .describe('The customer’s version in quotes, e.g. `"3"`; send it back in `If-Match`.');
+  .describe('The version of the customer in quotes, e.g. `"3"`; send it back in `If-Match`.');
 
 const IdempotencyKeyHeader = z.object({
   'idempotency-key': z
@@ -132,7 +132,7 @@ const IfMatchHeader = z.object({
 });
 
 const DeadLetterListParams = z.object({
-  service: BackendService.describe('The service whose dead-letter queue to read'),
+  service: BackendService.describe('The service that consumed the event'),
 });
 
 const DeadLetterParams = DeadLetterListParams.extend({ id: z.uuid() });
@@ -276,10 +276,10 @@ export const ROUTES = [
     service: SERVICE_FROM_PATH,
     summary: 'Replay a dead-lettered event',
     description:
-      'Puts the event back on the service’s queue unchanged; its consumers are idempotent, so an event that had partly taken effect is safe to replay.',
+      "Puts the event back on the service's queue unchanged; its consumers are idempotent, so an event that had partly taken effect is safe to replay.",
     tags: ['Admin'],
     roles: ADMIN,
-    request: { params: DeadLetterParams },
+    request: { params: DeadLetterParams, headers: IdempotencyKeyHeader },
     responses: {
       202: json('The event is queued again; `replayed_at` is set.', DeadLetter),
       401: unauthenticated,
@@ -300,15 +300,21 @@ export function getRoute<I extends RouteId>(id: I): Extract<Route, { id: I }> {
   return route;
 }
 
-export interface RouteMatch {
-  route: Route;
+export interface RouteMatch<R extends RouteDefinition = Route> {
+  route: R;
+  /** Path parameters, percent-decoded. */
   params: Record<string, string>;
   /** The upstream that serves the request, resolved from the path where the route says so. */
   service: ServiceName;
 }
 
-interface CompiledRoute {
-  route: Route;
+export interface RouteMatcher<R extends RouteDefinition = Route> {
+  match(method: string, path: string): RouteMatch<R> | undefined;
+  allowedMethods(path: string): HttpMethod[];
+}
+
+interface CompiledRoute<R extends RouteDefinition> {
+  route: R;
   pattern: RegExp;
   paramNames: string[];
   /** Per segment 0 for a literal, 1 for a parameter: literal segments sort, and so match, first. */
@@ -320,18 +326,16 @@ function escapeRegExp(text: string): string {
 }
 
 /** An enum parameter matches only its values, so `/admin/services/nope/...` is no route at all. */
-function paramPattern(route: Route, name: string): string {
-  const params: z.ZodObject | undefined =
-    'params' in route.request ? route.request.params : undefined;
+function paramPattern(route: RouteDefinition, name: string): string {
   // The shape is typed loosely (any) by zod; `unknown` forces the check below.
-  const schema: unknown = params?.shape[name];
+  const schema: unknown = route.request.params?.shape[name];
   if (schema instanceof z.ZodEnum) {
     return `(${schema.options.map((o) => escapeRegExp(String(o))).join('|')})`;
   }
   return '([^/]+)';
 }
 
-function compile(route: Route): CompiledRoute {
+function compile<R extends RouteDefinition>(route: R): CompiledRoute<R> {
   const paramNames: string[] = [];
   const rank: number[] = [];
   const parts = route.path
@@ -350,7 +354,7 @@ function compile(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^/${parts.join('/')}/?$`), paramNames, rank };
 }
 
-function compareRank(a: CompiledRoute, b: CompiledRoute): number {
+function compareRank(a: { rank: number[] }, b: { rank: number[] }): number {
   const length = Math.min(a.rank.length, b.rank.length);
   for (let i = 0; i < length; i++) {
     const diff = (a.rank[i] ?? 0) - (b.rank[i] ?? 0);
@@ -359,14 +363,15 @@ function compareRank(a: CompiledRoute, b: CompiledRoute): number {
   return a.rank.length - b.rank.length;
 }
 
-const COMPILED: readonly CompiledRoute[] = ROUTES.map(compile).sort(compareRank);
-
 function stripQuery(path: string): string {
   const q = path.search(/[?#]/);
   return q === -1 ? path : path.slice(0, q);
 }
 
-function extract(compiled: CompiledRoute, path: string): Record<string, string> | undefined {
+function extract(
+  compiled: CompiledRoute<RouteDefinition>,
+  path: string,
+): Record<string, string> | undefined {
   const m = compiled.pattern.exec(path);
   if (m === null) return undefined;
   const params: Record<string, string> = {};
@@ -381,36 +386,56 @@ function extract(compiled: CompiledRoute, path: string): Record<string, string> 
   return params;
 }
 
-function upstreamOf(route: Route, params: Record<string, string>): ServiceName | undefined {
+function upstreamOf(
+  route: RouteDefinition,
+  params: Record<string, string>,
+): ServiceName | undefined {
   if (route.service !== SERVICE_FROM_PATH) return route.service;
   const named = params.service;
   return named !== undefined && isBackendService(named) ? named : undefined;
 }
+
+/** Compiles the paths of `routes` once; the gateway matches every request against the result. */
+export function createRouteMatcher<R extends RouteDefinition>(
+  routes: readonly R[],
+): RouteMatcher<R> {
+  const compiled = routes.map((route) => compile(route)).sort(compareRank);
+  return {
+    match(method, path) {
+      const verb = method.toLowerCase();
+      const bare = stripQuery(path);
+      for (const entry of compiled) {
+        if (entry.route.method !== verb) continue;
+        const params = extract(entry, bare);
+        if (params === undefined) continue;
+        const service = upstreamOf(entry.route, params);
+        if (service === undefined) continue;
+        return { route: entry.route, params, service };
+      }
+      return undefined;
+    },
+    allowedMethods(path) {
+      const bare = stripQuery(path);
+      const methods = new Set<HttpMethod>();
+      for (const entry of compiled) {
+        if (extract(entry, bare) !== undefined) methods.add(entry.route.method);
+      }
+      return HTTP_METHODS.filter((m) => methods.has(m));
+    },
+  };
+}
+
+const MATCHER = createRouteMatcher(ROUTES);
 
 /**
  * The route serving a concrete request path such as `/crm/customers/0190…` (query string
  * ignored), with its decoded path parameters and upstream service; undefined when none.
  */
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
-  const verb = method.toLowerCase();
-  const bare = stripQuery(path);
-  for (const compiled of COMPILED) {
-    if (compiled.route.method !== verb) continue;
-    const params = extract(compiled, bare);
-    if (params === undefined) continue;
-    const service = upstreamOf(compiled.route, params);
-    if (service === undefined) continue;
-    return { route: compiled.route, params, service };
-  }
-  return undefined;
+  return MATCHER.match(method, path);
 }
 
 /** Methods some route serves at this path: the `Allow` header of a 405. */
 export function allowedMethods(path: string): HttpMethod[] {
-  const bare = stripQuery(path);
-  const methods = new Set<HttpMethod>();
-  for (const compiled of COMPILED) {
-    if (extract(compiled, bare) !== undefined) methods.add(compiled.route.method);
-  }
-  return HTTP_METHODS.filter((m) => methods.has(m));
+  return MATCHER.allowedMethods(path);
 }

@@ -1,0 +1,145 @@
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE, Problem } from './errors.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js';
+import {
+  JSON_CONTENT_TYPE,
+  ROUTES,
+  type RouteDefinition,
+  type RouteResponse,
+} from './http/routes.js';
+
+/** Version of the HTTP API and of the event catalog; bump with every published change. */
+export const API_VERSION = '0.1.0';
+
+export const SECURITY_SCHEME = 'bearerAuth';
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+const API_DESCRIPTION = `The REST API of the Enhanced CRM for BookingX. Every route sits behind one gateway under \`/crm\`.
+
+## Authentication
+Send \`Authorization: Bearer <JWT>\`. The token names the user (\`sub\`), the tenant (\`tenant\`), the role (\`admin\`, \`manager\`, \`staff\`, \`sales_rep\` or \`customer\`) and, for staff, their \`teams\`. Each operation lists the roles that may call it in \`x-roles\`; within those, a caller only ever sees the customers their role gives them.
+
+## Conventions
+- JSON field names are \`snake_case\`, ids are UUIDs, times are RFC 3339 UTC, money is \`{amount_minor, currency}\`.
+- Unknown fields in a body or query are refused with 422, never silently dropped.
+
+## Pagination
+Lists are cursor-paginated. Pass \`limit\` (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}) and get \`{"data": [...], "next_cursor": "..." | null}\`. To read the next page, repeat the request with \`cursor=<next_cursor>\` and the same filters and sort; \`null\` means there is no more. Cursors are opaque and only valid for the query that produced them. Sort with \`sort=field\` or \`sort=-field\` (descending).
+
+## Concurrency: ETag and If-Match
+A read of a single object returns an \`ETag\` header holding its version in quotes, e.g. \`"3"\`. Send it back in \`If-Match\` on an update: when the object changed in between, the update is refused with 412 \`precondition_failed\` and nothing is written. Without \`If-Match\` the last write wins.
+
+## Retries: Idempotency-Key
+Every \`POST\` accepts an \`Idempotency-Key\` header (any unique string, such as a UUID). Repeating a request with the same key and body returns the first response instead of acting twice; reusing the key with a different body is refused with 409 \`idempotency_conflict\`. Keys are scoped to the tenant and caller.
+
+## Errors
+Errors are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\`, a stable machine-readable \`code\` and, for validation errors, \`errors[]\` naming each bad field. 401 means no valid token; 403 a known caller without the right; 404 an object that does not exist or that the caller may not know exists.`;
+
+const TAGS = [
+  { name: 'Customers', description: 'Customer profiles.' },
+  { name: 'Timeline', description: 'What happened with a customer, across every service.' },
+  { name: 'Admin', description: 'Operating the cluster: dead-lettered events and their replay.' },
+];
+
+const DEFAULT_PROBLEM: ResponseConfig = {
+  description:
+    'Any other error: malformed JSON (400), payload too large (413), wrong content type (415), rate limited (429), internal (500), upstream unavailable or timed out (503, 504).',
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+};
+
+/** `idempotency-key` → `Idempotency-Key`: the schemas key headers as Node delivers them. */
+function canonicalHeaderName(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('-');
+}
+
+function canonicalHeaders(headers: z.ZodObject): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, schema] of Object.entries(headers.shape)) {
+    if (schema instanceof z.ZodType) shape[canonicalHeaderName(name)] = schema;
+  }
+  return z.object(shape);
+}
+
+function response(def: RouteResponse): ResponseConfig {
+  const config: ResponseConfig = { description: def.description };
+  if (def.headers !== undefined) config.headers = def.headers;
+  if (def.schema !== undefined) {
+    config.content = { [def.contentType ?? JSON_CONTENT_TYPE]: { schema: def.schema } };
+  }
+  return config;
+}
+
+function routeConfig(route: RouteDefinition): RouteConfig {
+  const request: NonNullable<RouteConfig['request']> = {};
+  if (route.request.params !== undefined) request.params = route.request.params;
+  if (route.request.query !== undefined) request.query = route.request.query;
+  if (route.request.headers !== undefined) {
+    request.headers = canonicalHeaders(route.request.headers);
+  }
+  if (route.request.body !== undefined) {
+    request.body = {
+      required: true,
+      content: { [JSON_CONTENT_TYPE]: { schema: route.request.body } },
+    };
+  }
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, def] of Object.entries(route.responses)) {
+    responses[status] = response(def);
+  }
+  responses.default = DEFAULT_PROBLEM;
+  const config: RouteConfig = {
+    method: route.method,
+    path: route.path,
+    operationId: route.id,
+    summary: route.summary,
+    tags: [...route.tags],
+    security: [{ [SECURITY_SCHEME]: [] }],
+    request,
+    responses,
+    'x-roles': [...route.roles],
+    'x-service': route.service,
+  };
+  if (route.description !== undefined) config.description = route.description;
+  return config;
+}
+
+/** The OpenAPI 3.1 document of every route in `routes`; deterministic for the same input. */
+export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', SECURITY_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A JWT issued for the tenant; see Authentication above.',
+  });
+  for (const route of routes) registry.registerPath(routeConfig(route));
+  const generator = new OpenApiGeneratorV31(registry.definitions, {
+    sortComponents: 'alphabetically',
+  });
+  const document = generator.generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Enhanced CRM API',
+      version: API_VERSION,
+      description: API_DESCRIPTION,
+    },
+    servers: [{ url: 'http://localhost:8080', description: 'The gateway, run locally' }],
+    security: [{ [SECURITY_SCHEME]: [] }],
+    tags: TAGS,
+  });
+  // The generator always adds `webhooks`; the API has none yet.
+  if (document.webhooks !== undefined && Object.keys(document.webhooks).length === 0) {
+    delete document.webhooks;
+  }
+  return document;
+}
