@@ -285,7 +285,9 @@ export const ROUTES = [
       401: unauthenticated,
       403: forbidden,
       404: problem('No such dead letter in this service (code `not_found`).'),
-      409: problem('The dead letter was already replayed (code `conflict`).'),
+      409: problem(
+        'The dead letter was already replayed (code `conflict`), or the `Idempotency-Key` was used with another request (code `idempotency_conflict`).',
+      ),
     },
     auth: 'jwt',
   },
