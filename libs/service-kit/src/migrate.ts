@@ -77,3 +77,24 @@ async function grantSchemaToRole(client: pg.Client, schemaName: string, roleName
 export function jobsSchemaOf(schema: string): string {
   return `${schema}_jobs`;
 }
+
+/** `node dist/migrate.js`: the Kubernetes Job / init container entry point of a service. */
+export async function runMigrationsCli(schema: string, migrationsFolder: string): Promise<void> {
+  const databaseUrl = process.env.MIGRATE_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    process.stderr.write('Set DATABASE_URL (or MIGRATE_DATABASE_URL) to migrate\n');
+    process.exit(1);
+  }
+  try {
+    await runMigrations({
+      databaseUrl,
+      schema,
+      migrationsFolder,
+      role: process.env.DATABASE_ROLE ?? `crm_${schema}`,
+      log: (m) => process.stdout.write(`${m}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`migration of ${schema} failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -31,6 +31,20 @@ export const CustomerWritable = z.object({
   customer_stage: z.string().min(1).max(50).optional(),
   vip_status: z.boolean().optional(),
   do_not_contact: z.boolean().optional(),
+  owner_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullable()
+    .optional()
+    .describe('Staff member the customer is assigned to (admin and manager only)'),
+  team_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullable()
+    .optional()
+    .describe('Team the customer belongs to (admin and manager only)'),
 });
 
 export const CreateCustomerBody = CustomerWritable.strict().meta({ id: 'CreateCustomer' });
@@ -73,6 +87,8 @@ export const Customer = z
     customer_stage: z.string(),
     vip_status: z.boolean(),
     do_not_contact: z.boolean(),
+    owner_id: z.string().nullable(),
+    team_id: z.string().nullable(),
     external_refs: z.array(ExternalRef),
     source: z.enum(['crm', 'bookingx']),
     version: z.number().int().positive(),

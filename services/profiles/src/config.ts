@@ -1,0 +1,22 @@
+import { BaseConfig } from '@crm/service-kit';
+import { z } from 'zod';
+
+export const ProfilesConfig = BaseConfig.extend({
+  DEFAULT_CUSTOMER_STAGE: z
+    .string()
+    .min(1)
+    .max(50)
+    .default('new')
+    .describe('Stage of a new customer (setting default_customer_stage)'),
+  AUTO_CREATE_PROFILES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('Create a profile for an unknown BookingX customer (setting auto_create_profiles)'),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('DE')
+    .describe('Region assumed for phone numbers written without a country code'),
+});
+export type ProfilesConfig = z.infer<typeof ProfilesConfig>;

@@ -1,0 +1,88 @@
+import { kitTables } from '@crm/service-kit';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+export const profiles = pgSchema('profiles');
+export const { outbox, inbox, deadLetters, idempotencyKeys } = kitTables(profiles);
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The spec's bkx_crm_customer_profiles, keyed by tenant, with the customer's identity. */
+export const customers = profiles.table(
+  'customers',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    firstName: varchar('first_name', { length: 100 }).notNull(),
+    lastName: varchar('last_name', { length: 100 }).notNull().default(''),
+    email: varchar('email', { length: 254 }),
+    phone: varchar('phone', { length: 32 }),
+    timezone: varchar('timezone', { length: 64 }),
+    profilePictureUrl: varchar('profile_picture_url', { length: 500 }),
+    companyName: varchar('company_name', { length: 200 }),
+    jobTitle: varchar('job_title', { length: 200 }),
+    website: varchar('website', { length: 500 }),
+    linkedinUrl: varchar('linkedin_url', { length: 500 }),
+    facebookUrl: varchar('facebook_url', { length: 500 }),
+    instagramUrl: varchar('instagram_url', { length: 500 }),
+    twitterUrl: varchar('twitter_url', { length: 500 }),
+    preferredContactMethod: varchar('preferred_contact_method', { length: 20 }),
+    preferredContactTime: varchar('preferred_contact_time', { length: 50 }),
+    birthday: date('birthday', { mode: 'string' }),
+    anniversary: date('anniversary', { mode: 'string' }),
+    referralSource: varchar('referral_source', { length: 100 }),
+    customerStatus: varchar('customer_status', { length: 50 }).notNull().default('active'),
+    customerStage: varchar('customer_stage', { length: 50 }).notNull().default('new'),
+    vipStatus: boolean('vip_status').notNull().default(false),
+    doNotContact: boolean('do_not_contact').notNull().default(false),
+    ownerId: varchar('owner_id', { length: 100 }),
+    teamId: varchar('team_id', { length: 100 }),
+    source: varchar('source', { length: 20 }).notNull().default('crm'),
+    version: integer('version').notNull().default(1),
+    /** Time of the newest BookingX fact applied, so an older one never overwrites it. */
+    bookingxSyncedAt: tstz('bookingx_synced_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('customers_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('customers_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    index('customers_last_name_idx').on(t.tenantId, t.lastName, t.id),
+    index('customers_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+    index('customers_status_idx').on(t.tenantId, t.customerStatus),
+    index('customers_stage_idx').on(t.tenantId, t.customerStage),
+    index('customers_vip_idx').on(t.tenantId, t.vipStatus),
+    index('customers_owner_idx').on(t.tenantId, t.ownerId),
+    index('customers_team_idx').on(t.tenantId, t.teamId),
+  ],
+);
+
+/** Ids of the customer in other systems; one external id maps to one customer. */
+export const externalRefs = profiles.table(
+  'external_refs',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    system: varchar('system', { length: 30 }).notNull(),
+    externalId: varchar('external_id', { length: 100 }).notNull(),
+    customerId: uuid('customer_id').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.system, t.externalId] }),
+    index('external_refs_customer_idx').on(t.tenantId, t.customerId),
+  ],
+);
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type NewCustomerRow = typeof customers.$inferInsert;

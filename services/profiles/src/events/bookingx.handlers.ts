@@ -1,0 +1,40 @@
+import type { EventHandler, Handlers } from '@crm/service-kit';
+import type { CustomerService } from '../domain/customers/customer-service.js';
+
+/** BookingX customers become profiles; a booking by an unknown customer creates one too. */
+export function bookingxHandlers(customers: CustomerService): Handlers {
+  const onCustomer: EventHandler<'bookingx.customer.created.v1' | 'bookingx.customer.updated.v1'> =
+    async ({ tx }, event) => {
+      await customers.upsertFromBookingx(
+        tx,
+        event.tenantid,
+        event.data.customer,
+        new Date(event.time),
+        'profile',
+      );
+    };
+  const onBooking: EventHandler<
+    | 'bookingx.booking.created.v1'
+    | 'bookingx.booking.rescheduled.v1'
+    | 'bookingx.booking.completed.v1'
+    | 'bookingx.booking.cancelled.v1'
+    | 'bookingx.booking.no_show.v1'
+  > = async ({ tx }, event) => {
+    await customers.upsertFromBookingx(
+      tx,
+      event.tenantid,
+      event.data.booking.customer,
+      new Date(event.time),
+      'booking',
+    );
+  };
+  return {
+    'bookingx.customer.created.v1': onCustomer,
+    'bookingx.customer.updated.v1': onCustomer,
+    'bookingx.booking.created.v1': onBooking,
+    'bookingx.booking.rescheduled.v1': onBooking,
+    'bookingx.booking.completed.v1': onBooking,
+    'bookingx.booking.cancelled.v1': onBooking,
+    'bookingx.booking.no_show.v1': onBooking,
+  };
+}

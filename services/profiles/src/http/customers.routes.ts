@@ -1,0 +1,44 @@
+import {
+  CreateCustomerBody,
+  CustomerIdParams,
+  ListCustomersQuery,
+  UpdateCustomerBody,
+} from '@crm/contracts';
+import { parse, principalOf } from '@crm/service-kit';
+import { Router } from 'express';
+import { etagOf } from '../domain/customers/customer.js';
+import type { CustomerService } from '../domain/customers/customer-service.js';
+
+export function customerRoutes(service: CustomerService): Router {
+  const router = Router();
+
+  router.post('/crm/customers', async (req, res) => {
+    const body = parse(CreateCustomerBody, req.body, 'body');
+    const customer = await service.create(principalOf(req), body);
+    res
+      .status(201)
+      .location(`/crm/customers/${customer.id}`)
+      .set('ETag', etagOf(customer.version))
+      .json(customer);
+  });
+
+  router.get('/crm/customers', async (req, res) => {
+    const query = parse(ListCustomersQuery, req.query, 'query');
+    res.json(await service.list(principalOf(req), query));
+  });
+
+  router.get('/crm/customers/:id', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    const customer = await service.get(principalOf(req), id);
+    res.set('ETag', etagOf(customer.version)).json(customer);
+  });
+
+  router.patch('/crm/customers/:id', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    const body = parse(UpdateCustomerBody, req.body, 'body');
+    const customer = await service.update(principalOf(req), id, body, req.get('if-match'));
+    res.set('ETag', etagOf(customer.version)).json(customer);
+  });
+
+  return router;
+}
