@@ -50,7 +50,11 @@ export const CustomerWritable = z.object({
 export const CreateCustomerBody = CustomerWritable.strict().meta({ id: 'CreateCustomer' });
 export type CreateCustomerBody = z.infer<typeof CreateCustomerBody>;
 
-export const UpdateCustomerBody = CustomerWritable.partial()
+// Without the create-time default, a PATCH that leaves out last_name must not clear it.
+export const UpdateCustomerBody = CustomerWritable.extend({
+  last_name: z.string().trim().max(100),
+})
+  .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
   .meta({ id: 'UpdateCustomer' });

@@ -1,0 +1,4 @@
+import { startService } from '@crm/service-kit';
+import { notesTasksService } from './service.js';
+
+await startService(notesTasksService, { signals: true });

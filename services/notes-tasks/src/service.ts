@@ -1,0 +1,15 @@
+import type { ServiceDefinition } from '@crm/service-kit';
+import { NotesTasksConfig } from './config.js';
+import { notesTasksSchema } from './db/schema.js';
+
+/**
+ * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
+ * its features arrive with their own issue (see README.md), so it serves no routes yet.
+ */
+export const notesTasksService: ServiceDefinition<NotesTasksConfig, Record<string, never>> = {
+  name: 'notes-tasks',
+  schema: notesTasksSchema,
+  config: NotesTasksConfig,
+  defaultPort: 8083,
+  build: () => ({}),
+};

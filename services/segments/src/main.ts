@@ -1,0 +1,4 @@
+import { startService } from '@crm/service-kit';
+import { segmentsService } from './service.js';
+
+await startService(segmentsService, { signals: true });
