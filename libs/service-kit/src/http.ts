@@ -6,7 +6,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import type { Logger } from './logger.js';
 import { httpMetrics, type Metrics } from './metrics.js';
 
-export type ReadinessCheck = () => Promise<void> | void;
+/** Throws when not ready; may return a short state to report (e.g. a breaker's) instead of "ok". */
+export type ReadinessCheck = () => Promise<string | void> | string | void;
 
 export interface ServiceAppOptions {
   service: string;
@@ -15,6 +16,11 @@ export interface ServiceAppOptions {
   /** Named checks for /readyz (database, broker, migrations, ...). */
   readiness?: Record<string, ReadinessCheck>;
   bodyLimit?: string;
+  /**
+   * Parse JSON bodies and refuse other media types (default true). A proxy turns it off to
+   * forward the raw bytes of any body.
+   */
+  parseJson?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,8 +48,7 @@ export function createServiceApp(options: ServiceAppOptions): {
     let ready = true;
     for (const [name, check] of Object.entries(options.readiness ?? {})) {
       try {
-        await check();
-        results[name] = 'ok';
+        results[name] = (await check()) ?? 'ok';
       } catch (err) {
         ready = false;
         results[name] = err instanceof Error ? err.message : 'failed';
@@ -70,8 +75,10 @@ export function createServiceApp(options: ServiceAppOptions): {
     }),
   );
   app.use(httpMetrics(options.metrics));
-  app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true }));
+  if (options.parseJson ?? true) {
+    app.use(requireJsonBody);
+    app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true }));
+  }
 
   return {
     app,

@@ -1,0 +1,72 @@
+import { BaseConfig } from '@crm/service-kit';
+import { z } from 'zod';
+import { parseByteSize } from './domain/byte-size.js';
+
+function upstreamUrl(service: string, port: number) {
+  return z
+    .url()
+    .default(`http://127.0.0.1:${port}`)
+    .describe(`Base URL of the ${service} service; the gateway forwards its /crm routes there`);
+}
+
+const positiveMs = z.coerce.number().int().min(1);
+
+/** The gateway keeps no database or broker connection yet, so it takes only these keys. */
+export const GatewayConfig = BaseConfig.pick({
+  NODE_ENV: true,
+  LOG_LEVEL: true,
+  HOST: true,
+  JWT_SECRET: true,
+  JWT_JWKS_URL: true,
+  JWT_ISSUER: true,
+  JWT_AUDIENCE: true,
+  JWT_ALGORITHMS: true,
+  SHUTDOWN_TIMEOUT_MS: true,
+  OTEL_ENABLED: true,
+  OTEL_EXPORTER_OTLP_ENDPOINT: true,
+}).extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
+  PROFILES_URL: upstreamUrl('profiles', 8081),
+  INTERACTIONS_URL: upstreamUrl('interactions', 8082),
+  NOTES_TASKS_URL: upstreamUrl('notes-tasks', 8083),
+  COMMS_URL: upstreamUrl('comms', 8084),
+  SEGMENTS_URL: upstreamUrl('segments', 8085),
+  AUTOMATION_URL: upstreamUrl('automation', 8086),
+  ANALYTICS_URL: upstreamUrl('analytics', 8087),
+  UPSTREAM_TIMEOUT_MS: positiveMs
+    .default(5_000)
+    .describe('How long one upstream call may take before the caller gets 504'),
+  BREAKER_RESET_MS: positiveMs
+    .default(5_000)
+    .describe('How long an open breaker answers 503 before letting one probe request through'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe('Requests per minute per caller (tenant and subject), or per IP without a token'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(z.array(z.url()))
+    .describe('Comma-separated browser origins allowed to call the API; empty means no CORS'),
+  BODY_LIMIT: z
+    .string()
+    .default('1mb')
+    .transform((value, ctx) => {
+      const bytes = parseByteSize(value);
+      if (bytes === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'Expected a size such as 512kb or 1mb' });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .describe('Largest request body forwarded, e.g. 512kb or 1mb; larger ones get 413'),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -1,0 +1,44 @@
+import {
+  allowedMethods,
+  isBackendService,
+  matchRoute,
+  type BackendService,
+  type RouteId,
+} from '@crm/contracts';
+
+/** Where a request goes: decided from the route table alone, before any I/O. */
+export type RouteTarget =
+  | { kind: 'upstream'; service: BackendService; routeId: RouteId }
+  | { kind: 'gateway'; routeId: RouteId }
+  | { kind: 'not_found' }
+  | { kind: 'method_not_allowed'; allow: string[] };
+
+/** `.` and `..` in any spelling: an upstream's URL parser would resolve them into another path. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => DOT_SEGMENT.test(segment));
+}
+
+function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+/**
+ * Which service owns `method url` (a request target such as `/crm/customers?limit=5`).
+ * `/crm/admin/services/{service}/...` is owned by the service its path names.
+ */
+export function resolveTarget(method: string, url: string): RouteTarget {
+  const path = pathOf(url);
+  if (hasDotSegment(path)) return { kind: 'not_found' };
+  const match = matchRoute(method, path);
+  if (match === undefined) {
+    const allow = allowedMethods(path).map((m) => m.toUpperCase());
+    return allow.length > 0 ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' };
+  }
+  if (isBackendService(match.service)) {
+    return { kind: 'upstream', service: match.service, routeId: match.route.id };
+  }
+  return { kind: 'gateway', routeId: match.route.id };
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, authenticate, type TokenVerifier } from '@crm/service-kit';
+import { Router, type Request, type RequestHandler } from 'express';
+import type { Upstreams } from '../clients/upstreams.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.js';
+import { resolveTarget, type RouteTarget } from '../domain/routing.js';
+import { readRawBody } from './body.js';
+
+export interface ProxyOptions {
+  upstreams: Upstreams;
+  verify: TokenVerifier;
+  bodyLimit: number;
+}
+
+/** The id the kit's request logger gave this request (from the caller's X-Request-Id if valid). */
+function requestIdOf(req: Request): string {
+  return typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : randomUUID();
+}
+
+type Forwardable = Extract<RouteTarget, { kind: 'upstream' }>;
+
+/**
+ * `/crm/*`: find the owning service from the route table, require a valid token, then
+ * forward the request as it came and the answer as it went back.
+ */
+export function proxyRouter(options: ProxyOptions): Router {
+  const targets = new WeakMap<Request, Forwardable>();
+
+  const route: RequestHandler = (req, _res, next) => {
+    const target = resolveTarget(req.method, req.originalUrl);
+    switch (target.kind) {
+      case 'upstream':
+        targets.set(req, target);
+        next();
+        return;
+      case 'method_not_allowed':
+        next(
+          new AppError(
+            'method_not_allowed',
+            `${req.method} is not allowed here; use ${target.allow.join(', ')}`,
+            undefined,
+            { Allow: target.allow.join(', ') },
+          ),
+        );
+        return;
+      case 'gateway':
+      case 'not_found':
+        // Routes the gateway serves itself are mounted before this router.
+        next(new AppError('not_found', `No route for ${req.method} ${req.baseUrl}${req.path}`));
+        return;
+    }
+  };
+
+  const forward: RequestHandler = async (req, res) => {
+    const target = targets.get(req);
+    if (target === undefined) throw new AppError('internal', 'Request reached the proxy unrouted');
+    const body = await readRawBody(req, options.bodyLimit);
+    const answer = await options.upstreams[target.service].call({
+      method: req.method,
+      path: req.originalUrl,
+      headers: upstreamRequestHeaders(req.headers, {
+        requestId: requestIdOf(req),
+        peerAddress: req.socket.remoteAddress,
+        protocol: req.protocol,
+        host: req.host,
+      }),
+      body,
+    });
+    res.status(answer.status);
+    for (const [name, value] of Object.entries(clientResponseHeaders(answer.headers))) {
+      res.setHeader(name, value);
+    }
+    res.end(answer.body);
+  };
+
+  const router = Router();
+  router.use('/crm', route, authenticate(options.verify), forward);
+  return router;
+}

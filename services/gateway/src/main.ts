@@ -1,0 +1,48 @@
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import {
+  closeServer,
+  createLogger,
+  createMetrics,
+  createVerifier,
+  listen,
+  loadConfig,
+  onShutdown,
+  startTelemetry,
+} from '@crm/service-kit';
+import { buildApp } from './app.js';
+import { closeUpstreams, createUpstreams } from './clients/upstreams.js';
+import { GatewayConfig } from './config.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(GatewayConfig);
+  const telemetry = config.OTEL_ENABLED
+    ? startTelemetry({ service: 'gateway', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+    : undefined;
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const metrics = createMetrics('gateway');
+  const verify = createVerifier({
+    secret: config.JWT_SECRET,
+    jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
+  });
+  const upstreams = createUpstreams(config, metrics);
+  const app = buildApp({ config, logger, metrics, verify, upstreams, openapi });
+  const server = await listen(app, config.PORT, config.HOST);
+  logger.info({ port: config.PORT }, 'gateway listening');
+
+  // Requests in flight finish before their upstream pools close.
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
+    closeServer(server),
+    () => closeUpstreams(upstreams),
+    async () => {
+      await telemetry?.shutdown();
+    },
+  ]);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
