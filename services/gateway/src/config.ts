@@ -9,6 +9,15 @@ function upstreamUrl(service: string, port: number) {
     .describe(`Base URL of the ${service} service; the gateway forwards its /crm routes there`);
 }
 
+/** What a browser sends in `Origin`: scheme, host and port, nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const positiveMs = z.coerce.number().int().min(1);
 
 /** The gateway keeps no database or broker connection yet, so it takes only these keys. */
@@ -54,7 +63,11 @@ export const GatewayConfig = BaseConfig.pick({
         .map((origin) => origin.trim())
         .filter((origin) => origin !== ''),
     )
-    .pipe(z.array(z.url()))
+    .pipe(
+      z.array(
+        z.string().refine(isOrigin, 'Expected an origin such as https://app.example.com, no path'),
+      ),
+    )
     .describe('Comma-separated browser origins allowed to call the API; empty means no CORS'),
   BODY_LIMIT: z
     .string()

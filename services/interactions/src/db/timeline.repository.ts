@@ -80,7 +80,10 @@ export class TimelineRepository {
           .select({ one: sql<number>`1` })
           .from(timelineEntries)
           .where(
-            and(eq(timelineEntries.tenantId, scope.tenantId), eq(timelineEntries.customerId, customerId)),
+            and(
+              eq(timelineEntries.tenantId, scope.tenantId),
+              eq(timelineEntries.customerId, customerId),
+            ),
           )
           .limit(1);
         return entry !== undefined;
@@ -93,7 +96,10 @@ export class TimelineRepository {
       case 'team':
         predicate =
           scope.teams.length > 0
-            ? or(eq(customerAccess.ownerId, scope.ownerId), inArray(customerAccess.teamId, scope.teams))
+            ? or(
+                eq(customerAccess.ownerId, scope.ownerId),
+                inArray(customerAccess.teamId, scope.teams),
+              )
             : eq(customerAccess.ownerId, scope.ownerId);
         break;
     }
@@ -129,7 +135,13 @@ export class TimelineRepository {
   /** Keeps the newest assignment per customer; an older event never overwrites it. */
   async upsertAccess(
     db: Executor,
-    row: { tenantId: string; customerId: string; ownerId: string | null; teamId: string | null; version: number },
+    row: {
+      tenantId: string;
+      customerId: string;
+      ownerId: string | null;
+      teamId: string | null;
+      version: number;
+    },
   ): Promise<void> {
     await db
       .insert(customerAccess)

@@ -3,16 +3,17 @@ import type { CustomerService } from '../domain/customers/customer-service.js';
 
 /** BookingX customers become profiles; a booking by an unknown customer creates one too. */
 export function bookingxHandlers(customers: CustomerService): Handlers {
-  const onCustomer: EventHandler<'bookingx.customer.created.v1' | 'bookingx.customer.updated.v1'> =
-    async ({ tx }, event) => {
-      await customers.upsertFromBookingx(
-        tx,
-        event.tenantid,
-        event.data.customer,
-        new Date(event.time),
-        'profile',
-      );
-    };
+  const onCustomer: EventHandler<
+    'bookingx.customer.created.v1' | 'bookingx.customer.updated.v1'
+  > = async ({ tx }, event) => {
+    await customers.upsertFromBookingx(
+      tx,
+      event.tenantid,
+      event.data.customer,
+      new Date(event.time),
+      'profile',
+    );
+  };
   const onBooking: EventHandler<
     | 'bookingx.booking.created.v1'
     | 'bookingx.booking.rescheduled.v1'

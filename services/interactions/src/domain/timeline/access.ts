@@ -12,7 +12,12 @@ export function scopeOf(principal: Principal): TimelineScope {
     case 'admin':
       return { kind: 'tenant', tenantId: principal.tenant };
     case 'manager':
-      return { kind: 'team', tenantId: principal.tenant, ownerId: principal.sub, teams: principal.teams };
+      return {
+        kind: 'team',
+        tenantId: principal.tenant,
+        ownerId: principal.sub,
+        teams: principal.teams,
+      };
     case 'staff':
     case 'sales_rep':
       return { kind: 'owner', tenantId: principal.tenant, ownerId: principal.sub };

@@ -5,7 +5,11 @@ export interface NewTimelineEntry {
   kind: TimelineKind;
   type: string;
   occurredAt: Date;
-  actor: { type: 'customer' | 'staff' | 'system' | 'bookingx'; id: string | null; name: string | null };
+  actor: {
+    type: 'customer' | 'staff' | 'system' | 'bookingx';
+    id: string | null;
+    name: string | null;
+  };
   summary: string;
   icon: string;
   source: { service: string; objectType: string; objectId: string };
@@ -28,7 +32,10 @@ type BookingEvent = TypedEvent<
   | 'bookingx.booking.no_show.v1'
 >;
 
-const BOOKING_PRESENTATION: Record<BookingEvent['type'], { icon: string; verb: (e: BookingEvent) => string }> = {
+const BOOKING_PRESENTATION: Record<
+  BookingEvent['type'],
+  { icon: string; verb: (e: BookingEvent) => string }
+> = {
   'bookingx.booking.created.v1': {
     icon: 'calendar-plus',
     verb: (e) =>
@@ -50,7 +57,8 @@ const BOOKING_PRESENTATION: Record<BookingEvent['type'], { icon: string; verb: (
   },
   'bookingx.booking.no_show.v1': {
     icon: 'calendar-alert',
-    verb: (e) => `Did not come to ${e.data.booking.service.name} of ${when(e.data.booking.start_at)}`,
+    verb: (e) =>
+      `Did not come to ${e.data.booking.service.name} of ${when(e.data.booking.start_at)}`,
   },
 };
 

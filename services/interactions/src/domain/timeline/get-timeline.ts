@@ -16,16 +16,29 @@ export class TimelineReader {
     private readonly repo: TimelineRepository,
   ) {}
 
-  async get(principal: Principal, customerId: string, query: TimelineQuery): Promise<Page<TimelineEntry>> {
+  async get(
+    principal: Principal,
+    customerId: string,
+    query: TimelineQuery,
+  ): Promise<Page<TimelineEntry>> {
     if (!(await this.repo.canSee(this.db, scopeOf(principal), customerId))) {
       throw notFound('Customer');
     }
     let after: { occurredAt: Date; id: string } | undefined;
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
-      if (!key || typeof key[0] !== 'string' || typeof key[1] !== 'string' || Number.isNaN(Date.parse(key[0]))) {
+      if (
+        !key ||
+        typeof key[0] !== 'string' ||
+        typeof key[1] !== 'string' ||
+        Number.isNaN(Date.parse(key[0]))
+      ) {
         throw new AppError('validation_failed', 'The cursor is not valid', [
-          { field: 'query.cursor', code: 'invalid_cursor', message: 'Start again without a cursor' },
+          {
+            field: 'query.cursor',
+            code: 'invalid_cursor',
+            message: 'Start again without a cursor',
+          },
         ]);
       }
       after = { occurredAt: new Date(key[0]), id: key[1] };
@@ -43,7 +56,8 @@ export class TimelineReader {
     const last = page.at(-1);
     return {
       data: page,
-      next_cursor: rows.length > query.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
+      next_cursor:
+        rows.length > query.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
     };
   }
 }

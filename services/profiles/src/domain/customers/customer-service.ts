@@ -11,7 +11,14 @@ import {
   type Page,
   type UpdateCustomerBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Executor, type Outbox, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Executor,
+  type Outbox,
+  type Principal,
+} from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
 import type { CustomerRow, NewCustomerRow } from '../../db/schema.js';
@@ -37,7 +44,11 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   const c: Partial<NewCustomerRow> = {};
   if (body.timezone && !isValidTimeZone(body.timezone)) {
     throw new AppError('validation_failed', 'Unknown time zone', [
-      { field: 'timezone', code: 'invalid_timezone', message: `Unknown IANA zone ${body.timezone}` },
+      {
+        field: 'timezone',
+        code: 'invalid_timezone',
+        message: `Unknown IANA zone ${body.timezone}`,
+      },
     ]);
   }
   const set = <K extends keyof NewCustomerRow>(key: K, value: NewCustomerRow[K] | undefined) => {
@@ -92,7 +103,10 @@ export class CustomerService {
     if (!CREATE_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot create customers');
     }
-    if ((body.owner_id !== undefined || body.team_id !== undefined) && !ASSIGN_ROLES.has(principal.role)) {
+    if (
+      (body.owner_id !== undefined || body.team_id !== undefined) &&
+      !ASSIGN_ROLES.has(principal.role)
+    ) {
       throw new AppError('forbidden', 'Only admins and managers assign customers');
     }
     const columns = toColumns(body, this.settings.phoneRegion);
@@ -125,9 +139,19 @@ export class CustomerService {
     let after: { value: string; id: string } | undefined;
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 3 || key[0] !== query.sort || typeof key[1] !== 'string' || typeof key[2] !== 'string') {
+      if (
+        !key ||
+        key.length !== 3 ||
+        key[0] !== query.sort ||
+        typeof key[1] !== 'string' ||
+        typeof key[2] !== 'string'
+      ) {
         throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          { field: 'query.cursor', code: 'invalid_cursor', message: 'Start again without a cursor' },
+          {
+            field: 'query.cursor',
+            code: 'invalid_cursor',
+            message: 'Start again without a cursor',
+          },
         ]);
       }
       after = { value: key[1], id: key[2] };
@@ -151,7 +175,9 @@ export class CustomerService {
     return {
       data: page,
       next_cursor:
-        rows.length > query.limit && last ? encodeCursor([query.sort, sortValue(last), last.id]) : null,
+        rows.length > query.limit && last
+          ? encodeCursor([query.sort, sortValue(last), last.id])
+          : null,
     };
   }
 
@@ -164,7 +190,10 @@ export class CustomerService {
     if (!UPDATE_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    if ((body.owner_id !== undefined || body.team_id !== undefined) && !ASSIGN_ROLES.has(principal.role)) {
+    if (
+      (body.owner_id !== undefined || body.team_id !== undefined) &&
+      !ASSIGN_ROLES.has(principal.role)
+    ) {
       throw new AppError('forbidden', 'Only admins and managers assign customers');
     }
     const columns = toColumns(body, this.settings.phoneRegion);
@@ -180,7 +209,13 @@ export class CustomerService {
           );
         }
       }
-      const updated = await this.repo.update(tx, principal.tenant, id, columns, current.row.version);
+      const updated = await this.repo.update(
+        tx,
+        principal.tenant,
+        id,
+        columns,
+        current.row.version,
+      );
       if (!updated) {
         throw new AppError('precondition_failed', 'The customer changed while you were saving');
       }
@@ -225,7 +260,10 @@ export class CustomerService {
       await this.repo.linkExternalRef(tx, tenantId, id, person.bookingx_id);
       await this.publishCreated(
         tx,
-        toCustomerDto({ row: created, refs: [{ system: 'bookingx', externalId: person.bookingx_id }] }),
+        toCustomerDto({
+          row: created,
+          refs: [{ system: 'bookingx', externalId: person.bookingx_id }],
+        }),
       );
       return;
     }
@@ -245,7 +283,11 @@ export class CustomerService {
     const changed = changedFields(current, updated);
     if (changed.length === 0) return;
     const refs = await this.repo.refsOf(tx, tenantId, [id]);
-    await this.publishUpdated(tx, toCustomerDto({ row: updated, refs: refs.get(id) ?? [] }), changed);
+    await this.publishUpdated(
+      tx,
+      toCustomerDto({ row: updated, refs: refs.get(id) ?? [] }),
+      changed,
+    );
   }
 
   private async publishCreated(tx: Executor, customer: Customer): Promise<void> {
