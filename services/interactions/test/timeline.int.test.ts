@@ -1,0 +1,249 @@
+import {
+  bookingxCustomerId,
+  makeEvent,
+  type Customer,
+  type Page,
+  type TimelineEntry,
+} from '@crm/contracts';
+import type { RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBus } from '../../../test/support/bus.js';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import type { InteractionsConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { interactionsService, type InteractionsDeps } from '../src/service.js';
+import { buildBookingEvent, buildPaymentEvent, newTenant, nextBxId } from './factories.js';
+
+let svc: RunningService<InteractionsConfig, InteractionsDeps>;
+let bus: TestBus;
+
+beforeAll(async () => {
+  svc = await startTestService(interactionsService, migrationsFolder);
+  bus = await TestBus.open();
+});
+
+afterAll(async () => {
+  await bus.close();
+  await svc.stop();
+});
+
+async function timeline(tenant: string, customerId: string, query = '', token?: string) {
+  return call<Page<TimelineEntry>>(
+    svc.url,
+    'GET',
+    `/crm/customers/${customerId}/timeline${query}`,
+    {
+      token: token ?? (await tokenFor(tenant, 'admin')),
+    },
+  );
+}
+
+function customerEvent(
+  tenant: string,
+  id: string,
+  version: number,
+  ownerId: string | null,
+): ReturnType<typeof makeEvent> {
+  const now = new Date().toISOString();
+  const customer: Customer = {
+    id,
+    tenant_id: tenant,
+    first_name: 'Linus',
+    last_name: 'Pauling',
+    email: null,
+    phone: null,
+    timezone: null,
+    profile_picture_url: null,
+    company_name: null,
+    job_title: null,
+    website: null,
+    linkedin_url: null,
+    facebook_url: null,
+    instagram_url: null,
+    twitter_url: null,
+    preferred_contact_method: null,
+    preferred_contact_time: null,
+    birthday: null,
+    anniversary: null,
+    referral_source: null,
+    customer_status: 'active',
+    customer_stage: 'new',
+    vip_status: false,
+    do_not_contact: false,
+    owner_id: ownerId,
+    team_id: null,
+    external_refs: [],
+    source: 'crm',
+    version,
+    created_at: now,
+    updated_at: now,
+  };
+  return version === 1
+    ? makeEvent({
+        type: 'crm.customer.created.v1',
+        source: 'crm/profiles',
+        tenantId: tenant,
+        subject: id,
+        sequence: version,
+        data: { customer },
+      })
+    : makeEvent({
+        type: 'crm.customer.updated.v1',
+        source: 'crm/profiles',
+        tenantId: tenant,
+        subject: id,
+        sequence: version,
+        data: { customer, changed_fields: ['owner_id'] },
+      });
+}
+
+describe('timeline from BookingX facts', () => {
+  it('keeps one entry per event, newest first, and the booking state at its newest revision', async () => {
+    const tenant = newTenant();
+    const customerBx = nextBxId();
+    const bookingBx = nextBxId();
+    const customerId = bookingxCustomerId(tenant, customerBx);
+    const created = buildBookingEvent({
+      tenantId: tenant,
+      customerBxId: customerBx,
+      bookingBxId: bookingBx,
+      revision: 0,
+      status: 'confirmed',
+      type: 'bookingx.booking.created.v1',
+      time: '2026-05-01T09:00:00Z',
+    });
+    const moved = buildBookingEvent({
+      tenantId: tenant,
+      customerBxId: customerBx,
+      bookingBxId: bookingBx,
+      revision: 1,
+      status: 'confirmed',
+      type: 'bookingx.booking.rescheduled.v1',
+      time: '2026-05-03T09:00:00Z',
+      startAt: '2026-05-14T10:00:00.000Z',
+    });
+    const done = buildBookingEvent({
+      tenantId: tenant,
+      customerBxId: customerBx,
+      bookingBxId: bookingBx,
+      revision: 2,
+      status: 'completed',
+      type: 'bookingx.booking.completed.v1',
+      time: '2026-05-14T11:00:00Z',
+      startAt: '2026-05-14T10:00:00.000Z',
+    });
+    const paid = buildPaymentEvent(tenant, customerBx, bookingBx, '2026-05-14T11:05:00.000Z');
+
+    // Out of order and duplicated, as at-least-once delivery allows.
+    await bus.publish([done, created, paid, done, moved, created]);
+    const page = await waitFor(
+      async () => {
+        const r = await timeline(tenant, customerId);
+        return r.status === 200 && r.body.data.length >= 4 && r.body;
+      },
+      { what: 'four timeline entries' },
+    );
+    expect(page.data.map((e) => e.type)).toEqual([
+      'bookingx.payment.captured.v1',
+      'bookingx.booking.completed.v1',
+      'bookingx.booking.rescheduled.v1',
+      'bookingx.booking.created.v1',
+    ]);
+    expect(page.data[0]).toMatchObject({
+      kind: 'payment',
+      icon: 'credit-card',
+      summary: 'Paid €45.00 by card',
+    });
+    expect(page.data[1]?.source).toEqual({
+      service: 'bookingx',
+      object_type: 'booking',
+      object_id: bookingBx,
+    });
+
+    const { rows } = await svc.kit.database.pool.query<{ status: string; revision: number }>(
+      'SELECT status, revision FROM interactions.bookings WHERE tenant_id = $1 AND bookingx_id = $2',
+      [tenant, bookingBx],
+    );
+    expect(rows).toEqual([{ status: 'completed', revision: 2 }]);
+    const interactions = await svc.kit.database.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM interactions.interactions WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(interactions.rows[0]?.n).toBe(4);
+
+    const onlyPayments = await timeline(tenant, customerId, '?kind=payment');
+    expect(onlyPayments.body.data).toHaveLength(1);
+    const window = await timeline(
+      tenant,
+      customerId,
+      `?from=${encodeURIComponent('2026-05-02T00:00:00Z')}&to=${encodeURIComponent('2026-05-14T11:01:00Z')}`,
+    );
+    expect(window.body.data.map((e) => e.type)).toEqual([
+      'bookingx.booking.completed.v1',
+      'bookingx.booking.rescheduled.v1',
+    ]);
+
+    const first = await timeline(tenant, customerId, '?limit=3');
+    expect(first.body.next_cursor).not.toBeNull();
+    const second = await timeline(
+      tenant,
+      customerId,
+      `?limit=3&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
+    );
+    expect(second.body.data.map((e) => e.type)).toEqual(['bookingx.booking.created.v1']);
+    expect(second.body.next_cursor).toBeNull();
+  });
+
+  it('publishes crm.interaction.recorded.v1 once per interaction', async () => {
+    const tenant = newTenant();
+    const listener = await bus.listen('crm.events', 'crm.interaction.recorded.v1');
+    const customerBx = nextBxId();
+    const booking = buildBookingEvent({
+      tenantId: tenant,
+      customerBxId: customerBx,
+      revision: 0,
+      status: 'confirmed',
+      type: 'bookingx.booking.created.v1',
+      time: '2026-06-01T09:00:00Z',
+    });
+    await bus.publish([booking, booking]);
+    await waitFor(() => Promise.resolve(listener.events.some((e) => e.tenantid === tenant)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listener.events.filter((e) => e.tenantid === tenant)).toHaveLength(1);
+    await listener.close();
+  });
+});
+
+describe('who may read a timeline', () => {
+  it('follows the assignment replica, drops stale assignment events, and hides other tenants', async () => {
+    const tenant = newTenant();
+    const customerBx = nextBxId();
+    const customerId = bookingxCustomerId(tenant, customerBx);
+    await bus.publish([
+      buildBookingEvent({
+        tenantId: tenant,
+        customerBxId: customerBx,
+        revision: 0,
+        status: 'confirmed',
+        type: 'bookingx.booking.created.v1',
+        time: '2026-06-01T09:00:00Z',
+      }),
+      customerEvent(tenant, customerId, 3, 'staff-cleo'),
+      customerEvent(tenant, customerId, 2, 'staff-dan'),
+    ]);
+    await waitFor(async () => (await timeline(tenant, customerId)).body.data.length >= 3);
+
+    const cleo = await tokenFor(tenant, 'staff', { sub: 'staff-cleo' });
+    const dan = await tokenFor(tenant, 'staff', { sub: 'staff-dan' });
+    expect((await timeline(tenant, customerId, '', cleo)).status).toBe(200);
+    expect((await timeline(tenant, customerId, '', dan)).status).toBe(404);
+    const self = await tokenFor(tenant, 'customer', { sub: customerId });
+    expect((await timeline(tenant, customerId, '', self)).status).toBe(200);
+    const otherTenant = await tokenFor(newTenant(), 'admin');
+    expect((await timeline(tenant, customerId, '', otherTenant)).status).toBe(404);
+    const anonymous = await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`);
+    expect(anonymous.status).toBe(401);
+    const bad = await timeline(tenant, customerId, '?kind=gossip');
+    expect(bad.status).toBe(422);
+  });
+});
