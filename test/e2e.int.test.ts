@@ -1,0 +1,135 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Customer, Page, TimelineEntry } from '@crm/contracts';
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import { createLogger, createMetrics, createVerifier, listen, loadConfig } from '@crm/service-kit';
+import { generate, publishEvents, type SimulatedEvent } from '@crm/simulator';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../services/gateway/src/app.js';
+import {
+  closeUpstreams,
+  createUpstreams,
+  type Upstreams,
+} from '../services/gateway/src/clients/upstreams.js';
+import { GatewayConfig } from '../services/gateway/src/config.js';
+import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
+import { interactionsService } from '../services/interactions/src/service.js';
+import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
+import { profilesService } from '../services/profiles/src/service.js';
+import { call, startTestService, testEnv, tokenFor, waitFor } from './support/services.js';
+
+const running: { stop: () => Promise<void> }[] = [];
+let gateway: Server;
+let upstreams: Upstreams;
+let gatewayUrl: string;
+
+beforeAll(async () => {
+  const profiles = await startTestService(profilesService, profilesMigrations);
+  const interactions = await startTestService(interactionsService, interactionsMigrations);
+  running.push(profiles, interactions);
+  const config = loadConfig(
+    GatewayConfig,
+    testEnv({ PROFILES_URL: profiles.url, INTERACTIONS_URL: interactions.url, PORT: '0' }),
+  );
+  const metrics = createMetrics('gateway');
+  upstreams = createUpstreams(config, metrics);
+  const app = buildApp({
+    config,
+    logger: createLogger('gateway', config.LOG_LEVEL),
+    metrics,
+    verify: createVerifier({
+      secret: config.JWT_SECRET,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    upstreams,
+    openapi,
+  });
+  gateway = await listen(app, 0, '127.0.0.1');
+  gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => gateway.close(r));
+  await closeUpstreams(upstreams);
+  for (const svc of running) await svc.stop();
+});
+
+describe('a booking published by BookingX, read back through the gateway', () => {
+  it('becomes a customer profile and timeline entries in order', async () => {
+    const tenant = randomUUID();
+    const events = generate({
+      seed: 7,
+      tenants: [tenant],
+      customers: 4,
+      months: 6,
+      now: new Date('2026-10-01T00:00:00Z'),
+    });
+    await publishEvents(inject('amqpUrl'), events);
+
+    // The customer with the most booking events makes the strongest check.
+    const byCustomer = new Map<string, SimulatedEvent[]>();
+    for (const e of events) {
+      if (!e.subject) continue;
+      byCustomer.set(e.subject, [...(byCustomer.get(e.subject) ?? []), e]);
+    }
+    const [customerId, own] =
+      [...byCustomer.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+    expect(customerId).toBeDefined();
+    if (!customerId || !own) return;
+    const expected = own.filter(
+      (e) => e.type.startsWith('bookingx.booking.') || e.type.startsWith('bookingx.payment.'),
+    );
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+
+    const admin = await tokenFor(tenant, 'admin');
+    const customer = await waitFor(
+      async () => {
+        const r = await call<Customer>(gatewayUrl, 'GET', `/crm/customers/${customerId}`, {
+          token: admin,
+        });
+        return r.status === 200 && r.body;
+      },
+      { what: 'the customer through the gateway', timeoutMs: 30_000 },
+    );
+    expect(customer.source).toBe('bookingx');
+    expect(customer.tenant_id).toBe(tenant);
+
+    const entries = await waitFor(
+      async () => {
+        const all: TimelineEntry[] = [];
+        let cursor: string | null = null;
+        do {
+          const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+          const r: { status: number; body: Page<TimelineEntry> } = await call<Page<TimelineEntry>>(
+            gatewayUrl,
+            'GET',
+            `/crm/customers/${customerId}/timeline?kind=booking,payment&limit=20${q}`,
+            { token: admin },
+          );
+          if (r.status !== 200) return false;
+          all.push(...r.body.data);
+          cursor = r.body.next_cursor;
+        } while (cursor);
+        return all.length >= expected.length && all;
+      },
+      { what: 'every booking on the timeline', timeoutMs: 30_000 },
+    );
+
+    expect(entries).toHaveLength(expected.length);
+    const times = entries.map((e) => Date.parse(e.occurred_at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(new Set(entries.map((e) => e.type))).toEqual(new Set(expected.map((e) => e.type)));
+
+    // Another tenant's admin sees nothing of it.
+    const stranger = await tokenFor(randomUUID(), 'admin');
+    expect(
+      (await call(gatewayUrl, 'GET', `/crm/customers/${customerId}`, { token: stranger })).status,
+    ).toBe(404);
+    expect(
+      (await call(gatewayUrl, 'GET', `/crm/customers/${customerId}/timeline`, { token: stranger }))
+        .status,
+    ).toBe(404);
+  });
+});
