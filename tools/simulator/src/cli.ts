@@ -40,8 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   note(
-    `seed ${simulation.seed}: ${simulation.start} .. ${simulation.now}, ` +
-      `${events.length} events generated in ${(generationMs / 1000).toFixed(2)} s`,
+    `seed ${simulation.seed}, ${simulation.start} .. ${simulation.now}: ` +
+      `${events.length} events generated in ${(generationMs / 1000).toFixed(2)} s ` +
+      `(--now ${simulation.now} repeats this run)`,
   );
 
   if (options.dryRun) {

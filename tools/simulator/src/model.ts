@@ -370,7 +370,7 @@ class TenantBuilder {
     ];
     if (behaviour.neverBooks) customer.lapsedAt = customer.firstContact;
     else this.visits(rng, customer, facts);
-    this.updates(rng, customer, facts);
+    this.updates(rng.fork('updates'), customer, facts);
     for (const [order, fact] of facts.entries()) fact.order = order;
     for (const fact of facts) this.plan.facts.push(fact);
   }
