@@ -4,9 +4,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Keys every service reads; a service extends this with its own. */
 export const BaseConfig = z.object({

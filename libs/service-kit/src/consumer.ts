@@ -8,7 +8,14 @@ import {
   type EventType,
   type TypedEvent,
 } from '@crm/contracts';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Gauge } from 'prom-client';
 import { DEAD_LETTER_EXCHANGE, type Broker } from './broker.js';
@@ -194,9 +201,7 @@ export class Consumer {
     const type: EventType = event.type;
     const parsed = EVENT_CATALOG[type].safeParse(event.data);
     if (!parsed.success) {
-      const detail = parsed.error.issues
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ');
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       await this.deadLetter(channel, msg, `invalid payload: ${detail}`);
       return;
     }

@@ -91,9 +91,14 @@ export class Upstream {
     } catch (err) {
       if (err instanceof UpstreamHttpError) return err.response;
       if (this.breaker.opened || (err as { code?: string }).code === 'EOPENBREAKER') {
-        throw new AppError('upstream_unavailable', `${this.options.name} is unavailable`, undefined, {
-          'Retry-After': String(Math.ceil((this.options.resetTimeoutMs ?? 5_000) / 1000)),
-        });
+        throw new AppError(
+          'upstream_unavailable',
+          `${this.options.name} is unavailable`,
+          undefined,
+          {
+            'Retry-After': String(Math.ceil((this.options.resetTimeoutMs ?? 5_000) / 1000)),
+          },
+        );
       }
       if ((err as { code?: string }).code === 'ETIMEDOUT' || /timed out/i.test(String(err))) {
         throw new AppError('upstream_timeout', `${this.options.name} did not answer in time`);

@@ -38,7 +38,10 @@ export function idempotency(db: Db, tables: KitTables): RequestHandler {
       .then(([stored]) => {
         if (stored) {
           if (stored.requestHash !== hash) {
-            throw new AppError('idempotency_conflict', 'This Idempotency-Key was used for another request');
+            throw new AppError(
+              'idempotency_conflict',
+              'This Idempotency-Key was used for another request',
+            );
           }
           res.set(stored.headers as Record<string, string>);
           res.set('Idempotent-Replayed', 'true');

@@ -1,5 +1,6 @@
+import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
 export interface MigrateOptions {
@@ -30,11 +31,13 @@ export async function runMigrations(options: MigrateOptions): Promise<void> {
     const client = new pg.Client({ connectionString: options.databaseUrl });
     await client.connect();
     try {
-      await migrate(drizzle({ client }), {
+      const config = {
         migrationsFolder: options.migrationsFolder,
         migrationsSchema: options.schema,
         migrationsTable: '__migrations',
-      });
+      };
+      const migrations = readMigrationFiles(config).map(tolerateExistingSchema);
+      await new PgDialect().migrate(migrations, drizzle({ client })._.session, config);
     } finally {
       await client.end();
     }
@@ -44,6 +47,19 @@ export async function runMigrations(options: MigrateOptions): Promise<void> {
     await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`crm:migrate:${options.schema}`]);
     await lock.end();
   }
+}
+
+/**
+ * drizzle-kit opens a service's first migration with `CREATE SCHEMA "<schema>"`, but the
+ * schema already exists by then: it holds the migrations table, created before any migration.
+ */
+function tolerateExistingSchema(migration: MigrationMeta): MigrationMeta {
+  return {
+    ...migration,
+    sql: migration.sql.map((statement) =>
+      statement.replace(/^(\s*)CREATE SCHEMA (?!IF NOT EXISTS)/i, '$1CREATE SCHEMA IF NOT EXISTS '),
+    ),
+  };
 }
 
 async function grantSchemaToRole(client: pg.Client, schemaName: string, roleName: string) {

@@ -28,6 +28,8 @@ interface Row {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+const REOPEN_DELAY_MS = 250;
+const LISTEN_RETRY_MS = 1000;
 
 /**
  * Publishes committed outbox rows with publisher confirms and `mandatory`; a row is marked
@@ -39,6 +41,8 @@ export class OutboxRelay {
   private readonly returned = new Set<string>();
   private listener: pg.Client | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private reopenTimer: NodeJS.Timeout | null = null;
+  private listenTimer: NodeJS.Timeout | null = null;
   private running = false;
   private pending = false;
   private draining: Promise<void> | null = null;
@@ -69,34 +73,66 @@ export class OutboxRelay {
       if (id) this.returned.add(id);
     });
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = null;
+      if (this.channel !== channel) return;
+      this.channel = null;
+      // A channel error (say, an exchange that does not exist) closes the channel but not the
+      // connection, so no reconnect will bring a new one: open it again ourselves.
+      if (!this.stopped) this.scheduleReopen(model);
     });
     channel.on('error', () => undefined);
+    if (this.stopped) {
+      await channel.close().catch(() => undefined);
+      return;
+    }
     this.channel = channel;
     this.wake();
+  }
+
+  private scheduleReopen(model: ChannelModel): void {
+    if (this.reopenTimer) return;
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      if (this.stopped || this.channel) return;
+      // Fails when the whole connection went away; the broker's reconnect opens the channel then.
+      this.openChannel(model).catch(() => undefined);
+    }, REOPEN_DELAY_MS);
   }
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    let retried = false;
+    // A failed connect may also emit 'error': one lost client schedules one new listener.
+    const retryLater = (message: string) => {
+      if (retried) return;
+      retried = true;
+      if (this.listener === client) this.listener = null;
+      this.options.logger.warn({ err: message }, 'outbox listener lost; polling until back');
+      client.end().catch(() => undefined);
+      this.listenTimer = setTimeout(() => {
+        this.listenTimer = null;
+        void this.listen().catch(() => undefined);
+      }, LISTEN_RETRY_MS);
+    };
     client.on('notification', () => {
       this.wake();
     });
     client.on('error', (err) => {
-      this.options.logger.warn({ err: err.message }, 'outbox listener lost; polling until back');
-      this.listener = null;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen().catch(() => undefined), 1000);
+      retryLater(err.message);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${pg.escapeIdentifier(outboxChannel(this.options.schema))}`);
-      this.listener = client;
     } catch (err) {
-      this.options.logger.warn({ err: (err as Error).message }, 'outbox LISTEN failed; polling');
-      await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen().catch(() => undefined), 1000);
+      retryLater((err as Error).message);
+      return;
     }
+    if (this.stopped || retried) {
+      // stop() ran while this (re)connect was under way and found no listener to close.
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
   }
 
   /** Runs the relay now, or once more after the run in progress. */
@@ -169,7 +205,10 @@ export class OutboxRelay {
              available_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1`,
           [f.id, f.attempts, f.error, backoff],
         );
-        this.options.logger.warn({ event_id: f.id, error: f.error }, 'event not accepted by broker');
+        this.options.logger.warn(
+          { event_id: f.id, error: f.error },
+          'event not accepted by broker',
+        );
       }
       await client.query('COMMIT');
       this.options.metrics?.outboxPublished.inc(sent.length);
@@ -228,6 +267,10 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.reopenTimer = null;
+    if (this.listenTimer) clearTimeout(this.listenTimer);
+    this.listenTimer = null;
     this.unregister?.();
     await this.draining?.catch(() => undefined);
     if (this.listener) await this.listener.end().catch(() => undefined);

@@ -7,7 +7,11 @@ export type Closer = () => Promise<void>;
  * SIGTERM/SIGINT: stop taking work in the given order (HTTP first, then consumers, then
  * pools), bounded by a timeout so a stuck closer cannot hold the pod past its grace period.
  */
-export function onShutdown(logger: Logger, timeoutMs: number, closers: Closer[]): () => Promise<void> {
+export function onShutdown(
+  logger: Logger,
+  timeoutMs: number,
+  closers: Closer[],
+): () => Promise<void> {
   let shuttingDown: Promise<void> | null = null;
   const run = (): Promise<void> => {
     shuttingDown ??= (async () => {

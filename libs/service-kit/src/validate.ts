@@ -4,7 +4,11 @@ import { AppError, fieldErrorsOf } from './errors.js';
 export type RequestPart = 'body' | 'query' | 'params' | 'headers';
 
 /** Parses one part of a request with its contract; a failure names each bad field. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown, part: RequestPart): z.infer<S> {
+export function parse<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  part: RequestPart,
+): z.infer<S> {
   const result = schema.safeParse(input ?? (part === 'body' ? undefined : {}));
   if (!result.success) {
     const prefix = part === 'body' ? undefined : part;
