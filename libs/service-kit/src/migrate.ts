@@ -1,6 +1,4 @@
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
 export interface MigrateOptions {
@@ -28,19 +26,7 @@ export async function runMigrations(options: MigrateOptions): Promise<void> {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`crm:migrate:${options.schema}`]);
     log(`migrating schema ${options.schema}`);
     await lock.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    const client = new pg.Client({ connectionString: options.databaseUrl });
-    await client.connect();
-    try {
-      const config = {
-        migrationsFolder: options.migrationsFolder,
-        migrationsSchema: options.schema,
-        migrationsTable: '__migrations',
-      };
-      const migrations = readMigrationFiles(config).map(tolerateExistingSchema);
-      await new PgDialect().migrate(migrations, drizzle({ client })._.session, config);
-    } finally {
-      await client.end();
-    }
+    await applyMigrations(lock, options.schema, options.migrationsFolder);
     if (options.role) await grantSchemaToRole(lock, options.schema, options.role);
     log(`schema ${options.schema} is up to date`);
   } finally {
@@ -50,16 +36,45 @@ export async function runMigrations(options: MigrateOptions): Promise<void> {
 }
 
 /**
- * drizzle-kit opens a service's first migration with `CREATE SCHEMA "<schema>"`, but the
- * schema already exists by then: it holds the migrations table, created before any migration.
+ * drizzle's migrator, with its bookkeeping table (`<schema>.__migrations`), run on our own
+ * connection: drizzle-kit opens a service's first migration with `CREATE SCHEMA "<schema>"`,
+ * which fails there because the schema already holds that table.
  */
-function tolerateExistingSchema(migration: MigrationMeta): MigrationMeta {
-  return {
-    ...migration,
-    sql: migration.sql.map((statement) =>
+async function applyMigrations(client: pg.Client, schemaName: string, folder: string) {
+  const table = `${pg.escapeIdentifier(schemaName)}.__migrations`;
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
+  );
+  const { rows } = await client.query<{ created_at: string | number }>(
+    `SELECT created_at FROM ${table} ORDER BY created_at DESC LIMIT 1`,
+  );
+  const last = rows[0] ? Number(rows[0].created_at) : null;
+  const pending = readMigrationFiles({ migrationsFolder: folder }).filter(
+    (m) => last === null || last < m.folderMillis,
+  );
+  if (pending.length === 0) return;
+  await client.query('BEGIN');
+  try {
+    for (const migration of pending) {
+      for (const statement of tolerateExistingSchema(migration)) await client.query(statement);
+      await client.query(`INSERT INTO ${table} (hash, created_at) VALUES ($1, $2)`, [
+        migration.hash,
+        migration.folderMillis,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}
+
+function tolerateExistingSchema(migration: MigrationMeta): string[] {
+  return migration.sql
+    .filter((statement) => statement.trim() !== '')
+    .map((statement) =>
       statement.replace(/^(\s*)CREATE SCHEMA (?!IF NOT EXISTS)/i, '$1CREATE SCHEMA IF NOT EXISTS '),
-    ),
-  };
+    );
 }
 
 async function grantSchemaToRole(client: pg.Client, schemaName: string, roleName: string) {
