@@ -1,0 +1,155 @@
+/**
+ * Starts the whole cluster on this machine: creates the database, applies migrations,
+ * starts every service, loads demo data from the BookingX simulator, and prints where
+ * to reach it. `--detach` leaves the services running in the background
+ * (stop them with `pnpm stop:all`); otherwise Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { signDevToken } from '@crm/service-kit';
+import { DEMO_TENANT_ID } from '@crm/simulator';
+import pg from 'pg';
+import { migrateAll } from './migrate-all.js';
+import { SERVICES } from './services.js';
+
+const { values } = parseArgs({
+  options: {
+    detach: { type: 'boolean', default: false },
+    customers: { type: 'string', default: '300' },
+    months: { type: 'string', default: '12' },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runDir = `${root}.run`;
+const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const jwtSecret = process.env.JWT_SECRET ?? 'development-secret-change-me-0123456789abcdef';
+const say = (m: string) => process.stdout.write(`${m}\n`);
+
+async function ensureDatabase(): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (!rowCount) {
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    say(`created database ${name}`);
+  }
+  await client.end();
+}
+
+function startService(name: string, port: number, schema: string | undefined): ChildProcess {
+  mkdirSync(`${runDir}/logs`, { recursive: true });
+  const log = openSync(`${runDir}/logs/${name}.log`, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: amqpUrl,
+    JWT_SECRET: jwtSecret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+  if (schema) env.DATABASE_ROLE = `crm_${schema}`;
+  for (const s of SERVICES) env[`${s.name.toUpperCase().replace('-', '_')}_URL`] = `http://127.0.0.1:${s.port}`;
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', `services/${name}/src/main.ts`],
+    { cwd: root, env, stdio: ['ignore', log, log], detached: values.detach },
+  );
+}
+
+async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${name} exited with code ${child.exitCode}; see .run/logs/${name}.log`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} was not ready within 60 s; see .run/logs/${name}.log`);
+}
+
+async function main(): Promise<void> {
+  say('1/4 database');
+  await ensureDatabase();
+  say('2/4 migrations');
+  await migrateAll(databaseUrl, (m) => say(`    ${m}`));
+  say('3/4 services');
+  const children: ChildProcess[] = [];
+  const stopAll = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    stopAll();
+    process.exit(143);
+  });
+  for (const s of SERVICES) {
+    const child = startService(s.name, s.port, s.schema);
+    children.push(child);
+    await waitReady(s.name, s.port, child);
+    say(`    ${s.name.padEnd(13)} http://127.0.0.1:${s.port}  ready`);
+  }
+  writeFileSync(`${runDir}/pids`, children.map((c) => String(c.pid)).join('\n'));
+
+  if (!values['no-demo']) {
+    say('4/4 demo data from the BookingX simulator');
+    const sim = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        'tools/simulator/src/cli.ts',
+        '--customers',
+        values.customers,
+        '--months',
+        values.months,
+        '--amqp-url',
+        amqpUrl,
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+    const code = await new Promise<number | null>((r) => sim.on('exit', r));
+    if (code !== 0) throw new Error('the simulator failed');
+  }
+
+  const token = await signDevToken({ secret: jwtSecret, tenant: DEMO_TENANT_ID, role: 'admin', sub: 'demo-admin', name: 'Demo Admin', expiresIn: '7d' });
+  say('');
+  say('Enhanced CRM is running.');
+  say(`  Gateway:   http://127.0.0.1:8080/crm`);
+  say(`  API docs:  http://127.0.0.1:8080/crm/docs`);
+  say(`  Tenant:    ${DEMO_TENANT_ID} (demo)`);
+  say(`  Admin token (7 days):`);
+  say(`  ${token}`);
+  say('');
+  say(`  Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8080/crm/customers?limit=5`);
+  say(`  Logs: .run/logs/<service>.log`);
+  if (values.detach) {
+    for (const c of children) c.unref();
+    say('  Stop: pnpm stop:all');
+    process.exit(0);
+  }
+  say('  Stop: Ctrl-C');
+  await new Promise(() => undefined);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`start failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
