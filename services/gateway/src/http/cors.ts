@@ -1,3 +1,4 @@
+import { AppError } from '@crm/service-kit';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 
@@ -11,12 +12,25 @@ const EXPOSED = [
   'Retry-After',
 ];
 
-/** Exact origins only, and no cookies: the API is called with bearer tokens. */
+/**
+ * Exact origins only, and no cookies: the API is called with bearer tokens. A preflight
+ * from any other origin is refused outright rather than answered 204 without grants.
+ */
 export function corsFor(origins: readonly string[]): RequestHandler {
-  return cors({
+  const allowed = new Set(origins);
+  const grant = cors({
     origin: [...origins],
     credentials: false,
     exposedHeaders: EXPOSED,
     maxAge: 600,
   });
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    const preflight = req.method === 'OPTIONS' && req.get('access-control-request-method');
+    if (preflight && origin !== undefined && !allowed.has(origin)) {
+      next(new AppError('forbidden', `The origin ${origin} may not call this API`));
+      return;
+    }
+    grant(req, res, next);
+  };
 }

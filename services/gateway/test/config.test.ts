@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig } from '@crm/service-kit';
+import { describe, expect, it } from 'vitest';
+import { upstreamUrls } from '../src/clients/upstreams.js';
+import { GatewayConfig } from '../src/config.js';
+import { SECRET } from './support.js';
+
+describe('GatewayConfig', () => {
+  it('has defaults that run the whole cluster on one machine', () => {
+    const config = loadConfig(GatewayConfig, { JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      UPSTREAM_TIMEOUT_MS: 5000,
+      BREAKER_RESET_MS: 5000,
+      RATE_LIMIT_PER_MINUTE: 600,
+      CORS_ORIGINS: [],
+      BODY_LIMIT: 1_048_576,
+    });
+    expect(upstreamUrls(config)).toEqual({
+      profiles: 'http://127.0.0.1:8081',
+      interactions: 'http://127.0.0.1:8082',
+      'notes-tasks': 'http://127.0.0.1:8083',
+      comms: 'http://127.0.0.1:8084',
+      segments: 'http://127.0.0.1:8085',
+      automation: 'http://127.0.0.1:8086',
+      analytics: 'http://127.0.0.1:8087',
+    });
+  });
+
+  it('reads a comma list of exact origins and a body limit', () => {
+    const config = loadConfig(GatewayConfig, {
+      JWT_SECRET: SECRET,
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      BODY_LIMIT: '256kb',
+    });
+    expect(config.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(config.BODY_LIMIT).toBe(262_144);
+  });
+
+  it('refuses what it cannot use, naming each key', () => {
+    const load = () =>
+      loadConfig(GatewayConfig, {
+        JWT_SECRET: SECRET,
+        CORS_ORIGINS: 'https://app.example.com/path',
+        BODY_LIMIT: 'big',
+        PROFILES_URL: 'not a url',
+        UPSTREAM_TIMEOUT_MS: '0',
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/CORS_ORIGINS[\s\S]*BODY_LIMIT|BODY_LIMIT[\s\S]*CORS_ORIGINS/);
+    expect(load).toThrow(/PROFILES_URL/);
+    expect(load).toThrow(/UPSTREAM_TIMEOUT_MS/);
+  });
+
+  it('needs a way to verify tokens', () => {
+    expect(() => loadConfig(GatewayConfig, {})).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', JWT_SECRET: SECRET })).toThrow(
+      /JWT_JWKS_URL/,
+    );
+  });
+});

@@ -1,0 +1,212 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Echo,
+  TENANT_A,
+  allUpstreamsAt,
+  bearer,
+  buildTestGateway,
+  startFakeUpstream,
+  tokenFor,
+  type FakeUpstream,
+  type TestGateway,
+} from './support.js';
+
+const CUSTOMER = '0193a000-0000-7000-8000-0000000000c1';
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+let profiles: FakeUpstream;
+let interactions: FakeUpstream;
+let comms: FakeUpstream;
+let created: FakeUpstream;
+let gateway: TestGateway;
+let createdGateway: TestGateway;
+let token: string;
+
+beforeAll(async () => {
+  profiles = await startFakeUpstream();
+  interactions = await startFakeUpstream();
+  comms = await startFakeUpstream();
+  created = await startFakeUpstream({
+    status: 201,
+    headers: {
+      location: `/crm/customers/${CUSTOMER}`,
+      etag: '"1"',
+      'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+    },
+    body: '{"id":"created"}',
+  });
+  gateway = buildTestGateway({
+    ...allUpstreamsAt(profiles.url),
+    INTERACTIONS_URL: interactions.url,
+    COMMS_URL: comms.url,
+    BODY_LIMIT: '1kb',
+  });
+  createdGateway = buildTestGateway(allUpstreamsAt(created.url));
+  token = await tokenFor(TENANT_A);
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await createdGateway.close();
+  await Promise.all([profiles, interactions, comms, created].map((u) => u.close()));
+});
+
+describe('forwarding', () => {
+  it('forwards method, path, query, body, request id and the token to the owning service', async () => {
+    const body = JSON.stringify({ first_name: 'Ada', last_name: 'Lovelace' });
+    const res = await request(gateway.app)
+      .patch(`/crm/customers/${CUSTOMER}?expand=tags&x=a%20b`)
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'application/json')
+      .set('X-Request-Id', 'req-forward-1')
+      .set('traceparent', TRACEPARENT)
+      .set('If-Match', '"3"')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send(body);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('req-forward-1');
+    const echo = Echo.parse(res.body);
+    expect(echo).toMatchObject({
+      method: 'PATCH',
+      url: `/crm/customers/${CUSTOMER}?expand=tags&x=a%20b`,
+      body,
+    });
+    expect(echo.headers).toMatchObject({
+      authorization: bearer(token),
+      'x-request-id': 'req-forward-1',
+      traceparent: TRACEPARENT,
+      'if-match': '"3"',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-forwarded-proto': 'http',
+    });
+    expect(echo.headers['x-forwarded-for']).toMatch(/^203\.0\.113\.9, .*127\.0\.0\.1$/);
+    expect(echo.headers['x-forwarded-host']).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(profiles.received.at(-1)?.url).toBe(echo.url);
+  });
+
+  it('gives each request an id when the caller sent none', async () => {
+    const res = await request(gateway.app)
+      .get('/crm/customers')
+      .set('Authorization', bearer(token));
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Echo.parse(res.body).headers['x-request-id']).toBe(id);
+  });
+
+  it('routes each path to the service that owns it', async () => {
+    const timeline = await request(gateway.app)
+      .get(`/crm/customers/${CUSTOMER}/timeline`)
+      .set('Authorization', bearer(token));
+    expect(timeline.status).toBe(200);
+    expect(interactions.received.at(-1)?.url).toBe(`/crm/customers/${CUSTOMER}/timeline`);
+
+    const deadLetters = await request(gateway.app)
+      .get('/crm/admin/services/comms/dead-letters?limit=10')
+      .set('Authorization', bearer(token));
+    expect(deadLetters.status).toBe(200);
+    expect(comms.received.at(-1)?.url).toBe('/crm/admin/services/comms/dead-letters?limit=10');
+  });
+
+  it('forwards any body byte for byte, compressed or not JSON', async () => {
+    const form = 'From=%2B15550001&Body=hello+there';
+    const formRes = await request(gateway.app)
+      .post('/crm/customers')
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(form);
+    expect(formRes.status).toBe(200);
+    expect(Echo.parse(formRes.body).body).toBe(form);
+
+    // Sent with fetch: supertest would re-encode a Buffer labelled as JSON.
+    const gzipped = gzipSync(Buffer.from('{"first_name":"Zip"}'));
+    const server = gateway.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/crm/customers`, {
+        method: 'POST',
+        headers: {
+          Authorization: bearer(token),
+          'Content-Type': 'application/json',
+          'Content-Encoding': 'gzip',
+        },
+        body: gzipped,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      server.close();
+    }
+    const received = profiles.received.at(-1);
+    expect(received?.headers['content-encoding']).toBe('gzip');
+    expect(received?.body.equals(gzipped)).toBe(true);
+  });
+
+  it('does not forward hop-by-hop headers', async () => {
+    const res = await request(gateway.app)
+      .get('/crm/customers')
+      .set('Authorization', bearer(token))
+      .set('Connection', 'keep-alive, x-hop')
+      .set('X-Hop', 'one-connection-only')
+      .set('Proxy-Authorization', 'Basic Zm9vOmJhcg==')
+      .set('X-Kept', 'yes');
+    const { headers } = Echo.parse(res.body);
+    expect(headers['x-kept']).toBe('yes');
+    expect(headers['x-hop']).toBeUndefined();
+    expect(headers['proxy-authorization']).toBeUndefined();
+    expect(headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(headers.host).not.toBe(res.request.url.split('/')[2]);
+  });
+
+  it('passes back the status, headers and body of the answer', async () => {
+    const res = await request(createdGateway.app)
+      .post('/crm/customers')
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/crm/customers/${CUSTOMER}`);
+    expect(res.headers.etag).toBe('"1"');
+    expect(res.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    expect(res.text).toBe('{"id":"created"}');
+    expect(res.headers['content-length']).toBe('16');
+  });
+
+  it('refuses a body over BODY_LIMIT with 413 before calling the service', async () => {
+    const before = profiles.received.length;
+    const res = await request(gateway.app)
+      .post('/crm/customers')
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ note: 'x'.repeat(2048) }));
+    expect(res.status).toBe(413);
+    expect(Problem.parse(res.body).code).toBe('payload_too_large');
+    expect(profiles.received.length).toBe(before);
+  });
+});
+
+describe('unknown routes', () => {
+  it('answers 404 problem+json for a path no route serves', async () => {
+    const res = await request(gateway.app)
+      .get('/crm/no-such-thing')
+      .set('Authorization', bearer(token));
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body).code).toBe('not_found');
+  });
+
+  it('answers 405 with Allow for a known path and another method', async () => {
+    const res = await request(gateway.app)
+      .delete('/crm/customers')
+      .set('Authorization', bearer(token));
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, POST');
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body).code).toBe('method_not_allowed');
+  });
+});

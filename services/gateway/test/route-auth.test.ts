@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import {
+  HTTP_METHODS,
+  PROBLEM_CONTENT_TYPE,
+  Problem,
+  ROUTES,
+  type HttpMethod,
+} from '@crm/contracts';
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  TENANT_A,
+  TENANT_B,
+  allUpstreamsAt,
+  bearer,
+  buildTestGateway,
+  startFakeUpstream,
+  tokenFor,
+  type FakeUpstream,
+  type TestGateway,
+} from './support.js';
+
+/**
+ * Walks the published API rather than a hand-kept list, so an operation added to the
+ * contracts is held to the same rules here without anyone remembering to add it.
+ */
+const Parameter = z.object({
+  name: z.string(),
+  in: z.string(),
+  schema: z
+    .object({ enum: z.array(z.string()).optional() })
+    .loose()
+    .optional(),
+});
+const Operation = z
+  .object({ operationId: z.string(), parameters: z.array(Parameter).optional() })
+  .loose();
+const Document = z.object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) });
+
+interface Case {
+  operationId: string;
+  method: HttpMethod;
+  template: string;
+  path: string;
+}
+
+function isHttpMethod(key: string): key is HttpMethod {
+  return (HTTP_METHODS as readonly string[]).includes(key);
+}
+
+/** Concrete paths for one operation: fresh UUIDs, and every value of an enum parameter. */
+function concretePaths(template: string, parameters: z.infer<typeof Parameter>[]): string[] {
+  let paths = [template];
+  for (const param of parameters.filter((p) => p.in === 'path')) {
+    const values = param.schema?.enum ?? [randomUUID()];
+    paths = paths.flatMap((path) =>
+      values.map((value) => path.replace(`{${param.name}}`, encodeURIComponent(value))),
+    );
+  }
+  return paths;
+}
+
+function casesOf(document: unknown): Case[] {
+  const cases: Case[] = [];
+  for (const [template, item] of Object.entries(Document.parse(document).paths)) {
+    for (const [key, raw] of Object.entries(item)) {
+      if (!isHttpMethod(key)) continue;
+      const operation = Operation.parse(raw);
+      for (const path of concretePaths(template, operation.parameters ?? [])) {
+        cases.push({ operationId: operation.operationId, method: key, template, path });
+      }
+    }
+  }
+  return cases;
+}
+
+const CASES = casesOf(openapi);
+
+function send(app: Express, method: HttpMethod, path: string) {
+  const agent = request(app);
+  switch (method) {
+    case 'get':
+      return agent.get(path);
+    case 'post':
+      return agent.post(path);
+    case 'put':
+      return agent.put(path);
+    case 'patch':
+      return agent.patch(path);
+    case 'delete':
+      return agent.delete(path);
+  }
+}
+
+let standIn: FakeUpstream;
+let gateway: TestGateway;
+let tokenA: string;
+let tokenB: string;
+
+beforeAll(async () => {
+  standIn = await startFakeUpstream();
+  gateway = buildTestGateway({ ...allUpstreamsAt(standIn.url), RATE_LIMIT_PER_MINUTE: '100000' });
+  tokenA = await tokenFor(TENANT_A);
+  tokenB = await tokenFor(TENANT_B);
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await standIn.close();
+});
+
+it('finds every operation of the route table in the published document', () => {
+  const documented = new Set(CASES.map((c) => c.operationId));
+  expect(ROUTES.map((r) => r.id).filter((id) => !documented.has(id))).toEqual([]);
+  expect(CASES.length).toBeGreaterThanOrEqual(ROUTES.length);
+});
+
+describe.each(CASES)('$method $path ($operationId)', ({ method, path }) => {
+  it('refuses an anonymous caller with 401 before any service sees it', async () => {
+    const before = standIn.received.length;
+    const res = await send(gateway.app, method, path);
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body).code).toBe('unauthenticated');
+    expect(standIn.received.length).toBe(before);
+  });
+
+  it('forbids a token of tenant B naming tenant A, with 403', async () => {
+    const before = standIn.received.length;
+    const res = await send(gateway.app, method, path)
+      .set('Authorization', bearer(tokenB))
+      .set('X-Tenant-Id', TENANT_A);
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body).code).toBe('forbidden');
+    expect(standIn.received.length).toBe(before);
+  });
+
+  it("routes tenant A's own token to a service (the refusals above are not a missing route)", async () => {
+    const res = await send(gateway.app, method, path)
+      .set('Authorization', bearer(tokenA))
+      .set('X-Tenant-Id', TENANT_A);
+    expect(res.status).toBe(200);
+    expect(standIn.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+  });
+});

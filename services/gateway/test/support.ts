@@ -1,0 +1,193 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BACKEND_SERVICES, type Role } from '@crm/contracts';
+import {
+  createLogger,
+  createMetrics,
+  createVerifier,
+  loadConfig,
+  signDevToken,
+} from '@crm/service-kit';
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import type { Express } from 'express';
+import { buildApp } from '../src/app.js';
+import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
+import { GatewayConfig } from '../src/config.js';
+import { z } from 'zod';
+
+export const SECRET = 'gateway-test-secret-that-is-long-enough-0123456789';
+export const TENANT_A = '0193a000-0000-7000-8000-00000000000a';
+export const TENANT_B = '0193b000-0000-7000-8000-00000000000b';
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface FakeUpstream {
+  url: string;
+  port: number;
+  received: Received[];
+  close: () => Promise<void>;
+}
+
+export interface FakeUpstreamOptions {
+  /** Listen on this port (to bring back a service that was down); 0 picks a free one. */
+  port?: number;
+  /** Wait this long before answering, to outlast the gateway's timeout. */
+  delayMs?: number;
+  status?: number;
+  headers?: Record<string, string | string[]>;
+  /** Answer with this body instead of echoing the request. */
+  body?: string;
+}
+
+/**
+ * A stand-in for a CRM service: records each request and answers 200 (or `status`) with a
+ * JSON echo of what it received.
+ */
+export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const record = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      received.push(record);
+      const answer = () => {
+        if (res.destroyed) return;
+        const body =
+          options.body ??
+          JSON.stringify({
+            method: record.method,
+            url: record.url,
+            headers: record.headers,
+            body: record.body.toString('utf8'),
+          });
+        res.writeHead(options.status ?? 200, {
+          'content-type': 'application/json',
+          ...options.headers,
+        });
+        res.end(body);
+      };
+      if (options.delayMs === undefined) answer();
+      else setTimeout(answer, options.delayMs).unref();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        received,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => {
+              done();
+            });
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** A port with nothing listening on it: connecting is refused at once. */
+export async function freePort(): Promise<number> {
+  const probe = await startFakeUpstream();
+  await probe.close();
+  return probe.port;
+}
+
+/** Every upstream URL pointing at one base URL. */
+export function allUpstreamsAt(url: string): Record<string, string> {
+  return {
+    PROFILES_URL: url,
+    INTERACTIONS_URL: url,
+    NOTES_TASKS_URL: url,
+    COMMS_URL: url,
+    SEGMENTS_URL: url,
+    AUTOMATION_URL: url,
+    ANALYTICS_URL: url,
+  };
+}
+
+export interface TestGateway {
+  app: Express;
+  upstreams: Upstreams;
+  close: () => Promise<void>;
+}
+
+/** The gateway as main.ts builds it, from an environment as the process would read it. */
+export function buildTestGateway(env: Record<string, string> = {}): TestGateway {
+  const config = loadConfig(GatewayConfig, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: SECRET,
+    ...env,
+  });
+  const metrics = createMetrics('gateway');
+  const upstreams = createUpstreams(config, metrics);
+  const app = buildApp({
+    config,
+    logger: createLogger('gateway', config.LOG_LEVEL),
+    metrics,
+    verify: createVerifier({
+      secret: config.JWT_SECRET,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    upstreams,
+    openapi,
+  });
+  return { app, upstreams, close: () => closeUpstreams(upstreams) };
+}
+
+export function tokenFor(
+  tenant: string,
+  role: Role = 'admin',
+  extra: {
+    sub?: string;
+    issuer?: string;
+    audience?: string;
+    secret?: string;
+    expiresIn?: number;
+  } = {},
+): Promise<string> {
+  return signDevToken({
+    secret: extra.secret ?? SECRET,
+    tenant,
+    role,
+    sub: extra.sub ?? `${role}-1`,
+    ...(extra.issuer === undefined ? {} : { issuer: extra.issuer }),
+    ...(extra.audience === undefined ? {} : { audience: extra.audience }),
+    ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
+  });
+}
+
+export function bearer(token: string): string {
+  return `Bearer ${token}`;
+}
+
+/** What the stand-in echoes back; parsed so the tests read typed values. */
+export const Echo = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  body: z.string(),
+});
+
+export const SERVICES = BACKEND_SERVICES;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
