@@ -13,7 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'main',
-          include: ['libs/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'libs/*/test/**/*.test.ts',
+            'services/*/test/**/*.test.ts',
+            'tools/*/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: ['**/*.fault.test.ts', '**/node_modules/**'],
         },
       },

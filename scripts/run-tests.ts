@@ -27,7 +27,15 @@ for (const project of ['main', 'faults']) {
   const out = join(dir, `${project}.json`);
   const run = spawnSync(
     'vitest',
-    ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra],
+    [
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+      ...extra,
+    ],
     { stdio: 'inherit', env: process.env },
   );
   let report: VitestJson | undefined;
@@ -37,7 +45,9 @@ for (const project of ['main', 'faults']) {
     report = undefined;
   }
   if (!report) {
-    process.stderr.write(`vitest (${project}) produced no report (exit ${run.status ?? 'signal'})\n`);
+    process.stderr.write(
+      `vitest (${project}) produced no report (exit ${run.status ?? 'signal'})\n`,
+    );
     failed += 1;
     ok = false;
     continue;
@@ -51,5 +61,7 @@ for (const project of ['main', 'faults']) {
   if (run.status !== 0 || !report.success) ok = false;
 }
 
-process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+);
 process.exit(ok && failed === 0 ? 0 : 1);

@@ -56,7 +56,8 @@ function startService(name: string, port: number, schema: string | undefined): C
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   if (schema) env.DATABASE_ROLE = `crm_${schema}`;
-  for (const s of SERVICES) env[`${s.name.toUpperCase().replace('-', '_')}_URL`] = `http://127.0.0.1:${s.port}`;
+  for (const s of SERVICES)
+    env[`${s.name.toUpperCase().replace('-', '_')}_URL`] = `http://127.0.0.1:${s.port}`;
   return spawn(
     process.execPath,
     ['--import', 'tsx', '--conditions=source', `services/${name}/src/main.ts`],
@@ -129,7 +130,14 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error('the simulator failed');
   }
 
-  const token = await signDevToken({ secret: jwtSecret, tenant: DEMO_TENANT_ID, role: 'admin', sub: 'demo-admin', name: 'Demo Admin', expiresIn: '7d' });
+  const token = await signDevToken({
+    secret: jwtSecret,
+    tenant: DEMO_TENANT_ID,
+    role: 'admin',
+    sub: 'demo-admin',
+    name: 'Demo Admin',
+    expiresIn: '7d',
+  });
   say('');
   say('Enhanced CRM is running.');
   say(`  Gateway:   http://127.0.0.1:8080/crm`);

@@ -19,7 +19,9 @@ function reachable(host: string, port: number): Promise<boolean> {
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => {
+      resolve(false);
+    });
     socket.once('timeout', () => {
       socket.destroy();
       resolve(false);
@@ -63,6 +65,7 @@ async function locateServices(): Promise<Started> {
     throw new Error(
       'No PostgreSQL/RabbitMQ reachable: set DATABASE_URL and AMQP_URL, start them on localhost, ' +
         `or provide a container runtime for testcontainers (${(err as Error).message})`,
+      { cause: err },
     );
   }
 }
