@@ -181,7 +181,12 @@ export class DeadLetterStore {
       } catch {
         throw new AppError('conflict', 'A malformed message cannot be replayed');
       }
-      await outbox.append(tx, { event, exchange: '', routingKey: this.options.queue });
+      await outbox.append(tx, {
+        event,
+        id: newId(),
+        exchange: '',
+        routingKey: this.options.queue,
+      });
       const [updated] = await tx
         .update(t)
         .set({ replayedAt: new Date() })

@@ -17,6 +17,11 @@ export function currentTraceparent(): string | undefined {
 
 export interface OutboxMessage {
   event: CloudEvent;
+  /**
+   * The outbox row's id; defaults to the event id, so one event cannot be appended twice.
+   * A replay sends an event again and needs a row of its own.
+   */
+  id?: string;
   /** Defaults to the exchange of the event's type; a replay names a queue via ''. */
   exchange?: string;
   routingKey?: string;
@@ -37,10 +42,10 @@ export class Outbox {
     if (list.length === 0) return;
     const traceparent = currentTraceparent();
     await tx.insert(this.tables.outbox).values(
-      list.map(({ event, exchange, routingKey }) => {
+      list.map(({ event, id, exchange, routingKey }) => {
         const envelope = traceparent && !event.traceparent ? { ...event, traceparent } : event;
         return {
-          id: event.id,
+          id: id ?? event.id,
           exchange: exchange ?? (isEventType(event.type) ? exchangeOf(event.type) : CRM_EXCHANGE),
           routingKey: routingKey ?? event.type,
           tenantId: event.tenantid,

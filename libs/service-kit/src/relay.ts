@@ -188,7 +188,8 @@ export class OutboxRelay {
       const sent: string[] = [];
       const failed: { id: string; error: string; attempts: number }[] = [];
       rows.forEach((row, i) => {
-        const wasReturned = this.returned.delete(row.id);
+        // Returns name the message id, which is the event's id, not the row's.
+        const wasReturned = this.returned.delete(row.envelope.id);
         const error = outcomes[i] ?? (wasReturned ? 'returned: unroutable' : null);
         if (error) failed.push({ id: row.id, error, attempts: row.attempts + 1 });
         else sent.push(row.id);

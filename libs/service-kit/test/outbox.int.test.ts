@@ -236,10 +236,12 @@ describe('outbox', () => {
     try {
       await startRelay({ pollMs: 100 });
       const event = buildCustomerEvent();
-      await createRecord(event, { exchange });
+      // A row id of its own, as a replay has: returns must still be matched to the row.
+      const rowId = newId();
+      await createRecord(event, { exchange, id: rowId });
 
       const failed = await waitFor(async () => {
-        const row = await outboxRow(event.id);
+        const row = await outboxRow(rowId);
         return row && row.attempts >= 1 ? row : null;
       });
       expect(failed.sentAt).toBeNull();
@@ -250,7 +252,7 @@ describe('outbox', () => {
         timeoutMs: 20_000,
         message: 'returned event delivered after binding',
       });
-      await waitFor(async () => (await outboxRow(event.id))?.sentAt);
+      await waitFor(async () => (await outboxRow(rowId))?.sentAt);
     } finally {
       await bound?.close();
       await amqp.channel.deleteExchange(exchange).catch(() => undefined);

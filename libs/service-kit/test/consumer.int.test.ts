@@ -1,0 +1,341 @@
+import {
+  BOOKINGX_EXCHANGE,
+  makeEvent,
+  newId,
+  toWire,
+  type CloudEvent,
+  type TypedEvent,
+} from '@crm/contracts';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Broker } from '../src/broker.js';
+import { Consumer, type Handlers } from '../src/consumer.js';
+import { DeadLetterStore } from '../src/dead-letters.js';
+import { createMetrics, type Metrics } from '../src/metrics.js';
+import { OutboxRelay } from '../src/relay.js';
+import { buildBookingxCustomerEvent } from './factories.js';
+import {
+  TestAmqp,
+  createTestServiceDb,
+  gate,
+  openBroker,
+  silentLogger,
+  sleep,
+  testEnv,
+  uniqueName,
+  waitFor,
+  type TestServiceDb,
+} from './support.js';
+
+/** What the handler does for one tenant; each test owns its tenants, so tests never meet. */
+interface Behaviour {
+  failing: boolean;
+  hold?: Promise<void>;
+  calls: number;
+}
+
+let svc: TestServiceDb;
+let broker: Broker;
+let amqp: TestAmqp;
+let relay: OutboxRelay;
+let consumer: Consumer;
+let store: DeadLetterStore;
+let metrics: Metrics;
+const behaviours = new Map<string, Behaviour>();
+const queuePrefix = `${uniqueName('kit-test')}.`;
+const stopLater: { stop: () => Promise<void> }[] = [];
+
+function tenantWith(behaviour: Partial<Behaviour> = {}): {
+  tenantId: string;
+  behaviour: Behaviour;
+} {
+  const tenantId = newId();
+  const b: Behaviour = { failing: false, calls: 0, ...behaviour };
+  behaviours.set(tenantId, b);
+  return { tenantId, behaviour: b };
+}
+
+const handlers: Handlers = {
+  'bookingx.customer.created.v1': async ({ tx }, event) => {
+    const behaviour = behaviours.get(event.tenantid);
+    // Events of other suites sharing the exchange are not this test's business.
+    if (!behaviour) return;
+    behaviour.calls += 1;
+    if (behaviour.hold) await behaviour.hold;
+    if (behaviour.failing) throw new Error('the handler is broken');
+    await tx
+      .insert(svc.tables.effects)
+      .values({ id: newId(), tenantId: event.tenantid, eventId: event.id });
+  },
+};
+
+function newConsumer(service: string, m: Metrics | undefined): Consumer {
+  return new Consumer({
+    service,
+    queuePrefix,
+    broker,
+    db: svc.database.db,
+    tables: svc.tables,
+    outbox: svc.outbox,
+    handlers,
+    logger: silentLogger,
+    metrics: m,
+    prefetch: 10,
+    deliveryLimit: 3,
+    retryBaseMs: 10,
+  });
+}
+
+beforeAll(async () => {
+  svc = await createTestServiceDb('consumer');
+  broker = await openBroker('consumer');
+  amqp = await TestAmqp.open();
+  relay = new OutboxRelay({
+    pool: svc.database.pool,
+    databaseUrl: testEnv().databaseUrl,
+    schema: svc.schemaName,
+    broker,
+    logger: silentLogger,
+    pollMs: 100,
+  });
+  metrics = createMetrics('kit-consumer');
+  consumer = newConsumer('kit-consumer', metrics);
+  await consumer.start();
+  store = new DeadLetterStore({
+    broker,
+    db: svc.database.db,
+    tables: svc.tables,
+    outbox: svc.outbox,
+    queue: consumer.queue,
+    dlq: consumer.dlq,
+    logger: silentLogger,
+  });
+  await store.start();
+  await relay.start();
+});
+
+afterAll(async () => {
+  for (const s of stopLater.splice(0)) await s.stop();
+  await consumer.stop();
+  await store.stop();
+  await relay.stop();
+  await amqp.close();
+  await broker.close();
+  await svc.close();
+});
+
+function publish(event: CloudEvent): void {
+  const wire = toWire(event);
+  amqp.channel.publish(BOOKINGX_EXCHANGE, wire.routingKey, wire.content, wire.properties);
+}
+
+/** The way a service emits: through its outbox, in a transaction, published by the relay. */
+async function emit(event: CloudEvent): Promise<void> {
+  await svc.database.db.transaction(async (tx) => {
+    await svc.outbox.append(tx, { event });
+  });
+}
+
+async function effectsOf(eventId: string) {
+  return svc.database.db
+    .select()
+    .from(svc.tables.effects)
+    .where(eq(svc.tables.effects.eventId, eventId));
+}
+
+async function deadLettersOf(eventId: string) {
+  const t = svc.tables.deadLetters;
+  return svc.database.db.select().from(t).where(eq(t.eventId, eventId)).orderBy(t.deadLetteredAt);
+}
+
+async function outcomeCount(m: Metrics, type: string, outcome: string): Promise<number> {
+  const { values } = await m.consumed.get();
+  return values
+    .filter((v) => v.labels.type === type && v.labels.outcome === outcome)
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+function deadLetterOf(event: TypedEvent<'bookingx.customer.created.v1'>) {
+  return waitFor(
+    async () => {
+      const [row] = await deadLettersOf(event.id);
+      return row;
+    },
+    { timeoutMs: 20_000, message: 'message dead-lettered and stored' },
+  );
+}
+
+describe('consumer', () => {
+  it('has one effect for an event delivered twice', async () => {
+    const { tenantId, behaviour } = tenantWith();
+    const event = buildBookingxCustomerEvent({ tenantId });
+    const duplicatesBefore = await outcomeCount(metrics, event.type, 'duplicate');
+
+    publish(event);
+    publish(event);
+
+    await waitFor(async () => (await effectsOf(event.id)).length === 1);
+    await waitFor(
+      async () => (await outcomeCount(metrics, event.type, 'duplicate')) > duplicatesBefore,
+      { message: 'second delivery seen as a duplicate' },
+    );
+    expect(await effectsOf(event.id)).toHaveLength(1);
+    expect(behaviour.calls).toBe(1);
+    const inbox = svc.tables.inbox;
+    expect(
+      await svc.database.db
+        .select()
+        .from(inbox)
+        .where(and(eq(inbox.consumer, consumer.queue), eq(inbox.eventId, event.id))),
+    ).toHaveLength(1);
+  });
+
+  it('dead-letters a message that keeps failing at the delivery limit, and replays it once', async () => {
+    const { tenantId, behaviour } = tenantWith({ failing: true });
+    const event = buildBookingxCustomerEvent({ tenantId });
+    await emit(event);
+
+    const dead = await deadLetterOf(event);
+    expect(behaviour.calls).toBe(3);
+    expect(dead).toMatchObject({
+      queue: consumer.queue,
+      eventType: event.type,
+      tenantId,
+      deliveryCount: 3,
+      replayedAt: null,
+    });
+    expect(dead.reason).toContain('the handler is broken');
+    expect(dead.payload).toEqual(event);
+    expect(await effectsOf(event.id)).toHaveLength(0);
+
+    behaviour.failing = false;
+    const replayed = await store.replay(tenantId, dead.id);
+    expect(replayed.replayed_at).not.toBeNull();
+    await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+      message: 'replayed event handled',
+    });
+
+    await expect(store.replay(tenantId, dead.id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.replay(newId(), dead.id)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await effectsOf(event.id)).toHaveLength(1);
+  });
+
+  it('replays a message again after a replay that failed too', async () => {
+    const { tenantId, behaviour } = tenantWith({ failing: true });
+    const event = buildBookingxCustomerEvent({ tenantId });
+    await emit(event);
+
+    const first = await deadLetterOf(event);
+    await store.replay(tenantId, first.id);
+    const second = await waitFor(
+      async () => (await deadLettersOf(event.id)).find((d) => d.id !== first.id),
+      { timeoutMs: 20_000, message: 'replayed message dead-lettered again' },
+    );
+    expect(behaviour.calls).toBe(6);
+
+    behaviour.failing = false;
+    await store.replay(tenantId, second.id);
+    await waitFor(async () => (await effectsOf(event.id)).length === 1);
+    expect(behaviour.calls).toBe(7);
+  });
+
+  it('dead-letters a body that is not JSON at once', async () => {
+    const messageId = newId();
+    amqp.channel.sendToQueue(consumer.queue, Buffer.from('{"not": json', 'utf8'), {
+      messageId,
+      type: 'bookingx.customer.created.v1',
+      persistent: true,
+    });
+    const [dead] = await waitFor(async () => {
+      const rows = await deadLettersOf(messageId);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(dead).toMatchObject({ tenantId: null, deliveryCount: 1 });
+    expect(dead?.reason).toMatch(/^malformed/);
+    expect(dead?.payload).toEqual({
+      raw_base64: Buffer.from('{"not": json', 'utf8').toString('base64'),
+    });
+  });
+
+  it('dead-letters an event whose payload breaks its schema at once', async () => {
+    const { tenantId, behaviour } = tenantWith();
+    const event = makeEvent({
+      type: 'bookingx.customer.created.v1',
+      source: 'bookingx/wordpress',
+      tenantId,
+      data: { customer: { bookingx_id: 'not-a-number', first_name: 'Ada' } },
+    });
+    publish(event);
+    const [dead] = await waitFor(async () => {
+      const rows = await deadLettersOf(event.id);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(dead).toMatchObject({ tenantId, deliveryCount: 1 });
+    expect(dead?.reason).toMatch(/^invalid payload: .*customer\.bookingx_id/);
+    expect(dead?.reason).toContain('customer.last_name');
+    expect(behaviour.calls).toBe(0);
+  });
+
+  it('acks and ignores event types it has no handler for', async () => {
+    const tenantId = newId();
+    const known = makeEvent({
+      type: 'crm.interaction.recorded.v1',
+      source: 'crm/interactions',
+      tenantId,
+      data: { anything: true },
+    });
+    const unknown = makeEvent({
+      type: 'crm.nothing.happened.v1',
+      source: 'crm/elsewhere',
+      tenantId,
+      data: {},
+    });
+    for (const event of [known, unknown]) {
+      const wire = toWire(event);
+      amqp.channel.sendToQueue(consumer.queue, wire.content, wire.properties);
+    }
+    await waitFor(async () => (await outcomeCount(metrics, known.type, 'ignored')) === 1);
+    await waitFor(async () => (await outcomeCount(metrics, unknown.type, 'ignored')) === 1);
+    expect(await deadLettersOf(known.id)).toHaveLength(0);
+    expect(await deadLettersOf(unknown.id)).toHaveLength(0);
+  });
+
+  it('finishes the handler in flight when stopped, and its message is not delivered again', async () => {
+    const held = gate();
+    const { tenantId, behaviour } = tenantWith({ hold: held.wait });
+    const service = 'kit-stop';
+    const first = newConsumer(service, createMetrics(service));
+    await first.start();
+    const event = buildBookingxCustomerEvent({ tenantId });
+    const wire = toWire(event);
+    amqp.channel.sendToQueue(first.queue, wire.content, wire.properties);
+    await waitFor(() => behaviour.calls === 1, { message: 'handler started' });
+
+    let stopped = false;
+    const stopping = first.stop().then(() => {
+      stopped = true;
+    });
+    try {
+      await sleep(300);
+      expect(stopped).toBe(false);
+    } finally {
+      held.open();
+      await stopping;
+    }
+    expect(await effectsOf(event.id)).toHaveLength(1);
+
+    // A consumer started on the same queue gets the next message, and not the one acked before.
+    const nextMetrics = createMetrics(service);
+    const next = newConsumer(service, nextMetrics);
+    stopLater.push(next);
+    await next.start();
+    const { tenantId: otherTenant } = tenantWith();
+    const marker = buildBookingxCustomerEvent({ tenantId: otherTenant });
+    const markerWire = toWire(marker);
+    amqp.channel.sendToQueue(next.queue, markerWire.content, markerWire.properties);
+    await waitFor(async () => (await effectsOf(marker.id)).length === 1);
+    expect(await outcomeCount(nextMetrics, event.type, 'duplicate')).toBe(0);
+    expect(behaviour.calls).toBe(1);
+    expect(await amqp.messageCount(next.queue)).toBe(0);
+  });
+});
