@@ -1,6 +1,9 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import {
   closeServer,
+  type Closer,
   createLogger,
   createMetrics,
   createVerifier,
@@ -12,6 +15,25 @@ import {
 import { buildApp } from './app.js';
 import { closeUpstreams, createUpstreams } from './clients/upstreams.js';
 import { GatewayConfig } from './config.js';
+
+/**
+ * server.close() closes the connections idle at that moment only; a keep-alive connection
+ * whose last response finishes later would hold the process until its 65 s timeout, so
+ * idle connections are swept until the server has closed.
+ */
+function drain(server: Server): Closer {
+  const close = closeServer(server);
+  return async () => {
+    const sweep = setInterval(() => {
+      server.closeIdleConnections();
+    }, 50);
+    try {
+      await close();
+    } finally {
+      clearInterval(sweep);
+    }
+  };
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
@@ -30,11 +52,12 @@ async function main(): Promise<void> {
   const upstreams = createUpstreams(config, metrics);
   const app = buildApp({ config, logger, metrics, verify, upstreams, openapi });
   const server = await listen(app, config.PORT, config.HOST);
-  logger.info({ port: config.PORT }, 'gateway listening');
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://127.0.0.1:${port}` }, 'gateway listening');
 
   // Requests in flight finish before their upstream pools close.
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
-    closeServer(server),
+    drain(server),
     () => closeUpstreams(upstreams),
     async () => {
       await telemetry?.shutdown();
