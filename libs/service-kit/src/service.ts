@@ -11,7 +11,7 @@ import { Consumer, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
-import { idempotency } from './idempotency.js';
+import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Outbox } from './outbox.js';
@@ -55,6 +55,7 @@ export interface RunningService<C, D> {
   consumer: Consumer;
   relay: OutboxRelay;
   deadLetters: DeadLetterStore;
+  jobs: PgBoss;
   /** Graceful stop: HTTP, consumers, relay, jobs, broker, pool. */
   stop: () => Promise<void>;
 }
@@ -186,10 +187,9 @@ export async function startService<C extends BaseConfig, D>(
   await consumer.start();
   await deadLetters.start();
   await relay.start();
-  const boss = def.jobs
-    ? await startJobs({ databaseUrl: config.DATABASE_URL, schema: schemaName, logger })
-    : null;
-  if (boss && def.jobs) await def.jobs(boss, deps, kit);
+  const boss = await startJobs({ databaseUrl: config.DATABASE_URL, schema: schemaName, logger });
+  await scheduleKitJobs(boss, database, tables);
+  if (def.jobs) await def.jobs(boss, deps, kit);
 
   const server = await listen(app, port, config.HOST);
   const address = server.address() as AddressInfo;
@@ -201,9 +201,7 @@ export async function startService<C extends BaseConfig, D>(
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
-    async () => {
-      if (boss) await boss.stop({ graceful: true });
-    },
+    () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
     () => database.close(),
   ];
@@ -212,5 +210,16 @@ export async function startService<C extends BaseConfig, D>(
     : async () => {
         for (const close of closers) await close().catch(() => undefined);
       };
-  return { kit, deps, app, server, url, consumer, relay, deadLetters, stop };
+  return { kit, deps, app, server, url, consumer, relay, deadLetters, jobs: boss, stop };
+}
+
+export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
+
+/** Housekeeping every service runs on its own pg-boss: stored idempotent responses expire. */
+async function scheduleKitJobs(boss: PgBoss, database: Database, tables: KitTables): Promise<void> {
+  await boss.createQueue(PURGE_IDEMPOTENCY_KEYS);
+  await boss.schedule(PURGE_IDEMPOTENCY_KEYS, '17 * * * *');
+  await boss.work(PURGE_IDEMPOTENCY_KEYS, async () => {
+    await purgeIdempotencyKeys(database.db, tables);
+  });
 }
