@@ -1,59 +1,20 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Customer, Page, TimelineEntry } from '@crm/contracts';
-import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
-import { createLogger, createMetrics, createVerifier, listen, loadConfig } from '@crm/service-kit';
 import { generate, publishEvents, type SimulatedEvent } from '@crm/simulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../services/gateway/src/app.js';
-import {
-  closeUpstreams,
-  createUpstreams,
-  type Upstreams,
-} from '../services/gateway/src/clients/upstreams.js';
-import { GatewayConfig } from '../services/gateway/src/config.js';
-import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
-import { interactionsService } from '../services/interactions/src/service.js';
-import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
-import { profilesService } from '../services/profiles/src/service.js';
-import { call, startTestService, testEnv, tokenFor, waitFor } from './support/services.js';
+import { startCluster } from './support/cluster.js';
+import { call, tokenFor, waitFor } from './support/services.js';
 
-const running: { stop: () => Promise<void> }[] = [];
-let gateway: Server;
-let upstreams: Upstreams;
+let cluster: Awaited<ReturnType<typeof startCluster>>;
 let gatewayUrl: string;
 
 beforeAll(async () => {
-  const profiles = await startTestService(profilesService, profilesMigrations);
-  const interactions = await startTestService(interactionsService, interactionsMigrations);
-  running.push(profiles, interactions);
-  const config = loadConfig(
-    GatewayConfig,
-    testEnv({ PROFILES_URL: profiles.url, INTERACTIONS_URL: interactions.url, PORT: '0' }),
-  );
-  const metrics = createMetrics('gateway');
-  upstreams = createUpstreams(config, metrics);
-  const app = buildApp({
-    config,
-    logger: createLogger('gateway', config.LOG_LEVEL),
-    metrics,
-    verify: createVerifier({
-      secret: config.JWT_SECRET,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
-    upstreams,
-    openapi,
-  });
-  gateway = await listen(app, 0, '127.0.0.1');
-  gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  cluster = await startCluster();
+  gatewayUrl = cluster.gatewayUrl;
 });
 
 afterAll(async () => {
-  await new Promise((r) => gateway.close(r));
-  await closeUpstreams(upstreams);
-  for (const svc of running) await svc.stop();
+  await cluster.stop();
 });
 
 describe('a booking published by BookingX, read back through the gateway', () => {

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { BACKEND_SERVICES, type Customer } from '@crm/contracts';
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster } from './support/cluster.js';
+import { call, tokenFor } from './support/services.js';
+
+interface Operation {
+  method: string;
+  path: string;
+  hasBody: boolean;
+}
+
+/** Every operation of the committed document: a route added later is walked too. */
+function operations(): Operation[] {
+  const ops: Operation[] = [];
+  const paths = openapi.paths as Record<string, Record<string, { requestBody?: unknown }>>;
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      ops.push({ method: method.toUpperCase(), path, hasBody: op.requestBody !== undefined });
+    }
+  }
+  return ops;
+}
+
+let cluster: Awaited<ReturnType<typeof startCluster>>;
+const tenantA = randomUUID();
+let customerA: Customer;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  const created = await call<Customer>(cluster.gatewayUrl, 'POST', '/crm/customers', {
+    token: await tokenFor(tenantA, 'admin'),
+    body: { first_name: 'Tenant', last_name: 'Alpha', email: 'alpha@example.com' },
+  });
+  expect(created.status).toBe(201);
+  customerA = created.body;
+});
+
+afterAll(async () => {
+  await cluster.stop();
+});
+
+function concrete(path: string, service: string): string {
+  return path
+    .replaceAll('{id}', customerA.id)
+    .replaceAll('{service}', service)
+    .replace(/\{[^}]+\}/g, randomUUID());
+}
+
+describe('every documented route against the real services', () => {
+  const ops = operations();
+
+  it('walks a non-trivial document', () => {
+    expect(ops.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(ops.map((o) => [`${o.method} ${o.path}`, o] as const))(
+    '%s refuses anonymous callers and shows nothing of another tenant',
+    async (_name, op) => {
+      const services = op.path.includes('{service}') ? BACKEND_SERVICES : ['-'];
+      for (const service of services) {
+        const path = concrete(op.path, service);
+        const body = op.hasBody ? { first_name: 'Eve' } : undefined;
+        const anonymous = await call(cluster.gatewayUrl, op.method, path, { body });
+        expect(anonymous.status, `${op.method} ${path} anonymous`).toBe(401);
+        expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+
+        const stranger = await call(cluster.gatewayUrl, op.method, path, {
+          body,
+          token: await tokenFor(randomUUID(), 'admin'),
+        });
+        // Either refused, or an answer that holds nothing of tenant A.
+        if (stranger.status < 400) {
+          const text = JSON.stringify(stranger.body);
+          expect(text, `${op.method} ${path}`).not.toContain(customerA.id);
+          expect(text, `${op.method} ${path}`).not.toContain(tenantA);
+        } else {
+          expect([403, 404, 409, 422, 503], `${op.method} ${path}`).toContain(stranger.status);
+        }
+      }
+    },
+  );
+
+  it('a stranger cannot change tenant A’s customer', async () => {
+    const stranger = await tokenFor(randomUUID(), 'admin');
+    const patch = await call(cluster.gatewayUrl, 'PATCH', `/crm/customers/${customerA.id}`, {
+      token: stranger,
+      body: { vip_status: true },
+    });
+    expect(patch.status).toBe(404);
+    const still = await call<Customer>(
+      cluster.gatewayUrl,
+      'GET',
+      `/crm/customers/${customerA.id}`,
+      {
+        token: await tokenFor(tenantA, 'admin'),
+      },
+    );
+    expect(still.body.vip_status).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import { createLogger, createMetrics, createVerifier, listen, loadConfig } from '@crm/service-kit';
+import { buildApp } from '../../services/gateway/src/app.js';
+import { closeUpstreams, createUpstreams } from '../../services/gateway/src/clients/upstreams.js';
+import { GatewayConfig } from '../../services/gateway/src/config.js';
+import { migrationsFolder as interactionsMigrations } from '../../services/interactions/src/db/migrations-folder.js';
+import { interactionsService } from '../../services/interactions/src/service.js';
+import { migrationsFolder as profilesMigrations } from '../../services/profiles/src/db/migrations-folder.js';
+import { profilesService } from '../../services/profiles/src/service.js';
+import { startTestService, testEnv } from './services.js';
+
+/** Profiles and interactions in this process, behind a real gateway on a free port. */
+export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
+  const profiles = await startTestService(profilesService, profilesMigrations);
+  const interactions = await startTestService(interactionsService, interactionsMigrations);
+  const config = loadConfig(
+    GatewayConfig,
+    testEnv({ PROFILES_URL: profiles.url, INTERACTIONS_URL: interactions.url, PORT: '0' }),
+  );
+  const metrics = createMetrics('gateway');
+  const upstreams = createUpstreams(config, metrics);
+  const app = buildApp({
+    config,
+    logger: createLogger('gateway', config.LOG_LEVEL),
+    metrics,
+    verify: createVerifier({
+      secret: config.JWT_SECRET,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    upstreams,
+    openapi,
+  });
+  const gateway: Server = await listen(app, 0, '127.0.0.1');
+  return {
+    gatewayUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+    stop: async () => {
+      await new Promise((r) => gateway.close(r));
+      await closeUpstreams(upstreams);
+      await profiles.stop();
+      await interactions.stop();
+    },
+  };
+}
