@@ -31,7 +31,7 @@ describe('upstreamRequestHeaders', () => {
     });
   });
 
-  it('drops hop-by-hop headers, those the Connection header names, and Host', () => {
+  it('drops hop-by-hop headers, those the Connection header names, Host and Expect', () => {
     const headers = upstreamRequestHeaders(
       {
         connection: 'keep-alive, x-hop',
@@ -45,6 +45,7 @@ describe('upstreamRequestHeaders', () => {
         host: 'crm.example.com',
         'x-hop': 'secret',
         'content-length': '12',
+        expect: '100-continue',
         'x-kept': 'yes',
       },
       context,

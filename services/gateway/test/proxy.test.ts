@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
@@ -10,6 +9,7 @@ import {
   allUpstreamsAt,
   bearer,
   buildTestGateway,
+  listenApp,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,
@@ -125,11 +125,9 @@ describe('forwarding', () => {
 
     // Sent with fetch: supertest would re-encode a Buffer labelled as JSON.
     const gzipped = gzipSync(Buffer.from('{"first_name":"Zip"}'));
-    const server = gateway.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
+    const listening = await listenApp(gateway.app);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/crm/customers`, {
+      const res = await fetch(`${listening.url}/crm/customers`, {
         method: 'POST',
         headers: {
           Authorization: bearer(token),
@@ -140,11 +138,45 @@ describe('forwarding', () => {
       });
       expect(res.status).toBe(200);
     } finally {
-      server.close();
+      await listening.close();
     }
     const received = profiles.received.at(-1);
     expect(received?.headers['content-encoding']).toBe('gzip');
     expect(received?.body.equals(gzipped)).toBe(true);
+  });
+
+  it('forwards a body the client sent after Expect: 100-continue', async () => {
+    // Sent with node:http, which waits for the 100 as curl does for bodies over 1 KB.
+    const body = JSON.stringify({ note: 'y'.repeat(900) });
+    const listening = await listenApp(gateway.app);
+    try {
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${listening.url}/crm/customers`, {
+          method: 'POST',
+          headers: {
+            Authorization: bearer(token),
+            'Content-Type': 'application/json',
+            'Content-Length': String(Buffer.byteLength(body)),
+            Expect: '100-continue',
+          },
+        });
+        req.on('continue', () => req.end(body));
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() });
+          });
+        });
+        req.on('error', reject);
+      });
+      expect(answer.status).toBe(200);
+      const echo = Echo.parse(JSON.parse(answer.text));
+      expect(echo.body).toBe(body);
+      expect(echo.headers.expect).toBeUndefined();
+    } finally {
+      await listening.close();
+    }
   });
 
   it('does not forward hop-by-hop headers', async () => {

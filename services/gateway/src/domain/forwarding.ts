@@ -52,6 +52,8 @@ export function upstreamRequestHeaders(
 ): Record<string, string> {
   const dropped = connectionScoped(incoming);
   dropped.add('content-length');
+  // `Expect: 100-continue` was settled with the client by this hop; the body is already read.
+  dropped.add('expect');
   const headers: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(incoming)) {
     const name = rawName.toLowerCase();
