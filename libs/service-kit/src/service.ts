@@ -19,6 +19,7 @@ import { OutboxRelay } from './relay.js';
 import { closeServer, onShutdown } from './shutdown.js';
 import { kitTables, type KitTables } from './tables.js';
 import { startJobs, type PgBoss } from './jobs.js';
+import { startTelemetry } from './telemetry.js';
 import { listen } from './http.js';
 
 /** What a service hands the kit: its name, schema, config, routes and handlers. */
@@ -78,6 +79,9 @@ export async function startService<C extends BaseConfig, D>(
   const env = options.env ?? process.env;
   const config = loadConfig(def.config as unknown as z.ZodObject, env) as C;
   const port = options.port ?? loadConfig(PortConfig, env).PORT ?? def.defaultPort;
+  const telemetry = config.OTEL_ENABLED
+    ? startTelemetry({ service: def.name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+    : null;
   const logger = createLogger(def.name, config.LOG_LEVEL);
   const metrics = createMetrics(def.name);
   const schemaName = def.schema.schemaName;
@@ -204,6 +208,9 @@ export async function startService<C extends BaseConfig, D>(
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
     () => database.close(),
+    async () => {
+      await telemetry?.shutdown();
+    },
   ];
   const stop = options.signals
     ? onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, closers)
