@@ -8,8 +8,9 @@ import { createVerifier, type TokenVerifier } from '../src/auth.js';
 const TENANT = '7d1c4b0e-2f7a-4e38-9d1e-3c2b1a0f9e8d';
 let server: Server;
 let verify: TokenVerifier;
-let privateKey: CryptoKey;
-let otherKey: CryptoKey;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let privateKey: PrivateKey;
+let otherKey: PrivateKey;
 
 /** Production verification: keys come from the identity provider's JWKS endpoint. */
 beforeAll(async () => {
@@ -39,7 +40,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-function token(key: CryptoKey, overrides: { kid?: string; iss?: string } = {}) {
+function token(key: PrivateKey, overrides: { kid?: string; iss?: string } = {}) {
   return new SignJWT({ tenant: TENANT, role: 'manager', teams: ['north'] })
     .setProtectedHeader({ alg: 'RS256', kid: overrides.kid ?? 'key-1' })
     .setSubject('user-42')
