@@ -42,11 +42,20 @@ export function onShutdown(
   return run;
 }
 
-/** Stops accepting connections and lets requests in progress finish. */
+/**
+ * Stops accepting connections and lets requests in progress finish. server.close() only
+ * closes connections idle at that moment; a keep-alive connection whose response ends
+ * later would hold the process until its keep-alive timeout, so idle ones are swept
+ * until the server has closed.
+ */
 export function closeServer(server: Server): Closer {
   return () =>
     new Promise((resolve) => {
+      const sweep = setInterval(() => {
+        server.closeIdleConnections();
+      }, 50);
       server.close(() => {
+        clearInterval(sweep);
         resolve();
       });
       server.closeIdleConnections();

@@ -1,9 +1,7 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import {
   closeServer,
-  type Closer,
   createLogger,
   createMetrics,
   createVerifier,
@@ -15,25 +13,6 @@ import {
 import { buildApp } from './app.js';
 import { closeUpstreams, createUpstreams } from './clients/upstreams.js';
 import { GatewayConfig } from './config.js';
-
-/**
- * server.close() closes the connections idle at that moment only; a keep-alive connection
- * whose last response finishes later would hold the process until its 65 s timeout, so
- * idle connections are swept until the server has closed.
- */
-function drain(server: Server): Closer {
-  const close = closeServer(server);
-  return async () => {
-    const sweep = setInterval(() => {
-      server.closeIdleConnections();
-    }, 50);
-    try {
-      await close();
-    } finally {
-      clearInterval(sweep);
-    }
-  };
-}
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig);
@@ -57,7 +36,7 @@ async function main(): Promise<void> {
 
   // Requests in flight finish before their upstream pools close.
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
-    drain(server),
+    closeServer(server),
     () => closeUpstreams(upstreams),
     async () => {
       await telemetry?.shutdown();
