@@ -8,7 +8,7 @@ import {
   type DeadLetter,
 } from '@crm/contracts';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import { and, desc, eq, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from './auth.js';
@@ -45,6 +45,21 @@ function headerString(msg: ConsumeMessage, name: string): string | undefined {
 }
 
 /**
+ * Acks or nacks unless the channel closed meanwhile: the broker then delivers the message
+ * again, and storing it again is a no-op (the row's id travels in its headers).
+ */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // the channel is gone; see above
+  }
+}
+
+/** Keyset of the listing, at the database's microsecond precision (a Date keeps only ms). */
+const ListCursor = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+/**
  * Moves dead letters from the broker into the service's table, where an admin can page
  * through them and replay one; the row is written before the message is acked.
  */
@@ -77,12 +92,16 @@ export class DeadLetterStore {
       if (!msg) return;
       this.store(msg).then(
         () => {
-          channel.ack(msg);
+          settle(() => {
+            channel.ack(msg);
+          });
         },
         (err: unknown) => {
           this.options.logger.error({ err }, 'could not store dead letter; requeueing');
           setTimeout(() => {
-            channel.nack(msg, false, true);
+            settle(() => {
+              channel.nack(msg, false, true);
+            });
           }, 1000);
         },
       );
@@ -134,20 +153,18 @@ export class DeadLetterStore {
     const t = tables.deadLetters;
     let where: SQL | undefined = eq(t.tenantId, tenantId);
     if (cursor) {
-      const key = decodeCursor(cursor);
-      if (!key || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
+      const key = ListCursor.safeParse(decodeCursor(cursor));
+      if (!key.success) {
         throw new AppError('validation_failed', 'The cursor is not valid', [
           { field: 'query.cursor', code: 'invalid_cursor', message: 'Unknown cursor' },
         ]);
       }
-      const at = new Date(key[0]);
-      where = and(
-        where,
-        or(lt(t.deadLetteredAt, at), and(eq(t.deadLetteredAt, at), lt(t.id, key[1]))),
-      );
+      const [at, id] = key.data;
+      where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);
     }
+    const exactAt = sql<string>`to_char(${t.deadLetteredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
     const rows = await db
-      .select()
+      .select({ ...getTableColumns(t), exactAt })
       .from(t)
       .where(where)
       .orderBy(desc(t.deadLetteredAt), desc(t.id))
@@ -156,10 +173,7 @@ export class DeadLetterStore {
     const last = page.at(-1);
     return {
       data: page.map(toDto),
-      next_cursor:
-        rows.length > limit && last
-          ? encodeCursor([last.deadLetteredAt.toISOString(), last.id])
-          : null,
+      next_cursor: rows.length > limit && last ? encodeCursor([last.exactAt, last.id]) : null,
     };
   }
 
