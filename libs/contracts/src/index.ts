@@ -12,3 +12,4 @@ export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';
 export * from './http/routes.js';
+export * from './http/ingest.js';
