@@ -27,16 +27,17 @@ export class AppError extends Error {
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
 
 export function fieldErrorsOf(error: z.ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
-      return {
-        field: [...path, ...issue.keys].join('.'),
+      // One entry per key: joined into one path they would name a nested field that is not there.
+      return issue.keys.map((key) => ({
+        field: [...path, key].join('.'),
         code: 'unrecognized_key',
-        message: `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`,
-      };
+        message: `Unknown field: ${key}`,
+      }));
     }
-    return { field: path.join('.') || '(body)', code: issue.code, message: issue.message };
+    return [{ field: path.join('.') || '(body)', code: issue.code, message: issue.message }];
   });
 }
 

@@ -24,6 +24,7 @@ export interface ServiceAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The Express app every service starts from: request ids, logs, metrics, JSON bodies,
@@ -77,7 +78,8 @@ export function createServiceApp(options: ServiceAppOptions): {
   app.use(httpMetrics(options.metrics));
   if (options.parseJson ?? true) {
     app.use(requireJsonBody);
-    app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true }));
+    // The same media types requireJsonBody lets through, or a +json body would arrive unread.
+    app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true, type: JSON_TYPES }));
   }
 
   return {
@@ -95,7 +97,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+  if (hasBody && !req.is(JSON_TYPES)) {
     next(
       Object.assign(new Error('Send the body as application/json'), {
         type: 'charset.unsupported',
