@@ -97,11 +97,13 @@ describe('event catalog', () => {
   const STATUS_NAMED = new Set(['bookingx.booking.no_show.v1']);
 
   it.each(types)('%s is named <domain>.<entity>.<past_tense>.v<N>', (type) => {
-    const match = /^(bookingx|crm)\.([a-z]+(?:_[a-z]+)*)\.([a-z]+(?:_[a-z]+)*)\.v([1-9]\d*)$/.exec(
-      type,
-    );
+    // An optional sub-entity, as in crm.customer.assignment.changed.v1.
+    const match =
+      /^(bookingx|crm)\.([a-z]+(?:_[a-z]+)*)(?:\.([a-z]+(?:_[a-z]+)*))?\.([a-z]+(?:_[a-z]+)*)\.v([1-9]\d*)$/.exec(
+        type,
+      );
     expect(match, type).not.toBeNull();
-    const lastWord = match?.[3]?.split('_').at(-1) ?? '';
+    const lastWord = match?.[4]?.split('_').at(-1) ?? '';
     if (!STATUS_NAMED.has(type)) {
       expect(
         lastWord.endsWith('ed') || IRREGULAR_PAST.has(lastWord),

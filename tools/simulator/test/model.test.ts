@@ -35,6 +35,7 @@ function isBookingEvent(e: SimulatedEvent): e is BookingEvent {
 function customerOf(e: SimulatedEvent): string {
   if ('customer' in e.data) return e.data.customer.bookingx_id;
   if ('booking' in e.data) return e.data.booking.customer.bookingx_id;
+  if ('purchase' in e.data) return e.data.purchase.customer.bookingx_id;
   return e.data.payment.customer.bookingx_id;
 }
 

@@ -79,6 +79,28 @@ export const BookingxPaymentPayload = z
   .meta({ id: 'BookingxPaymentPayload' });
 export type BookingxPaymentPayload = z.infer<typeof BookingxPaymentPayload>;
 
+export const BookingxPurchasePayload = z
+  .object({
+    purchase: z.object({
+      bookingx_id: BxId,
+      customer: BookingxPerson,
+      items: z
+        .array(
+          z.object({
+            sku: z.string().max(64),
+            name: z.string().max(200),
+            quantity: z.number().int().positive(),
+            unit_price: Money,
+          }),
+        )
+        .min(1),
+      total: Money,
+      occurred_at: z.iso.datetime({ offset: true }),
+    }),
+  })
+  .meta({ id: 'BookingxPurchasePayload' });
+export type BookingxPurchasePayload = z.infer<typeof BookingxPurchasePayload>;
+
 export const BOOKINGX_EVENTS = {
   'bookingx.customer.created.v1': BookingxCustomerPayload,
   'bookingx.customer.updated.v1': BookingxCustomerPayload,
@@ -89,5 +111,6 @@ export const BOOKINGX_EVENTS = {
   'bookingx.booking.no_show.v1': BookingxBookingPayload,
   'bookingx.payment.captured.v1': BookingxPaymentPayload,
   'bookingx.payment.refunded.v1': BookingxPaymentPayload,
+  'bookingx.purchase.completed.v1': BookingxPurchasePayload,
 } as const;
 export type BookingxEventType = keyof typeof BOOKINGX_EVENTS;

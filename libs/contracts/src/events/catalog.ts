@@ -23,8 +23,28 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'bookingx.payment.captured.v1': 'A payment was taken.',
   'bookingx.payment.refunded.v1': 'A payment was refunded.',
   'crm.customer.created.v1': 'A customer profile was created in the CRM.',
+  'bookingx.purchase.completed.v1': 'A customer bought products (shop order).',
   'crm.customer.updated.v1': 'A customer profile changed; lists the fields that changed.',
+  'crm.customer.stage_changed.v1': 'A customer moved from one lifecycle stage to another.',
+  'crm.customer.merged.v1':
+    'Customers were merged into a survivor; every service re-keys the merged ids to it.',
+  'crm.customer.erased.v1': 'A customer was erased; every service deletes or anonymises its data.',
+  'crm.customer.assignment.changed.v1':
+    'Who looks after a customer changed (owner, team, collaborators); feeds access replicas.',
+  'crm.consent.changed.v1': 'A consent record was added for a channel and purpose.',
   'crm.interaction.recorded.v1': 'An interaction with a customer was recorded.',
+  'crm.note.created.v1': 'A note was added to a customer.',
+  'crm.note.updated.v1': 'A note was edited, pinned or unpinned.',
+  'crm.note.deleted.v1': 'A note was deleted.',
+  'crm.task.created.v1': 'A task about a customer was created.',
+  'crm.task.completed.v1': 'A task about a customer was completed.',
+  'crm.message.sent.v1': 'A message was sent to a customer.',
+  'crm.message.received.v1': 'A message from a customer arrived.',
+  'crm.message.opened.v1': 'A customer opened a message.',
+  'crm.message.clicked.v1': 'A customer clicked a link in a message.',
+  'crm.segment.member_added.v1': 'A customer entered a segment.',
+  'crm.segment.member_removed.v1': 'A customer left a segment.',
+  'crm.workflow.action_executed.v1': 'An automation workflow acted on a customer.',
 };
 
 export function isEventType(type: string): type is EventType {
