@@ -13,3 +13,4 @@ export * from './events/wire.js';
 export * from './http/admin.js';
 export * from './http/routes.js';
 export * from './http/ingest.js';
+export * from './http/interactions.js';

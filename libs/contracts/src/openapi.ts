@@ -44,6 +44,7 @@ Errors are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`s
 
 const TAGS = [
   { name: 'Customers', description: 'Customer profiles.' },
+  { name: 'Tags', description: 'The tenant tag catalog and the tags on customers.' },
   { name: 'Timeline', description: 'What happened with a customer, across every service.' },
   { name: 'Admin', description: 'Operating the cluster: dead-lettered events and their replay.' },
 ];
@@ -79,6 +80,19 @@ function response(def: RouteResponse): ResponseConfig {
   return config;
 }
 
+export const SIGNATURE_SCHEME = 'bookingxSignature';
+
+function securityOf(route: RouteDefinition): RouteConfig['security'] {
+  switch (route.auth) {
+    case 'jwt':
+      return [{ [SECURITY_SCHEME]: [] }];
+    case 'signature':
+      return [{ [SIGNATURE_SCHEME]: [] }];
+    case 'tracking_key':
+      return [];
+  }
+}
+
 function routeConfig(route: RouteDefinition): RouteConfig {
   const request: NonNullable<RouteConfig['request']> = {};
   if (route.request.params !== undefined) request.params = route.request.params;
@@ -103,11 +117,12 @@ function routeConfig(route: RouteDefinition): RouteConfig {
     operationId: route.id,
     summary: route.summary,
     tags: [...route.tags],
-    security: [{ [SECURITY_SCHEME]: [] }],
+    security: securityOf(route),
     request,
     responses,
     'x-roles': [...route.roles],
     'x-service': route.service,
+    'x-auth': route.auth,
   };
   if (route.description !== undefined) config.description = route.description;
   return config;
@@ -121,6 +136,13 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'A JWT issued for the tenant; see Authentication above.',
+  });
+  registry.registerComponent('securitySchemes', SIGNATURE_SCHEME, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-BookingX-Signature',
+    description:
+      '`v1=<hex HMAC-SHA256(ingest secret, "<X-BookingX-Timestamp>.<raw body>")>`, with `X-BookingX-Tenant`.',
   });
   for (const route of routes) registry.registerPath(routeConfig(route));
   const generator = new OpenApiGeneratorV31(registry.definitions, {

@@ -24,6 +24,7 @@ export const INTERACTION_TYPES = [
   'email_engagement',
   'social',
   'support_ticket',
+  'walk_in',
 ] as const;
 export const InteractionType = z.enum(INTERACTION_TYPES);
 

@@ -11,6 +11,35 @@ import {
   ListCustomersQuery,
   UpdateCustomerBody,
 } from './customers.js';
+import { IngestBatch, IngestResult } from './ingest.js';
+import {
+  Engagement,
+  IngestCredentials,
+  Interaction,
+  InteractionPage,
+  InteractionParams,
+  ListInteractionsQuery,
+  LogInteractionBody,
+  TimelineExportQuery,
+  TrackBody,
+  TrackResult,
+  TrackingSettings,
+  UpdateInteractionBody,
+  UpdateTrackingSettingsBody,
+} from './interactions.js';
+import {
+  BulkResult,
+  BulkTagsBody,
+  CreateTagBody,
+  CustomerTagsBody,
+  LifecycleStages,
+  ListTagsQuery,
+  PutLifecycleStagesBody,
+  Tag,
+  TagIdParams,
+  TagPage,
+  UpdateTagBody,
+} from './tags.js';
 import { TimelinePage, TimelineQuery } from './timeline.js';
 
 export const SERVICE_NAMES = [
@@ -81,7 +110,12 @@ export interface RouteDefinition {
   roles: readonly Role[];
   request: RouteRequest;
   responses: Readonly<Record<number, RouteResponse>>;
-  auth: 'jwt';
+  /**
+   * `jwt`: a bearer token, verified by the gateway and the service. `signature`: an HMAC
+   * of the tenant's ingest secret over timestamp and body. `tracking_key`: the tenant's
+   * public tracking key in the body (browsers of the booking site).
+   */
+  auth: 'jwt' | 'signature' | 'tracking_key';
 }
 
 function json<S extends z.ZodType>(description: string, schema: S, headers?: z.ZodObject) {
@@ -140,6 +174,16 @@ const DeadLetterParams = DeadLetterListParams.extend({ id: z.uuid() });
 const STAFF: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
 const CUSTOMER_EDITORS: readonly Role[] = ['admin', 'manager', 'sales_rep'];
 const ADMIN: readonly Role[] = ['admin'];
+const ADMIN_MANAGER: readonly Role[] = ['admin', 'manager'];
+
+const VersionETag = z
+  .string()
+  .regex(/^"\d+"$/)
+  .describe('The version in quotes, e.g. `"3"`; send it back in `If-Match`.');
+const stale = problem(
+  'The object changed since the `If-Match` version was read (code `precondition_failed`).',
+);
+const tagNotFound = problem('No such tag in the tenant (code `not_found`).');
 
 /** Every HTTP route behind the gateway: the gateway routes by it and openapi.json is built from it. */
 export const ROUTES = [
@@ -231,6 +275,181 @@ export const ROUTES = [
     auth: 'jwt',
   },
   {
+    id: 'setCustomerTags',
+    method: 'post',
+    path: '/crm/customers/{id}/tags',
+    service: 'profiles',
+    summary: "Add and remove a customer's tags",
+    description:
+      'Tags are named from the tenant catalog; an unknown name is refused with 422. Publishes `crm.customer.updated.v1` when the tags change.',
+    tags: ['Tags'],
+    roles: CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: CustomerTagsBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The customer after the change.', Customer, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      412: stale,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'bulkTagCustomers',
+    method: 'post',
+    path: '/crm/customers/bulk/tags',
+    service: 'profiles',
+    summary: 'Add and remove tags on many customers',
+    description:
+      'All or nothing for the customers the caller may change; ids the caller may not see are reported in `not_found` and left alone.',
+    tags: ['Tags'],
+    roles: CUSTOMER_EDITORS,
+    request: { body: BulkTagsBody, headers: IdempotencyKeyHeader },
+    responses: {
+      200: json('What changed.', BulkResult),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listTags',
+    method: 'get',
+    path: '/crm/tags',
+    service: 'profiles',
+    summary: 'The tag catalog',
+    description: 'Tags of the tenant by name, with how many customers carry each.',
+    tags: ['Tags'],
+    roles: STAFF,
+    request: { query: ListTagsQuery },
+    responses: {
+      200: json('One page of tags.', TagPage),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'createTag',
+    method: 'post',
+    path: '/crm/tags',
+    service: 'profiles',
+    summary: 'Add a tag to the catalog',
+    tags: ['Tags'],
+    roles: ADMIN_MANAGER,
+    request: { body: CreateTagBody, headers: IdempotencyKeyHeader },
+    responses: {
+      201: json(
+        'The tag.',
+        Tag,
+        z.object({ Location: z.string(), ETag: VersionETag }),
+      ),
+      401: unauthenticated,
+      403: forbidden,
+      409: problem('A tag of this name exists (code `conflict`).'),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getTag',
+    method: 'get',
+    path: '/crm/tags/{tag_id}',
+    service: 'profiles',
+    summary: 'Get a tag',
+    tags: ['Tags'],
+    roles: STAFF,
+    request: { params: TagIdParams },
+    responses: {
+      200: json('The tag.', Tag, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: tagNotFound,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'updateTag',
+    method: 'patch',
+    path: '/crm/tags/{tag_id}',
+    service: 'profiles',
+    summary: 'Rename or recolour a tag',
+    description:
+      'A rename publishes `crm.customer.updated.v1` for every customer carrying the tag, since their `tags` change.',
+    tags: ['Tags'],
+    roles: ADMIN_MANAGER,
+    request: { params: TagIdParams, body: UpdateTagBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The tag after the change.', Tag, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: tagNotFound,
+      409: problem('Another tag has this name (code `conflict`).'),
+      412: stale,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'deleteTag',
+    method: 'delete',
+    path: '/crm/tags/{tag_id}',
+    service: 'profiles',
+    summary: 'Remove a tag from the catalog and from every customer',
+    description: 'Publishes `crm.customer.updated.v1` for every customer that carried it.',
+    tags: ['Tags'],
+    roles: ADMIN,
+    request: { params: TagIdParams, headers: IfMatchHeader },
+    responses: {
+      204: { description: 'Deleted.' },
+      401: unauthenticated,
+      403: forbidden,
+      404: tagNotFound,
+      412: stale,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getLifecycleStages',
+    method: 'get',
+    path: '/crm/lifecycle-stages',
+    service: 'profiles',
+    summary: "The tenant's lifecycle stages",
+    description: 'In pipeline order; a tenant that never set its own list gets the default one.',
+    tags: ['Customers'],
+    roles: STAFF,
+    request: {},
+    responses: {
+      200: json('The stages.', LifecycleStages, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'putLifecycleStages',
+    method: 'put',
+    path: '/crm/lifecycle-stages',
+    service: 'profiles',
+    summary: "Replace the tenant's lifecycle stages",
+    description:
+      "The list must hold the default stage of new customers. Customers keep a stage removed from the list until they are moved; a stage key may not be repeated.",
+    tags: ['Customers'],
+    roles: ADMIN,
+    request: { body: PutLifecycleStagesBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The stages as stored.', LifecycleStages, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      412: stale,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
     id: 'getCustomerTimeline',
     method: 'get',
     path: '/crm/customers/{id}/timeline',
@@ -249,6 +468,244 @@ export const ROUTES = [
       422: invalid,
     },
     auth: 'jwt',
+  },
+  {
+    id: 'exportCustomerTimeline',
+    method: 'get',
+    path: '/crm/customers/{id}/timeline/export',
+    service: 'interactions',
+    summary: 'Export a customer timeline',
+    description:
+      'The whole timeline the caller may see, newest first, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
+    tags: ['Timeline'],
+    roles: ['admin', 'manager', 'staff', 'sales_rep', 'customer'],
+    request: { params: CustomerIdParams, query: TimelineExportQuery },
+    responses: {
+      200: { description: 'The entries, as `text/csv` or `application/json`.' },
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listInteractions',
+    method: 'get',
+    path: '/crm/customers/{id}/interactions',
+    service: 'interactions',
+    summary: "A customer's interactions",
+    description: 'The interaction log, newest first; filter by type, staff member and date range.',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: CustomerIdParams, query: ListInteractionsQuery },
+    responses: {
+      200: json('One page of interactions.', InteractionPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'logInteraction',
+    method: 'post',
+    path: '/crm/customers/{id}/interactions',
+    service: 'interactions',
+    summary: 'Log an interaction',
+    description:
+      'Staff log a call, a walk-in, an email, a chat or a support ticket; refused with 403 when the tenant does not track that kind. Publishes `crm.interaction.recorded.v1`.',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: CustomerIdParams, body: LogInteractionBody, headers: IdempotencyKeyHeader },
+    responses: {
+      201: json(
+        'The interaction as stored.',
+        Interaction,
+        z.object({ Location: z.string(), ETag: ETag }),
+      ),
+      401: unauthenticated,
+      403: problem('The role may not log interactions, or the tenant does not track this kind.'),
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getInteraction',
+    method: 'get',
+    path: '/crm/customers/{id}/interactions/{interactionId}',
+    service: 'interactions',
+    summary: 'One interaction',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: InteractionParams },
+    responses: {
+      200: json('The interaction.', Interaction, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('No such interaction, or one the caller may not see (code `not_found`).'),
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'updateInteraction',
+    method: 'patch',
+    path: '/crm/customers/{id}/interactions/{interactionId}',
+    service: 'interactions',
+    summary: 'Edit a logged interaction',
+    description: 'Only its author or an admin, only interactions logged in the CRM; audited.',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: InteractionParams, body: UpdateInteractionBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The interaction as stored.', Interaction, z.object({ ETag })),
+      401: unauthenticated,
+      403: problem('Not the author (nor an admin), or an interaction recorded from BookingX.'),
+      404: problem('No such interaction, or one the caller may not see (code `not_found`).'),
+      412: problem('The interaction changed since the `ETag` sent (code `precondition_failed`).'),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'deleteInteraction',
+    method: 'delete',
+    path: '/crm/customers/{id}/interactions/{interactionId}',
+    service: 'interactions',
+    summary: 'Delete a logged interaction',
+    description: 'Only its author or an admin, only interactions logged in the CRM; audited.',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: InteractionParams },
+    responses: {
+      204: { description: 'Deleted, with its timeline entry.' },
+      401: unauthenticated,
+      403: problem('Not the author (nor an admin), or an interaction recorded from BookingX.'),
+      404: problem('No such interaction, or one the caller may not see (code `not_found`).'),
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getCustomerEngagement',
+    method: 'get',
+    path: '/crm/customers/{id}/engagement',
+    service: 'interactions',
+    summary: 'Engagement signals of a customer',
+    description:
+      'Counts of email opens and clicks, replies, website visits and bookings, which analytics scores.',
+    tags: ['Interactions'],
+    roles: STAFF,
+    request: { params: CustomerIdParams },
+    responses: {
+      200: json('The engagement record.', Engagement),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getTrackingSettings',
+    method: 'get',
+    path: '/crm/interactions/settings',
+    service: 'interactions',
+    summary: 'Tracking settings',
+    description:
+      'The spec settings `track_bookings`, `track_emails`, `track_sms`, `track_calls`, `track_website_visits`, and the public tracking key.',
+    tags: ['Interactions'],
+    roles: ADMIN,
+    request: {},
+    responses: {
+      200: json('The settings of the caller’s tenant.', TrackingSettings),
+      401: unauthenticated,
+      403: forbidden,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'updateTrackingSettings',
+    method: 'patch',
+    path: '/crm/interactions/settings',
+    service: 'interactions',
+    summary: 'Change tracking settings',
+    tags: ['Interactions'],
+    roles: ADMIN,
+    request: { body: UpdateTrackingSettingsBody },
+    responses: {
+      200: json('The settings as stored.', TrackingSettings),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'rotateIngestSecret',
+    method: 'post',
+    path: '/crm/interactions/settings/ingest-secret',
+    service: 'interactions',
+    summary: 'Create or rotate the ingest secret',
+    description:
+      'Returns a new secret once; the previous one stops working at once. Also returns the public tracking key.',
+    tags: ['Interactions'],
+    roles: ADMIN,
+    request: {},
+    responses: {
+      201: json('The new credentials.', IngestCredentials),
+      401: unauthenticated,
+      403: forbidden,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'ingestBookingx',
+    method: 'post',
+    path: '/crm/ingest/bookingx',
+    service: 'interactions',
+    summary: 'BookingX events over HTTP',
+    description:
+      'For BookingX sites without a broker: up to 500 CloudEvents per request, signed with the tenant’s ingest secret — header `X-BookingX-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`, `X-BookingX-Timestamp` (Unix seconds, at most five minutes off) and `X-BookingX-Tenant`. Each event id is accepted once; the batch is refused whole if one event is invalid.',
+    tags: ['Ingest'],
+    roles: [],
+    request: {
+      body: IngestBatch,
+      headers: z.object({
+        'x-bookingx-tenant': z.uuid(),
+        'x-bookingx-timestamp': z.string().regex(/^\d+$/),
+        'x-bookingx-signature': z.string().max(1000),
+      }),
+    },
+    responses: {
+      202: json('Accepted; the events are published to the bus.', IngestResult),
+      401: problem(
+        'Missing or wrong signature, unknown tenant, or a timestamp more than five minutes off.',
+      ),
+      413: problem('More than the body limit.'),
+      422: invalid,
+    },
+    auth: 'signature',
+  },
+  {
+    id: 'trackPageView',
+    method: 'post',
+    path: '/crm/track',
+    service: 'interactions',
+    summary: 'Record a page view',
+    description:
+      'Called by the booking site with its public tracking key. A view is tied to a customer only with a valid identity token carrying `consent: true`; otherwise it stays anonymous. Rate-limited per key and address.',
+    tags: ['Ingest'],
+    roles: [],
+    request: { body: TrackBody },
+    responses: {
+      202: json('Recorded.', TrackResult),
+      401: problem('Unknown tracking key (code `unauthenticated`).'),
+      403: problem('The tenant does not track website visits (code `forbidden`).'),
+      422: invalid,
+      429: problem('Too many page views from this address (code `rate_limited`).'),
+    },
+    auth: 'tracking_key',
   },
   {
     id: 'listDeadLetters',
