@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { PageQuery, pageOf } from '../pagination.js';
+
+const tagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^,\n\r\t]+$/, 'No commas, tabs or line breaks')
+  .describe('Unique within the tenant, case-insensitively');
+const colour = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/)
+  .describe('Hex colour, e.g. #1f77b4');
+
+export const Tag = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    colour: z.string(),
+    description: z.string().nullable(),
+    customer_count: z.number().int().min(0),
+    version: z.number().int().positive(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({ id: 'Tag' });
+export type Tag = z.infer<typeof Tag>;
+
+export const CreateTagBody = z
+  .object({
+    name: tagName,
+    colour: colour.default('#808080'),
+    description: z.string().max(500).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateTag' });
+export type CreateTagBody = z.infer<typeof CreateTagBody>;
+
+export const UpdateTagBody = z
+  .object({ name: tagName, colour, description: z.string().max(500).nullable() })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' })
+  .meta({ id: 'UpdateTag' });
+export type UpdateTagBody = z.infer<typeof UpdateTagBody>;
+
+export const ListTagsQuery = PageQuery.extend({
+  q: z.string().max(50).optional().describe('Names starting with this, case-insensitive'),
+}).strict();
+export type ListTagsQuery = z.infer<typeof ListTagsQuery>;
+
+export const TagPage = pageOf(Tag).meta({ id: 'TagPage' });
+export const TagIdParams = z.object({ tag_id: z.uuid() });
+
+const tagNames = z.array(tagName).max(50);
+
+export const CustomerTagsBody = z
+  .object({
+    add: tagNames.default([]).describe('Catalog tag names to put on the customer'),
+    remove: tagNames.default([]).describe('Tag names to take off'),
+  })
+  .strict()
+  .refine((v) => v.add.length + v.remove.length > 0, { message: 'Name a tag to add or remove' })
+  .meta({ id: 'CustomerTags' });
+export type CustomerTagsBody = z.infer<typeof CustomerTagsBody>;
+
+export const MAX_BULK_IDS = 1000;
+
+export const BulkTagsBody = z
+  .object({
+    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    add: tagNames.default([]),
+    remove: tagNames.default([]),
+  })
+  .strict()
+  .refine((v) => v.add.length + v.remove.length > 0, { message: 'Name a tag to add or remove' })
+  .meta({ id: 'BulkTags' });
+export type BulkTagsBody = z.infer<typeof BulkTagsBody>;
+
+export const BulkResult = z
+  .object({
+    updated: z.array(z.uuid()).describe('Customers that changed'),
+    unchanged: z.array(z.uuid()).describe('Customers that already were as asked'),
+    not_found: z
+      .array(z.uuid())
+      .describe('Ids that name no customer the caller may change; nothing was done to them'),
+  })
+  .meta({ id: 'BulkResult' });
+export type BulkResult = z.infer<typeof BulkResult>;
+
+export const LifecycleStage = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/)
+      .describe('Stored in customer_stage'),
+    label: z.string().trim().min(1).max(100),
+  })
+  .meta({ id: 'LifecycleStage' });
+export type LifecycleStage = z.infer<typeof LifecycleStage>;
+
+export const LifecycleStages = z
+  .object({ data: z.array(LifecycleStage).describe('In pipeline order') })
+  .meta({ id: 'LifecycleStages' });
+export type LifecycleStages = z.infer<typeof LifecycleStages>;
+
+export const PutLifecycleStagesBody = z
+  .object({ stages: z.array(LifecycleStage.strict()).min(1).max(30) })
+  .strict()
+  .meta({ id: 'PutLifecycleStages' });
+export type PutLifecycleStagesBody = z.infer<typeof PutLifecycleStagesBody>;
+
+/** Used until a tenant sets its own list; it holds the default stage of a new customer. */
+export const DEFAULT_LIFECYCLE_STAGES: LifecycleStage[] = [
+  { key: 'new', label: 'New' },
+  { key: 'lead', label: 'Lead' },
+  { key: 'prospect', label: 'Prospect' },
+  { key: 'active', label: 'Active' },
+  { key: 'loyal', label: 'Loyal' },
+  { key: 'at_risk', label: 'At risk' },
+  { key: 'lost', label: 'Lost' },
+];
