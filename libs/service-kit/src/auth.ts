@@ -105,6 +105,8 @@ declare global {
   namespace Express {
     interface Request {
       principal?: Principal;
+      /** The JSON body as received, for signature checks. */
+      rawBody?: Buffer;
     }
   }
 }

@@ -79,7 +79,17 @@ export function createServiceApp(options: ServiceAppOptions): {
   if (options.parseJson ?? true) {
     app.use(requireJsonBody);
     // The same media types requireJsonBody lets through, or a +json body would arrive unread.
-    app.use(express.json({ limit: options.bodyLimit ?? '256kb', strict: true, type: JSON_TYPES }));
+    app.use(
+      express.json({
+        limit: options.bodyLimit ?? '256kb',
+        strict: true,
+        type: JSON_TYPES,
+        // Signed webhooks verify the exact bytes received, not a re-serialisation.
+        verify: (req, _res, buf) => {
+          (req as express.Request).rawBody = buf;
+        },
+      }),
+    );
   }
 
   return {

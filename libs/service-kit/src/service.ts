@@ -31,6 +31,10 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   /** Builds the service's own dependencies (repositories, use cases) from the kit's. */
   build: (kit: KitDeps<C>) => D;
   routes?: (deps: D, kit: KitDeps<C>) => Router;
+  /** Routes that authenticate their callers themselves (signed webhooks, public beacons). */
+  publicRoutes?: (deps: D, kit: KitDeps<C>) => Router;
+  /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
+  bodyLimit?: string;
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
@@ -167,6 +171,7 @@ export async function startService<C extends BaseConfig, D>(
     service: def.name,
     logger,
     metrics,
+    ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     readiness: {
       database: async () => {
         await database.pool.query('SELECT 1');
@@ -182,6 +187,7 @@ export async function startService<C extends BaseConfig, D>(
       },
     },
   });
+  if (def.publicRoutes) app.use(def.publicRoutes(deps, kit));
   app.use('/crm', authenticate(verify));
   app.use('/crm', idempotency(database.db, tables));
   app.use(deadLetterRouter(def.name, deadLetters));

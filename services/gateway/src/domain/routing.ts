@@ -3,12 +3,19 @@ import {
   isBackendService,
   matchRoute,
   type BackendService,
+  type RouteDefinition,
   type RouteId,
 } from '@crm/contracts';
 
 /** Where a request goes: decided from the route table alone, before any I/O. */
 export type RouteTarget =
-  | { kind: 'upstream'; service: BackendService; routeId: RouteId }
+  | {
+      kind: 'upstream';
+      service: BackendService;
+      routeId: RouteId;
+      /** Signed ingest and the tracking beacon carry no JWT; their service verifies them. */
+      auth: RouteDefinition['auth'];
+    }
   | { kind: 'gateway'; routeId: RouteId }
   | { kind: 'not_found' }
   | { kind: 'method_not_allowed'; allow: string[] };
@@ -38,7 +45,12 @@ export function resolveTarget(method: string, url: string): RouteTarget {
     return allow.length > 0 ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' };
   }
   if (isBackendService(match.service)) {
-    return { kind: 'upstream', service: match.service, routeId: match.route.id };
+    return {
+      kind: 'upstream',
+      service: match.service,
+      routeId: match.route.id,
+      auth: match.route.auth,
+    };
   }
   return { kind: 'gateway', routeId: match.route.id };
 }

@@ -73,7 +73,16 @@ export function proxyRouter(options: ProxyOptions): Router {
     res.end(answer.body);
   };
 
+  const jwt = authenticate(options.verify);
+  const authenticateUnlessSigned: RequestHandler = (req, res, next) => {
+    if (targets.get(req)?.auth === 'jwt') {
+      jwt(req, res, next);
+      return;
+    }
+    next();
+  };
+
   const router = Router();
-  router.use('/crm', route, authenticate(options.verify), forward);
+  router.use('/crm', route, authenticateUnlessSigned, forward);
   return router;
 }
