@@ -23,7 +23,8 @@ export class Broker {
   ) {}
 
   static async connect(url: string, name: string, logger: Logger): Promise<Broker> {
-    let broker: Broker | undefined;
+    // The first connection is attempted on a later turn, once `connect` resolved and this is set.
+    const created: { broker: Broker | null } = { broker: null };
     const connection = await connect(url, {
       clientProperties: { connection_name: name },
       recovery: {
@@ -31,13 +32,14 @@ export class Broker {
         maxDelay: 5_000,
         waitForConnect: false,
         setup: async (model: ChannelModel) => {
-          if (broker) await broker.onConnected(model);
+          await created.broker?.onConnected(model);
         },
       },
     });
-    broker = new Broker(connection, logger);
+    const broker = new Broker(connection, logger);
+    created.broker = broker;
     connection.on('disconnect', (err: Error) => {
-      if (broker) broker.model = null;
+      broker.model = null;
       logger.warn({ err: err.message }, 'broker connection lost; reconnecting');
     });
     connection.on('reconnect-scheduled', (info: { attempt: number; delay: number }) => {

@@ -90,15 +90,16 @@ export class Consumer {
     this.dlq = names.dlq;
     this.limit = options.deliveryLimit ?? 8;
     if (options.metrics) {
-      const self = this;
+      const queue = this.queue;
+      const depthNow = () => this.depth();
       new Gauge({
         name: 'consumer_queue_depth',
         help: 'Messages ready in the service queue (consumer lag)',
         labelNames: ['queue'] as const,
         registers: [options.metrics.registry],
         async collect() {
-          const depth = await self.depth();
-          if (depth !== null) this.set({ queue: self.queue }, depth);
+          const depth = await depthNow();
+          if (depth !== null) this.set({ queue }, depth);
         },
       });
     }
@@ -231,7 +232,7 @@ export class Consumer {
 
   /** Runs the handler and records the event in the inbox in one transaction. */
   private async handleOnce<T extends EventType>(event: TypedEvent<T>): Promise<boolean> {
-    const handler = this.options.handlers[event.type] as EventHandler<T> | undefined;
+    const handler = this.options.handlers[event.type];
     if (!handler) return false;
     const { db, tables, outbox, logger } = this.options;
     return db.transaction(async (tx) => {

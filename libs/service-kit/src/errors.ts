@@ -110,7 +110,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError.code === 'internal') {
       logger.error({ err, req_id: req.id }, 'unhandled error');
     }
-    sendProblem(res, appError, String(req.id ?? ''), req.originalUrl);
+    const requestId =
+      typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
+    sendProblem(res, appError, requestId, req.originalUrl);
   };
 }
 

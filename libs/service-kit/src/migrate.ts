@@ -99,6 +99,18 @@ async function grantSchemaToRole(client: pg.Client, schemaName: string, roleName
   await client.query(
     `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
   );
+  // Tables a migration marks `COMMENT ON TABLE ... IS 'append-only'` (audit trails) keep
+  // their rows: the service role may add to them but never change or remove one.
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') = 'append-only'`,
+    [schemaName],
+  );
+  for (const { name } of rows) {
+    await client.query(
+      `REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.${pg.escapeIdentifier(name)} FROM ${role}`,
+    );
+  }
   // pg-boss keeps its tables in a schema of the service's own, which it creates and upgrades.
   const jobs = pg.escapeIdentifier(jobsSchemaOf(schemaName));
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${jobs} AUTHORIZATION ${role}`);

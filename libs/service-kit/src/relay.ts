@@ -101,11 +101,11 @@ export class OutboxRelay {
   private async listen(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
-    let retried = false;
+    const state = { retried: false };
     // A failed connect may also emit 'error': one lost client schedules one new listener.
     const retryLater = (message: string) => {
-      if (retried) return;
-      retried = true;
+      if (state.retried) return;
+      state.retried = true;
       if (this.listener === client) this.listener = null;
       this.options.logger.warn({ err: message }, 'outbox listener lost; polling until back');
       client.end().catch(() => undefined);
@@ -127,12 +127,17 @@ export class OutboxRelay {
       retryLater((err as Error).message);
       return;
     }
-    if (this.stopped || retried) {
+    if (this.isStopped() || state.retried) {
       // stop() ran while this (re)connect was under way and found no listener to close.
       await client.end().catch(() => undefined);
       return;
     }
     this.listener = client;
+  }
+
+  /** Read through a call: `stopped` changes while a method awaits. */
+  private isStopped(): boolean {
+    return this.stopped;
   }
 
   /** Runs the relay now, or once more after the run in progress. */
@@ -170,7 +175,8 @@ export class OutboxRelay {
     const channel = this.channel;
     if (!channel) return 0;
     const client = await this.options.pool.connect();
-    let released = false;
+    // A connection that cannot even roll back is broken: the pool drops it instead of reusing it.
+    const broken: { err?: Error } = {};
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<Row>(
@@ -217,12 +223,11 @@ export class OutboxRelay {
       return sent.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
-        client.release(err as Error);
-        released = true;
+        broken.err = err as Error;
       });
       throw err;
     } finally {
-      if (!released) client.release();
+      client.release(broken.err);
     }
   }
 
@@ -246,7 +251,7 @@ export class OutboxRelay {
             headers,
           },
           (err: unknown) => {
-            resolve(err ? `nacked: ${String(err)}` : null);
+            resolve(err ? `nacked: ${err instanceof Error ? err.message : 'by the broker'}` : null);
           },
         );
       } catch (err) {

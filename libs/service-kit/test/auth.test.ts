@@ -152,7 +152,11 @@ describe('JWKS verifier (production)', () => {
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
   });
 
   function rs256(key: CryptoKey, payload = claims()): Promise<string> {

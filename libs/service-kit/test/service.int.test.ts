@@ -177,7 +177,8 @@ describe('startService', () => {
       .set('authorization', `Bearer ${await tokenFor(tenant)}`)
       .send({ name: 'Ada' })
       .expect(201);
-    expect(res.headers.location).toBe(`/crm/records/${String(res.body.id)}`);
+    const created = z.object({ id: z.uuid(), name: z.string() }).parse(res.body);
+    expect(res.headers.location).toBe(`/crm/records/${created.id}`);
     const effects = svc.tables.effects;
     await waitFor(
       async () =>

@@ -43,12 +43,11 @@ export async function waitFor<T>(
   options: WaitOptions = {},
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  let lastError: unknown = null;
   for (;;) {
+    let lastError: unknown = null;
     try {
       const value = await fn();
       if (value !== null && value !== undefined && value !== false) return value;
-      lastError = null;
     } catch (err) {
       lastError = err;
     }
