@@ -8,7 +8,18 @@ const flag = (fallback: 'true' | 'false', description: string) =>
     .transform((v) => v === 'true')
     .describe(description);
 
+/** Defaults of the spec's tracking settings for a tenant that has not changed them. */
 export const InteractionsConfig = BaseConfig.extend({
-  TRACK_BOOKINGS: flag('true', 'Record bookings and payments (setting track_bookings)'),
+  TRACK_BOOKINGS: flag('true', 'Default of track_bookings: record bookings, payments, purchases'),
+  TRACK_EMAILS: flag('true', 'Default of track_emails'),
+  TRACK_SMS: flag('true', 'Default of track_sms'),
+  TRACK_CALLS: flag('false', 'Default of track_calls'),
+  TRACK_WEBSITE_VISITS: flag('false', 'Default of track_website_visits'),
+  TRACK_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(120)
+    .describe('Page views accepted per tracking key and address per minute'),
 });
 export type InteractionsConfig = z.infer<typeof InteractionsConfig>;

@@ -19,7 +19,8 @@ export interface NewInteraction {
   currency: string | null;
   metadata: Record<string, unknown>;
   interactionDate: Date;
-  sourceEventId: string;
+  sourceEventId: string | null;
+  createdBy?: string | null;
 }
 
 export class BookingsRepository {

@@ -1,6 +1,7 @@
 import { kitTables } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -41,6 +42,8 @@ export const interactions = interactionsSchema.table(
     createdBy: varchar('created_by', { length: 100 }),
     sourceEventId: text('source_event_id'),
     createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -96,11 +99,16 @@ export const timelineEntries = interactionsSchema.table(
     objectId: varchar('object_id', { length: 100 }).notNull(),
     data: jsonb('data').notNull().default({}),
     sourceEventId: text('source_event_id').notNull(),
+    /** `all`, or `staff` for what a customer may not see (private notes, internal events). */
+    visibility: varchar('visibility', { length: 10 }).notNull().default('all'),
+    /** For entries that mirror one object (a note): the version shown, so older never wins. */
+    objectVersion: integer('object_version'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('timeline_customer_idx').on(t.tenantId, t.customerId, t.occurredAt, t.id),
     uniqueIndex('timeline_source_event_idx').on(t.tenantId, t.sourceEventId),
+    index('timeline_object_idx').on(t.tenantId, t.objectType, t.objectId),
   ],
 );
 
@@ -115,10 +123,114 @@ export const customerAccess = interactionsSchema.table(
     customerId: uuid('customer_id').notNull(),
     ownerId: varchar('owner_id', { length: 100 }),
     teamId: varchar('team_id', { length: 100 }),
+    collaboratorIds: text('collaborator_ids').array().notNull().default([]),
     version: integer('version').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.customerId] }),
     index('customer_access_owner_idx').on(t.tenantId, t.ownerId),
   ],
+);
+
+/** Who changed a staff-logged interaction, when and how; rows are only ever added. */
+export const interactionAudit = interactionsSchema.table(
+  'interaction_audit',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    interactionId: uuid('interaction_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    action: varchar('action', { length: 10 }).notNull(),
+    actorId: varchar('actor_id', { length: 100 }).notNull(),
+    actorRole: varchar('actor_role', { length: 20 }).notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('interaction_audit_interaction_idx').on(t.tenantId, t.interactionId, t.at),
+  ],
+);
+
+/** Merged customer ids and their survivor, so late facts about a merged id land on it. */
+export const customerAliases = interactionsSchema.table(
+  'customer_aliases',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    mergedId: uuid('merged_id').notNull(),
+    survivorId: uuid('survivor_id').notNull(),
+    mergedAt: tstz('merged_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.mergedId] }),
+    index('customer_aliases_survivor_idx').on(t.tenantId, t.survivorId),
+  ],
+);
+
+/** The spec's tracking settings per tenant, with the keys of the HTTP ingest and beacon. */
+export const trackingSettings = interactionsSchema.table(
+  'tracking_settings',
+  {
+    tenantId: uuid('tenant_id').primaryKey(),
+    trackBookings: boolean('track_bookings').notNull(),
+    trackEmails: boolean('track_emails').notNull(),
+    trackSms: boolean('track_sms').notNull(),
+    trackCalls: boolean('track_calls').notNull(),
+    trackWebsiteVisits: boolean('track_website_visits').notNull(),
+    trackingKey: varchar('tracking_key', { length: 100 }).notNull(),
+    ingestSecret: varchar('ingest_secret', { length: 200 }),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tracking_settings_key_idx').on(t.trackingKey)],
+);
+
+/** Event ids received over the HTTP ingest: each is accepted once. */
+export const ingestedEvents = interactionsSchema.table(
+  'ingested_events',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    eventId: text('event_id').notNull(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.eventId] })],
+);
+
+/** Page views from the booking site; `customer_id` only with identity and consent. */
+export const pageViews = interactionsSchema.table(
+  'page_views',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    visitorId: varchar('visitor_id', { length: 64 }).notNull(),
+    customerId: uuid('customer_id'),
+    url: text('url').notNull(),
+    referrer: text('referrer'),
+    title: varchar('title', { length: 300 }),
+    occurredAt: tstz('occurred_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('page_views_visitor_idx').on(t.tenantId, t.visitorId, t.occurredAt),
+    index('page_views_customer_idx').on(t.tenantId, t.customerId, t.occurredAt),
+  ],
+);
+
+/** Per-customer engagement signals, which analytics scores. */
+export const engagement = interactionsSchema.table(
+  'engagement',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    emailOpens: integer('email_opens').notNull().default(0),
+    emailClicks: integer('email_clicks').notNull().default(0),
+    replies: integer('replies').notNull().default(0),
+    websiteVisits: integer('website_visits').notNull().default(0),
+    bookings: integer('bookings').notNull().default(0),
+    completedBookings: integer('completed_bookings').notNull().default(0),
+    noShows: integer('no_shows').notNull().default(0),
+    lastEngagedAt: tstz('last_engaged_at'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
 );

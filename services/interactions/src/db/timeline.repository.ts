@@ -29,6 +29,8 @@ function toDto(row: EntryRow): TimelineEntry {
 export interface TimelineRequest {
   tenantId: string;
   customerId: string;
+  /** Customers see only entries meant for them. */
+  customerView: boolean;
   kinds?: TimelineKind[] | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -58,8 +60,79 @@ export class TimelineRepository {
         objectId: e.source.objectId,
         data: e.data,
         sourceEventId,
+        visibility: e.visibility ?? 'all',
       })
       .onConflictDoNothing();
+  }
+
+  /**
+   * One entry that mirrors an object (a note): created, then kept at the newest version
+   * whatever order the versions arrive in; `null` removes it (deleted).
+   */
+  async upsertObjectEntry(
+    db: Executor,
+    tenantId: string,
+    sourceEventId: string,
+    e: NewTimelineEntry,
+    version: number,
+  ): Promise<void> {
+    const t = timelineEntries;
+    const [existing] = await db
+      .select({ id: t.id, objectVersion: t.objectVersion })
+      .from(t)
+      .where(
+        and(
+          eq(t.tenantId, tenantId),
+          eq(t.objectType, e.source.objectType),
+          eq(t.objectId, e.source.objectId),
+        ),
+      )
+      .for('update');
+    if (!existing) {
+      await db
+        .insert(t)
+        .values({
+          tenantId,
+          id: newId(),
+          customerId: e.customerId,
+          kind: e.kind,
+          type: e.type,
+          occurredAt: e.occurredAt,
+          actorType: e.actor.type,
+          actorId: e.actor.id,
+          actorName: e.actor.name,
+          summary: e.summary,
+          icon: e.icon,
+          sourceService: e.source.service,
+          objectType: e.source.objectType,
+          objectId: e.source.objectId,
+          data: e.data,
+          sourceEventId,
+          visibility: e.visibility ?? 'all',
+          objectVersion: version,
+        })
+        .onConflictDoNothing();
+      return;
+    }
+    if ((existing.objectVersion ?? 0) >= version) return;
+    await db
+      .update(t)
+      .set({
+        summary: e.summary,
+        icon: e.icon,
+        data: e.data,
+        visibility: e.visibility ?? 'all',
+        objectVersion: version,
+        type: e.type,
+      })
+      .where(and(eq(t.tenantId, tenantId), eq(t.id, existing.id)));
+  }
+
+  async removeObjectEntries(db: Executor, tenantId: string, objectType: string, objectId: string) {
+    const t = timelineEntries;
+    await db
+      .delete(t)
+      .where(and(eq(t.tenantId, tenantId), eq(t.objectType, objectType), eq(t.objectId, objectId)));
   }
 
   /** Whether the caller may see this customer at all (404 otherwise). */
@@ -91,16 +164,17 @@ export class TimelineRepository {
       case 'self':
         return scope.customerId === customerId;
       case 'owner':
-        predicate = eq(customerAccess.ownerId, scope.ownerId);
+        predicate = or(
+          eq(customerAccess.ownerId, scope.ownerId),
+          sql`${scope.ownerId} = ANY(${customerAccess.collaboratorIds})`,
+        );
         break;
       case 'team':
-        predicate =
-          scope.teams.length > 0
-            ? or(
-                eq(customerAccess.ownerId, scope.ownerId),
-                inArray(customerAccess.teamId, scope.teams),
-              )
-            : eq(customerAccess.ownerId, scope.ownerId);
+        predicate = or(
+          eq(customerAccess.ownerId, scope.ownerId),
+          sql`${scope.ownerId} = ANY(${customerAccess.collaboratorIds})`,
+          scope.teams.length > 0 ? inArray(customerAccess.teamId, scope.teams) : undefined,
+        );
         break;
     }
     const [row] = await db
@@ -117,6 +191,7 @@ export class TimelineRepository {
       eq(t.tenantId, req.tenantId),
       eq(t.customerId, req.customerId),
     ];
+    if (req.customerView) conditions.push(eq(t.visibility, 'all'));
     if (req.kinds && req.kinds.length > 0) conditions.push(inArray(t.kind, req.kinds));
     if (req.from) conditions.push(gte(t.occurredAt, req.from));
     if (req.to) conditions.push(lt(t.occurredAt, req.to));
@@ -140,16 +215,27 @@ export class TimelineRepository {
       customerId: string;
       ownerId: string | null;
       teamId: string | null;
+      collaboratorIds?: string[] | undefined;
       version: number;
     },
   ): Promise<void> {
+    const set: Partial<typeof customerAccess.$inferInsert> = {
+      ownerId: row.ownerId,
+      teamId: row.teamId,
+      version: row.version,
+    };
+    if (row.collaboratorIds) set.collaboratorIds = row.collaboratorIds;
     await db
       .insert(customerAccess)
-      .values(row)
+      .values({ ...row, collaboratorIds: row.collaboratorIds ?? [] })
       .onConflictDoUpdate({
         target: [customerAccess.tenantId, customerAccess.customerId],
-        set: { ownerId: row.ownerId, teamId: row.teamId, version: row.version },
-        setWhere: sql`${customerAccess.version} < ${row.version}`,
+        set,
+        // An older event never overwrites a newer assignment. The assignment event of a
+        // version also brings collaborators, which the profile event of that version lacks.
+        setWhere: row.collaboratorIds
+          ? sql`${customerAccess.version} <= ${row.version}`
+          : sql`${customerAccess.version} < ${row.version}`,
       });
   }
 }

@@ -1,19 +1,26 @@
 import {
   decodeCursor,
   encodeCursor,
+  type Engagement,
   type Page,
   type TimelineEntry,
+  type TimelineExportQuery,
   type TimelineKind,
   type TimelineQuery,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Principal } from '@crm/service-kit';
+import { AppError, type Db, type Principal } from '@crm/service-kit';
+import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
-import { scopeOf } from './access.js';
+import type { CustomerAccess } from '../access.js';
+
+const EXPORT_PAGE = 500;
 
 export class TimelineReader {
   constructor(
     private readonly db: Db,
     private readonly repo: TimelineRepository,
+    private readonly access: CustomerAccess,
+    private readonly engagement: EngagementRepository,
   ) {}
 
   async get(
@@ -21,9 +28,7 @@ export class TimelineReader {
     customerId: string,
     query: TimelineQuery,
   ): Promise<Page<TimelineEntry>> {
-    if (!(await this.repo.canSee(this.db, scopeOf(principal), customerId))) {
-      throw notFound('Customer');
-    }
+    const resolved = await this.access.require(this.db, principal, customerId);
     let after: { occurredAt: Date; id: string } | undefined;
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
@@ -45,7 +50,8 @@ export class TimelineReader {
     }
     const rows = await this.repo.page(this.db, {
       tenantId: principal.tenant,
-      customerId,
+      customerId: resolved,
+      customerView: principal.role === 'customer',
       kinds: query.kind?.split(',') as TimelineKind[] | undefined,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
@@ -59,5 +65,44 @@ export class TimelineReader {
       next_cursor:
         rows.length > query.limit && last ? encodeCursor([last.occurred_at, last.id]) : null,
     };
+  }
+
+  /** Every entry the caller may see, newest first, in pages so memory stays flat. */
+  async *export(
+    principal: Principal,
+    customerId: string,
+    query: TimelineExportQuery,
+  ): AsyncGenerator<TimelineEntry> {
+    const resolved = await this.access.require(this.db, principal, customerId);
+    let after: { occurredAt: Date; id: string } | undefined;
+    for (;;) {
+      const rows = await this.repo.page(this.db, {
+        tenantId: principal.tenant,
+        customerId: resolved,
+        customerView: principal.role === 'customer',
+        kinds: query.kind?.split(',') as TimelineKind[] | undefined,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        limit: EXPORT_PAGE,
+        after,
+      });
+      yield* rows;
+      const last = rows.at(-1);
+      if (rows.length < EXPORT_PAGE || !last) return;
+      after = { occurredAt: new Date(last.occurred_at), id: last.id };
+    }
+  }
+
+  /** Checked before streaming starts, so a refusal is still a clean problem+json. */
+  async assertVisible(principal: Principal, customerId: string): Promise<void> {
+    await this.access.require(this.db, principal, customerId);
+  }
+
+  async engagementOf(principal: Principal, customerId: string): Promise<Engagement> {
+    if (principal.role === 'customer') {
+      throw new AppError('forbidden', 'Engagement scores are for staff');
+    }
+    const resolved = await this.access.require(this.db, principal, customerId);
+    return this.engagement.get(this.db, principal.tenant, resolved);
   }
 }
