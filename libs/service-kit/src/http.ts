@@ -1,3 +1,6 @@
+// Services read `req.id`, which pino-http declares; kept in the built .d.ts so that code
+// compiled against dist/ sees it too.
+/// <reference types="pino-http" preserve="true" />
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
