@@ -2,12 +2,19 @@ import type { ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
+import { StagesRepository } from './db/stages.repository.js';
+import { TagsRepository } from './db/tags.repository.js';
+import { CustomerEvents } from './domain/customers/customer-events.js';
 import { CustomerService } from './domain/customers/customer-service.js';
+import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
+import { TagCatalog } from './domain/tags/tag-catalog.js';
 import { bookingxHandlers } from './events/bookingx.handlers.js';
 import { routes } from './http/routes.js';
 
 export interface ProfilesDeps {
   customers: CustomerService;
+  tags: TagCatalog;
+  stages: LifecycleStagesService;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -15,13 +22,27 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   schema: profiles,
   config: ProfilesConfig,
   defaultPort: 8081,
-  build: ({ database, outbox, config }) => ({
-    customers: new CustomerService(database.db, new CustomersRepository(), outbox, {
-      defaultStage: config.DEFAULT_CUSTOMER_STAGE,
-      autoCreateProfiles: config.AUTO_CREATE_PROFILES,
-      phoneRegion: config.DEFAULT_PHONE_REGION,
-    }),
-  }),
+  build: ({ database, outbox, config }) => {
+    const tagsRepo = new TagsRepository();
+    const stages = new LifecycleStagesService(
+      database.db,
+      new StagesRepository(),
+      config.DEFAULT_CUSTOMER_STAGE,
+    );
+    const customers = new CustomerService(
+      database.db,
+      new CustomersRepository(),
+      tagsRepo,
+      stages,
+      new CustomerEvents(outbox),
+      {
+        defaultStage: config.DEFAULT_CUSTOMER_STAGE,
+        autoCreateProfiles: config.AUTO_CREATE_PROFILES,
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+      },
+    );
+    return { customers, stages, tags: new TagCatalog(database.db, tagsRepo, customers) };
+  },
   routes,
   handlers: (deps) => bookingxHandlers(deps.customers),
 };

@@ -7,6 +7,72 @@ export const CONTACT_METHODS = ['email', 'sms', 'phone', 'whatsapp', 'none'] as 
 const url = z.url({ protocol: /^https?$/ }).max(500);
 const date = z.iso.date().describe('Calendar date, YYYY-MM-DD');
 
+/** A profile link must point at its network, so a typo'd or hostile link is refused. */
+function socialUrl(network: string, hosts: string[]) {
+  const names = hosts.map((h) => h.replaceAll('.', '\\.')).join('|');
+  return z
+    .url({ protocol: /^https?$/, hostname: new RegExp(`^([a-z0-9-]+\\.)*(${names})$`, 'i') })
+    .max(500)
+    .describe(`A ${network} address (${hosts.join(', ')})`);
+}
+
+function isLocale(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const TIMES_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const favourites = z.array(z.string().trim().min(1).max(100)).max(50);
+
+/** What a customer prefers and favours; BookingX ids of services and staff. */
+export const Preferences = z
+  .object({
+    favorite_services: favourites.describe('BookingX service ids or names, most liked first'),
+    favorite_staff: favourites.describe('BookingX staff ids the customer prefers'),
+    preferred_times_of_day: z.array(z.enum(TIMES_OF_DAY)).max(3),
+    preferred_days: z.array(z.enum(WEEKDAYS)).max(7),
+    notes: z.string().max(1000).nullable(),
+  })
+  .meta({ id: 'Preferences' });
+export type Preferences = z.infer<typeof Preferences>;
+
+export const EMPTY_PREFERENCES: Preferences = {
+  favorite_services: [],
+  favorite_staff: [],
+  preferred_times_of_day: [],
+  preferred_days: [],
+  notes: null,
+};
+
+/** Sent keys replace the stored ones; keys not sent are kept. */
+export const PreferencesPatch = Preferences.partial().strict().meta({ id: 'PreferencesPatch' });
+
+export const Address = z
+  .object({
+    line1: z.string().trim().max(200).nullable(),
+    line2: z.string().trim().max(200).nullable(),
+    city: z.string().trim().max(100).nullable(),
+    region: z.string().trim().max(100).nullable(),
+    postal_code: z.string().trim().max(20).nullable(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .nullable()
+      .describe('ISO 3166-1 alpha-2'),
+  })
+  .meta({ id: 'Address' });
+export type Address = z.infer<typeof Address>;
+
+/** A written address replaces the stored one as a whole; keys left out become null. */
+export const AddressInput = Address.partial().strict().meta({ id: 'AddressInput' });
+
+const staffId = z.string().min(1).max(100);
+
 /** The writable core of a customer: the spec's bkx_crm_customer_profiles columns plus identity. */
 export const CustomerWritable = z.object({
   first_name: z.string().trim().min(1).max(100),
@@ -14,14 +80,23 @@ export const CustomerWritable = z.object({
   email: z.email().max(254).nullable().optional(),
   phone: z.string().max(32).nullable().optional().describe('Any readable format; stored as E.164'),
   timezone: z.string().max(64).nullable().optional().describe('IANA zone, e.g. Europe/Berlin'),
+  locale: z
+    .string()
+    .max(35)
+    .refine(isLocale, { message: 'Not a BCP 47 language tag' })
+    .nullable()
+    .optional()
+    .describe('BCP 47 language tag, e.g. de-DE'),
+  address: AddressInput.nullable().optional(),
+  preferences: PreferencesPatch.optional(),
   profile_picture_url: url.nullable().optional(),
   company_name: z.string().max(200).nullable().optional(),
   job_title: z.string().max(200).nullable().optional(),
   website: url.nullable().optional(),
-  linkedin_url: url.nullable().optional(),
-  facebook_url: url.nullable().optional(),
-  instagram_url: url.nullable().optional(),
-  twitter_url: url.nullable().optional(),
+  linkedin_url: socialUrl('LinkedIn', ['linkedin.com']).nullable().optional(),
+  facebook_url: socialUrl('Facebook', ['facebook.com', 'fb.com']).nullable().optional(),
+  instagram_url: socialUrl('Instagram', ['instagram.com']).nullable().optional(),
+  twitter_url: socialUrl('X (Twitter)', ['twitter.com', 'x.com']).nullable().optional(),
   preferred_contact_method: z.enum(CONTACT_METHODS).nullable().optional(),
   preferred_contact_time: z.string().max(50).nullable().optional(),
   birthday: date.nullable().optional(),
@@ -45,6 +120,13 @@ export const CustomerWritable = z.object({
     .nullable()
     .optional()
     .describe('Team the customer belongs to (admin and manager only)'),
+  collaborator_ids: z
+    .array(staffId)
+    .max(20)
+    .optional()
+    .describe(
+      'Staff who work on the customer besides the owner and see it as assigned (admin and manager only); replaces the list',
+    ),
 });
 
 export const CreateCustomerBody = CustomerWritable.strict().meta({ id: 'CreateCustomer' });
@@ -74,6 +156,10 @@ export const Customer = z
     email: z.string().nullable(),
     phone: z.string().nullable().describe('E.164'),
     timezone: z.string().nullable(),
+    // Optional so events written before these fields existed still parse; always sent now.
+    locale: z.string().nullable().optional(),
+    address: Address.nullable().optional(),
+    preferences: Preferences.optional(),
     profile_picture_url: z.string().nullable(),
     company_name: z.string().nullable(),
     job_title: z.string().nullable(),
@@ -93,6 +179,8 @@ export const Customer = z
     do_not_contact: z.boolean(),
     owner_id: z.string().nullable(),
     team_id: z.string().nullable(),
+    collaborator_ids: z.array(z.string()).optional(),
+    tags: z.array(z.string()).optional().describe('Names from the tenant tag catalog, sorted'),
     external_refs: z.array(ExternalRef),
     source: z.enum(['crm', 'bookingx']),
     version: z.number().int().positive(),

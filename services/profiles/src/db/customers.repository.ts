@@ -1,8 +1,16 @@
 import type { Executor } from '@crm/service-kit';
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
-import type { CustomerWithRefs } from '../domain/customers/customer.js';
-import { customers, externalRefs, type CustomerRow, type NewCustomerRow } from './schema.js';
+import type { CustomerRecord } from '../domain/customers/customer.js';
+import {
+  collaborators,
+  customerTags,
+  customers,
+  externalRefs,
+  tags,
+  type CustomerRow,
+  type NewCustomerRow,
+} from './schema.js';
 
 export type SortField = 'created_at' | 'updated_at' | 'last_name' | 'email';
 
@@ -28,6 +36,13 @@ const sortColumns = {
   email: sql<string>`coalesce(${customers.email}, '')`,
 } as const;
 
+/** A collaborator sees the customer as if it were assigned to them. */
+function collaboratesOn(staffId: string): SQL {
+  return exists(
+    sql`(SELECT 1 FROM ${collaborators} WHERE ${collaborators.tenantId} = ${customers.tenantId} AND ${collaborators.customerId} = ${customers.id} AND ${collaborators.staffId} = ${staffId})`,
+  );
+}
+
 /** The access predicate of DESIGN section 3, in SQL. */
 export function scopePredicate(scope: CustomerScope): SQL {
   const tenant = eq(customers.tenantId, scope.tenantId);
@@ -35,13 +50,20 @@ export function scopePredicate(scope: CustomerScope): SQL {
     case 'tenant':
       return tenant;
     case 'owner':
-      return and(tenant, eq(customers.ownerId, scope.ownerId)) as SQL;
+      return and(
+        tenant,
+        or(eq(customers.ownerId, scope.ownerId), collaboratesOn(scope.ownerId)),
+      ) as SQL;
     case 'team':
       return and(
         tenant,
         scope.teams.length > 0
-          ? or(eq(customers.ownerId, scope.ownerId), inArray(customers.teamId, scope.teams))
-          : eq(customers.ownerId, scope.ownerId),
+          ? or(
+              eq(customers.ownerId, scope.ownerId),
+              inArray(customers.teamId, scope.teams),
+              collaboratesOn(scope.ownerId),
+            )
+          : or(eq(customers.ownerId, scope.ownerId), collaboratesOn(scope.ownerId)),
       ) as SQL;
     case 'self':
       return and(tenant, eq(customers.id, scope.customerId)) as SQL;
@@ -53,8 +75,8 @@ export class CustomersRepository {
     db: Executor,
     tenantId: string,
     ids: string[],
-  ): Promise<Map<string, CustomerWithRefs['refs']>> {
-    const map = new Map<string, CustomerWithRefs['refs']>();
+  ): Promise<Map<string, CustomerRecord['refs']>> {
+    const map = new Map<string, CustomerRecord['refs']>();
     if (ids.length === 0) return map;
     const rows = await db
       .select()
@@ -68,24 +90,119 @@ export class CustomersRepository {
     return map;
   }
 
-  private async withRefs(db: Executor, rows: CustomerRow[]): Promise<CustomerWithRefs[]> {
-    const first = rows[0];
-    if (!first) return [];
-    const refs = await this.refsOf(
-      db,
-      first.tenantId,
-      rows.map((r) => r.id),
-    );
-    return rows.map((row) => ({ row, refs: refs.get(row.id) ?? [] }));
+  async tagsOf(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (ids.length === 0) return map;
+    const rows = await db
+      .select({ customerId: customerTags.customerId, name: tags.name })
+      .from(customerTags)
+      .innerJoin(
+        tags,
+        and(eq(tags.tenantId, customerTags.tenantId), eq(tags.id, customerTags.tagId)),
+      )
+      .where(and(eq(customerTags.tenantId, tenantId), inArray(customerTags.customerId, ids)));
+    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r.name]);
+    return map;
   }
 
-  async find(db: Executor, scope: CustomerScope, id: string): Promise<CustomerWithRefs | null> {
+  async collaboratorsOf(
+    db: Executor,
+    tenantId: string,
+    ids: string[],
+  ): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (ids.length === 0) return map;
+    const rows = await db
+      .select()
+      .from(collaborators)
+      .where(and(eq(collaborators.tenantId, tenantId), inArray(collaborators.customerId, ids)));
+    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r.staffId]);
+    return map;
+  }
+
+  /** Rows with their side tables, three queries for any number of rows. */
+  async records(db: Executor, rows: CustomerRow[]): Promise<CustomerRecord[]> {
+    const first = rows[0];
+    if (!first) return [];
+    const ids = rows.map((r) => r.id);
+    const [refs, tagMap, collab] = await Promise.all([
+      this.refsOf(db, first.tenantId, ids),
+      this.tagsOf(db, first.tenantId, ids),
+      this.collaboratorsOf(db, first.tenantId, ids),
+    ]);
+    return rows.map((row) => ({
+      row,
+      refs: refs.get(row.id) ?? [],
+      tags: tagMap.get(row.id) ?? [],
+      collaborators: collab.get(row.id) ?? [],
+    }));
+  }
+
+  async find(db: Executor, scope: CustomerScope, id: string): Promise<CustomerRecord | null> {
     const rows = await db
       .select()
       .from(customers)
       .where(and(scopePredicate(scope), eq(customers.id, id)));
-    const [found] = await this.withRefs(db, rows);
+    const [found] = await this.records(db, rows);
     return found ?? null;
+  }
+
+  /** Locks the rows the caller may change among `ids`, in id order so concurrent writers never deadlock. */
+  async lockMany(db: Executor, scope: CustomerScope, ids: string[]): Promise<CustomerRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await db
+      .select()
+      .from(customers)
+      .where(and(scopePredicate(scope), inArray(customers.id, ids)))
+      .orderBy(asc(customers.id))
+      .for('update');
+    return this.records(db, rows);
+  }
+
+  async setCollaborators(
+    db: Executor,
+    tenantId: string,
+    customerId: string,
+    staffIds: string[],
+  ): Promise<void> {
+    await db
+      .delete(collaborators)
+      .where(and(eq(collaborators.tenantId, tenantId), eq(collaborators.customerId, customerId)));
+    if (staffIds.length === 0) return;
+    await db
+      .insert(collaborators)
+      .values([...new Set(staffIds)].map((staffId) => ({ tenantId, customerId, staffId })));
+  }
+
+  async addTags(db: Executor, tenantId: string, customerId: string, tagIds: string[]) {
+    if (tagIds.length === 0) return;
+    await db
+      .insert(customerTags)
+      .values(tagIds.map((tagId) => ({ tenantId, customerId, tagId })))
+      .onConflictDoNothing();
+  }
+
+  async removeTags(db: Executor, tenantId: string, customerId: string, tagIds: string[]) {
+    if (tagIds.length === 0) return;
+    await db
+      .delete(customerTags)
+      .where(
+        and(
+          eq(customerTags.tenantId, tenantId),
+          eq(customerTags.customerId, customerId),
+          inArray(customerTags.tagId, tagIds),
+        ),
+      );
+  }
+
+  /** A new version for customers whose side tables changed; returns the rows after it. */
+  async bumpVersions(db: Executor, tenantId: string, ids: string[]): Promise<CustomerRow[]> {
+    if (ids.length === 0) return [];
+    return db
+      .update(customers)
+      .set({ version: sql`${customers.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)))
+      .returning();
   }
 
   /** Tenant-wide lookup for event handlers, which act for the system, not a person. */
@@ -98,7 +215,7 @@ export class CustomersRepository {
     return row ?? null;
   }
 
-  async list(db: Executor, req: ListRequest): Promise<CustomerWithRefs[]> {
+  async list(db: Executor, req: ListRequest): Promise<CustomerRecord[]> {
     const column = sortColumns[req.sort.field];
     const conditions: (SQL | undefined)[] = [scopePredicate(req.scope)];
     if (req.filter.status) conditions.push(eq(customers.customerStatus, req.filter.status));
@@ -125,7 +242,7 @@ export class CustomersRepository {
       .where(and(...conditions))
       .orderBy(...order)
       .limit(req.limit);
-    return this.withRefs(db, rows);
+    return this.records(db, rows);
   }
 
   async insert(db: Executor, row: NewCustomerRow): Promise<CustomerRow> {

@@ -5,12 +5,15 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgSchema,
   primaryKey,
   timestamp,
+  uniqueIndex,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import type { LifecycleStage, Preferences } from '@crm/contracts';
 
 export const profiles = pgSchema('profiles');
 export const { outbox, inbox, deadLetters, idempotencyKeys } = kitTables(profiles);
@@ -28,6 +31,14 @@ export const customers = profiles.table(
     email: varchar('email', { length: 254 }),
     phone: varchar('phone', { length: 32 }),
     timezone: varchar('timezone', { length: 64 }),
+    locale: varchar('locale', { length: 35 }),
+    addressLine1: varchar('address_line1', { length: 200 }),
+    addressLine2: varchar('address_line2', { length: 200 }),
+    city: varchar('city', { length: 100 }),
+    region: varchar('region', { length: 100 }),
+    postalCode: varchar('postal_code', { length: 20 }),
+    country: varchar('country', { length: 2 }),
+    preferences: jsonb('preferences').$type<Partial<Preferences>>().notNull().default({}),
     profilePictureUrl: varchar('profile_picture_url', { length: 500 }),
     companyName: varchar('company_name', { length: 200 }),
     jobTitle: varchar('job_title', { length: 200 }),
@@ -84,5 +95,62 @@ export const externalRefs = profiles.table(
   ],
 );
 
+/** Staff who work on a customer besides its owner; they see it as assigned. */
+export const collaborators = profiles.table(
+  'customer_collaborators',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    staffId: varchar('staff_id', { length: 100 }).notNull(),
+    addedAt: tstz('added_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId, t.staffId] }),
+    index('customer_collaborators_staff_idx').on(t.tenantId, t.staffId, t.customerId),
+  ],
+);
+
+/** The tenant tag catalog; the spec's text list of tags, normalised. */
+export const tags = profiles.table(
+  'tags',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    name: varchar('name', { length: 50 }).notNull(),
+    colour: varchar('colour', { length: 7 }).notNull(),
+    description: varchar('description', { length: 500 }),
+    version: integer('version').notNull().default(1),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('tags_name_idx').on(t.tenantId, sql`lower(${t.name})`),
+  ],
+);
+
+export const customerTags = profiles.table(
+  'customer_tags',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    tagId: uuid('tag_id').notNull(),
+    addedAt: tstz('added_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId, t.tagId] }),
+    index('customer_tags_tag_idx').on(t.tenantId, t.tagId, t.customerId),
+  ],
+);
+
+/** A tenant's own lifecycle stages; absent means the default list. */
+export const lifecycleStages = profiles.table('lifecycle_stages', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  stages: jsonb('stages').$type<LifecycleStage[]>().notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
+export type TagRow = typeof tags.$inferSelect;

@@ -1,6 +1,8 @@
 import {
+  BulkTagsBody,
   CreateCustomerBody,
   CustomerIdParams,
+  CustomerTagsBody,
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '@crm/contracts';
@@ -27,6 +29,12 @@ export function customerRoutes(service: CustomerService): Router {
     res.json(await service.list(principalOf(req), query));
   });
 
+  // Before /:id routes, so "bulk" is never read as a customer id.
+  router.post('/crm/customers/bulk/tags', async (req, res) => {
+    const body = parse(BulkTagsBody, req.body, 'body');
+    res.json(await service.bulkTags(principalOf(req), body));
+  });
+
   router.get('/crm/customers/:id', async (req, res) => {
     const { id } = parse(CustomerIdParams, req.params, 'params');
     const customer = await service.get(principalOf(req), id);
@@ -37,6 +45,13 @@ export function customerRoutes(service: CustomerService): Router {
     const { id } = parse(CustomerIdParams, req.params, 'params');
     const body = parse(UpdateCustomerBody, req.body, 'body');
     const customer = await service.update(principalOf(req), id, body, req.get('if-match'));
+    res.set('ETag', etagOf(customer.version)).json(customer);
+  });
+
+  router.post('/crm/customers/:id/tags', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    const body = parse(CustomerTagsBody, req.body, 'body');
+    const customer = await service.changeTags(principalOf(req), id, body, req.get('if-match'));
     res.set('ETag', etagOf(customer.version)).json(customer);
   });
 

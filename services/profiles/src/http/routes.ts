@@ -1,9 +1,13 @@
 import { Router } from 'express';
 import type { ProfilesDeps } from '../service.js';
 import { customerRoutes } from './customers.routes.js';
+import { stageRoutes } from './stages.routes.js';
+import { tagRoutes } from './tags.routes.js';
 
 export function routes(deps: ProfilesDeps): Router {
   const router = Router();
   router.use(customerRoutes(deps.customers));
+  router.use(tagRoutes(deps.tags));
+  router.use(stageRoutes(deps.stages));
   return router;
 }

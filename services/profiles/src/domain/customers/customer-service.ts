@@ -2,31 +2,27 @@ import {
   bookingxCustomerId,
   decodeCursor,
   encodeCursor,
-  makeEvent,
   newId,
   type BookingxPerson,
+  type BulkResult,
+  type BulkTagsBody,
   type CreateCustomerBody,
   type Customer,
+  type CustomerTagsBody,
   type ListCustomersQuery,
   type Page,
   type UpdateCustomerBody,
 } from '@crm/contracts';
-import {
-  AppError,
-  notFound,
-  type Db,
-  type Executor,
-  type Outbox,
-  type Principal,
-} from '@crm/service-kit';
+import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
-import type { CustomerRow, NewCustomerRow } from '../../db/schema.js';
+import type { NewCustomerRow } from '../../db/schema.js';
+import type { TagsRepository } from '../../db/tags.repository.js';
+import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';
-import { toCustomerDto, versionsFromIfMatch } from './customer.js';
+import { matchesIfMatch, recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
+import { actorOf, BOOKINGX_ACTOR, type CustomerEvents } from './customer-events.js';
 import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
-
-const SOURCE = 'crm/profiles';
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -36,8 +32,7 @@ export interface CustomerSettings {
 
 type Writable = Partial<CreateCustomerBody>;
 
-const CREATE_ROLES = new Set(['admin', 'manager', 'sales_rep']);
-const UPDATE_ROLES = new Set(['admin', 'manager', 'sales_rep']);
+const EDIT_ROLES = new Set(['admin', 'manager', 'sales_rep']);
 const ASSIGN_ROLES = new Set(['admin', 'manager']);
 
 function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
@@ -59,6 +54,19 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   set('email', normaliseEmail(body.email));
   set('phone', normalisePhone(body.phone, region));
   set('timezone', body.timezone);
+  set(
+    'locale',
+    body.locale === undefined ? undefined : body.locale && Intl.getCanonicalLocales(body.locale)[0],
+  );
+  if (body.address !== undefined) {
+    const a = body.address ?? {};
+    c.addressLine1 = a.line1 ?? null;
+    c.addressLine2 = a.line2 ?? null;
+    c.city = a.city ?? null;
+    c.region = a.region ?? null;
+    c.postalCode = a.postal_code ?? null;
+    c.country = a.country ?? null;
+  }
   set('profilePictureUrl', body.profile_picture_url);
   set('companyName', body.company_name);
   set('jobTitle', body.job_title);
@@ -81,13 +89,28 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   return c;
 }
 
-/** Names of the API fields whose stored value differs between two rows. */
-function changedFields(before: CustomerRow, after: CustomerRow): string[] {
-  const a = toCustomerDto({ row: before, refs: [] });
-  const b = toCustomerDto({ row: after, refs: [] });
-  const ignore = new Set(['version', 'updated_at', 'external_refs']);
-  return (Object.keys(b) as (keyof Customer)[]).filter(
-    (k) => !ignore.has(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+function assertMayAssign(principal: Principal, body: Writable): void {
+  const assigns =
+    body.owner_id !== undefined ||
+    body.team_id !== undefined ||
+    body.collaborator_ids !== undefined;
+  if (assigns && !ASSIGN_ROLES.has(principal.role)) {
+    throw new AppError('forbidden', 'Only admins and managers assign customers');
+  }
+}
+
+function unknownTags(names: string[], known: { name: string }[]): AppError | null {
+  const have = new Set(known.map((t) => t.name.toLowerCase()));
+  const missing = names.filter((n) => !have.has(n.toLowerCase()));
+  if (missing.length === 0) return null;
+  return new AppError(
+    'validation_failed',
+    'Tags must come from the catalog',
+    missing.map((name) => ({
+      field: 'add',
+      code: 'unknown_tag',
+      message: `No tag named "${name}" in the catalog`,
+    })),
   );
 }
 
@@ -95,22 +118,22 @@ export class CustomerService {
   constructor(
     private readonly db: Db,
     private readonly repo: CustomersRepository,
-    private readonly outbox: Outbox,
+    private readonly tags: TagsRepository,
+    private readonly stages: LifecycleStagesService,
+    private readonly events: CustomerEvents,
     private readonly settings: CustomerSettings,
   ) {}
 
   async create(principal: Principal, body: CreateCustomerBody): Promise<Customer> {
-    if (!CREATE_ROLES.has(principal.role)) {
+    if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot create customers');
     }
-    if (
-      (body.owner_id !== undefined || body.team_id !== undefined) &&
-      !ASSIGN_ROLES.has(principal.role)
-    ) {
-      throw new AppError('forbidden', 'Only admins and managers assign customers');
-    }
+    assertMayAssign(principal, body);
     const columns = toColumns(body, this.settings.phoneRegion);
     return this.db.transaction(async (tx) => {
+      if (body.customer_stage !== undefined) {
+        await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
+      }
       const row = await this.repo.insert(tx, {
         ...columns,
         firstName: body.first_name,
@@ -119,10 +142,13 @@ export class CustomerService {
         customerStage: body.customer_stage ?? this.settings.defaultStage,
         // Whoever creates a customer without naming an owner looks after it.
         ownerId: body.owner_id === undefined ? principal.sub : body.owner_id,
+        preferences: body.preferences ?? {},
         source: 'crm',
       });
-      const customer = toCustomerDto({ row, refs: [] });
-      await this.publishCreated(tx, customer);
+      const collaborators = [...new Set(body.collaborator_ids ?? [])];
+      await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
+      const customer = toCustomerDto(recordOf(row, { collaborators }));
+      await this.events.created(tx, customer);
       return customer;
     });
   }
@@ -187,27 +213,18 @@ export class CustomerService {
     body: UpdateCustomerBody,
     ifMatch: string | undefined,
   ): Promise<Customer> {
-    if (!UPDATE_ROLES.has(principal.role)) {
+    if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    if (
-      (body.owner_id !== undefined || body.team_id !== undefined) &&
-      !ASSIGN_ROLES.has(principal.role)
-    ) {
-      throw new AppError('forbidden', 'Only admins and managers assign customers');
-    }
+    assertMayAssign(principal, body);
     const columns = toColumns(body, this.settings.phoneRegion);
     return this.db.transaction(async (tx) => {
-      const current = await this.repo.find(tx, scopeOf(principal), id);
-      if (!current) throw notFound('Customer');
-      if (ifMatch !== undefined && ifMatch.trim() !== '*') {
-        const versions = versionsFromIfMatch(ifMatch);
-        if (!versions.includes(current.row.version)) {
-          throw new AppError(
-            'precondition_failed',
-            `The customer changed since you read it (now version ${current.row.version})`,
-          );
-        }
+      const current = await this.lockOne(tx, principal, id, ifMatch);
+      if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
+        await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
+      }
+      if (body.preferences !== undefined) {
+        columns.preferences = { ...current.row.preferences, ...body.preferences };
       }
       const updated = await this.repo.update(
         tx,
@@ -219,11 +236,132 @@ export class CustomerService {
       if (!updated) {
         throw new AppError('precondition_failed', 'The customer changed while you were saving');
       }
-      const customer = toCustomerDto({ row: updated, refs: current.refs });
-      const changed = changedFields(current.row, updated);
-      if (changed.length > 0) await this.publishUpdated(tx, customer, changed);
-      return customer;
+      let collaborators = current.collaborators;
+      if (body.collaborator_ids !== undefined) {
+        collaborators = [...new Set(body.collaborator_ids)];
+        await this.repo.setCollaborators(tx, principal.tenant, id, collaborators);
+      }
+      const after = toCustomerDto({ ...current, row: updated, collaborators });
+      await this.events.changed(tx, toCustomerDto(current), after, actorOf(principal));
+      return after;
     });
+  }
+
+  async changeTags(
+    principal: Principal,
+    id: string,
+    body: CustomerTagsBody,
+    ifMatch: string | undefined,
+  ): Promise<Customer> {
+    if (!EDIT_ROLES.has(principal.role)) {
+      throw new AppError('forbidden', 'Your role cannot tag customers');
+    }
+    return this.db.transaction(async (tx) => {
+      const current = await this.lockOne(tx, principal, id, ifMatch);
+      const [after] = await this.applyTags(tx, principal, [current], body);
+      return toCustomerDto(after ?? current);
+    });
+  }
+
+  async bulkTags(principal: Principal, body: BulkTagsBody): Promise<BulkResult> {
+    if (!EDIT_ROLES.has(principal.role)) {
+      throw new AppError('forbidden', 'Your role cannot tag customers');
+    }
+    const ids = [...new Set(body.customer_ids)];
+    return this.db.transaction(async (tx) => {
+      const found = await this.repo.lockMany(tx, scopeOf(principal), ids);
+      const changed = await this.applyTags(tx, principal, found, body);
+      const changedIds = new Set(changed.map((r) => r.row.id));
+      const seen = new Set(found.map((r) => r.row.id));
+      return {
+        updated: ids.filter((i) => changedIds.has(i)),
+        unchanged: ids.filter((i) => seen.has(i) && !changedIds.has(i)),
+        not_found: ids.filter((i) => !seen.has(i)),
+      };
+    });
+  }
+
+  /** Puts and takes tags on locked customers; returns the ones that changed, after the change. */
+  private async applyTags(
+    tx: Executor,
+    principal: Principal,
+    records: CustomerRecord[],
+    body: { add: string[]; remove: string[] },
+  ): Promise<CustomerRecord[]> {
+    const tenant = principal.tenant;
+    const toAdd = await this.tags.byNames(tx, tenant, body.add);
+    const missing = unknownTags(body.add, toAdd);
+    if (missing) throw missing;
+    const toRemove = await this.tags.byNames(tx, tenant, body.remove);
+    const removeNames = new Set(toRemove.map((t) => t.name));
+    const changed: CustomerRecord[] = [];
+    for (const record of records) {
+      const next = new Set(record.tags.filter((t) => !removeNames.has(t)));
+      for (const t of toAdd) next.add(t.name);
+      const same = next.size === record.tags.length && record.tags.every((t) => next.has(t));
+      if (same) continue;
+      await this.repo.removeTags(
+        tx,
+        tenant,
+        record.row.id,
+        toRemove.map((t) => t.id),
+      );
+      await this.repo.addTags(
+        tx,
+        tenant,
+        record.row.id,
+        toAdd.map((t) => t.id),
+      );
+      changed.push(record);
+    }
+    return this.republish(tx, tenant, changed, actorOf(principal));
+  }
+
+  /**
+   * After a side table of these customers changed (tags, a renamed or deleted tag): a new
+   * version of each and `crm.customer.updated.v1` with what changed.
+   */
+  async republish(
+    tx: Executor,
+    tenantId: string,
+    before: CustomerRecord[],
+    actor: ReturnType<typeof actorOf>,
+  ): Promise<CustomerRecord[]> {
+    if (before.length === 0) return [];
+    const rows = await this.repo.bumpVersions(
+      tx,
+      tenantId,
+      before.map((r) => r.row.id),
+    );
+    const after = await this.repo.records(tx, rows);
+    const byId = new Map(before.map((r) => [r.row.id, r]));
+    for (const record of after) {
+      const old = byId.get(record.row.id);
+      if (old) await this.events.changed(tx, toCustomerDto(old), toCustomerDto(record), actor);
+    }
+    return after;
+  }
+
+  /** Tenant-wide, for catalog changes that touch every customer carrying a tag. */
+  async lockForCatalog(tx: Executor, tenantId: string, ids: string[]): Promise<CustomerRecord[]> {
+    return this.repo.lockMany(tx, { kind: 'tenant', tenantId }, ids);
+  }
+
+  private async lockOne(
+    tx: Executor,
+    principal: Principal,
+    id: string,
+    ifMatch: string | undefined,
+  ): Promise<CustomerRecord> {
+    const [current] = await this.repo.lockMany(tx, scopeOf(principal), [id]);
+    if (!current) throw notFound('Customer');
+    if (!matchesIfMatch(ifMatch, current.row.version)) {
+      throw new AppError(
+        'precondition_failed',
+        `The customer changed since you read it (now version ${current.row.version})`,
+      );
+    }
+    return current;
   }
 
   /**
@@ -258,61 +396,32 @@ export class CustomerService {
     });
     if (created) {
       await this.repo.linkExternalRef(tx, tenantId, id, person.bookingx_id);
-      await this.publishCreated(
+      await this.events.created(
         tx,
-        toCustomerDto({
-          row: created,
-          refs: [{ system: 'bookingx', externalId: person.bookingx_id }],
-        }),
+        toCustomerDto(
+          recordOf(created, { refs: [{ system: 'bookingx', externalId: person.bookingx_id }] }),
+        ),
       );
       return;
     }
     // Bookings only create missing profiles; identity changes come from customer events.
     if (mode === 'booking') return;
-    const current = await this.repo.findForUpdate(tx, tenantId, id);
+    const [current] = await this.repo.lockMany(tx, { kind: 'tenant', tenantId }, [id]);
     if (!current) return;
-    if (current.bookingxSyncedAt && current.bookingxSyncedAt >= occurredAt) return;
+    if (current.row.bookingxSyncedAt && current.row.bookingxSyncedAt >= occurredAt) return;
     const updated = await this.repo.update(
       tx,
       tenantId,
       id,
       { ...identity, bookingxSyncedAt: occurredAt },
-      current.version,
+      current.row.version,
     );
     if (!updated) return;
-    const changed = changedFields(current, updated);
-    if (changed.length === 0) return;
-    const refs = await this.repo.refsOf(tx, tenantId, [id]);
-    await this.publishUpdated(
+    await this.events.changed(
       tx,
-      toCustomerDto({ row: updated, refs: refs.get(id) ?? [] }),
-      changed,
+      toCustomerDto(current),
+      toCustomerDto({ ...current, row: updated }),
+      BOOKINGX_ACTOR,
     );
-  }
-
-  private async publishCreated(tx: Executor, customer: Customer): Promise<void> {
-    await this.outbox.append(tx, {
-      event: makeEvent({
-        type: 'crm.customer.created.v1',
-        source: SOURCE,
-        tenantId: customer.tenant_id,
-        subject: customer.id,
-        sequence: customer.version,
-        data: { customer },
-      }),
-    });
-  }
-
-  private async publishUpdated(tx: Executor, customer: Customer, changed: string[]): Promise<void> {
-    await this.outbox.append(tx, {
-      event: makeEvent({
-        type: 'crm.customer.updated.v1',
-        source: SOURCE,
-        tenantId: customer.tenant_id,
-        subject: customer.id,
-        sequence: customer.version,
-        data: { customer, changed_fields: changed },
-      }),
-    });
   }
 }

@@ -1,13 +1,32 @@
-import type { Customer } from '@crm/contracts';
+import { EMPTY_PREFERENCES, type Address, type Customer } from '@crm/contracts';
 import type { CustomerRow } from '../../db/schema.js';
 
-export interface CustomerWithRefs {
+/** A customer row with what lives in its side tables. */
+export interface CustomerRecord {
   row: CustomerRow;
   refs: { system: 'bookingx'; externalId: string }[];
+  tags: string[];
+  collaborators: string[];
+}
+
+export function recordOf(row: CustomerRow, extra: Partial<CustomerRecord> = {}): CustomerRecord {
+  return { row, refs: [], tags: [], collaborators: [], ...extra };
+}
+
+function addressOf(row: CustomerRow): Address | null {
+  const address: Address = {
+    line1: row.addressLine1,
+    line2: row.addressLine2,
+    city: row.city,
+    region: row.region,
+    postal_code: row.postalCode,
+    country: row.country,
+  };
+  return Object.values(address).every((v) => v === null) ? null : address;
 }
 
 /** The only way a customer leaves the service: explicit, so no column leaks. */
-export function toCustomerDto({ row, refs }: CustomerWithRefs): Customer {
+export function toCustomerDto({ row, refs, tags, collaborators }: CustomerRecord): Customer {
   return {
     id: row.id,
     tenant_id: row.tenantId,
@@ -16,6 +35,9 @@ export function toCustomerDto({ row, refs }: CustomerWithRefs): Customer {
     email: row.email,
     phone: row.phone,
     timezone: row.timezone,
+    locale: row.locale,
+    address: addressOf(row),
+    preferences: { ...EMPTY_PREFERENCES, ...row.preferences },
     profile_picture_url: row.profilePictureUrl,
     company_name: row.companyName,
     job_title: row.jobTitle,
@@ -35,6 +57,8 @@ export function toCustomerDto({ row, refs }: CustomerWithRefs): Customer {
     do_not_contact: row.doNotContact,
     owner_id: row.ownerId,
     team_id: row.teamId,
+    collaborator_ids: [...collaborators].sort(),
+    tags: [...tags].sort((a, b) => a.localeCompare(b)),
     external_refs: refs.map((r) => ({ system: r.system, external_id: r.externalId })),
     source: row.source === 'bookingx' ? 'bookingx' : 'crm',
     version: row.version,
@@ -54,4 +78,19 @@ export function versionsFromIfMatch(header: string): number[] {
     .map((part) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(part)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
+}
+
+/** An If-Match naming another version than the current one fails with 412; `*` or none passes. */
+export function matchesIfMatch(header: string | undefined, version: number): boolean {
+  if (header === undefined || header.trim() === '*') return true;
+  return versionsFromIfMatch(header).includes(version);
+}
+
+const IGNORED = new Set<keyof Customer>(['version', 'updated_at', 'external_refs']);
+
+/** Names of the API fields whose value differs between two views of a customer. */
+export function changedFields(before: Customer, after: Customer): (keyof Customer)[] {
+  return (Object.keys(after) as (keyof Customer)[]).filter(
+    (k) => !IGNORED.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
 }

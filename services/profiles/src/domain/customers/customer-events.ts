@@ -1,0 +1,114 @@
+import {
+  makeEvent,
+  type Customer,
+  type CustomerAssignmentChangedPayload,
+  type CustomerStageChangedPayload,
+} from '@crm/contracts';
+import type { Executor, Outbox, OutboxMessage, Principal } from '@crm/service-kit';
+import type { z } from 'zod';
+import { changedFields } from './customer.js';
+
+export const SOURCE = 'crm/profiles';
+
+export type Actor = z.infer<typeof CustomerStageChangedPayload>['changed_by'];
+
+export function actorOf(principal: Principal): Actor {
+  return {
+    type: principal.role === 'customer' ? 'customer' : 'staff',
+    id: principal.sub,
+    name: principal.name ?? null,
+  };
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: null };
+export const BOOKINGX_ACTOR: Actor = { type: 'bookingx', id: null, name: null };
+
+const ASSIGNMENT_FIELDS = new Set<keyof Customer>(['owner_id', 'team_id', 'collaborator_ids']);
+
+/** Every event about a customer leaves through here, in the transaction of the change. */
+export class CustomerEvents {
+  constructor(private readonly outbox: Outbox) {}
+
+  async created(tx: Executor, customer: Customer): Promise<void> {
+    await this.outbox.append(tx, [
+      {
+        event: makeEvent({
+          type: 'crm.customer.created.v1',
+          source: SOURCE,
+          tenantId: customer.tenant_id,
+          subject: customer.id,
+          sequence: customer.version,
+          data: { customer },
+        }),
+      },
+      ...(customer.owner_id !== null ||
+      customer.team_id !== null ||
+      (customer.collaborator_ids ?? []).length > 0
+        ? [this.assignment(customer)]
+        : []),
+    ]);
+  }
+
+  /**
+   * `crm.customer.updated.v1` with the fields that changed, plus the stage and assignment
+   * events when those moved. Nothing is published when nothing changed.
+   */
+  async changed(tx: Executor, before: Customer, after: Customer, actor: Actor): Promise<string[]> {
+    const changed = changedFields(before, after);
+    if (changed.length === 0) return [];
+    const messages: OutboxMessage[] = [
+      {
+        event: makeEvent({
+          type: 'crm.customer.updated.v1',
+          source: SOURCE,
+          tenantId: after.tenant_id,
+          subject: after.id,
+          sequence: after.version,
+          data: { customer: after, changed_fields: changed },
+        }),
+      },
+    ];
+    if (changed.includes('customer_stage')) {
+      const data: z.infer<typeof CustomerStageChangedPayload> = {
+        customer_id: after.id,
+        from: before.customer_stage,
+        to: after.customer_stage,
+        version: after.version,
+        changed_by: actor,
+      };
+      messages.push({
+        event: makeEvent({
+          type: 'crm.customer.stage_changed.v1',
+          source: SOURCE,
+          tenantId: after.tenant_id,
+          subject: after.id,
+          sequence: after.version,
+          data,
+        }),
+      });
+    }
+    if (changed.some((f) => ASSIGNMENT_FIELDS.has(f))) messages.push(this.assignment(after));
+    await this.outbox.append(tx, messages);
+    return changed;
+  }
+
+  private assignment(customer: Customer): OutboxMessage {
+    const data: z.infer<typeof CustomerAssignmentChangedPayload> = {
+      customer_id: customer.id,
+      owner_id: customer.owner_id,
+      team_id: customer.team_id,
+      collaborator_ids: customer.collaborator_ids ?? [],
+      version: customer.version,
+    };
+    return {
+      event: makeEvent({
+        type: 'crm.customer.assignment.changed.v1',
+        source: SOURCE,
+        tenantId: customer.tenant_id,
+        subject: customer.id,
+        sequence: customer.version,
+        data,
+      }),
+    };
+  }
+}
