@@ -9,6 +9,7 @@ export * from './events/crm.js';
 export * from './events/catalog.js';
 export * from './http/customers.js';
 export * from './http/tags.js';
+export * from './http/custom-fields.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';
