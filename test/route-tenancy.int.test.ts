@@ -9,16 +9,25 @@ interface Operation {
   method: string;
   path: string;
   hasBody: boolean;
+  auth: string;
 }
 
 /** Every operation of the committed document: a route added later is walked too. */
 function operations(): Operation[] {
   const ops: Operation[] = [];
-  const paths = openapi.paths as Record<string, Record<string, { requestBody?: unknown }>>;
+  const paths = openapi.paths as Record<
+    string,
+    Record<string, { requestBody?: unknown; 'x-auth'?: string }>
+  >;
   for (const [path, item] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      ops.push({ method: method.toUpperCase(), path, hasBody: op.requestBody !== undefined });
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        hasBody: op.requestBody !== undefined,
+        auth: op['x-auth'] ?? 'jwt',
+      });
     }
   }
   return ops;
@@ -62,7 +71,13 @@ describe('every documented route against the real services', () => {
       const services = op.path.includes('{service}') ? BACKEND_SERVICES : ['-'];
       for (const service of services) {
         const path = concrete(op.path, service);
-        const body = op.hasBody ? { first_name: 'Eve' } : undefined;
+        // A beacon body that is well formed but names no tenant's key.
+        const body =
+          op.auth === 'tracking_key'
+            ? { key: 'tk_nobody-knows-this', visitor_id: 'visitor-0001', url: 'https://x.example/' }
+            : op.hasBody
+              ? { first_name: 'Eve' }
+              : undefined;
         const anonymous = await call(cluster.gatewayUrl, op.method, path, { body });
         expect(anonymous.status, `${op.method} ${path} anonymous`).toBe(401);
         expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
@@ -77,7 +92,9 @@ describe('every documented route against the real services', () => {
           expect(text, `${op.method} ${path}`).not.toContain(customerA.id);
           expect(text, `${op.method} ${path}`).not.toContain(tenantA);
         } else {
-          expect([403, 404, 409, 422, 503], `${op.method} ${path}`).toContain(stranger.status);
+          expect([401, 403, 404, 409, 422, 503], `${op.method} ${path}`).toContain(stranger.status);
+          // Only routes that take no JWT may answer a valid JWT with 401.
+          if (stranger.status === 401) expect(op.auth).not.toBe('jwt');
         }
       }
     },
