@@ -45,6 +45,10 @@ Errors are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`s
 const TAGS = [
   { name: 'Customers', description: 'Customer profiles.' },
   { name: 'Tags', description: 'The tenant tag catalog and the tags on customers.' },
+  {
+    name: 'Custom fields',
+    description: 'Fields a tenant adds to its customer profiles, and the rules their values obey.',
+  },
   { name: 'Timeline', description: 'What happened with a customer, across every service.' },
   { name: 'Admin', description: 'Operating the cluster: dead-lettered events and their replay.' },
 ];

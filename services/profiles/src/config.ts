@@ -13,6 +13,13 @@ export const ProfilesConfig = BaseConfig.extend({
     .default('true')
     .transform((v) => v === 'true')
     .describe('Create a profile for an unknown BookingX customer (setting auto_create_profiles)'),
+  MAX_CUSTOM_FIELDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe('Custom field definitions a tenant may have (setting max_custom_fields)'),
   DEFAULT_PHONE_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/)

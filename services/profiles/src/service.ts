@@ -1,9 +1,12 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
+import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
+import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
+import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
@@ -15,6 +18,7 @@ export interface ProfilesDeps {
   customers: CustomerService;
   tags: TagCatalog;
   stages: LifecycleStagesService;
+  customFields: CustomFieldDefinitions;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -24,6 +28,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   defaultPort: 8081,
   build: ({ database, outbox, config }) => {
     const tagsRepo = new TagsRepository();
+    const fieldsRepo = new CustomFieldsRepository();
     const stages = new LifecycleStagesService(
       database.db,
       new StagesRepository(),
@@ -35,13 +40,26 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       tagsRepo,
       stages,
       new CustomerEvents(outbox),
+      new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION),
+      fieldsRepo,
       {
         defaultStage: config.DEFAULT_CUSTOMER_STAGE,
         autoCreateProfiles: config.AUTO_CREATE_PROFILES,
         phoneRegion: config.DEFAULT_PHONE_REGION,
       },
     );
-    return { customers, stages, tags: new TagCatalog(database.db, tagsRepo, customers) };
+    return {
+      customers,
+      stages,
+      tags: new TagCatalog(database.db, tagsRepo, customers),
+      customFields: new CustomFieldDefinitions(
+        database.db,
+        fieldsRepo,
+        customers,
+        outbox,
+        config.MAX_CUSTOM_FIELDS,
+      ),
+    };
   },
   routes,
   handlers: (deps) => bookingxHandlers(deps.customers),

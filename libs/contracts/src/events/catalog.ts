@@ -32,6 +32,11 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'crm.customer.assignment.changed.v1':
     'Who looks after a customer changed (owner, team, collaborators); feeds access replicas.',
   'crm.consent.changed.v1': 'A consent record was added for a channel and purpose.',
+  'crm.custom_field.created.v1':
+    'A custom field was defined; segments and filters can use it at once.',
+  'crm.custom_field.updated.v1':
+    'A custom field definition changed (label, options, rules, order or active state).',
+  'crm.custom_field.deleted.v1': 'A custom field and all its values were deleted.',
   'crm.interaction.recorded.v1': 'An interaction with a customer was recorded.',
   'crm.note.created.v1': 'A note was added to a customer.',
   'crm.note.updated.v1': 'A note was edited, pinned or unpinned.',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomFieldDefinition } from '../http/custom-fields.js';
 import { Customer } from '../http/customers.js';
 import { Money } from '../money.js';
 
@@ -167,6 +168,10 @@ export const WorkflowActionExecutedPayload = z
   })
   .meta({ id: 'WorkflowActionExecutedPayload' });
 
+export const CustomFieldDefinitionPayload = z
+  .object({ field: CustomFieldDefinition })
+  .meta({ id: 'CustomFieldDefinitionPayload' });
+
 export const CRM_EVENTS = {
   'crm.customer.created.v1': CustomerCreatedPayload,
   'crm.customer.updated.v1': CustomerUpdatedPayload,
@@ -175,6 +180,9 @@ export const CRM_EVENTS = {
   'crm.customer.erased.v1': CustomerErasedPayload,
   'crm.customer.assignment.changed.v1': CustomerAssignmentChangedPayload,
   'crm.consent.changed.v1': ConsentChangedPayload,
+  'crm.custom_field.created.v1': CustomFieldDefinitionPayload,
+  'crm.custom_field.updated.v1': CustomFieldDefinitionPayload,
+  'crm.custom_field.deleted.v1': CustomFieldDefinitionPayload,
   'crm.interaction.recorded.v1': InteractionRecordedPayload,
   'crm.note.created.v1': NoteEventPayload,
   'crm.note.updated.v1': NoteEventPayload,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '../pagination.js';
+import { CustomFieldValues } from './custom-fields.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked', 'archived'] as const;
 export const CONTACT_METHODS = ['email', 'sms', 'phone', 'whatsapp', 'none'] as const;
@@ -127,6 +128,9 @@ export const CustomerWritable = z.object({
     .describe(
       'Staff who work on the customer besides the owner and see it as assigned (admin and manager only); replaces the list',
     ),
+  custom_fields: CustomFieldValues.optional().describe(
+    'Values by field_name, each checked against its definition; keys not sent are kept, null clears',
+  ),
 });
 
 export const CreateCustomerBody = CustomerWritable.strict().meta({ id: 'CreateCustomer' });
@@ -181,6 +185,7 @@ export const Customer = z
     team_id: z.string().nullable(),
     collaborator_ids: z.array(z.string()).optional(),
     tags: z.array(z.string()).optional().describe('Names from the tenant tag catalog, sorted'),
+    custom_fields: CustomFieldValues.optional().describe('Values of active custom fields'),
     external_refs: z.array(ExternalRef),
     source: z.enum(['crm', 'bookingx']),
     version: z.number().int().positive(),

@@ -2,6 +2,7 @@ import type { Executor } from '@crm/service-kit';
 import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
+import { CustomFieldsRepository } from './custom-fields.repository.js';
 import {
   collaborators,
   customerTags,
@@ -71,6 +72,8 @@ export function scopePredicate(scope: CustomerScope): SQL {
 }
 
 export class CustomersRepository {
+  private readonly fields = new CustomFieldsRepository();
+
   async refsOf(
     db: Executor,
     tenantId: string,
@@ -125,16 +128,17 @@ export class CustomersRepository {
     const first = rows[0];
     if (!first) return [];
     const ids = rows.map((r) => r.id);
-    const [refs, tagMap, collab] = await Promise.all([
-      this.refsOf(db, first.tenantId, ids),
-      this.tagsOf(db, first.tenantId, ids),
-      this.collaboratorsOf(db, first.tenantId, ids),
-    ]);
+    // One after the other: inside a transaction they share one connection anyway.
+    const refs = await this.refsOf(db, first.tenantId, ids);
+    const tagMap = await this.tagsOf(db, first.tenantId, ids);
+    const collab = await this.collaboratorsOf(db, first.tenantId, ids);
+    const values = await this.fields.valuesOf(db, first.tenantId, ids);
     return rows.map((row) => ({
       row,
       refs: refs.get(row.id) ?? [],
       tags: tagMap.get(row.id) ?? [],
       collaborators: collab.get(row.id) ?? [],
+      customFields: values.get(row.id) ?? {},
     }));
   }
 

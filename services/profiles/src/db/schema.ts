@@ -13,7 +13,13 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
-import type { LifecycleStage, Preferences } from '@crm/contracts';
+import type {
+  CustomFieldOption,
+  CustomFieldValidation,
+  CustomFieldValue,
+  LifecycleStage,
+  Preferences,
+} from '@crm/contracts';
 
 export const profiles = pgSchema('profiles');
 export const { outbox, inbox, deadLetters, idempotencyKeys } = kitTables(profiles);
@@ -151,6 +157,48 @@ export const lifecycleStages = profiles.table('lifecycle_stages', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
 
+/** The spec's bkx_crm_custom_fields, per tenant. */
+export const customFieldDefinitions = profiles.table(
+  'custom_field_definitions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    fieldName: varchar('field_name', { length: 64 }).notNull(),
+    fieldLabel: varchar('field_label', { length: 200 }).notNull(),
+    fieldType: varchar('field_type', { length: 20 }).notNull(),
+    fieldOptions: jsonb('field_options').$type<CustomFieldOption[]>().notNull().default([]),
+    isRequired: boolean('is_required').notNull().default(false),
+    validation: jsonb('validation').$type<CustomFieldValidation>().notNull().default({}),
+    displayOrder: integer('display_order').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    version: integer('version').notNull().default(1),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('custom_field_definitions_name_idx').on(t.tenantId, t.fieldName),
+    index('custom_field_definitions_order_idx').on(t.tenantId, t.displayOrder),
+  ],
+);
+
+/** The spec's bkx_crm_custom_field_values; the value is typed JSON, as its definition says. */
+export const customFieldValues = profiles.table(
+  'custom_field_values',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    fieldId: uuid('field_id').notNull(),
+    value: jsonb('value').$type<CustomFieldValue>().notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId, t.fieldId] }),
+    index('custom_field_values_field_idx').on(t.tenantId, t.fieldId),
+  ],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
+export type CustomFieldRow = typeof customFieldDefinitions.$inferSelect;

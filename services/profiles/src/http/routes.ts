@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ProfilesDeps } from '../service.js';
+import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
 import { stageRoutes } from './stages.routes.js';
 import { tagRoutes } from './tags.routes.js';
@@ -9,5 +10,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(customerRoutes(deps.customers));
   router.use(tagRoutes(deps.tags));
   router.use(stageRoutes(deps.stages));
+  router.use(customFieldRoutes(deps.customFields));
   return router;
 }

@@ -23,7 +23,7 @@ export function actorOf(principal: Principal): Actor {
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: null };
 export const BOOKINGX_ACTOR: Actor = { type: 'bookingx', id: null, name: null };
 
-const ASSIGNMENT_FIELDS = new Set<keyof Customer>(['owner_id', 'team_id', 'collaborator_ids']);
+const ASSIGNMENT_FIELDS = new Set<string>(['owner_id', 'team_id', 'collaborator_ids']);
 
 /** Every event about a customer leaves through here, in the transaction of the change. */
 export class CustomerEvents {

@@ -15,9 +15,11 @@ import {
 } from '@crm/contracts';
 import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
 import type { z } from 'zod';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
+import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';
 import { matchesIfMatch, recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
@@ -121,6 +123,8 @@ export class CustomerService {
     private readonly tags: TagsRepository,
     private readonly stages: LifecycleStagesService,
     private readonly events: CustomerEvents,
+    private readonly fieldValues: CustomFieldValues,
+    private readonly fieldsRepo: CustomFieldsRepository,
     private readonly settings: CustomerSettings,
   ) {}
 
@@ -134,6 +138,12 @@ export class CustomerService {
       if (body.customer_stage !== undefined) {
         await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
       }
+      const values = await this.fieldValues.check(
+        tx,
+        principal.tenant,
+        body.custom_fields,
+        'create',
+      );
       const row = await this.repo.insert(tx, {
         ...columns,
         firstName: body.first_name,
@@ -147,7 +157,13 @@ export class CustomerService {
       });
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
       await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
-      const customer = toCustomerDto(recordOf(row, { collaborators }));
+      await this.fieldsRepo.setValues(tx, principal.tenant, row.id, values);
+      const customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [row.id])).get(
+        row.id,
+      );
+      const customer = toCustomerDto(
+        recordOf(row, { collaborators, customFields: customFields ?? {} }),
+      );
       await this.events.created(tx, customer);
       return customer;
     });
@@ -226,6 +242,12 @@ export class CustomerService {
       if (body.preferences !== undefined) {
         columns.preferences = { ...current.row.preferences, ...body.preferences };
       }
+      const values = await this.fieldValues.check(
+        tx,
+        principal.tenant,
+        body.custom_fields,
+        'update',
+      );
       const updated = await this.repo.update(
         tx,
         principal.tenant,
@@ -241,7 +263,12 @@ export class CustomerService {
         collaborators = [...new Set(body.collaborator_ids)];
         await this.repo.setCollaborators(tx, principal.tenant, id, collaborators);
       }
-      const after = toCustomerDto({ ...current, row: updated, collaborators });
+      let customFields = current.customFields;
+      if (values.length > 0) {
+        await this.fieldsRepo.setValues(tx, principal.tenant, id, values);
+        customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
+      }
+      const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
       await this.events.changed(tx, toCustomerDto(current), after, actorOf(principal));
       return after;
     });

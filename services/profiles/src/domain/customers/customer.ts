@@ -1,4 +1,9 @@
-import { EMPTY_PREFERENCES, type Address, type Customer } from '@crm/contracts';
+import {
+  EMPTY_PREFERENCES,
+  type Address,
+  type Customer,
+  type CustomFieldValue,
+} from '@crm/contracts';
 import type { CustomerRow } from '../../db/schema.js';
 
 /** A customer row with what lives in its side tables. */
@@ -7,10 +12,12 @@ export interface CustomerRecord {
   refs: { system: 'bookingx'; externalId: string }[];
   tags: string[];
   collaborators: string[];
+  /** Values of active custom fields by field name. */
+  customFields: Record<string, CustomFieldValue>;
 }
 
 export function recordOf(row: CustomerRow, extra: Partial<CustomerRecord> = {}): CustomerRecord {
-  return { row, refs: [], tags: [], collaborators: [], ...extra };
+  return { row, refs: [], tags: [], collaborators: [], customFields: {}, ...extra };
 }
 
 function addressOf(row: CustomerRow): Address | null {
@@ -26,7 +33,13 @@ function addressOf(row: CustomerRow): Address | null {
 }
 
 /** The only way a customer leaves the service: explicit, so no column leaks. */
-export function toCustomerDto({ row, refs, tags, collaborators }: CustomerRecord): Customer {
+export function toCustomerDto({
+  row,
+  refs,
+  tags,
+  collaborators,
+  customFields,
+}: CustomerRecord): Customer {
   return {
     id: row.id,
     tenant_id: row.tenantId,
@@ -59,6 +72,9 @@ export function toCustomerDto({ row, refs, tags, collaborators }: CustomerRecord
     team_id: row.teamId,
     collaborator_ids: [...collaborators].sort(),
     tags: [...tags].sort((a, b) => a.localeCompare(b)),
+    custom_fields: Object.fromEntries(
+      Object.entries(customFields).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     external_refs: refs.map((r) => ({ system: r.system, external_id: r.externalId })),
     source: row.source === 'bookingx' ? 'bookingx' : 'crm',
     version: row.version,
@@ -88,9 +104,21 @@ export function matchesIfMatch(header: string | undefined, version: number): boo
 
 const IGNORED = new Set<keyof Customer>(['version', 'updated_at', 'external_refs']);
 
-/** Names of the API fields whose value differs between two views of a customer. */
-export function changedFields(before: Customer, after: Customer): (keyof Customer)[] {
-  return (Object.keys(after) as (keyof Customer)[]).filter(
+/**
+ * Names of the API fields whose value differs between two views of a customer; a custom
+ * field also names itself as `custom_fields.<name>`, so a consumer can tell which one moved.
+ */
+export function changedFields(before: Customer, after: Customer): string[] {
+  const changed: string[] = (Object.keys(after) as (keyof Customer)[]).filter(
     (k) => !IGNORED.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
+  if (changed.includes('custom_fields')) {
+    const a = before.custom_fields ?? {};
+    const b = after.custom_fields ?? {};
+    for (const name of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (JSON.stringify(a[name]) !== JSON.stringify(b[name]))
+        changed.push(`custom_fields.${name}`);
+    }
+  }
+  return changed;
 }

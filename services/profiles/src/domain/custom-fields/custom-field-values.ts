@@ -1,0 +1,77 @@
+import type { CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
+import { AppError, type Executor } from '@crm/service-kit';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import type { CustomFieldRow } from '../../db/schema.js';
+import { checkValue, type FieldRule } from './field-rules.js';
+
+export function ruleOf(row: CustomFieldRow): FieldRule {
+  return {
+    name: row.fieldName,
+    type: row.fieldType as CustomFieldType,
+    options: row.fieldOptions,
+    required: row.isRequired,
+    validation: row.validation,
+  };
+}
+
+/** Checks the custom field values of one write against the tenant's definitions. */
+export class CustomFieldValues {
+  constructor(
+    private readonly repo: CustomFieldsRepository,
+    private readonly phoneRegion: string,
+  ) {}
+
+  /**
+   * Every problem of the write at once, as 422 naming `custom_fields.<name>` and the rule.
+   * A new customer must carry every required active field.
+   */
+  async check(
+    db: Executor,
+    tenantId: string,
+    input: Record<string, unknown> | undefined,
+    mode: 'create' | 'update',
+  ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
+    if (mode === 'update' && (input === undefined || Object.keys(input).length === 0)) return [];
+    const definitions = await this.repo.list(db, tenantId);
+    const byName = new Map(definitions.map((d) => [d.fieldName, d]));
+    const errors: FieldError[] = [];
+    const out: { fieldId: string; value: CustomFieldValue }[] = [];
+    for (const [name, raw] of Object.entries(input ?? {})) {
+      const def = byName.get(name);
+      if (!def) {
+        errors.push({
+          field: `custom_fields.${name}`,
+          code: 'unknown_field',
+          message: `No custom field named ${name}`,
+        });
+        continue;
+      }
+      if (!def.isActive) {
+        errors.push({
+          field: `custom_fields.${name}`,
+          code: 'inactive_field',
+          message: `${name} is switched off`,
+        });
+        continue;
+      }
+      const checked = checkValue(ruleOf(def), raw, this.phoneRegion);
+      if (checked.ok) out.push({ fieldId: def.id, value: checked.value });
+      else errors.push(checked.error);
+    }
+    if (mode === 'create') {
+      for (const def of definitions) {
+        if (def.isActive && def.isRequired && !(input && def.fieldName in input)) {
+          errors.push({
+            field: `custom_fields.${def.fieldName}`,
+            code: 'required',
+            message: `${def.fieldName} is required`,
+          });
+        }
+      }
+    }
+    if (errors.length > 0) {
+      throw new AppError('validation_failed', 'Custom field values break their rules', errors);
+    }
+    return out;
+  }
+}
