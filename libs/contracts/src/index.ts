@@ -10,6 +10,7 @@ export * from './events/catalog.js';
 export * from './http/customers.js';
 export * from './http/tags.js';
 export * from './http/custom-fields.js';
+export * from './http/audit.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';
