@@ -1,10 +1,12 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
+import { AuditRepository } from './db/audit.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
+import { AuditTrail } from './domain/audit/audit-trail.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
@@ -19,6 +21,7 @@ export interface ProfilesDeps {
   tags: TagCatalog;
   stages: LifecycleStagesService;
   customFields: CustomFieldDefinitions;
+  audit: AuditTrail;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -29,6 +32,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   build: ({ database, outbox, config }) => {
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
+    const customersRepo = new CustomersRepository();
+    const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo);
     const stages = new LifecycleStagesService(
       database.db,
       new StagesRepository(),
@@ -36,10 +41,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     );
     const customers = new CustomerService(
       database.db,
-      new CustomersRepository(),
+      customersRepo,
       tagsRepo,
       stages,
-      new CustomerEvents(outbox),
+      new CustomerEvents(outbox, audit),
       new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION),
       fieldsRepo,
       {
@@ -50,6 +55,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     );
     return {
       customers,
+      audit,
       stages,
       tags: new TagCatalog(database.db, tagsRepo, customers),
       customFields: new CustomFieldDefinitions(

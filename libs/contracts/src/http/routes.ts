@@ -27,6 +27,7 @@ import {
   UpdateInteractionBody,
   UpdateTrackingSettingsBody,
 } from './interactions.js';
+import { AuditPage, ListAuditQuery } from './audit.js';
 import {
   CreateCustomFieldBody,
   CustomFieldDefinition,
@@ -576,6 +577,26 @@ export const ROUTES = [
       403: forbidden,
       404: problem('No such custom field in the tenant (code `not_found`).'),
       412: stale,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listCustomerAudit',
+    method: 'get',
+    path: '/crm/customers/{id}/audit',
+    service: 'profiles',
+    summary: "A customer's audit trail",
+    description:
+      'Every change to the profile, newest first: who, when, which field, old and new value (sensitive fields masked) and the route or event that made it. The trail is append-only and hash-chained per tenant.',
+    tags: ['Customers'],
+    roles: ADMIN,
+    request: { params: CustomerIdParams, query: ListAuditQuery },
+    responses: {
+      200: json('One page of changes.', AuditPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
     },
     auth: 'jwt',
   },

@@ -1,6 +1,7 @@
 import { kitTables } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   index,
@@ -168,6 +169,7 @@ export const customFieldDefinitions = profiles.table(
     fieldType: varchar('field_type', { length: 20 }).notNull(),
     fieldOptions: jsonb('field_options').$type<CustomFieldOption[]>().notNull().default([]),
     isRequired: boolean('is_required').notNull().default(false),
+    isSensitive: boolean('is_sensitive').notNull().default(false),
     validation: jsonb('validation').$type<CustomFieldValidation>().notNull().default({}),
     displayOrder: integer('display_order').notNull().default(0),
     isActive: boolean('is_active').notNull().default(true),
@@ -198,7 +200,37 @@ export const customFieldValues = profiles.table(
   ],
 );
 
+/**
+ * Every change to a profile, one row per field. Append-only (a trigger refuses UPDATE,
+ * DELETE and TRUNCATE) and chained per tenant: each hash covers the previous one.
+ */
+export const auditLog = profiles.table(
+  'audit_log',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    actorType: varchar('actor_type', { length: 20 }).notNull(),
+    actorId: varchar('actor_id', { length: 100 }),
+    actorName: varchar('actor_name', { length: 200 }),
+    via: varchar('via', { length: 200 }).notNull(),
+    field: varchar('field', { length: 100 }).notNull(),
+    oldValue: jsonb('old_value').$type<unknown>(),
+    newValue: jsonb('new_value').$type<unknown>(),
+    masked: boolean('masked').notNull().default(false),
+    prevHash: varchar('prev_hash', { length: 64 }).notNull(),
+    hash: varchar('hash', { length: 64 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq] }),
+    index('audit_log_customer_idx').on(t.tenantId, t.customerId, t.seq),
+  ],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
 export type CustomFieldRow = typeof customFieldDefinitions.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

@@ -12,6 +12,7 @@ export function bookingxHandlers(customers: CustomerService): Handlers {
       event.data.customer,
       new Date(event.time),
       'profile',
+      `${event.type} ${event.id}`,
     );
   };
   const onBooking: EventHandler<
@@ -27,6 +28,7 @@ export function bookingxHandlers(customers: CustomerService): Handlers {
       event.data.booking.customer,
       new Date(event.time),
       'booking',
+      `${event.type} ${event.id}`,
     );
   };
   return {

@@ -3,15 +3,17 @@ import {
   CreateCustomerBody,
   CustomerIdParams,
   CustomerTagsBody,
+  ListAuditQuery,
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '@crm/contracts';
 import { parse, principalOf } from '@crm/service-kit';
 import { Router } from 'express';
 import { etagOf } from '../domain/customers/customer.js';
+import type { AuditTrail } from '../domain/audit/audit-trail.js';
 import type { CustomerService } from '../domain/customers/customer-service.js';
 
-export function customerRoutes(service: CustomerService): Router {
+export function customerRoutes(service: CustomerService, audit: AuditTrail): Router {
   const router = Router();
 
   router.post('/crm/customers', async (req, res) => {
@@ -53,6 +55,12 @@ export function customerRoutes(service: CustomerService): Router {
     const body = parse(CustomerTagsBody, req.body, 'body');
     const customer = await service.changeTags(principalOf(req), id, body, req.get('if-match'));
     res.set('ETag', etagOf(customer.version)).json(customer);
+  });
+
+  router.get('/crm/customers/:id/audit', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    const query = parse(ListAuditQuery, req.query, 'query');
+    res.json(await audit.list(principalOf(req), id, query));
   });
 
   return router;

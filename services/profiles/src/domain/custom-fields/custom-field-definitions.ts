@@ -19,7 +19,7 @@ import {
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomFieldRow } from '../../db/schema.js';
 import { matchesIfMatch } from '../customers/customer.js';
-import { actorOf, SOURCE } from '../customers/customer-events.js';
+import { routeContext, SOURCE } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import { ruleOf } from './custom-field-values.js';
 import { definitionErrors } from './field-rules.js';
@@ -32,6 +32,7 @@ export function toDefinitionDto(row: CustomFieldRow): CustomFieldDefinition {
     field_type: row.fieldType as CustomFieldType,
     field_options: row.fieldOptions,
     is_required: row.isRequired,
+    is_sensitive: row.isSensitive,
     validation: row.validation,
     display_order: row.displayOrder,
     is_active: row.isActive,
@@ -101,6 +102,7 @@ export class CustomFieldDefinitions {
         fieldType: body.field_type,
         fieldOptions: body.field_options,
         isRequired: body.is_required,
+        isSensitive: body.is_sensitive,
         validation: body.validation,
         displayOrder: body.display_order ?? maxOrder + 1,
         isActive: body.is_active,
@@ -159,7 +161,12 @@ export class CustomFieldDefinitions {
       if (body.is_active !== undefined) changes.isActive = body.is_active;
       const dto = toDefinitionDto(await this.repo.update(tx, tenant, id, changes));
       await this.publish(tx, 'crm.custom_field.updated.v1', dto, tenant);
-      await this.customers.republish(tx, tenant, carriers, actorOf(principal));
+      await this.customers.republish(
+        tx,
+        tenant,
+        carriers,
+        routeContext(principal, 'updateCustomField'),
+      );
       return dto;
     });
   }
@@ -185,7 +192,7 @@ export class CustomFieldDefinitions {
         tx,
         tenant,
         current.isActive ? carriers : [],
-        actorOf(principal),
+        routeContext(principal, 'deleteCustomField'),
       );
     });
   }

@@ -1,11 +1,19 @@
 import {
+  getRoute,
   makeEvent,
+  type RouteId,
   type Customer,
   type CustomerAssignmentChangedPayload,
   type CustomerStageChangedPayload,
 } from '@crm/contracts';
 import type { Executor, Outbox, OutboxMessage, Principal } from '@crm/service-kit';
 import type { z } from 'zod';
+import {
+  creationChanges,
+  updateChanges,
+  type AuditTrail,
+  type ChangeContext,
+} from '../audit/audit-trail.js';
 import { changedFields } from './customer.js';
 
 export const SOURCE = 'crm/profiles';
@@ -23,13 +31,30 @@ export function actorOf(principal: Principal): Actor {
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: null };
 export const BOOKINGX_ACTOR: Actor = { type: 'bookingx', id: null, name: null };
 
+/** How the audit trail names a route: `PATCH /crm/customers/{id}`. */
+export function viaRoute(id: RouteId): string {
+  const route = getRoute(id);
+  return `${route.method.toUpperCase()} ${route.path}`;
+}
+
+export function routeContext(principal: Principal, id: RouteId): ChangeContext {
+  return { actor: actorOf(principal), via: viaRoute(id) };
+}
+
 const ASSIGNMENT_FIELDS = new Set<string>(['owner_id', 'team_id', 'collaborator_ids']);
 
-/** Every event about a customer leaves through here, in the transaction of the change. */
+/**
+ * Every change to a customer passes through here, in its transaction: the audit trail
+ * records it field by field and the outbox carries its events.
+ */
 export class CustomerEvents {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly audit: AuditTrail,
+  ) {}
 
-  async created(tx: Executor, customer: Customer): Promise<void> {
+  async created(tx: Executor, customer: Customer, ctx: ChangeContext): Promise<void> {
+    await this.audit.record(tx, customer.tenant_id, customer.id, creationChanges(customer), ctx);
     await this.outbox.append(tx, [
       {
         event: makeEvent({
@@ -53,9 +78,22 @@ export class CustomerEvents {
    * `crm.customer.updated.v1` with the fields that changed, plus the stage and assignment
    * events when those moved. Nothing is published when nothing changed.
    */
-  async changed(tx: Executor, before: Customer, after: Customer, actor: Actor): Promise<string[]> {
+  async changed(
+    tx: Executor,
+    before: Customer,
+    after: Customer,
+    ctx: ChangeContext,
+  ): Promise<string[]> {
     const changed = changedFields(before, after);
     if (changed.length === 0) return [];
+    const actor = ctx.actor;
+    await this.audit.record(
+      tx,
+      after.tenant_id,
+      after.id,
+      updateChanges(before, after, changed),
+      ctx,
+    );
     const messages: OutboxMessage[] = [
       {
         event: makeEvent({

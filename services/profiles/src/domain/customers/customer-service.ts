@@ -23,7 +23,8 @@ import type { CustomFieldValues } from '../custom-fields/custom-field-values.js'
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';
 import { matchesIfMatch, recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
-import { actorOf, BOOKINGX_ACTOR, type CustomerEvents } from './customer-events.js';
+import type { ChangeContext } from '../audit/audit-trail.js';
+import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
 import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
 
 export interface CustomerSettings {
@@ -164,7 +165,7 @@ export class CustomerService {
       const customer = toCustomerDto(
         recordOf(row, { collaborators, customFields: customFields ?? {} }),
       );
-      await this.events.created(tx, customer);
+      await this.events.created(tx, customer, routeContext(principal, 'createCustomer'));
       return customer;
     });
   }
@@ -269,7 +270,12 @@ export class CustomerService {
         customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
       }
       const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
-      await this.events.changed(tx, toCustomerDto(current), after, actorOf(principal));
+      await this.events.changed(
+        tx,
+        toCustomerDto(current),
+        after,
+        routeContext(principal, 'updateCustomer'),
+      );
       return after;
     });
   }
@@ -285,7 +291,13 @@ export class CustomerService {
     }
     return this.db.transaction(async (tx) => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
-      const [after] = await this.applyTags(tx, principal, [current], body);
+      const [after] = await this.applyTags(
+        tx,
+        principal,
+        [current],
+        body,
+        routeContext(principal, 'setCustomerTags'),
+      );
       return toCustomerDto(after ?? current);
     });
   }
@@ -297,7 +309,13 @@ export class CustomerService {
     const ids = [...new Set(body.customer_ids)];
     return this.db.transaction(async (tx) => {
       const found = await this.repo.lockMany(tx, scopeOf(principal), ids);
-      const changed = await this.applyTags(tx, principal, found, body);
+      const changed = await this.applyTags(
+        tx,
+        principal,
+        found,
+        body,
+        routeContext(principal, 'bulkTagCustomers'),
+      );
       const changedIds = new Set(changed.map((r) => r.row.id));
       const seen = new Set(found.map((r) => r.row.id));
       return {
@@ -314,6 +332,7 @@ export class CustomerService {
     principal: Principal,
     records: CustomerRecord[],
     body: { add: string[]; remove: string[] },
+    ctx: ChangeContext,
   ): Promise<CustomerRecord[]> {
     const tenant = principal.tenant;
     const toAdd = await this.tags.byNames(tx, tenant, body.add);
@@ -341,7 +360,7 @@ export class CustomerService {
       );
       changed.push(record);
     }
-    return this.republish(tx, tenant, changed, actorOf(principal));
+    return this.republish(tx, tenant, changed, ctx);
   }
 
   /**
@@ -352,7 +371,7 @@ export class CustomerService {
     tx: Executor,
     tenantId: string,
     before: CustomerRecord[],
-    actor: ReturnType<typeof actorOf>,
+    ctx: ChangeContext,
   ): Promise<CustomerRecord[]> {
     if (before.length === 0) return [];
     const rows = await this.repo.bumpVersions(
@@ -364,7 +383,7 @@ export class CustomerService {
     const byId = new Map(before.map((r) => [r.row.id, r]));
     for (const record of after) {
       const old = byId.get(record.row.id);
-      if (old) await this.events.changed(tx, toCustomerDto(old), toCustomerDto(record), actor);
+      if (old) await this.events.changed(tx, toCustomerDto(old), toCustomerDto(record), ctx);
     }
     return after;
   }
@@ -401,7 +420,9 @@ export class CustomerService {
     person: z.infer<typeof BookingxPerson> & { timezone?: string | undefined },
     occurredAt: Date,
     mode: 'profile' | 'booking',
+    via: string,
   ): Promise<void> {
+    const ctx: ChangeContext = { actor: BOOKINGX_ACTOR, via };
     if (mode === 'booking' && !this.settings.autoCreateProfiles) return;
     const id = bookingxCustomerId(tenantId, person.bookingx_id);
     const identity = {
@@ -428,6 +449,7 @@ export class CustomerService {
         toCustomerDto(
           recordOf(created, { refs: [{ system: 'bookingx', externalId: person.bookingx_id }] }),
         ),
+        ctx,
       );
       return;
     }
@@ -448,7 +470,7 @@ export class CustomerService {
       tx,
       toCustomerDto(current),
       toCustomerDto({ ...current, row: updated }),
-      BOOKINGX_ACTOR,
+      ctx,
     );
   }
 }

@@ -12,7 +12,7 @@ import {
 import { AppError, notFound, type Db, type Principal } from '@crm/service-kit';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { matchesIfMatch } from '../customers/customer.js';
-import { actorOf } from '../customers/customer-events.js';
+import { routeContext } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
 
 const CURATORS = new Set(['admin', 'manager']);
@@ -135,7 +135,7 @@ export class TagCatalog {
       if (body.description !== undefined) changes.description = body.description;
       const row = await this.repo.update(tx, tenant, id, changes);
       if (!row) throw notFound('Tag');
-      await this.customers.republish(tx, tenant, carriers, actorOf(principal));
+      await this.customers.republish(tx, tenant, carriers, routeContext(principal, 'updateTag'));
       return toTagDto({
         row,
         customerCount: (await this.repo.customersWith(tx, tenant, id)).length,
@@ -160,7 +160,7 @@ export class TagCatalog {
         await this.repo.customersWith(tx, tenant, id),
       );
       await this.repo.delete(tx, tenant, id);
-      await this.customers.republish(tx, tenant, carriers, actorOf(principal));
+      await this.customers.republish(tx, tenant, carriers, routeContext(principal, 'deleteTag'));
     });
   }
 }

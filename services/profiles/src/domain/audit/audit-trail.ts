@@ -1,0 +1,230 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  EMPTY_PREFERENCES,
+  newId,
+  type AuditEntry,
+  type Customer,
+  type ListAuditQuery,
+  type Page,
+} from '@crm/contracts';
+import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
+import type { AuditRepository } from '../../db/audit.repository.js';
+import type { CustomersRepository } from '../../db/customers.repository.js';
+import type { AuditRow } from '../../db/schema.js';
+import { scopeOf } from '../customers/access.js';
+import type { Actor } from '../customers/customer-events.js';
+import { entryHash, GENESIS } from './chain.js';
+
+export interface Change {
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+export interface ChangeContext {
+  actor: Actor;
+  /** The route (`PATCH /crm/customers/{id}`) or event (`<type> <id>`) behind the change. */
+  via: string;
+}
+
+/** Not part of what a person changed: bookkeeping of the record itself. */
+const NOT_AUDITED = new Set(['id', 'tenant_id', 'version', 'created_at', 'updated_at', 'source']);
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && Object.keys(value).length === 0)
+  );
+}
+
+/** What a new customer was created with, field by field. */
+export function creationChanges(customer: Customer): Change[] {
+  const changes: Change[] = [];
+  for (const [field, value] of Object.entries(customer)) {
+    if (NOT_AUDITED.has(field) || field === 'custom_fields' || isEmpty(value)) continue;
+    if (field === 'preferences' && JSON.stringify(value) === JSON.stringify(EMPTY_PREFERENCES)) {
+      continue;
+    }
+    changes.push({ field, oldValue: null, newValue: value });
+  }
+  for (const [name, value] of Object.entries(customer.custom_fields ?? {})) {
+    changes.push({ field: `custom_fields.${name}`, oldValue: null, newValue: value });
+  }
+  return changes;
+}
+
+/** The field-level changes between two views, given the names `changedFields` found. */
+export function updateChanges(before: Customer, after: Customer, changed: string[]): Change[] {
+  return changed
+    .filter((f) => f !== 'custom_fields' && !NOT_AUDITED.has(f))
+    .map((field) => {
+      if (field.startsWith('custom_fields.')) {
+        const name = field.slice('custom_fields.'.length);
+        return {
+          field,
+          oldValue: before.custom_fields?.[name] ?? null,
+          newValue: after.custom_fields?.[name] ?? null,
+        };
+      }
+      const key = field as keyof Customer;
+      return { field, oldValue: before[key] ?? null, newValue: after[key] ?? null };
+    });
+}
+
+export function toAuditDto(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    seq: row.seq,
+    customer_id: row.customerId,
+    occurred_at: row.occurredAt.toISOString(),
+    actor: {
+      type: row.actorType as AuditEntry['actor']['type'],
+      id: row.actorId,
+      name: row.actorName,
+    },
+    via: row.via,
+    field: row.field,
+    old_value: row.oldValue ?? null,
+    new_value: row.newValue ?? null,
+    masked: row.masked,
+    hash: row.hash,
+  };
+}
+
+export interface VerifyReport {
+  tenant_id: string;
+  entries: number;
+  ok: boolean;
+  /** The first entry whose link or content does not match, when the chain is broken. */
+  broken_at_seq: number | null;
+  reason: string | null;
+}
+
+/** The profile audit trail: written in the transaction of each change, read by admins. */
+export class AuditTrail {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: AuditRepository,
+    private readonly customers: CustomersRepository,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async record(
+    tx: Executor,
+    tenantId: string,
+    customerId: string,
+    changes: Change[],
+    ctx: ChangeContext,
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    const sensitive = changes.some((c) => c.field.startsWith('custom_fields.'))
+      ? await this.repo.sensitiveFields(tx, tenantId)
+      : new Set<string>();
+    const head = await this.repo.lockHead(tx, tenantId);
+    let seq = head?.seq ?? 0;
+    let prev = head?.hash ?? GENESIS;
+    const occurredAt = this.clock();
+    const rows = changes.map((c) => {
+      const masked = sensitive.has(c.field);
+      seq += 1;
+      const fields = {
+        tenantId,
+        seq,
+        id: newId(),
+        customerId,
+        occurredAt,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+        actorName: ctx.actor.name,
+        via: ctx.via.slice(0, 200),
+        field: c.field,
+        oldValue: masked ? null : (c.oldValue ?? null),
+        newValue: masked ? null : (c.newValue ?? null),
+        masked,
+      };
+      const hash = entryHash(prev, fields);
+      const row = { ...fields, prevHash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    await this.repo.insert(tx, rows);
+  }
+
+  async list(
+    principal: Principal,
+    customerId: string,
+    query: ListAuditQuery,
+  ): Promise<Page<AuditEntry>> {
+    if (principal.role !== 'admin') {
+      throw new AppError('forbidden', 'Only admins read the audit trail');
+    }
+    // Erased or merged customers keep their trail; an admin reads it by id.
+    const exists = await this.customers.find(this.db, scopeOf(principal), customerId);
+    const hasTrail =
+      exists !== null ||
+      (await this.repo.page(this.db, principal.tenant, customerId, { limit: 1 })).length > 0;
+    if (!hasTrail) throw notFound('Customer');
+    let beforeSeq: number | undefined;
+    if (query.cursor) {
+      const key = decodeCursor(query.cursor);
+      if (!key || key.length !== 1 || typeof key[0] !== 'number') {
+        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
+          {
+            field: 'query.cursor',
+            code: 'invalid_cursor',
+            message: 'Start again without a cursor',
+          },
+        ]);
+      }
+      beforeSeq = key[0];
+    }
+    const rows = await this.repo.page(this.db, principal.tenant, customerId, {
+      field: query.field,
+      beforeSeq,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toAuditDto),
+      next_cursor: rows.length > query.limit && last ? encodeCursor([last.seq]) : null,
+    };
+  }
+
+  /** Walks a tenant's chain from the start; the first entry that does not match breaks it. */
+  async verify(tenantId: string, batch = 1000): Promise<VerifyReport> {
+    let prev = GENESIS;
+    let expectedSeq = 1;
+    let entries = 0;
+    for (;;) {
+      const rows = await this.repo.chain(this.db, tenantId, expectedSeq - 1, batch);
+      for (const row of rows) {
+        const broken = (reason: string): VerifyReport => ({
+          tenant_id: tenantId,
+          entries,
+          ok: false,
+          broken_at_seq: row.seq,
+          reason,
+        });
+        if (row.seq !== expectedSeq)
+          return broken(`expected entry ${expectedSeq}, found ${row.seq}`);
+        if (row.prevHash !== prev) return broken('links to another previous entry');
+        if (entryHash(prev, row) !== row.hash) return broken('content does not match its hash');
+        prev = row.hash;
+        expectedSeq += 1;
+        entries += 1;
+      }
+      if (rows.length < batch) break;
+    }
+    return { tenant_id: tenantId, entries, ok: true, broken_at_seq: null, reason: null };
+  }
+
+  async tenants(): Promise<string[]> {
+    return this.repo.tenants(this.db);
+  }
+}
