@@ -6,7 +6,7 @@ import {
   type CloudEvent,
   type TypedEvent,
 } from '@crm/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker } from '../src/broker.js';
 import { Consumer, type Handlers } from '../src/consumer.js';
@@ -31,6 +31,8 @@ import {
 interface Behaviour {
   failing: boolean;
   hold?: Promise<void>;
+  /** Kills the handler's own database connection on the first call, as a failover would. */
+  dropConnectionOnce?: boolean;
   calls: number;
 }
 
@@ -61,6 +63,10 @@ const handlers: Handlers = {
     // Events of other suites sharing the exchange are not this test's business.
     if (!behaviour) return;
     behaviour.calls += 1;
+    if (behaviour.dropConnectionOnce) {
+      behaviour.dropConnectionOnce = false;
+      await tx.execute(sql`SELECT pg_terminate_backend(pg_backend_pid())`);
+    }
     if (behaviour.hold) await behaviour.hold;
     if (behaviour.failing) throw new Error('the handler is broken');
     await tx
@@ -69,7 +75,7 @@ const handlers: Handlers = {
   },
 };
 
-function newConsumer(service: string, m: Metrics | undefined): Consumer {
+function newConsumer(service: string, m: Metrics | undefined, prefetch = 10): Consumer {
   return new Consumer({
     service,
     queuePrefix,
@@ -80,7 +86,7 @@ function newConsumer(service: string, m: Metrics | undefined): Consumer {
     handlers,
     logger: silentLogger,
     metrics: m,
-    prefetch: 10,
+    prefetch,
     deliveryLimit: 3,
     retryBaseMs: 10,
   });
@@ -237,6 +243,42 @@ describe('consumer', () => {
     await store.replay(tenantId, second.id);
     await waitFor(async () => (await effectsOf(event.id)).length === 1);
     expect(behaviour.calls).toBe(7);
+  });
+
+  it('retries an event whose transaction lost its database connection, with one effect', async () => {
+    const { tenantId, behaviour } = tenantWith({ dropConnectionOnce: true });
+    const event = buildBookingxCustomerEvent({ tenantId });
+    publish(event);
+    await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+      message: 'handled on the second delivery',
+    });
+    expect(behaviour.calls).toBe(2);
+    expect(await deadLettersOf(event.id)).toHaveLength(0);
+  });
+
+  it('holds no more unacked messages than its prefetch', async () => {
+    const held = gate();
+    const { tenantId, behaviour } = tenantWith({ hold: held.wait });
+    const bounded = newConsumer('kit-prefetch', undefined, 2);
+    stopLater.push(bounded);
+    await bounded.start();
+    const events = Array.from({ length: 5 }, () => buildBookingxCustomerEvent({ tenantId }));
+    try {
+      for (const event of events) {
+        const wire = toWire(event);
+        amqp.channel.sendToQueue(bounded.queue, wire.content, wire.properties);
+      }
+      await waitFor(() => behaviour.calls === 2);
+      // The broker keeps the rest until an ack frees a slot.
+      await waitFor(async () => (await amqp.messageCount(bounded.queue)) === 3);
+      expect(behaviour.calls).toBe(2);
+    } finally {
+      held.open();
+    }
+    for (const event of events) {
+      await waitFor(async () => (await effectsOf(event.id)).length === 1);
+    }
+    expect(behaviour.calls).toBe(5);
   });
 
   it('dead-letters a body that is not JSON at once', async () => {

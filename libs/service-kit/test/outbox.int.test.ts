@@ -259,6 +259,64 @@ describe('outbox', () => {
     }
   });
 
+  it('does not mark a nacked event sent, and publishes it once the broker takes it', async () => {
+    const exchange = uniqueName('kit.test.full');
+    const queue = uniqueName('kit.test.full');
+    await amqp.channel.assertExchange(exchange, 'topic', { durable: false });
+    // A full queue that refuses rather than drops: the broker nacks what it cannot take.
+    await amqp.channel.assertQueue(queue, {
+      durable: false,
+      arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' },
+    });
+    await amqp.channel.bindQueue(queue, exchange, '#');
+    try {
+      await startRelay({ pollMs: 100 });
+      const first = buildCustomerEvent();
+      await createRecord(first, { exchange });
+      await waitFor(async () => (await outboxRow(first.id))?.sentAt);
+
+      const second = buildCustomerEvent();
+      await createRecord(second, { exchange });
+      const nacked = await waitFor(async () => {
+        const row = await outboxRow(second.id);
+        return row && row.attempts >= 1 ? row : null;
+      });
+      expect(nacked.sentAt).toBeNull();
+      expect(nacked.lastError).toMatch(/nack/);
+
+      await amqp.channel.purgeQueue(queue);
+      await waitFor(async () => (await outboxRow(second.id))?.sentAt, {
+        timeoutMs: 20_000,
+        message: 'nacked event published once there is room',
+      });
+    } finally {
+      await amqp.channel.deleteQueue(queue).catch(() => undefined);
+      await amqp.channel.deleteExchange(exchange).catch(() => undefined);
+    }
+  });
+
+  it('keeps relaying after its database connections are killed', async () => {
+    await startRelay({ pollMs: 100 });
+    const before = buildCustomerEvent();
+    await createRecord(before);
+    await waitFor(() => probe.count(before.id) === 1);
+
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+      [svc.schemaName],
+    );
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1`,
+      [`LISTEN%${outboxChannel(svc.schemaName)}%`],
+    );
+    const after = buildCustomerEvent();
+    await waitFor(async () => {
+      await createRecord(after);
+      return true;
+    });
+    await waitFor(() => probe.count(after.id) === 1, { message: 'published after the kill' });
+  });
+
   it('keeps publishing other events after one names an exchange that does not exist', async () => {
     await startRelay({ pollMs: 100 });
     const lost = buildCustomerEvent();

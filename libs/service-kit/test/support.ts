@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,4 +228,70 @@ export async function adminClient(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: testEnv().databaseUrl });
   await client.connect();
   return client;
+}
+
+/**
+ * A TCP proxy on loopback that can cut its connections the way a failover does: the
+ * server side is gone at once, while the client learns of it only when it next sends.
+ */
+export class FaultProxy {
+  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  private readonly server: net.Server;
+
+  private constructor(private readonly target: { host: string; port: number }) {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.target);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      const close = () => {
+        this.pairs.delete(pair);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      client.on('close', close);
+      upstream.on('error', close);
+    });
+  }
+
+  static async start(target: { host: string; port: number }): Promise<FaultProxy> {
+    const proxy = new FaultProxy(target);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  /** The same URL, through this proxy. */
+  url(original: string): string {
+    const u = new URL(original);
+    u.hostname = '127.0.0.1';
+    u.port = String((this.server.address() as net.AddressInfo).port);
+    return u.toString();
+  }
+
+  /** Drops every server side now; each client side closes when it next writes. */
+  cutSilently(): void {
+    for (const pair of this.pairs) {
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.upstream.removeAllListeners('error');
+      pair.upstream.on('error', () => undefined);
+      pair.upstream.destroy();
+      pair.client.once('data', () => pair.client.destroy());
+      pair.client.resume();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
+  }
 }
