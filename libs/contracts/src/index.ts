@@ -11,6 +11,7 @@ export * from './http/customers.js';
 export * from './http/tags.js';
 export * from './http/custom-fields.js';
 export * from './http/audit.js';
+export * from './http/consent.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';
