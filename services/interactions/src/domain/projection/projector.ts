@@ -170,6 +170,7 @@ export class Projector {
       customerId: c.id,
       ownerId: c.owner_id,
       teamId: c.team_id,
+      collaboratorIds: c.collaborator_ids,
       version: c.version,
     });
     await this.d.timeline.add(tx, event.tenantid, event.id, customerEntry(event));
