@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayGet } from './benchmarks/gateway-get.js';
+import { outboxBench } from './benchmarks/outbox.js';
 import { Cleanup, errorMessage, type BenchContext, type Benchmark } from './lib/context.js';
 import { formatTable, machineFacts, withRatios, writeResult } from './lib/report.js';
 
-const BENCHMARKS: Benchmark[] = [gatewayGet];
+const BENCHMARKS: Benchmark[] = [gatewayGet, outboxBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');

@@ -137,7 +137,9 @@ export async function machineFacts(root: string, adminUrl: string): Promise<Mach
   const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>('SHOW server_version');
+    const { rows } = await client.query<{ v: string }>(
+      "SELECT current_setting('server_version') AS v",
+    );
     postgres = rows[0]?.v ?? null;
   } catch {
     // reported as null: the benchmark itself will say why Postgres is unreachable
