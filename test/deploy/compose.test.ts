@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SERVICES } from '../../scripts/services.js';
+import { CONFIG_KEYS, RESERVED_KEYS } from './config-keys.js';
 import { imageTag, isObj, isPinnedTag, list, obj, str, type Obj } from './objects.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -110,6 +111,20 @@ describe('docker-compose.yml', () => {
       expect(durationSeconds(s.stop_grace_period), name).toBeGreaterThan(15);
       expect(s.read_only, name).toBe(true);
       expect(s.cap_drop, name).toEqual(['ALL']);
+    }
+  });
+
+  it('passes every key each service reads, and none it does not', () => {
+    for (const { name } of SERVICES) {
+      const keys = Object.keys(environment(name));
+      // HOST stays at its default: in a container the service listens on every interface.
+      const readable = (CONFIG_KEYS[name] ?? []).filter((key) => key !== 'HOST');
+      expect(keys, name).toEqual(expect.arrayContaining(readable));
+      const known = new Set([...(CONFIG_KEYS[name] ?? []), ...(RESERVED_KEYS[name] ?? [])]);
+      expect(
+        keys.filter((key) => !known.has(key)),
+        name,
+      ).toEqual([]);
     }
   });
 

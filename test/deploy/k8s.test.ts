@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BaseConfig } from '@crm/service-kit';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -10,9 +9,7 @@ import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { SERVICES } from '../../scripts/services.js';
-import { GatewayConfig } from '../../services/gateway/src/config.js';
-import { InteractionsConfig } from '../../services/interactions/src/config.js';
-import { ProfilesConfig } from '../../services/profiles/src/config.js';
+import { ALL_KEYS, CONFIG_KEYS, RESERVED_KEYS } from './config-keys.js';
 import { imageTag, isObj, isPinnedTag, list, obj, str, type Obj } from './objects.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,16 +17,6 @@ const BACKENDS = SERVICES.filter((s) => s.schema !== undefined);
 const PART_OF = 'enhanced-crm';
 /** Kinds without a model in kubernetes-models: the operators' resources of the prod overlay. */
 const OPERATOR_KINDS = ['postgresql.cnpg.io/v1/Cluster', 'rabbitmq.com/v1beta1/RabbitmqCluster'];
-/** Read by services once search and e-mail use them; set now so the overlays need no change then. */
-const RESERVED_KEYS = ['MEILI_URL', 'MEILI_API_KEY'];
-const CONFIG_KEYS = new Set([
-  ...Object.keys(BaseConfig.shape),
-  ...Object.keys(GatewayConfig.shape),
-  ...Object.keys(ProfilesConfig.shape),
-  ...Object.keys(InteractionsConfig.shape),
-  'PORT',
-  ...RESERVED_KEYS,
-]);
 
 interface Model<T> {
   is: (value: unknown) => value is T;
@@ -218,8 +205,8 @@ describe.each(['dev', 'prod'])('kustomize overlay %s', (overlay) => {
 
   it('takes configuration from generated ConfigMaps and credentials from Secrets it does not define', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-    const configMapNames = new Set(configMaps.map(nameOf));
     for (const { name } of SERVICES) {
+      const known = new Set([...(CONFIG_KEYS[name] ?? []), ...(RESERVED_KEYS[name] ?? [])]);
       const container = containers(podSpec(find(objects, 'Deployment', name)))[0] ?? {};
       const envFrom = list(container.envFrom, `${name} envFrom`).map((e) => obj(e, 'envFrom'));
       expect(envFrom.length, name).toBeGreaterThan(0);
@@ -227,11 +214,15 @@ describe.each(['dev', 'prod'])('kustomize overlay %s', (overlay) => {
         const ref = str(obj(source.configMapRef, 'configMapRef').name, 'configMapRef name');
         // The generator's hash suffix: a changed value rolls the pods.
         expect(ref, name).toMatch(/-[a-z0-9]{10}$/);
-        expect(configMapNames.has(ref), `${name} -> ${ref}`).toBe(true);
+        const cm = configMaps.find((c) => nameOf(c) === ref);
+        expect(cm, `${name} -> ${ref}`).toBeDefined();
+        for (const key of Object.keys(obj(cm?.data, `${ref} data`))) {
+          expect(known.has(key), `${name} does not read ${key} (from ${ref})`).toBe(true);
+        }
       }
       for (const e of list(container.env, `${name} env`).map((v) => obj(v, 'env'))) {
         const key = str(e.name, 'env name');
-        expect(CONFIG_KEYS.has(key), `${name}: unknown key ${key}`).toBe(true);
+        expect(known.has(key), `${name} does not read ${key}`).toBe(true);
         if (/URL$|SECRET|KEY|PASSWORD/.test(key) && key !== 'JWT_JWKS_URL') {
           expect(e.value, `${name} ${key} must come from a Secret`).toBeUndefined();
           expect(isObj(obj(e.valueFrom, `${name} ${key}`).secretKeyRef), `${name} ${key}`).toBe(
@@ -242,7 +233,7 @@ describe.each(['dev', 'prod'])('kustomize overlay %s', (overlay) => {
     }
     for (const cm of configMaps) {
       for (const key of Object.keys(obj(cm.data, `${nameOf(cm)} data`))) {
-        expect(CONFIG_KEYS.has(key), `${nameOf(cm)}: unknown key ${key}`).toBe(true);
+        expect(ALL_KEYS.has(key), `${nameOf(cm)}: unknown key ${key}`).toBe(true);
       }
     }
     for (const { name } of BACKENDS) {
