@@ -1,12 +1,14 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
 import { AuditRepository } from './db/audit.repository.js';
+import { ConsentRepository } from './db/consent.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
+import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
@@ -22,6 +24,7 @@ export interface ProfilesDeps {
   stages: LifecycleStagesService;
   customFields: CustomFieldDefinitions;
   audit: AuditTrail;
+  consent: ConsentLedger;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -56,6 +59,13 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     return {
       customers,
       audit,
+      consent: new ConsentLedger(
+        database.db,
+        new ConsentRepository(),
+        customersRepo,
+        audit,
+        outbox,
+      ),
       stages,
       tags: new TagCatalog(database.db, tagsRepo, customers),
       customFields: new CustomFieldDefinitions(

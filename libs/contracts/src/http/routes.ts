@@ -29,6 +29,16 @@ import {
 } from './interactions.js';
 import { AuditPage, ListAuditQuery } from './audit.js';
 import {
+  ConsentHistoryPage,
+  ConsentHistoryQuery,
+  ConsentRecord,
+  ConsentState,
+  Me,
+  RecordConsentBody,
+  RecordMyConsentBody,
+  UpdateMeBody,
+} from './consent.js';
+import {
   CreateCustomFieldBody,
   CustomFieldDefinition,
   CustomFieldIdParams,
@@ -185,6 +195,7 @@ const STAFF: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
 const CUSTOMER_EDITORS: readonly Role[] = ['admin', 'manager', 'sales_rep'];
 const ADMIN: readonly Role[] = ['admin'];
 const ADMIN_MANAGER: readonly Role[] = ['admin', 'manager'];
+const CUSTOMER: readonly Role[] = ['customer'];
 
 const VersionETag = z
   .string()
@@ -596,6 +607,140 @@ export const ROUTES = [
       401: unauthenticated,
       403: forbidden,
       404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getCustomerConsent',
+    method: 'get',
+    path: '/crm/customers/{id}/consent',
+    service: 'profiles',
+    summary: "A customer's current consent",
+    description:
+      'Derived from the newest ledger record of each channel and purpose; `granted: null` where the customer was never asked. Check `do_not_contact` first.',
+    tags: ['Consent'],
+    roles: STAFF,
+    request: { params: CustomerIdParams },
+    responses: {
+      200: json('The current consent.', ConsentState),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'recordCustomerConsent',
+    method: 'post',
+    path: '/crm/customers/{id}/consent',
+    service: 'profiles',
+    summary: 'Record a consent given or withdrawn',
+    description:
+      'Appends to the consent ledger (records are never changed or deleted) and publishes `crm.consent.changed.v1`.',
+    tags: ['Consent'],
+    roles: CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: RecordConsentBody, headers: IdempotencyKeyHeader },
+    responses: {
+      201: json('The record.', ConsentRecord),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listCustomerConsentHistory',
+    method: 'get',
+    path: '/crm/customers/{id}/consent/history',
+    service: 'profiles',
+    summary: "A customer's consent ledger",
+    description: 'Every record, newest first.',
+    tags: ['Consent'],
+    roles: STAFF,
+    request: { params: CustomerIdParams, query: ConsentHistoryQuery },
+    responses: {
+      200: json('One page of records.', ConsentHistoryPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getMe',
+    method: 'get',
+    path: '/crm/me',
+    service: 'profiles',
+    summary: 'My profile',
+    description: 'For the customer role: the fields of their own profile a customer sees.',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: {},
+    responses: {
+      200: json('The profile.', Me, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('The token names no customer of the tenant (code `not_found`).'),
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'updateMe',
+    method: 'patch',
+    path: '/crm/me',
+    service: 'profiles',
+    summary: 'Change my profile',
+    description:
+      'Only the fields a customer may change; any other field — including ones staff may change, such as `customer_stage` or `email` — is refused with 422 naming it. Publishes `crm.customer.updated.v1`.',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: { body: UpdateMeBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The profile after the change.', Me, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('The token names no customer of the tenant (code `not_found`).'),
+      412: stale,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getMyConsent',
+    method: 'get',
+    path: '/crm/me/consent',
+    service: 'profiles',
+    summary: 'My consent',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: {},
+    responses: {
+      200: json('The current consent.', ConsentState),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('The token names no customer of the tenant (code `not_found`).'),
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'recordMyConsent',
+    method: 'post',
+    path: '/crm/me/consent',
+    service: 'profiles',
+    summary: 'Give or withdraw my consent',
+    description:
+      'Appends to the ledger with source `self_service` and publishes `crm.consent.changed.v1`.',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: { body: RecordMyConsentBody, headers: IdempotencyKeyHeader },
+    responses: {
+      201: json('The record.', ConsentRecord),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('The token names no customer of the tenant (code `not_found`).'),
       422: invalid,
     },
     auth: 'jwt',

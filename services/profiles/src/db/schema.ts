@@ -229,8 +229,37 @@ export const auditLog = profiles.table(
   ],
 );
 
+/** The consent ledger: append-only like the audit trail; the current state is derived. */
+export const consentRecords = profiles.table(
+  'consent_records',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    channel: varchar('channel', { length: 10 }).notNull(),
+    purpose: varchar('purpose', { length: 20 }).notNull(),
+    granted: boolean('granted').notNull(),
+    source: varchar('source', { length: 50 }).notNull(),
+    note: varchar('note', { length: 500 }),
+    actorType: varchar('actor_type', { length: 20 }).notNull(),
+    actorId: varchar('actor_id', { length: 100 }),
+    recordedAt: tstz('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('consent_records_current_idx').on(
+      t.tenantId,
+      t.customerId,
+      t.channel,
+      t.purpose,
+      t.recordedAt,
+    ),
+  ],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
 export type CustomFieldRow = typeof customFieldDefinitions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type ConsentRow = typeof consentRecords.$inferSelect;

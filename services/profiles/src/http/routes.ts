@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { ProfilesDeps } from '../service.js';
+import { consentRoutes } from './consent.routes.js';
 import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
+import { meRoutes } from './me.routes.js';
 import { stageRoutes } from './stages.routes.js';
 import { tagRoutes } from './tags.routes.js';
 
@@ -11,5 +13,7 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(tagRoutes(deps.tags));
   router.use(stageRoutes(deps.stages));
   router.use(customFieldRoutes(deps.customFields));
+  router.use(consentRoutes(deps.consent));
+  router.use(meRoutes(deps.customers));
   return router;
 }

@@ -12,9 +12,10 @@ import {
   type ListCustomersQuery,
   type Page,
   type UpdateCustomerBody,
+  type UpdateMeBody,
 } from '@crm/contracts';
 import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
@@ -34,6 +35,11 @@ export interface CustomerSettings {
 }
 
 type Writable = Partial<CreateCustomerBody>;
+
+const uuid = z.uuid();
+export function isUuid(value: string): boolean {
+  return uuid.safeParse(value).success;
+}
 
 const EDIT_ROLES = new Set(['admin', 'manager', 'sales_rep']);
 const ASSIGN_ROLES = new Set(['admin', 'manager']);
@@ -233,6 +239,37 @@ export class CustomerService {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
+    return this.patch(principal, id, body, ifMatch, 'updateCustomer');
+  }
+
+  /** A customer changing their own profile; the route has refused every staff-only field. */
+  async updateSelf(
+    principal: Principal,
+    body: UpdateMeBody,
+    ifMatch: string | undefined,
+  ): Promise<Customer> {
+    if (principal.role !== 'customer') {
+      throw new AppError('forbidden', 'Only customers have a /me');
+    }
+    if (!isUuid(principal.sub)) throw notFound('Customer');
+    return this.patch(principal, principal.sub, body, ifMatch, 'updateMe');
+  }
+
+  async getSelf(principal: Principal): Promise<Customer> {
+    if (principal.role !== 'customer') {
+      throw new AppError('forbidden', 'Only customers have a /me');
+    }
+    if (!isUuid(principal.sub)) throw notFound('Customer');
+    return this.get(principal, principal.sub);
+  }
+
+  private async patch(
+    principal: Principal,
+    id: string,
+    body: UpdateCustomerBody,
+    ifMatch: string | undefined,
+    via: 'updateCustomer' | 'updateMe',
+  ): Promise<Customer> {
     assertMayAssign(principal, body);
     const columns = toColumns(body, this.settings.phoneRegion);
     return this.db.transaction(async (tx) => {
@@ -270,12 +307,7 @@ export class CustomerService {
         customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
       }
       const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
-      await this.events.changed(
-        tx,
-        toCustomerDto(current),
-        after,
-        routeContext(principal, 'updateCustomer'),
-      );
+      await this.events.changed(tx, toCustomerDto(current), after, routeContext(principal, via));
       return after;
     });
   }

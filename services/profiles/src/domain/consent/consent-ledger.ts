@@ -1,0 +1,198 @@
+import {
+  CONSENT_CHANNELS,
+  CONSENT_PURPOSES,
+  decodeCursor,
+  encodeCursor,
+  isStaff,
+  makeEvent,
+  newId,
+  type ConsentChangedPayload,
+  type ConsentRecord,
+  type ConsentState,
+  type Page,
+  type RecordConsentBody,
+} from '@crm/contracts';
+import { AppError, notFound, type Db, type Outbox, type Principal } from '@crm/service-kit';
+import type { z } from 'zod';
+import type { ConsentRepository } from '../../db/consent.repository.js';
+import type { CustomersRepository } from '../../db/customers.repository.js';
+import type { ConsentRow } from '../../db/schema.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { scopeOf } from '../customers/access.js';
+import { routeContext, SOURCE } from '../customers/customer-events.js';
+import { isUuid } from '../customers/customer-service.js';
+
+/** Whose consent: the caller's own (`/me`) or a customer's by id. */
+export type Whose = 'self' | { customerId: string };
+
+const RECORDERS = new Set(['admin', 'manager', 'sales_rep', 'customer']);
+
+export function toConsentDto(row: ConsentRow): ConsentRecord {
+  return {
+    id: row.id,
+    customer_id: row.customerId,
+    channel: row.channel as ConsentRecord['channel'],
+    purpose: row.purpose as ConsentRecord['purpose'],
+    granted: row.granted,
+    source: row.source,
+    note: row.note,
+    recorded_at: row.recordedAt.toISOString(),
+    recorded_by: { type: row.actorType as ConsentRecord['recorded_by']['type'], id: row.actorId },
+  };
+}
+
+/**
+ * The consent ledger. Records are only ever added; what holds now is the newest record of
+ * each channel and purpose. Comms checks it, with do_not_contact, at send time.
+ */
+export class ConsentLedger {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: ConsentRepository,
+    private readonly customers: CustomersRepository,
+    private readonly audit: AuditTrail,
+    private readonly outbox: Outbox,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** The customer a caller means: their own for `/me`, any they may see otherwise. */
+  private target(principal: Principal, whose: Whose): string {
+    if (whose === 'self') {
+      if (principal.role !== 'customer')
+        throw new AppError('forbidden', 'Only customers have a /me');
+      if (!isUuid(principal.sub)) throw notFound('Customer');
+      return principal.sub;
+    }
+    return whose.customerId;
+  }
+
+  async state(principal: Principal, whose: Whose): Promise<ConsentState> {
+    if (whose !== 'self' && !isStaff(principal.role)) {
+      throw new AppError('forbidden', 'Customers read their consent at /crm/me/consent');
+    }
+    const id = this.target(principal, whose);
+    const customer = await this.customers.find(this.db, scopeOf(principal), id);
+    if (!customer) throw notFound('Customer');
+    const current = await this.repo.current(this.db, principal.tenant, id);
+    const consents = CONSENT_CHANNELS.flatMap((channel) =>
+      CONSENT_PURPOSES.map((purpose) => {
+        const row = current.find((r) => r.channel === channel && r.purpose === purpose);
+        return {
+          channel,
+          purpose,
+          granted: row?.granted ?? null,
+          source: row?.source ?? null,
+          recorded_at: row?.recordedAt.toISOString() ?? null,
+        };
+      }),
+    );
+    return { customer_id: id, do_not_contact: customer.row.doNotContact, consents };
+  }
+
+  async history(
+    principal: Principal,
+    customerId: string,
+    query: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<ConsentRecord>> {
+    if (!isStaff(principal.role)) throw new AppError('forbidden', 'The ledger is for staff');
+    const customer = await this.customers.find(this.db, scopeOf(principal), customerId);
+    if (!customer) throw notFound('Customer');
+    let before: { at: Date; id: string } | undefined;
+    if (query.cursor) {
+      const key = decodeCursor(query.cursor);
+      if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
+        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
+          {
+            field: 'query.cursor',
+            code: 'invalid_cursor',
+            message: 'Start again without a cursor',
+          },
+        ]);
+      }
+      before = { at: new Date(key[0]), id: key[1] };
+    }
+    const rows = await this.repo.history(this.db, principal.tenant, customerId, {
+      before,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(toConsentDto),
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor([last.recordedAt.toISOString(), last.id])
+          : null,
+    };
+  }
+
+  async record(
+    principal: Principal,
+    whose: Whose,
+    body: RecordConsentBody,
+  ): Promise<ConsentRecord> {
+    if (!RECORDERS.has(principal.role) || (whose !== 'self' && principal.role === 'customer')) {
+      throw new AppError('forbidden', 'Your role cannot record consent for a customer');
+    }
+    const id = this.target(principal, whose);
+    const tenant = principal.tenant;
+    return this.db.transaction(async (tx) => {
+      // The customer's row lock orders records of one customer, so "newest" is well defined.
+      const [customer] = await this.customers.lockMany(tx, scopeOf(principal), [id]);
+      if (!customer) throw notFound('Customer');
+      const before = (await this.repo.current(tx, tenant, id)).find(
+        (r) => r.channel === body.channel && r.purpose === body.purpose,
+      );
+      const row = await this.repo.insert(tx, {
+        tenantId: tenant,
+        id: newId(),
+        customerId: id,
+        channel: body.channel,
+        purpose: body.purpose,
+        granted: body.granted,
+        source: body.source,
+        note: body.note ?? null,
+        actorType: principal.role === 'customer' ? 'customer' : 'staff',
+        actorId: principal.sub,
+        recordedAt: this.clock(),
+      });
+      const ctx = routeContext(
+        principal,
+        whose === 'self' ? 'recordMyConsent' : 'recordCustomerConsent',
+      );
+      await this.audit.record(
+        tx,
+        tenant,
+        id,
+        [
+          {
+            field: `consent.${body.channel}.${body.purpose}`,
+            oldValue: before?.granted ?? null,
+            newValue: body.granted,
+          },
+        ],
+        ctx,
+      );
+      const dto = toConsentDto(row);
+      const data: z.infer<typeof ConsentChangedPayload> = {
+        customer_id: id,
+        channel: dto.channel,
+        purpose: dto.purpose,
+        granted: dto.granted,
+        source: dto.source,
+        do_not_contact: customer.row.doNotContact,
+        recorded_at: dto.recorded_at,
+      };
+      await this.outbox.append(tx, {
+        event: makeEvent({
+          type: 'crm.consent.changed.v1',
+          source: SOURCE,
+          tenantId: tenant,
+          subject: id,
+          data,
+        }),
+      });
+      return dto;
+    });
+  }
+}
