@@ -67,6 +67,7 @@ class PoisonMessage extends Error {
 }
 
 const tracer = trace.getTracer('crm-consumer');
+const RESETUP_DELAY_MS = 500;
 
 /**
  * One durable quorum queue per service, manual ack, bounded prefetch. Each event is
@@ -82,6 +83,7 @@ export class Consumer {
   private inFlight = 0;
   private stopping = false;
   private unregister: (() => void) | null = null;
+  private setupTimer: NodeJS.Timeout | null = null;
   private readonly limit: number;
 
   constructor(private readonly options: ConsumerOptions) {
@@ -119,22 +121,47 @@ export class Consumer {
     const channel = await model.createConfirmChannel();
     channel.on('error', () => undefined);
     channel.on('close', () => {
-      if (this.channel === channel) {
-        this.channel = null;
-        this.consumerTag = null;
-      }
+      if (this.channel !== channel) return;
+      this.channel = null;
+      this.consumerTag = null;
+      // A channel error or a cancel leaves the connection up, so no reconnect would set the
+      // consumer up again: do it here.
+      if (!this.stopping) this.scheduleSetup(model);
     });
-    await declareServiceQueues(channel, this.queue, this.dlq, this.limit);
-    for (const type of this.types) {
-      await channel.bindQueue(this.queue, exchangeOf(type), type);
+    try {
+      await declareServiceQueues(channel, this.queue, this.dlq, this.limit);
+      for (const type of this.types) {
+        await channel.bindQueue(this.queue, exchangeOf(type), type);
+      }
+      await channel.prefetch(this.options.prefetch ?? 50);
+    } catch (err) {
+      await channel.close().catch(() => undefined);
+      throw err;
     }
-    await channel.prefetch(this.options.prefetch ?? 50);
     this.channel = channel;
     if (this.stopping) return;
     const { consumerTag } = await channel.consume(this.queue, (msg) => {
-      if (msg) void this.onMessage(channel, msg);
+      if (msg) {
+        void this.onMessage(channel, msg);
+        return;
+      }
+      // The broker cancelled the consumer (its queue was deleted): start over on a new channel.
+      channel.close().catch(() => undefined);
     });
     this.consumerTag = consumerTag;
+  }
+
+  private scheduleSetup(model: ChannelModel): void {
+    if (this.setupTimer) return;
+    this.setupTimer = setTimeout(() => {
+      this.setupTimer = null;
+      if (this.stopping || this.channel) return;
+      this.setup(model).catch((err: unknown) => {
+        // Retried until it works or a reconnect (which runs setup itself) gives us a channel.
+        this.options.logger.debug({ err }, 'consumer channel not reopened yet');
+        if (!this.stopping && !this.channel) this.scheduleSetup(model);
+      });
+    }, RESETUP_DELAY_MS);
   }
 
   private async onMessage(channel: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
@@ -289,6 +316,8 @@ export class Consumer {
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopping = true;
     this.unregister?.();
+    if (this.setupTimer) clearTimeout(this.setupTimer);
+    this.setupTimer = null;
     const channel = this.channel;
     if (channel && this.consumerTag) {
       await channel.cancel(this.consumerTag).catch(() => undefined);

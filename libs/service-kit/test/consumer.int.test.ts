@@ -281,6 +281,25 @@ describe('consumer', () => {
     expect(behaviour.calls).toBe(5);
   });
 
+  it('consumes again after the broker cancelled it (its queue was deleted and comes back)', async () => {
+    const { tenantId } = tenantWith();
+    const recovering = newConsumer('kit-cancelled', undefined);
+    stopLater.push(recovering);
+    await recovering.start();
+    await amqp.channel.deleteQueue(recovering.queue);
+    // The consumer declares its queue again; events published from then on reach it.
+    await waitFor(async () => (await amqp.messageCount(recovering.queue)) === 0, {
+      message: 'queue declared again',
+    });
+    const event = buildBookingxCustomerEvent({ tenantId });
+    const wire = toWire(event);
+    amqp.channel.sendToQueue(recovering.queue, wire.content, wire.properties);
+    await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+      timeoutMs: 20_000,
+      message: 'consumed after the cancel',
+    });
+  });
+
   it('dead-letters a body that is not JSON at once', async () => {
     const messageId = newId();
     amqp.channel.sendToQueue(consumer.queue, Buffer.from('{"not": json', 'utf8'), {

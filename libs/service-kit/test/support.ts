@@ -167,12 +167,19 @@ export class TestAmqp {
     return new TestAmqp(model, channel);
   }
 
+  /** Ready messages in a queue; throws (and leaves the connection open) when there is none. */
   async messageCount(queue: string): Promise<number> {
     const ch = await this.model.createChannel();
+    ch.on('error', () => undefined);
+    const state = { closedByServer: false };
+    ch.on('close', () => {
+      state.closedByServer = true;
+    });
     try {
       return (await ch.checkQueue(queue)).messageCount;
     } finally {
-      await ch.close().catch(() => undefined);
+      // Closing a channel the server is closing too would cost the whole connection.
+      if (!state.closedByServer) await ch.close().catch(() => undefined);
     }
   }
 
