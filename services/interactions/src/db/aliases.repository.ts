@@ -21,9 +21,19 @@ export class AliasesRepository {
     return row?.survivorId ?? customerId;
   }
 
+  /**
+   * Serialises the facts about one customer with its merge: a fact handled while a merge
+   * commits either lands before (and is moved) or after (and follows the alias).
+   */
+  async lockAndResolve(db: Executor, tenantId: string, customerId: string): Promise<string> {
+    await lockCustomers(db, tenantId, [customerId]);
+    return this.resolve(db, tenantId, customerId);
+  }
+
   async merge(db: Executor, tenantId: string, survivorId: string, mergedIds: string[]) {
     const merged = mergedIds.filter((id) => id !== survivorId);
     if (merged.length === 0) return;
+    await lockCustomers(db, tenantId, [survivorId, ...merged]);
     // A chain (A into B, then B into C) points A straight at C.
     await db
       .update(customerAliases)
@@ -74,6 +84,7 @@ export class AliasesRepository {
 
   /** Right to erasure: everything this service holds about the customer goes. */
   async erase(db: Executor, tenantId: string, customerId: string): Promise<void> {
+    await lockCustomers(db, tenantId, [customerId]);
     for (const table of [
       interactions,
       bookings,
@@ -86,5 +97,14 @@ export class AliasesRepository {
         .delete(table)
         .where(and(eq(table.tenantId, tenantId), eq(table.customerId, customerId)));
     }
+  }
+}
+
+/** Transaction-scoped locks, always taken in the same order so two merges cannot deadlock. */
+async function lockCustomers(db: Executor, tenantId: string, ids: string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) {
+    await db.execute(
+      sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${id}`}, 0))`,
+    );
   }
 }

@@ -109,6 +109,10 @@ export const timelineEntries = interactionsSchema.table(
     index('timeline_customer_idx').on(t.tenantId, t.customerId, t.occurredAt, t.id),
     uniqueIndex('timeline_source_event_idx').on(t.tenantId, t.sourceEventId),
     index('timeline_object_idx').on(t.tenantId, t.objectType, t.objectId),
+    // Entries that mirror one object exist once per object, however concurrently they arrive.
+    uniqueIndex('timeline_object_entry_idx')
+      .on(t.tenantId, t.objectType, t.objectId)
+      .where(sql`object_version IS NOT NULL`),
   ],
 );
 

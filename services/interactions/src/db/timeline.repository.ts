@@ -77,55 +77,42 @@ export class TimelineRepository {
     version: number,
   ): Promise<void> {
     const t = timelineEntries;
-    const [existing] = await db
-      .select({ id: t.id, objectVersion: t.objectVersion })
-      .from(t)
-      .where(
-        and(
-          eq(t.tenantId, tenantId),
-          eq(t.objectType, e.source.objectType),
-          eq(t.objectId, e.source.objectId),
-        ),
-      )
-      .for('update');
-    if (!existing) {
-      await db
-        .insert(t)
-        .values({
-          tenantId,
-          id: newId(),
-          customerId: e.customerId,
-          kind: e.kind,
-          type: e.type,
-          occurredAt: e.occurredAt,
-          actorType: e.actor.type,
-          actorId: e.actor.id,
-          actorName: e.actor.name,
-          summary: e.summary,
-          icon: e.icon,
-          sourceService: e.source.service,
-          objectType: e.source.objectType,
-          objectId: e.source.objectId,
-          data: e.data,
-          sourceEventId,
-          visibility: e.visibility ?? 'all',
-          objectVersion: version,
-        })
-        .onConflictDoNothing();
-      return;
-    }
-    if ((existing.objectVersion ?? 0) >= version) return;
+    // One statement, so two versions handled at once cannot both insert.
     await db
-      .update(t)
-      .set({
+      .insert(t)
+      .values({
+        tenantId,
+        id: newId(),
+        customerId: e.customerId,
+        kind: e.kind,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        actorType: e.actor.type,
+        actorId: e.actor.id,
+        actorName: e.actor.name,
         summary: e.summary,
         icon: e.icon,
+        sourceService: e.source.service,
+        objectType: e.source.objectType,
+        objectId: e.source.objectId,
         data: e.data,
+        sourceEventId,
         visibility: e.visibility ?? 'all',
         objectVersion: version,
-        type: e.type,
       })
-      .where(and(eq(t.tenantId, tenantId), eq(t.id, existing.id)));
+      .onConflictDoUpdate({
+        target: [t.tenantId, t.objectType, t.objectId],
+        targetWhere: sql`object_version IS NOT NULL`,
+        set: {
+          summary: e.summary,
+          icon: e.icon,
+          data: e.data,
+          visibility: e.visibility ?? 'all',
+          objectVersion: version,
+          type: e.type,
+        },
+        setWhere: sql`${t.objectVersion} < ${version}`,
+      });
   }
 
   async removeObjectEntries(db: Executor, tenantId: string, objectType: string, objectId: string) {

@@ -58,7 +58,7 @@ export class Projector {
   constructor(private readonly d: ProjectorDeps) {}
 
   private customerOf(tx: Executor, tenantId: string, id: string): Promise<string> {
-    return this.d.aliases.resolve(tx, tenantId, id);
+    return this.d.aliases.lockAndResolve(tx, tenantId, id);
   }
 
   async booking(tx: Executor, event: TypedEvent<BookingType>): Promise<void> {

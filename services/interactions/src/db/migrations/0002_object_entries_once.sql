@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "timeline_object_entry_idx" ON "interactions"."timeline_entries" USING btree ("tenant_id","object_type","object_id") WHERE object_version IS NOT NULL;
