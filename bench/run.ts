@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayGet } from './benchmarks/gateway-get.js';
 import { outboxBench } from './benchmarks/outbox.js';
+import { timelineBench } from './benchmarks/timeline.js';
 import { Cleanup, errorMessage, type BenchContext, type Benchmark } from './lib/context.js';
 import { formatTable, machineFacts, withRatios, writeResult } from './lib/report.js';
 
-const BENCHMARKS: Benchmark[] = [gatewayGet, outboxBench];
+const BENCHMARKS: Benchmark[] = [gatewayGet, outboxBench, timelineBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');

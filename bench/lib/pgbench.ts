@@ -32,7 +32,7 @@ export interface PgbenchLoad {
  * connection time); latencies come from its per-transaction log (`-l`, microseconds).
  */
 export async function runPgbench(load: PgbenchLoad): Promise<Row> {
-  const dir = join(load.workDir, `pgbench-${load.label.replace(/\W+/g, '-')}-${load.group}`);
+  const dir = join(load.workDir, `pgbench-${`${load.label}-${load.group}`.replace(/\W+/g, '-')}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const args = [
