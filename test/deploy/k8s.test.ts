@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
@@ -7,12 +5,19 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { SERVICES } from '../../scripts/services.js';
 import { ALL_KEYS, CONFIG_KEYS, RESERVED_KEYS } from './config-keys.js';
-import { imageTag, isObj, isPinnedTag, list, obj, str, type Obj } from './objects.js';
+import {
+  imageTag,
+  isObj,
+  isPinnedTag,
+  list,
+  obj,
+  renderOverlay,
+  str,
+  type Obj,
+} from './objects.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const BACKENDS = SERVICES.filter((s) => s.schema !== undefined);
 const PART_OF = 'enhanced-crm';
 /** Kinds without a model in kubernetes-models: the operators' resources of the prod overlay. */
@@ -45,17 +50,6 @@ const VALIDATORS = [
   validatorOf(Ingress),
   validatorOf(Job),
 ];
-
-function render(overlay: string): Obj[] {
-  const yaml = execFileSync('kubectl', ['kustomize', `deploy/k8s/overlays/${overlay}`], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  return parseAllDocuments(yaml).map((doc, i) => {
-    if (doc.errors.length > 0) throw new Error(`document ${i}: ${doc.errors[0]?.message ?? ''}`);
-    return obj(doc.toJS(), `document ${i}`);
-  });
-}
 
 const kindOf = (o: Obj) => `${str(o.apiVersion, 'apiVersion')}/${str(o.kind, 'kind')}`;
 const meta = (o: Obj) => obj(o.metadata, 'metadata');
@@ -93,7 +87,7 @@ function policies(objects: Obj[]): Obj[] {
 }
 
 describe.each(['dev', 'prod'])('kustomize overlay %s', (overlay) => {
-  const objects = render(overlay);
+  const objects = renderOverlay(overlay);
   const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
   const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
   const configValue = (prefix: string, key: string): unknown => {

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
 /** Narrowing helpers for parsed YAML, which arrives as `unknown`. */
 export type Obj = Record<string, unknown>;
 
@@ -35,4 +39,18 @@ export function isPinnedTag(tag: string | undefined): boolean {
     tag !== '' &&
     !['latest', 'stable', 'edge', 'nightly', 'main', 'master', 'dev', 'lts'].includes(tag)
   );
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `kubectl kustomize deploy/k8s/overlays/<overlay>`, one object per YAML document. */
+export function renderOverlay(overlay: string): Obj[] {
+  const yaml = execFileSync('kubectl', ['kustomize', `deploy/k8s/overlays/${overlay}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(yaml).map((doc, i) => {
+    if (doc.errors.length > 0) throw new Error(`document ${i}: ${doc.errors[0]?.message ?? ''}`);
+    return obj(doc.toJS(), `document ${i}`);
+  });
 }
