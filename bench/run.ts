@@ -10,12 +10,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gatewayGet } from './benchmarks/gateway-get.js';
+import { ingestBench } from './benchmarks/ingest.js';
 import { outboxBench } from './benchmarks/outbox.js';
+import { simulatorIngestBench } from './benchmarks/simulator-ingest.js';
 import { timelineBench } from './benchmarks/timeline.js';
 import { Cleanup, errorMessage, type BenchContext, type Benchmark } from './lib/context.js';
 import { formatTable, machineFacts, withRatios, writeResult } from './lib/report.js';
 
-const BENCHMARKS: Benchmark[] = [gatewayGet, outboxBench, timelineBench];
+const BENCHMARKS: Benchmark[] = [
+  gatewayGet,
+  outboxBench,
+  timelineBench,
+  ingestBench,
+  simulatorIngestBench,
+];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');

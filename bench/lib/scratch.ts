@@ -95,17 +95,20 @@ export async function queueDepths(vhost: string): Promise<Map<string, number>> {
   ]);
   const depths = new Map<string, number>();
   for (const line of stdout.split('\n')) {
-    const [name, messages] = line.trim().split(/\s+/);
+    const [name, messages] = line.trim().split('\t');
     if (name && messages !== undefined) depths.set(name, Number(messages));
   }
   return depths;
 }
 
-/** Routing keys bound from `exchange` to each queue: the event types each service consumes. */
-export async function bindingsFrom(
-  vhost: string,
-  exchange: string,
-): Promise<Map<string, string[]>> {
+export interface Binding {
+  source: string;
+  destination: string;
+  key: string;
+}
+
+/** Every binding of the vhost: which event types reach which queue. */
+export async function bindingsOf(vhost: string): Promise<Binding[]> {
   const { stdout } = await run('rabbitmqctl', [
     'list_bindings',
     '-p',
@@ -116,11 +119,12 @@ export async function bindingsFrom(
     '--no-table-headers',
     '--quiet',
   ]);
-  const byQueue = new Map<string, string[]>();
+  const bindings: Binding[] = [];
   for (const line of stdout.split('\n')) {
-    const [source, destination, key] = line.trim().split(/\s+/);
-    if (source !== exchange || !destination || !key) continue;
-    byQueue.set(destination, [...(byQueue.get(destination) ?? []), key]);
+    const [source, destination, key] = line.split('\t');
+    if (source && destination && key !== undefined) {
+      bindings.push({ source, destination, key: key.trim() });
+    }
   }
-  return byQueue;
+  return bindings;
 }
