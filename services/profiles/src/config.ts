@@ -20,6 +20,16 @@ export const ProfilesConfig = BaseConfig.extend({
     .max(1000)
     .default(50)
     .describe('Custom field definitions a tenant may have (setting max_custom_fields)'),
+  MEILI_URL: z
+    .url()
+    .optional()
+    .describe('Meilisearch base URL; without it search runs on Postgres (tsvector + pg_trgm)'),
+  MEILI_API_KEY: z.string().optional().describe('Meilisearch API key with search and write rights'),
+  MEILI_INDEX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .default('crm_customers')
+    .describe('Meilisearch index holding every tenant’s customers, filtered by tenant_id'),
   DEFAULT_PHONE_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/)

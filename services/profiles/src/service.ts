@@ -1,7 +1,9 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
 import { AuditRepository } from './db/audit.repository.js';
+import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
+import { PostgresSearchIndex } from './db/search.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
@@ -9,6 +11,7 @@ import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
+import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
@@ -16,6 +19,7 @@ import { CustomerService } from './domain/customers/customer-service.js';
 import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
 import { TagCatalog } from './domain/tags/tag-catalog.js';
 import { bookingxHandlers } from './events/bookingx.handlers.js';
+import { searchHandlers } from './events/search.handlers.js';
 import { routes } from './http/routes.js';
 
 export interface ProfilesDeps {
@@ -25,6 +29,7 @@ export interface ProfilesDeps {
   customFields: CustomFieldDefinitions;
   audit: AuditTrail;
   consent: ConsentLedger;
+  search: CustomerSearch;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -56,8 +61,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         phoneRegion: config.DEFAULT_PHONE_REGION,
       },
     );
+    const index = config.MEILI_URL
+      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX)
+      : new PostgresSearchIndex(database.db);
     return {
       customers,
+      search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
       consent: new ConsentLedger(
         database.db,
@@ -78,5 +87,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     };
   },
   routes,
-  handlers: (deps) => bookingxHandlers(deps.customers),
+  handlers: (deps) => ({ ...bookingxHandlers(deps.customers), ...searchHandlers(deps.search) }),
+  jobs: async (_boss, deps) => {
+    // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
+    // documents that arrived before the settings.
+    await deps.search.start();
+  },
 };

@@ -28,6 +28,7 @@ import {
   UpdateTrackingSettingsBody,
 } from './interactions.js';
 import { AuditPage, ListAuditQuery } from './audit.js';
+import { SearchCustomersQuery, SearchPage } from './search.js';
 import {
   ConsentHistoryPage,
   ConsentHistoryQuery,
@@ -741,6 +742,25 @@ export const ROUTES = [
       401: unauthenticated,
       403: forbidden,
       404: problem('The token names no customer of the tenant (code `not_found`).'),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'searchCustomers',
+    method: 'get',
+    path: '/crm/search',
+    service: 'profiles',
+    summary: 'Search customers',
+    description:
+      'Over name, email, phone, tags, company and custom text fields: word prefixes and small typos match; an email or phone number matches exactly. Only customers the caller may see. A change is searchable within about a second: the index follows the events the change published.',
+    tags: ['Customers'],
+    roles: STAFF,
+    request: { query: SearchCustomersQuery },
+    responses: {
+      200: json('One page of hits, best first unless sorted otherwise.', SearchPage),
+      401: unauthenticated,
+      403: forbidden,
       422: invalid,
     },
     auth: 'jwt',

@@ -80,6 +80,30 @@ export class CustomFieldsRepository {
     await db.delete(defs).where(and(eq(defs.tenantId, tenantId), eq(defs.id, id)));
   }
 
+  /** Active, non-sensitive fields whose values are text worth searching. */
+  async searchableNames(db: Executor, tenantId: string): Promise<Set<string>> {
+    const rows = await db
+      .select({ name: defs.fieldName })
+      .from(defs)
+      .where(
+        and(
+          eq(defs.tenantId, tenantId),
+          eq(defs.isActive, true),
+          eq(defs.isSensitive, false),
+          inArray(defs.fieldType, [
+            'text',
+            'textarea',
+            'email',
+            'phone',
+            'url',
+            'select',
+            'multiselect',
+          ]),
+        ),
+      );
+    return new Set(rows.map((r) => r.name));
+  }
+
   async customersWithValue(db: Executor, tenantId: string, fieldId: string): Promise<string[]> {
     const rows = await db
       .select({ id: vals.customerId })

@@ -3,12 +3,14 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   date,
   index,
   integer,
   jsonb,
   pgSchema,
   primaryKey,
+  text,
   timestamp,
   uniqueIndex,
   uuid,
@@ -254,6 +256,45 @@ export const consentRecords = profiles.table(
       t.purpose,
       t.recordedAt,
     ),
+  ],
+);
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The Postgres search index: one row per customer, rebuilt from the customer's events. Names
+ * go through trigrams for typos, everything searchable through a tsvector for prefixes.
+ */
+export const searchDocuments = profiles.table(
+  'search_documents',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    names: text('names').notNull(),
+    doc: tsvector('doc').notNull(),
+    email: varchar('email', { length: 254 }),
+    phone: varchar('phone', { length: 32 }),
+    firstName: varchar('first_name', { length: 100 }).notNull(),
+    lastName: varchar('last_name', { length: 100 }).notNull(),
+    companyName: varchar('company_name', { length: 200 }),
+    customerStatus: varchar('customer_status', { length: 50 }).notNull(),
+    customerStage: varchar('customer_stage', { length: 50 }).notNull(),
+    vipStatus: boolean('vip_status').notNull(),
+    tags: text('tags').array().notNull(),
+    ownerId: varchar('owner_id', { length: 100 }),
+    teamId: varchar('team_id', { length: 100 }),
+    collaboratorIds: text('collaborator_ids').array().notNull(),
+    version: integer('version').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId] }),
+    index('search_documents_doc_idx').using('gin', t.doc),
+    index('search_documents_names_idx').using('gin', sql`${t.names} profiles.gin_trgm_ops`),
+    index('search_documents_email_idx').on(t.tenantId, t.email),
+    index('search_documents_phone_idx').on(t.tenantId, t.phone),
+    index('search_documents_last_name_idx').on(t.tenantId, t.lastName, t.customerId),
+    index('search_documents_updated_idx').on(t.tenantId, t.updatedAt, t.customerId),
   ],
 );
 

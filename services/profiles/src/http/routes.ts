@@ -4,6 +4,7 @@ import { consentRoutes } from './consent.routes.js';
 import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
 import { meRoutes } from './me.routes.js';
+import { searchRoutes } from './search.routes.js';
 import { stageRoutes } from './stages.routes.js';
 import { tagRoutes } from './tags.routes.js';
 
@@ -15,5 +16,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(customFieldRoutes(deps.customFields));
   router.use(consentRoutes(deps.consent));
   router.use(meRoutes(deps.customers));
+  router.use(searchRoutes(deps.search));
   return router;
 }

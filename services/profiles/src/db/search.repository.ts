@@ -1,0 +1,154 @@
+import type { SearchHit } from '@crm/contracts';
+import type { Db, Executor } from '@crm/service-kit';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { CustomerScope } from '../domain/customers/access.js';
+import {
+  hitOf,
+  type SearchDocument,
+  type SearchIndex,
+  type SearchRequest,
+} from '../domain/search/search-index.js';
+import { searchDocuments as d } from './schema.js';
+
+/** Below this word similarity a name is not a typo of the query any more. */
+const TYPO_THRESHOLD = 0.4;
+
+function scopeOn(scope: CustomerScope): SQL {
+  const tenant = eq(d.tenantId, scope.tenantId);
+  const collaborates = (id: string) => sql`${id} = ANY(${d.collaboratorIds})`;
+  switch (scope.kind) {
+    case 'tenant':
+      return tenant;
+    case 'owner':
+      return and(tenant, or(eq(d.ownerId, scope.ownerId), collaborates(scope.ownerId))) as SQL;
+    case 'team':
+      return and(
+        tenant,
+        or(
+          eq(d.ownerId, scope.ownerId),
+          collaborates(scope.ownerId),
+          ...(scope.teams.length > 0 ? [inArray(d.teamId, scope.teams)] : []),
+        ),
+      ) as SQL;
+    case 'self':
+      return and(tenant, eq(d.customerId, scope.customerId)) as SQL;
+  }
+}
+
+function searchText(doc: SearchDocument): string {
+  const emailWords = doc.email ? doc.email.split(/[@._+-]+/) : [];
+  return [
+    doc.firstName,
+    doc.lastName,
+    doc.companyName ?? '',
+    doc.email ?? '',
+    ...emailWords,
+    doc.phone ?? '',
+    doc.phone?.replace(/^\+/, '') ?? '',
+    ...doc.tags,
+    ...doc.customText,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** `ada lov` → `'ada':* & 'lov':*`; words hold letters and digits only. */
+function prefixQuery(words: string[]): string {
+  return words.map((w) => `'${w}':*`).join(' & ');
+}
+
+/** The embedded search: tsvector prefixes and pg_trgm word similarity, in this service's schema. */
+export class PostgresSearchIndex implements SearchIndex {
+  readonly engine = 'postgres' as const;
+
+  constructor(private readonly db: Db) {}
+
+  async start(): Promise<void> {
+    // Nothing to set up: the migrations created the table and its indexes.
+  }
+
+  async upsert(tx: Executor, doc: SearchDocument): Promise<void> {
+    const changes = {
+      names: [doc.firstName, doc.lastName, doc.companyName ?? ''].join(' ').trim().toLowerCase(),
+      doc: sql`to_tsvector('simple', ${searchText(doc)})`,
+      email: doc.email,
+      phone: doc.phone,
+      firstName: doc.firstName,
+      lastName: doc.lastName,
+      companyName: doc.companyName,
+      customerStatus: doc.customerStatus,
+      customerStage: doc.customerStage,
+      vipStatus: doc.vipStatus,
+      tags: doc.tags,
+      ownerId: doc.ownerId,
+      teamId: doc.teamId,
+      collaboratorIds: doc.collaboratorIds,
+      version: doc.version,
+      updatedAt: doc.updatedAt,
+    };
+    await tx
+      .insert(d)
+      .values({ tenantId: doc.tenantId, customerId: doc.customerId, ...changes })
+      .onConflictDoUpdate({
+        target: [d.tenantId, d.customerId],
+        set: changes,
+        // An older state read by a slower handler never overwrites a newer one.
+        setWhere: sql`${d.version} <= excluded.version`,
+      });
+  }
+
+  async search(req: SearchRequest): Promise<SearchHit[]> {
+    const conditions: SQL[] = [scopeOn(req.scope)];
+    const { status, stage, vip, tags } = req.filters;
+    if (status) conditions.push(eq(d.customerStatus, status));
+    if (stage) conditions.push(eq(d.customerStage, stage));
+    if (vip !== undefined) conditions.push(eq(d.vipStatus, vip));
+    if (tags.length > 0) {
+      conditions.push(
+        sql`${d.tags} @> ARRAY[${sql.join(
+          tags.map((t) => sql`${t}`),
+          sql`, `,
+        )}]::text[]`,
+      );
+    }
+    let rank: SQL | null = null;
+    const match = req.match;
+    if (match.kind === 'email') conditions.push(sql`lower(${d.email}) = ${match.email}`);
+    else if (match.kind === 'phone') conditions.push(eq(d.phone, match.phone));
+    else {
+      const tsq = sql`to_tsquery('simple', ${prefixQuery(match.words)})`;
+      conditions.push(sql`(${d.doc} @@ ${tsq} OR ${match.text} OPERATOR(profiles.<%) ${d.names})`);
+      rank = sql`ts_rank(${d.doc}, ${tsq}) + profiles.word_similarity(${match.text}, ${d.names})`;
+    }
+    const order =
+      req.sort === 'last_name'
+        ? [asc(d.lastName), asc(d.customerId)]
+        : req.sort === '-last_name'
+          ? [desc(d.lastName), desc(d.customerId)]
+          : req.sort === 'updated_at'
+            ? [asc(d.updatedAt), asc(d.customerId)]
+            : req.sort === '-updated_at'
+              ? [desc(d.updatedAt), desc(d.customerId)]
+              : rank
+                ? [desc(rank), asc(d.customerId)]
+                : [asc(d.lastName), asc(d.customerId)];
+    return this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`,
+      );
+      const rows = await tx
+        .select()
+        .from(d)
+        .where(and(...conditions))
+        .orderBy(...order)
+        .limit(req.limit)
+        .offset(req.offset);
+      return rows.map((r) =>
+        hitOf({
+          ...r,
+          customText: [],
+        }),
+      );
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  isStaff,
+  type SearchCustomersQuery,
+  type SearchPage,
+} from '@crm/contracts';
+import { AppError, type Executor, type Principal } from '@crm/service-kit';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import type { CustomersRepository } from '../../db/customers.repository.js';
+import { scopeOf } from '../customers/access.js';
+import type { CustomerRecord } from '../customers/customer.js';
+import type { SearchDocument, SearchIndex, SearchMatch } from './search-index.js';
+
+const PHONE_LIKE = /^\+?[\d\s().\-/]{6,}$/;
+
+/** An email or a phone number is looked up exactly; anything else is words. */
+export function classify(q: string, region: string): SearchMatch {
+  const text = q.trim();
+  if (text.includes('@')) return { kind: 'email', email: text.toLowerCase() };
+  if (PHONE_LIKE.test(text)) {
+    const phone = parsePhoneNumberFromString(text, region as CountryCode);
+    if (phone?.isValid()) return { kind: 'phone', phone: phone.number };
+  }
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 10);
+  return { kind: 'words', text: words.join(' '), words };
+}
+
+export function documentOf(record: CustomerRecord, searchable: Set<string>): SearchDocument {
+  const { row } = record;
+  const customText: string[] = [];
+  for (const [name, value] of Object.entries(record.customFields)) {
+    if (!searchable.has(name)) continue;
+    if (typeof value === 'string') customText.push(value);
+    else if (Array.isArray(value)) customText.push(...value);
+  }
+  return {
+    tenantId: row.tenantId,
+    customerId: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    companyName: row.companyName,
+    email: row.email,
+    phone: row.phone,
+    tags: [...record.tags].sort(),
+    customText,
+    customerStatus: row.customerStatus,
+    customerStage: row.customerStage,
+    vipStatus: row.vipStatus,
+    ownerId: row.ownerId,
+    teamId: row.teamId,
+    collaboratorIds: [...record.collaborators].sort(),
+    version: row.version,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export class CustomerSearch {
+  constructor(
+    private readonly index: SearchIndex,
+    private readonly customers: CustomersRepository,
+    private readonly fields: CustomFieldsRepository,
+    private readonly phoneRegion: string,
+  ) {}
+
+  start(): Promise<void> {
+    return this.index.start();
+  }
+
+  get engine(): SearchIndex['engine'] {
+    return this.index.engine;
+  }
+
+  async search(principal: Principal, query: SearchCustomersQuery): Promise<SearchPage> {
+    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Search is for staff');
+    let offset = 0;
+    if (query.cursor) {
+      const key = decodeCursor(query.cursor);
+      if (!key || key.length !== 2 || key[0] !== 'offset' || typeof key[1] !== 'number') {
+        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
+          {
+            field: 'query.cursor',
+            code: 'invalid_cursor',
+            message: 'Start again without a cursor',
+          },
+        ]);
+      }
+      offset = key[1];
+    }
+    const match = classify(query.q, this.phoneRegion);
+    if (match.kind === 'words' && match.words.length === 0) {
+      throw new AppError('validation_failed', 'Search for at least one letter or digit', [
+        { field: 'query.q', code: 'empty_query', message: 'Nothing to search for' },
+      ]);
+    }
+    const hits = await this.index.search({
+      scope: scopeOf(principal),
+      match,
+      filters: {
+        status: query.status,
+        stage: query.stage,
+        vip: query.vip === undefined ? undefined : query.vip === 'true',
+        tags: (query.tags ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      },
+      sort: query.sort,
+      limit: query.limit + 1,
+      offset,
+    });
+    return {
+      data: hits.slice(0, query.limit),
+      next_cursor:
+        hits.length > query.limit ? encodeCursor(['offset', offset + query.limit]) : null,
+      engine: this.index.engine,
+    };
+  }
+
+  /** Brings the index up to the customer's current state, whatever event asked for it. */
+  async reindex(tx: Executor, tenantId: string, customerId: string): Promise<void> {
+    const record = await this.customers.find(tx, { kind: 'tenant', tenantId }, customerId);
+    if (!record) return;
+    const searchable = await this.fields.searchableNames(tx, tenantId);
+    await this.index.upsert(tx, documentOf(record, searchable));
+  }
+}

@@ -1,0 +1,119 @@
+import type { Customer, SearchPage } from '@crm/contracts';
+import type { RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
+import type { ProfilesConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { profilesService, type ProfilesDeps } from '../src/service.js';
+import { buildCustomerBody, newTenant } from './factories.js';
+import { startMeiliStandIn } from './meili-stand-in.js';
+
+let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
+let svc: RunningService<ProfilesConfig, ProfilesDeps>;
+
+beforeAll(async () => {
+  standIn = await startMeiliStandIn();
+  svc = await startTestService(profilesService, migrationsFolder, {
+    MEILI_URL: standIn.url,
+    MEILI_INDEX: 'crm_customers_test',
+  });
+});
+
+afterAll(async () => {
+  await svc.stop();
+  await standIn.close();
+});
+
+describe('the Meilisearch adapter against a loopback stand-in', () => {
+  it('creates the index with its settings at start-up and waits for both tasks', () => {
+    const created = standIn.requests.find((r) => r.method === 'POST' && r.path === '/indexes');
+    expect(created?.body).toEqual({ uid: 'crm_customers_test', primaryKey: 'id' });
+    const settings = standIn.requests.find(
+      (r) => r.path === '/indexes/crm_customers_test/settings',
+    );
+    expect(settings?.method).toBe('PATCH');
+    expect(settings?.body).toEqual(MEILI_SETTINGS);
+    expect(
+      standIn.requests.filter((r) => r.path.startsWith('/tasks/')).length,
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('indexes customers from their events and answers search with tenant_id forced into every filter', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
+    });
+    const doc = await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), {
+      what: 'document',
+    });
+    expect(doc).toMatchObject({
+      id: created.body.id,
+      tenant_id: tenant,
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      owner_id: 'staff-1',
+      collaborator_ids: [],
+      tags: [],
+      customer_status: 'active',
+    });
+
+    const hits = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=love&vip=false', {
+      token: admin,
+    });
+    expect(hits.status).toBe(200);
+    expect(hits.body.engine).toBe('meilisearch');
+    expect(hits.body.data.map((h) => h.id)).toEqual([created.body.id]);
+
+    const staff = await tokenFor(tenant, 'staff', { sub: 'staff-2' });
+    await call(svc.url, 'GET', '/crm/search?q=love', { token: staff });
+    await call(svc.url, 'GET', `/crm/search?q=${encodeURIComponent(created.body.email ?? '')}`, {
+      token: admin,
+    });
+    const stranger = await tokenFor(newTenant(), 'admin');
+    const none = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=love', { token: stranger });
+    expect(none.body.data).toEqual([]);
+
+    const searches = standIn.requests.filter(
+      (r) => r.path === '/indexes/crm_customers_test/search',
+    );
+    expect(searches.length).toBeGreaterThanOrEqual(4);
+    for (const s of searches) {
+      const filter = (s.body as { filter: string[] }).filter;
+      expect(filter[0]).toMatch(/^tenant_id = "[0-9a-f-]{36}"$/);
+    }
+    const [adminSearch, staffSearch, emailSearch] = searches
+      .slice(-4)
+      .map((s) => s.body as { q: string; filter: string[] });
+    expect(adminSearch?.filter).toEqual([`tenant_id = "${tenant}"`, 'vip_status = false']);
+    expect(staffSearch?.filter).toEqual([
+      `tenant_id = "${tenant}"`,
+      '(owner_id = "staff-2" OR collaborator_ids = "staff-2")',
+    ]);
+    expect(emailSearch).toMatchObject({
+      q: '',
+      filter: [`tenant_id = "${tenant}"`, `email = "${created.body.email ?? ''}"`],
+    });
+  });
+
+  it('quotes values so that none can close its quote and add a clause', () => {
+    expect(quote('a" OR tenant_id = "b')).toBe('"a\\" OR tenant_id = \\"b"');
+    expect(quote('back\\slash')).toBe('"back\\\\slash"');
+    const filter = filterOf({
+      scope: { kind: 'team', tenantId: 't1', ownerId: 'm"1', teams: ['x', 'y"z'] },
+      match: { kind: 'words', text: 'ada', words: ['ada'] },
+      filters: { tags: ['VIP "gold"'], stage: 'lead' },
+      sort: 'relevance',
+      limit: 10,
+      offset: 0,
+    });
+    expect(filter).toEqual([
+      'tenant_id = "t1"',
+      '(owner_id = "m\\"1" OR collaborator_ids = "m\\"1" OR team_id IN ["x", "y\\"z"])',
+      'customer_stage = "lead"',
+      'tags = "VIP \\"gold\\""',
+    ]);
+  });
+});

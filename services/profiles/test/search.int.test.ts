@@ -1,0 +1,211 @@
+import type { Customer, Problem, SearchPage } from '@crm/contracts';
+import type { RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import type { ProfilesConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { profilesService, type ProfilesDeps } from '../src/service.js';
+import { buildCustomerBody, newTenant } from './factories.js';
+
+let svc: RunningService<ProfilesConfig, ProfilesDeps>;
+
+beforeAll(async () => {
+  svc = await startTestService(profilesService, migrationsFolder);
+});
+
+afterAll(async () => {
+  await svc.stop();
+});
+
+async function search(token: string, query: string) {
+  return call<SearchPage>(svc.url, 'GET', `/crm/search?${query}`, { token });
+}
+
+async function names(token: string, query: string): Promise<string[]> {
+  const r = await search(token, query);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.data.map((h) => `${h.first_name} ${h.last_name}`);
+}
+
+async function people(admin: string) {
+  const make = async (body: Record<string, unknown>) => {
+    const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody(body),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body;
+  };
+  const ada = await make({
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    email: 'ada.lovelace@example.com',
+    phone: '+44 20 7946 0001',
+    company_name: 'Analytical Engines',
+    vip_status: true,
+    owner_id: 'staff-1',
+  });
+  const grace = await make({
+    first_name: 'Grace',
+    last_name: 'Hopper',
+    email: 'grace@navy.example',
+    phone: '+1 202 555 0143',
+    company_name: 'Navy',
+    owner_id: 'staff-2',
+  });
+  const alan = await make({
+    first_name: 'Alan',
+    last_name: 'Turing',
+    email: 'alan@bletchley.example',
+    phone: '+44 20 7946 0002',
+    customer_status: 'inactive',
+    owner_id: 'staff-1',
+  });
+  return { ada, grace, alan };
+}
+
+describe('search on Postgres', () => {
+  it('finds by prefix, by typo, exactly by email and phone, and follows changes within a second', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const { ada, grace } = await people(admin);
+    await waitFor(async () => (await names(admin, 'q=hopper')).length === 1, { what: 'indexing' });
+
+    expect(await names(admin, 'q=lov')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=ada%20lov')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=Lovelce')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=hoper')).toEqual(['Grace Hopper']);
+    expect(await names(admin, 'q=analytical')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=ADA.LOVELACE%40EXAMPLE.COM')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=ada.lovelace%40example')).toEqual([]);
+    expect(await names(admin, `q=${encodeURIComponent('+1 (202) 555-0143')}`)).toEqual([
+      'Grace Hopper',
+    ]);
+    expect(await names(admin, 'q=zebra')).toEqual([]);
+
+    const r = await search(admin, 'q=example');
+    expect(r.body.engine).toBe('postgres');
+
+    // A change is searchable shortly after it committed: the index follows the events.
+    const started = Date.now();
+    await call(svc.url, 'PATCH', `/crm/customers/${grace.id}`, {
+      token: admin,
+      body: { last_name: 'Brewster' },
+    });
+    await waitFor(async () => (await names(admin, 'q=brewster')).length === 1, {
+      what: 'reindex',
+      intervalMs: 20,
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await names(admin, 'q=hopper')).toEqual([]);
+
+    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Pioneer' } });
+    await call(svc.url, 'POST', `/crm/customers/${ada.id}/tags`, {
+      token: admin,
+      body: { add: ['Pioneer'] },
+    });
+    await waitFor(async () => (await names(admin, 'q=pioneer')).length === 1, {
+      what: 'tag indexing',
+    });
+  });
+
+  it('filters on status, stage, VIP and tags, sorts, and pages with a cursor', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const { alan } = await people(admin);
+    await waitFor(async () => (await names(admin, 'q=turing')).length === 1, { what: 'indexing' });
+    expect(await names(admin, 'q=example&vip=true')).toEqual(['Ada Lovelace']);
+    expect(await names(admin, 'q=example&status=inactive')).toEqual(['Alan Turing']);
+    expect(await names(admin, 'q=example&stage=new&sort=last_name')).toEqual([
+      'Grace Hopper',
+      'Ada Lovelace',
+      'Alan Turing',
+    ]);
+    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Codebreaker' } });
+    await call(svc.url, 'POST', `/crm/customers/${alan.id}/tags`, {
+      token: admin,
+      body: { add: ['Codebreaker'] },
+    });
+    await waitFor(async () => (await names(admin, 'q=example&tags=Codebreaker')).length === 1, {
+      what: 'tags',
+    });
+
+    const first = await search(admin, 'q=example&sort=-last_name&limit=2');
+    expect(first.body.data.map((h) => h.last_name)).toEqual(['Turing', 'Lovelace']);
+    const second = await search(
+      admin,
+      `q=example&sort=-last_name&limit=2&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
+    );
+    expect(second.body.data.map((h) => h.last_name)).toEqual(['Hopper']);
+    expect(second.body.next_cursor).toBeNull();
+  });
+
+  it('shows each role only what it may see and refuses bad queries', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const { ada } = await people(admin);
+    await waitFor(async () => (await names(admin, 'q=example')).length === 3, { what: 'indexing' });
+    const staff = await tokenFor(tenant, 'staff', { sub: 'staff-1' });
+    expect((await names(staff, 'q=example&sort=last_name')).sort()).toEqual([
+      'Ada Lovelace',
+      'Alan Turing',
+    ]);
+    const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-9' });
+    expect(await names(rep, 'q=example')).toEqual([]);
+    await call(svc.url, 'PATCH', `/crm/customers/${ada.id}`, {
+      token: admin,
+      body: { collaborator_ids: ['rep-9'] },
+    });
+    await waitFor(async () => (await names(rep, 'q=example')).length === 1, {
+      what: 'collaborator indexing',
+    });
+    const manager = await tokenFor(tenant, 'manager', { sub: 'staff-2' });
+    expect(await names(manager, 'q=example')).toEqual(['Grace Hopper']);
+    const stranger = await tokenFor(newTenant(), 'admin');
+    expect(await names(stranger, 'q=example')).toEqual([]);
+    expect(await names(stranger, 'q=ada.lovelace%40example.com')).toEqual([]);
+    const self = await tokenFor(tenant, 'customer', { sub: ada.id });
+    expect((await search(self, 'q=example')).status).toBe(403);
+
+    for (const [query, field] of [
+      ['', 'query.q'],
+      ['q=', 'query.q'],
+      ['q=%2B%2B%2B', 'query.q'],
+      [`q=${'x'.repeat(201)}`, 'query.q'],
+      ['q=example&vip=maybe', 'query.vip'],
+      ['q=example&sort=email', 'query.sort'],
+      ['q=example&limit=500', 'query.limit'],
+      ['q=example&cursor=nope', 'query.cursor'],
+      ['q=example&owner=me', 'query.owner'],
+    ] as const) {
+      const r = await call<Problem>(svc.url, 'GET', `/crm/search?${query}`, { token: admin });
+      expect(r.status, query).toBe(422);
+      expect(
+        r.body.errors?.map((e) => e.field),
+        query,
+      ).toContain(field);
+    }
+  });
+
+  it('does not index sensitive custom fields, and indexes the others', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    for (const body of [
+      { field_name: 'passport', field_label: 'Passport', field_type: 'text', is_sensitive: true },
+      { field_name: 'hobby', field_label: 'Hobby', field_type: 'text' },
+    ]) {
+      await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body });
+    }
+    await call(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({
+        first_name: 'Mary',
+        custom_fields: { passport: 'ZX998877', hobby: 'Origami' },
+      }),
+    });
+    await waitFor(async () => (await names(admin, 'q=origami')).length === 1, {
+      what: 'custom text',
+    });
+    expect(await names(admin, 'q=ZX998877')).toEqual([]);
+  });
+});
