@@ -19,7 +19,7 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   analytics: [...Object.keys(AnalyticsConfig.shape), 'PORT'],
 };
 
-/** Set by the deployment for features that read them once built (search, e-mail). */
+/** Set by the deployments ahead of the code that reads them (e-mail; search until it lands). */
 export const RESERVED_KEYS: Readonly<Record<string, readonly string[]>> = {
   profiles: ['MEILI_URL', 'MEILI_API_KEY'],
   comms: ['SMTP_URL'],
