@@ -13,6 +13,7 @@ export * from './http/custom-fields.js';
 export * from './http/audit.js';
 export * from './http/consent.js';
 export * from './http/search.js';
+export * from './http/merge.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { SearchHit } from './search.js';
+
+export const DuplicateSuggestion = z
+  .object({
+    customer: SearchHit,
+    score: z.number().min(0).max(1).describe('1 is certainly the same person'),
+    reasons: z.array(z.enum(['email', 'phone', 'name'])),
+  })
+  .meta({ id: 'DuplicateSuggestion' });
+export type DuplicateSuggestion = z.infer<typeof DuplicateSuggestion>;
+
+export const DuplicateList = z
+  .object({
+    data: z.array(DuplicateSuggestion).describe('Best first; at most 20'),
+    next_cursor: z.null(),
+  })
+  .meta({ id: 'DuplicateList' });
+export type DuplicateList = z.infer<typeof DuplicateList>;
+
+export const MERGEABLE_FIELDS = [
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'timezone',
+  'locale',
+  'address',
+  'preferences',
+  'profile_picture_url',
+  'company_name',
+  'job_title',
+  'website',
+  'linkedin_url',
+  'facebook_url',
+  'instagram_url',
+  'twitter_url',
+  'preferred_contact_method',
+  'preferred_contact_time',
+  'birthday',
+  'anniversary',
+  'referral_source',
+  'customer_status',
+  'customer_stage',
+  'owner_id',
+  'team_id',
+] as const;
+
+export const MergeCustomersBody = z
+  .object({
+    merge_ids: z
+      .array(z.uuid())
+      .min(1)
+      .max(10)
+      .describe('Customers merged into the one in the path, which survives with its id'),
+    field_choices: z
+      .record(
+        z.union([
+          z.enum(MERGEABLE_FIELDS),
+          z.string().regex(/^custom_fields\.[a-z][a-z0-9_]{0,63}$/),
+        ]),
+        z.uuid(),
+      )
+      .default({})
+      .describe(
+        'For a field, the customer whose value the survivor keeps. Without a choice the survivor keeps its own value, or takes the first non-empty one of the merged customers in `merge_ids` order. Tags and collaborators are united; VIP and do-not-contact are kept if any customer had them.',
+      ),
+  })
+  .strict()
+  .meta({ id: 'MergeCustomers' });
+export type MergeCustomersBody = z.infer<typeof MergeCustomersBody>;
