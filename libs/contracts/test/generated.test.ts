@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EVENT_CATALOG } from '../src/events/catalog.js';
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.js';
-import { ROUTES } from '../src/http/routes.js';
+import { ROUTES, type RouteDefinition } from '../src/http/routes.js';
 import { ASYNCAPI_FILE, OPENAPI_FILE, renderContracts } from '../src/generate.js';
-import { API_VERSION, buildOpenApiDocument, SECURITY_SCHEME } from '../src/openapi.js';
+import {
+  API_VERSION,
+  buildOpenApiDocument,
+  SECURITY_SCHEME,
+  SIGNATURE_SCHEME,
+} from '../src/openapi.js';
 
 const STALE = 'is stale: run pnpm gen and commit the result';
 
@@ -57,11 +62,17 @@ describe('openapi.json', () => {
   });
 
   it.each(ROUTES.map((route) => [route.id, route] as const))(
-    '%s is documented with bearer auth and problem+json errors',
+    '%s is documented with its security scheme and problem+json errors',
     (_id, route) => {
       const operation = doc.paths?.[route.path]?.[route.method];
       expect(operation?.operationId).toBe(route.id);
-      expect(operation?.security).toEqual([{ [SECURITY_SCHEME]: [] }]);
+      const security: Record<RouteDefinition['auth'], unknown> = {
+        jwt: [{ [SECURITY_SCHEME]: [] }],
+        signature: [{ [SIGNATURE_SCHEME]: [] }],
+        // The beacon's key travels in the body; browsers send no credentials.
+        tracking_key: [],
+      };
+      expect(operation?.security).toEqual(security[route.auth]);
       const responses = operation?.responses ?? {};
       const statuses = Object.keys(route.responses);
       expect(Object.keys(responses)).toEqual([...statuses, 'default']);

@@ -9,6 +9,7 @@ describe('resolveTarget', () => {
       kind: 'upstream',
       service: 'profiles',
       routeId: 'listCustomers',
+      auth: 'jwt',
     });
     expect(resolveTarget('PATCH', `/crm/customers/${ID}`)).toMatchObject({
       service: 'profiles',
@@ -19,11 +20,20 @@ describe('resolveTarget', () => {
     });
   });
 
+  it('marks the signed ingest and the beacon as routes without a JWT', () => {
+    expect(resolveTarget('POST', '/crm/ingest/bookingx')).toMatchObject({
+      service: 'interactions',
+      auth: 'signature',
+    });
+    expect(resolveTarget('POST', '/crm/track')).toMatchObject({ auth: 'tracking_key' });
+  });
+
   it('sends an admin route to the service its path names', () => {
     expect(resolveTarget('GET', '/crm/admin/services/comms/dead-letters')).toEqual({
       kind: 'upstream',
       service: 'comms',
       routeId: 'listDeadLetters',
+      auth: 'jwt',
     });
     expect(
       resolveTarget('POST', `/crm/admin/services/notes-tasks/dead-letters/${ID}/replay`),
