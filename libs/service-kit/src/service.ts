@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgSchema } from 'drizzle-orm/pg-core';
@@ -33,6 +35,8 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   routes?: (deps: D, kit: KitDeps<C>) => Router;
   /** Routes that authenticate their callers themselves (signed webhooks, public beacons). */
   publicRoutes?: (deps: D, kit: KitDeps<C>) => Router;
+  /** Where the service's migrations are; readiness waits until all of them are applied. */
+  migrationsFolder?: string;
   /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
   bodyLimit?: string;
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
@@ -105,6 +109,7 @@ export async function startService<C extends BaseConfig, D>(
     audience: config.JWT_AUDIENCE,
     algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
   });
+  const expectedMigrations = def.migrationsFolder ? countMigrations(def.migrationsFolder) : 1;
   const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
   const deps = def.build(kit);
 
@@ -180,7 +185,11 @@ export async function startService<C extends BaseConfig, D>(
         const { rows } = await database.pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM ${schemaName}.__migrations`,
         );
-        if ((rows[0]?.n ?? 0) === 0) throw new Error('migrations not applied');
+        const applied = rows[0]?.n ?? 0;
+        // A new version must not take traffic before its migrations ran.
+        if (applied < expectedMigrations) {
+          throw new Error(`${applied} of ${expectedMigrations} migrations applied`);
+        }
       },
       broker: () => {
         if (!broker.connected) throw new Error('broker not connected');
@@ -235,4 +244,12 @@ async function scheduleKitJobs(boss: PgBoss, database: Database, tables: KitTabl
   await boss.work(PURGE_IDEMPOTENCY_KEYS, async () => {
     await purgeIdempotencyKeys(database.db, tables);
   });
+}
+
+/** Entries in drizzle's journal: the migrations this build expects to find applied. */
+function countMigrations(folder: string): number {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
+    entries?: unknown[];
+  };
+  return journal.entries?.length ?? 1;
 }

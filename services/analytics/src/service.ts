@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { AnalyticsConfig } from './config.js';
 import { analyticsSchema } from './db/schema.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 /**
  * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
@@ -11,5 +12,6 @@ export const analyticsService: ServiceDefinition<AnalyticsConfig, Record<string,
   schema: analyticsSchema,
   config: AnalyticsConfig,
   defaultPort: 8087,
+  migrationsFolder,
   build: () => ({}),
 };

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { AutomationConfig } from './config.js';
 import { automationSchema } from './db/schema.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 /**
  * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
@@ -11,5 +12,6 @@ export const automationService: ServiceDefinition<AutomationConfig, Record<strin
   schema: automationSchema,
   config: AutomationConfig,
   defaultPort: 8086,
+  migrationsFolder,
   build: () => ({}),
 };

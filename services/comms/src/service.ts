@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { CommsConfig } from './config.js';
 import { commsSchema } from './db/schema.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 /**
  * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
@@ -11,5 +12,6 @@ export const commsService: ServiceDefinition<CommsConfig, Record<string, never>>
   schema: commsSchema,
   config: CommsConfig,
   defaultPort: 8084,
+  migrationsFolder,
   build: () => ({}),
 };

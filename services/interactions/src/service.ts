@@ -17,6 +17,7 @@ import { PageViewTracker } from './domain/tracking/track-page-view.js';
 import { handlers } from './events/handlers.js';
 import { publicRoutes } from './http/public.routes.js';
 import { routes } from './http/routes.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 export interface InteractionsDeps {
   projector: Projector;
@@ -32,6 +33,7 @@ export const interactionsService: ServiceDefinition<InteractionsConfig, Interact
   schema: interactionsSchema,
   config: InteractionsConfig,
   defaultPort: 8082,
+  migrationsFolder,
   // A batch of 500 BookingX events is about 600 KB of JSON.
   bodyLimit: '2mb',
   build: ({ database, outbox, config }) => {

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { NotesTasksConfig } from './config.js';
 import { notesTasksSchema } from './db/schema.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 /**
  * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
@@ -11,5 +12,6 @@ export const notesTasksService: ServiceDefinition<NotesTasksConfig, Record<strin
   schema: notesTasksSchema,
   config: NotesTasksConfig,
   defaultPort: 8083,
+  migrationsFolder,
   build: () => ({}),
 };

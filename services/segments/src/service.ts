@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@crm/service-kit';
 import { SegmentsConfig } from './config.js';
 import { segmentsSchema } from './db/schema.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 
 /**
  * Boots with its schema, health, readiness, metrics, outbox relay and consumer queue;
@@ -11,5 +12,6 @@ export const segmentsService: ServiceDefinition<SegmentsConfig, Record<string, n
   schema: segmentsSchema,
   config: SegmentsConfig,
   defaultPort: 8085,
+  migrationsFolder,
   build: () => ({}),
 };
