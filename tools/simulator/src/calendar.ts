@@ -64,10 +64,19 @@ export class Calendar {
     return wall - this.offsetMinutes(first) * MINUTE;
   }
 
+  /** Day of the week of a local day number, Sunday 0; 1970-01-01 was a Thursday. */
+  weekday(day: number): number {
+    return (((day + 4) % 7) + 7) % 7;
+  }
+
+  /** Opening and closing minute of a local day, or undefined when closed. */
+  hoursOn(day: number): readonly [number, number] | undefined {
+    return this.hours[this.weekday(day)] ?? undefined;
+  }
+
   /** Start minutes of every slot on a local day that fits an appointment of this length. */
   slotsOn(day: number, durationMinutes: number): number[] {
-    // 1970-01-01 was a Thursday.
-    const open = this.hours[(((day + 4) % 7) + 7) % 7];
+    const open = this.hours[this.weekday(day)];
     if (!open) return [];
     const slots: number[] = [];
     for (let m = open[0]; m + durationMinutes <= open[1]; m += SLOT_MINUTES) slots.push(m);

@@ -380,11 +380,65 @@ export interface ServiceTemplate {
 /** Opening hours per weekday, Sunday first, as [open, close] minutes after local midnight. */
 export type WeekHours = readonly (readonly [number, number] | null)[];
 
+/** A retail product sold at the counter (WooCommerce), prices in euro cents. */
+export interface ProductTemplate {
+  sku: string;
+  en: string;
+  de: string;
+  price: number;
+  popularity: number;
+}
+
+export const BUSINESS_KINDS = [
+  'hair salon',
+  'barber',
+  'beauty & spa',
+  'physiotherapy practice',
+  'personal training studio',
+] as const;
+export type BusinessKind = (typeof BUSINESS_KINDS)[number];
+
 export interface BusinessTemplate {
-  kind: string;
+  kind: BusinessKind;
   hours: WeekHours;
   services: readonly ServiceTemplate[];
+  /**
+   * Relative demand per calendar month, January first; normalised to a mean of 1 where
+   * used. Salons and spas peak before Christmas, gyms on New Year's resolutions, and
+   * everyone dips in the August holidays.
+   */
+  monthly: readonly number[];
+  /** Relative demand per weekday, Sunday first: which days people want appointments. */
+  weekly: readonly number[];
+  products: readonly ProductTemplate[];
 }
+
+const HAIR_PRODUCTS: readonly ProductTemplate[] = [
+  {
+    sku: 'HC-SHAMPOO-250',
+    en: 'Repair shampoo 250 ml',
+    de: 'Repair-Shampoo 250 ml',
+    price: 1690,
+    popularity: 30,
+  },
+  {
+    sku: 'HC-COND-200',
+    en: 'Conditioner 200 ml',
+    de: 'Spülung 200 ml',
+    price: 1590,
+    popularity: 20,
+  },
+  { sku: 'HC-MASK-150', en: 'Hair mask 150 ml', de: 'Haarkur 150 ml', price: 2190, popularity: 12 },
+  { sku: 'HC-OIL-100', en: 'Hair oil 100 ml', de: 'Haaröl 100 ml', price: 2490, popularity: 10 },
+  {
+    sku: 'HC-SPRAY-300',
+    en: 'Heat protection spray',
+    de: 'Hitzeschutzspray',
+    price: 1390,
+    popularity: 15,
+  },
+  { sku: 'HC-GIFT-50', en: 'Gift voucher 50', de: 'Gutschein 50', price: 5000, popularity: 6 },
+];
 
 const h = (hour: number): number => hour * 60;
 const SALON_HOURS: WeekHours = [
@@ -401,6 +455,9 @@ export const BUSINESSES: readonly BusinessTemplate[] = [
   {
     kind: 'hair salon',
     hours: SALON_HOURS,
+    monthly: [0.8, 0.85, 0.95, 1, 1.05, 1.05, 0.95, 0.85, 1, 1.05, 1.1, 1.35],
+    weekly: [0, 0.8, 0.85, 0.9, 1.1, 1.3, 1.5],
+    products: HAIR_PRODUCTS,
     services: [
       {
         en: "Women's cut & blow-dry",
@@ -420,6 +477,45 @@ export const BUSINESSES: readonly BusinessTemplate[] = [
   {
     kind: 'barber',
     hours: SALON_HOURS,
+    monthly: [0.9, 0.9, 0.95, 1, 1, 1.05, 1, 0.9, 1, 1, 1.05, 1.25],
+    weekly: [0, 0.9, 0.85, 0.9, 1.1, 1.3, 1.6],
+    products: [
+      {
+        sku: 'BB-POMADE',
+        en: 'Matt pomade 100 ml',
+        de: 'Matte Pomade 100 ml',
+        price: 1490,
+        popularity: 30,
+      },
+      {
+        sku: 'BB-BEARD-OIL',
+        en: 'Beard oil 30 ml',
+        de: 'Bartöl 30 ml',
+        price: 1690,
+        popularity: 25,
+      },
+      {
+        sku: 'BB-BALM',
+        en: 'Beard balm 60 ml',
+        de: 'Bartbalsam 60 ml',
+        price: 1590,
+        popularity: 12,
+      },
+      {
+        sku: 'BB-SHAMPOO',
+        en: "Men's shampoo 250 ml",
+        de: 'Herrenshampoo 250 ml',
+        price: 1290,
+        popularity: 18,
+      },
+      {
+        sku: 'BB-AFTERSHAVE',
+        en: 'Aftershave balm',
+        de: 'Aftershave-Balsam',
+        price: 1990,
+        popularity: 10,
+      },
+    ],
     services: [
       { en: 'Haircut', de: 'Haarschnitt', minutes: 30, price: 2500, popularity: 40 },
       { en: 'Skin fade', de: 'Skin Fade', minutes: 45, price: 3000, popularity: 20 },
@@ -437,6 +533,40 @@ export const BUSINESSES: readonly BusinessTemplate[] = [
   {
     kind: 'beauty & spa',
     hours: SALON_HOURS,
+    monthly: [0.75, 0.85, 0.95, 1, 1.1, 1.1, 0.95, 0.8, 0.95, 1, 1.15, 1.4],
+    weekly: [0, 0.7, 0.8, 0.9, 1.1, 1.3, 1.5],
+    products: [
+      {
+        sku: 'SP-SERUM',
+        en: 'Hyaluronic serum 30 ml',
+        de: 'Hyaluron-Serum 30 ml',
+        price: 3490,
+        popularity: 18,
+      },
+      {
+        sku: 'SP-CREAM',
+        en: 'Day cream 50 ml',
+        de: 'Tagescreme 50 ml',
+        price: 2890,
+        popularity: 22,
+      },
+      { sku: 'SP-NAIL-OIL', en: 'Cuticle oil', de: 'Nagelhautöl', price: 990, popularity: 15 },
+      { sku: 'SP-POLISH', en: 'Nail polish', de: 'Nagellack', price: 1290, popularity: 20 },
+      {
+        sku: 'SP-MASSAGE-OIL',
+        en: 'Massage oil 100 ml',
+        de: 'Massageöl 100 ml',
+        price: 1890,
+        popularity: 10,
+      },
+      {
+        sku: 'SP-GIFT-75',
+        en: 'Spa gift voucher 75',
+        de: 'Wellness-Gutschein 75',
+        price: 7500,
+        popularity: 8,
+      },
+    ],
     services: [
       {
         en: 'Classic facial',
@@ -462,6 +592,26 @@ export const BUSINESSES: readonly BusinessTemplate[] = [
   {
     kind: 'physiotherapy practice',
     hours: [null, [h(8), h(19)], [h(8), h(19)], [h(8), h(19)], [h(8), h(19)], [h(8), h(16)], null],
+    monthly: [1.15, 1.1, 1.1, 1, 1, 0.95, 0.9, 0.8, 1, 1.05, 1.05, 0.9],
+    weekly: [0, 1.15, 1.05, 1, 1, 0.8, 0],
+    products: [
+      {
+        sku: 'PT-BAND-SET',
+        en: 'Resistance band set',
+        de: 'Fitnessband-Set',
+        price: 2490,
+        popularity: 25,
+      },
+      { sku: 'PT-KINESIO', en: 'Kinesiology tape', de: 'Kinesio-Tape', price: 990, popularity: 30 },
+      {
+        sku: 'PT-HEAT-GEL',
+        en: 'Warming gel 100 ml',
+        de: 'Wärmegel 100 ml',
+        price: 1290,
+        popularity: 20,
+      },
+      { sku: 'PT-ROLLER', en: 'Foam roller', de: 'Faszienrolle', price: 2990, popularity: 15 },
+    ],
     services: [
       { en: 'Initial assessment', de: 'Erstbefundung', minutes: 60, price: 9000, popularity: 12 },
       {
@@ -478,6 +628,27 @@ export const BUSINESSES: readonly BusinessTemplate[] = [
   },
   {
     kind: 'personal training studio',
+    monthly: [1.55, 1.3, 1.1, 1.05, 1.05, 0.95, 0.8, 0.75, 0.95, 0.95, 0.9, 0.65],
+    weekly: [0.6, 1.35, 1.2, 1.1, 1, 0.8, 0.7],
+    products: [
+      {
+        sku: 'FT-WHEY-1KG',
+        en: 'Whey protein 1 kg',
+        de: 'Whey-Protein 1 kg',
+        price: 3490,
+        popularity: 30,
+      },
+      {
+        sku: 'FT-BAR-12',
+        en: 'Protein bars (12)',
+        de: 'Proteinriegel (12 Stück)',
+        price: 2390,
+        popularity: 25,
+      },
+      { sku: 'FT-SHAKER', en: 'Shaker bottle', de: 'Shaker', price: 990, popularity: 15 },
+      { sku: 'FT-TOWEL', en: 'Gym towel', de: 'Fitnesshandtuch', price: 1490, popularity: 10 },
+      { sku: 'FT-10-PACK', en: '10-session card', de: '10er-Karte', price: 59000, popularity: 5 },
+    ],
     hours: [
       [h(9), h(14)],
       [h(7), h(21)],

@@ -1,97 +1,26 @@
 /**
- * Turns the planned world into the BookingX event stream: merges every customer's facts
- * by time, hands out WordPress ids in that order, and wraps each fact in a CloudEvent.
+ * Wraps each fact of the engine in its BookingX CloudEvent: the envelope from the tenant,
+ * the customer and the simulated time, the payload as BookingX sends it.
  */
 import {
-  bookingxCustomerId,
   makeEvent,
   type BookingxBooking,
   type BookingxEventType,
   type TypedEvent,
 } from '@crm/contracts';
-import { v5 as uuidv5 } from 'uuid';
-import type { BookingPlan, CustomerPlan, Fact, PaymentPlan, TenantPlan } from './model.js';
+import type { Fact } from './model.js';
 import type { Person } from './people.js';
+import { isoTime } from './iso.js';
+import { UuidV5 } from './uuid.js';
 
 /** Namespace of every id the simulator derives; fixed, so one seed always yields one stream. */
 export const SIMULATOR_NAMESPACE = '47860637-5c65-4768-8880-64f5bf9593af';
 
 export type SimulatedEvent = { [T in BookingxEventType]: TypedEvent<T> }[BookingxEventType];
 
-export function tenantSource(tenantId: string): string {
-  return `bookingx/${tenantId.slice(0, 8)}`;
-}
+export { tenantSource } from './engine.js';
 
-/**
- * WordPress numbers users and posts from two auto-increment counters, and leaves holes
- * (deleted spam users, post revisions, autosaves); BookingX customers are users, while
- * staff, services, bookings and payments are posts.
- */
-export class WordPressIds {
-  private user: number;
-  private post: number;
-  readonly customers = new Map<CustomerPlan, string>();
-  readonly bookings = new Map<BookingPlan, string>();
-  readonly payments = new Map<PaymentPlan, string>();
-  readonly staff: string[];
-  readonly services: string[];
-
-  constructor(private readonly tenant: TenantPlan) {
-    const rng = tenant.idRng;
-    this.user = rng.int(1, 4);
-    this.post = rng.int(10, 60);
-    this.services = tenant.services.map(() => this.nextPost());
-    this.staff = tenant.staff.map(() => this.nextPost());
-  }
-
-  private nextPost(): string {
-    this.post += this.tenant.idRng.chance(0.3) ? this.tenant.idRng.int(2, 4) : 1;
-    return String(this.post);
-  }
-
-  private nextUser(): string {
-    this.user += this.tenant.idRng.chance(0.05) ? this.tenant.idRng.int(2, 5) : 1;
-    return String(this.user);
-  }
-
-  customer(c: CustomerPlan): string {
-    let id = this.customers.get(c);
-    if (id === undefined) {
-      id = this.nextUser();
-      this.customers.set(c, id);
-    }
-    return id;
-  }
-
-  booking(b: BookingPlan): string {
-    let id = this.bookings.get(b);
-    if (id === undefined) {
-      id = this.nextPost();
-      this.bookings.set(b, id);
-    }
-    return id;
-  }
-
-  payment(p: PaymentPlan): string {
-    let id = this.payments.get(p);
-    if (id === undefined) {
-      id = this.nextPost();
-      this.payments.set(p, id);
-    }
-    return id;
-  }
-}
-
-function iso(at: number): string {
-  return new Date(at).toISOString();
-}
-
-function personAt(customer: CustomerPlan, at: number): Person {
-  let person = customer.versions[0]?.person;
-  for (const v of customer.versions) if (v.at <= at) person = v.person;
-  if (!person) throw new Error('customer without details');
-  return person;
-}
+const iso = isoTime;
 
 function personPayload(id: string, p: Person) {
   return {
@@ -103,72 +32,59 @@ function personPayload(id: string, p: Person) {
   };
 }
 
-/** Facts of all tenants in the order BookingX would have sent them. */
-export function mergeFacts(tenants: readonly TenantPlan[]): Fact[] {
-  const facts = tenants.flatMap((t) => t.facts);
-  // Per customer, `order` follows each booking's revisions, so equal times keep them in order.
-  return facts.sort(
-    (a, b) =>
-      a.at - b.at ||
-      a.customer.tenant.index - b.customer.tenant.index ||
-      a.customer.index - b.customer.index ||
-      a.order - b.order,
-  );
-}
+/** Builds events for one seed; keeps the namespace bytes for the id of every event. */
+export class EventFactory {
+  private readonly uuid = new UuidV5(SIMULATOR_NAMESPACE);
 
-export function materialize(
-  seed: number,
-  tenants: readonly TenantPlan[],
-): { events: SimulatedEvent[]; ids: Map<TenantPlan, WordPressIds> } {
-  const ids = new Map(tenants.map((t) => [t, new WordPressIds(t)] as const));
-  const events: SimulatedEvent[] = [];
-  for (const fact of mergeFacts(tenants)) {
+  constructor(private readonly seed: number) {}
+
+  private envelope(fact: Fact, key: string, sequence: number) {
     const tenant = fact.customer.tenant;
-    const book = ids.get(tenant);
-    if (!book) throw new Error(`unknown tenant ${tenant.id}`);
-    const customerBxId = book.customer(fact.customer);
-    const envelope = (key: string, sequence: number) => ({
-      source: tenantSource(tenant.id),
+    return {
+      source: tenant.source,
       tenantId: tenant.id,
-      subject: bookingxCustomerId(tenant.id, customerBxId),
+      subject: fact.customer.customerId,
       time: new Date(fact.at),
-      id: uuidv5(`${String(seed)}/${tenant.id}/${key}`, SIMULATOR_NAMESPACE),
+      id: this.uuid.id(`${String(this.seed)}/${tenant.id}/${key}`),
       sequence,
-    });
+    };
+  }
+
+  /** The event of a fact just taken from the engine (ids assigned, details current). */
+  build(fact: Fact): SimulatedEvent {
+    const customer = fact.customer;
+    const tenant = customer.tenant;
 
     switch (fact.kind) {
       case 'customer': {
-        const version = fact.customer.versions[fact.version];
-        if (!version) throw new Error('unknown customer version');
         const data = {
           customer: {
-            ...personPayload(customerBxId, version.person),
-            registered_at: iso(fact.customer.firstContact),
+            ...personPayload(customer.bookingxId, customer.person),
+            registered_at: iso(customer.firstContact),
             timezone: tenant.locale.timezone,
           },
         };
-        const base = envelope(`customer/${customerBxId}/${String(fact.version)}`, fact.version);
-        events.push(
-          fact.version === 0
-            ? makeEvent({ ...base, type: 'bookingx.customer.created.v1', data })
-            : makeEvent({ ...base, type: 'bookingx.customer.updated.v1', data }),
+        const base = this.envelope(
+          fact,
+          `customer/${customer.bookingxId}/${String(fact.version)}`,
+          fact.version,
         );
-        break;
+        return fact.update
+          ? makeEvent({ ...base, type: 'bookingx.customer.updated.v1', data })
+          : makeEvent({ ...base, type: 'bookingx.customer.created.v1', data });
       }
       case 'booking': {
         const b = fact.booking;
-        const rev = b.revisions[fact.revision];
-        if (!rev) throw new Error('unknown booking revision');
-        const bookingId = book.booking(b);
+        const rev = fact.change;
         const booking: BookingxBooking = {
-          bookingx_id: bookingId,
-          customer: personPayload(customerBxId, personAt(fact.customer, fact.at)),
+          bookingx_id: b.bookingxId,
+          customer: personPayload(customer.bookingxId, customer.person),
           service: {
-            id: book.services[b.service.index] ?? '0',
+            id: b.service.bookingxId,
             name: b.service.name,
             duration_minutes: b.service.minutes,
           },
-          staff: { id: book.staff[b.staff.index] ?? '0', name: b.staff.name },
+          staff: { id: b.staff.bookingxId, name: b.staff.name },
           location: b.location,
           start_at: iso(rev.start),
           end_at: iso(rev.start + b.service.minutes * 60_000),
@@ -182,36 +98,63 @@ export function materialize(
           ...(rev.previousStart === undefined ? {} : { previous_start_at: iso(rev.previousStart) }),
           ...(rev.reason === undefined ? {} : { reason: rev.reason }),
         };
-        const base = envelope(`booking/${bookingId}/${String(fact.revision)}`, fact.revision);
-        events.push(makeEvent({ ...base, type: `bookingx.booking.${rev.kind}.v1` as const, data }));
-        break;
+        const base = this.envelope(
+          fact,
+          `booking/${b.bookingxId}/${String(fact.revision)}`,
+          fact.revision,
+        );
+        return makeEvent({ ...base, type: `bookingx.booking.${rev.kind}.v1` as const, data });
       }
       case 'payment': {
         const p = fact.payment;
-        const paymentId = book.payment(p);
         const data = {
           payment: {
-            bookingx_id: paymentId,
-            booking_id: book.booking(p.booking),
-            customer: personPayload(customerBxId, personAt(fact.customer, fact.at)),
-            amount: p.amount,
+            bookingx_id: p.bookingxId,
+            booking_id: p.booking.bookingxId,
+            customer: personPayload(customer.bookingxId, customer.person),
+            amount: fact.amount,
             method: p.method,
-            occurred_at: iso(fact.occurredAt),
+            occurred_at: iso(fact.at),
           },
           ...(fact.reason === undefined ? {} : { reason: fact.reason }),
         };
-        const base = envelope(
-          `payment/${paymentId}/${fact.refund ? 'refunded' : 'captured'}`,
+        const base = this.envelope(
+          fact,
+          `payment/${p.bookingxId}/${fact.refund ? 'refunded' : 'captured'}`,
           fact.refund ? 1 : 0,
         );
-        events.push(
-          fact.refund
-            ? makeEvent({ ...base, type: 'bookingx.payment.refunded.v1', data })
-            : makeEvent({ ...base, type: 'bookingx.payment.captured.v1', data }),
-        );
-        break;
+        return fact.refund
+          ? makeEvent({ ...base, type: 'bookingx.payment.refunded.v1', data })
+          : makeEvent({ ...base, type: 'bookingx.payment.captured.v1', data });
+      }
+      case 'purchase': {
+        const p = fact.purchase;
+        const data = {
+          purchase: {
+            bookingx_id: p.bookingxId,
+            customer: personPayload(customer.bookingxId, customer.person),
+            items: p.items,
+            total: p.total,
+            occurred_at: iso(fact.at),
+          },
+        };
+        const base = this.envelope(fact, `purchase/${p.bookingxId}`, 0);
+        return makeEvent({ ...base, type: 'bookingx.purchase.completed.v1', data });
       }
     }
   }
-  return { events, ids };
+}
+
+/** The event type a fact will become, without building it (for counting skipped events). */
+export function factType(fact: Fact): BookingxEventType {
+  switch (fact.kind) {
+    case 'customer':
+      return fact.update ? 'bookingx.customer.updated.v1' : 'bookingx.customer.created.v1';
+    case 'booking':
+      return `bookingx.booking.${fact.change.kind}.v1`;
+    case 'payment':
+      return fact.refund ? 'bookingx.payment.refunded.v1' : 'bookingx.payment.captured.v1';
+    case 'purchase':
+      return 'bookingx.purchase.completed.v1';
+  }
 }

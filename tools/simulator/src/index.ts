@@ -6,14 +6,24 @@ export {
   countByType,
   deriveTenantIds,
   generate,
+  openWorld,
   simulate,
+  splitCustomers,
+  stream,
   type SimulatedCustomer,
+  type SimulatedService,
+  type SimulatedStaff,
   type SimulatedTenant,
   type Simulation,
   type SimulationOptions,
+  type StreamOptions,
+  type TenantSummary,
+  type World,
 } from './simulate.js';
 export { SIMULATOR_NAMESPACE, tenantSource, type SimulatedEvent } from './events.js';
+export { BUSINESS_KINDS, type BusinessKind } from './catalogue.js';
 export { MODEL, type CustomerBehaviour, type Segment, type Spend } from './model.js';
+export type { CustomerTruth } from './truth.js';
 export {
   DEFAULT_CONFIRM_WINDOW,
   PublishError,

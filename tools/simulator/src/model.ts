@@ -1,22 +1,21 @@
 /**
  * The generative model of a BookingX business: its catalogue, its customers and how each
- * of them books, in plain data. Pure: the same options always give the same world.
+ * of them behaves, in plain data. The engine (`engine.ts`) plays it out in time order.
  */
 import type { BookingStatus, Money } from '@crm/contracts';
 import {
-  BOOKING_NOTES,
   BUSINESSES,
-  CANCELLATION_REASONS,
   LOCALES,
-  RESCHEDULE_REASONS,
+  type BusinessKind,
   type BusinessTemplate,
   type Locale,
   type LocaleCode,
   type PaymentMethod,
 } from './catalogue.js';
-import { Calendar, DAY, HOUR, MINUTE, SLOT_MINUTES } from './calendar.js';
-import { Directory, type Person } from './people.js';
-import { Rng } from './prng.js';
+import type { Calendar } from './calendar.js';
+import type { DemandClock } from './demand.js';
+import type { Person } from './people.js';
+import type { Rng } from './prng.js';
 
 /** Every rate and probability of the model, in one place; the README explains them. */
 export const MODEL = {
@@ -26,6 +25,12 @@ export const MODEL = {
   ] as const satisfies readonly (readonly [LocaleCode, number])[],
   customersPerStaff: 50,
   secondLocation: 0.2,
+  /** Above this many staff a business is a chain, with one branch per `staffPerBranch`. */
+  chainFromStaff: 20,
+  staffPerBranch: 15,
+  /** Tenant sizes: rank-size (Zipf) exponent and the log-normal spread around it. */
+  tenantSizeExponent: 1,
+  tenantSizeSigma: 0.25,
   segments: {
     regular: {
       share: 25,
@@ -70,16 +75,19 @@ export const MODEL = {
   preferredService: 0.8,
   preferredStaff: 0.75,
   cancelRate: 0.07,
+  maxCancelRate: 0.5,
   noShowRate: 0.02,
   chronicNoShowRate: 0.15,
   chronicNoShowShare: 0.12,
   rescheduleRate: 0.1,
+  maxRescheduleRate: 0.5,
   secondReschedule: 0.15,
   rescheduleMaxDays: 10,
   cancelLeadMeanHours: 30,
   rebookAfterCancel: 0.5,
   rebookAfterCancelMeanDays: 2,
   noShowDropOutFactor: 2,
+  maxDropOut: 0.9,
   depositLongServiceMinutes: 90,
   depositLongService: 0.6,
   depositOtherService: 0.1,
@@ -89,23 +97,45 @@ export const MODEL = {
   refundLate: 0.25,
   tip: { low: 0.05, mid: 0.15, high: 0.35 },
   tipShare: [0.05, 0.15] as const,
+  /** A completed visit the customer complains about: part or all of the bill comes back. */
+  complaint: 0.015,
+  complaintFullRefund: 0.3,
+  complaintRefundShare: [0.2, 0.6] as const,
+  complaintRefundDays: [1, 14] as const,
+  complaintDropOutFactor: 3,
+  /** Retail products bought at the counter after a completed visit, by spend level. */
+  purchase: { low: 0.05, mid: 0.1, high: 0.2 },
+  purchaseSecondItem: 0.25,
+  purchaseTwoOfAKind: 0.15,
   updateOnce: 0.15,
   updateTwice: 0.2,
+  /** Details still change this long after a customer lapsed; later changes never happen. */
+  updateAfterLapseDays: 60,
   updateKinds: [
     ['phone', 45],
     ['email', 45],
     ['last_name', 10],
   ] as const satisfies readonly (readonly [UpdateKind, number])[],
   notes: 0.05,
+  /** Slot search: days ahead, and slots near the preferred time tried per day. */
+  slotSearchDays: 60,
+  slotsTriedPerDay: 8,
 } as const;
 
 export type Segment = keyof typeof MODEL.segments;
 export type Spend = 'low' | 'mid' | 'high';
-type UpdateKind = 'phone' | 'email' | 'last_name';
+export type UpdateKind = 'phone' | 'email' | 'last_name';
+
+export const SEGMENTS = Object.keys(MODEL.segments) as Segment[];
+
+/** 365.25 / 12: the average month, for rates per month. */
+export const DAYS_PER_MONTH = 30.4375;
 
 export interface StaffPlan {
   index: number;
   name: string;
+  location: string;
+  bookingxId: string;
 }
 
 export interface ServicePlan {
@@ -113,17 +143,34 @@ export interface ServicePlan {
   name: string;
   minutes: number;
   price: Money;
+  popularity: number;
+  bookingxId: string;
+}
+
+export interface ProductPlan {
+  sku: string;
+  name: string;
+  price: Money;
+  popularity: number;
+}
+
+export interface PurchasePlan {
+  items: { sku: string; name: string; quantity: number; unit_price: Money }[];
+  total: Money;
+  /** Handed out when the purchase is published (a WooCommerce order is a post too). */
+  bookingxId: string;
 }
 
 export interface CustomerBehaviour {
   segment: Segment;
-  /** Mean days from one visit to the next. */
+  /** Mean days from one visit to the next, in demand days (see `DemandClock`). */
   meanGapDays: number;
   dropOutPerVisit: number;
   firstVisitDropOut: number;
   bookAtCheckout: number;
   cancelRate: number;
   noShowRate: number;
+  chronicNoShow: boolean;
   rescheduleRate: number;
   /** Mean days between making a booking and the appointment. */
   leadMeanDays: number;
@@ -134,16 +181,6 @@ export interface CustomerBehaviour {
   /** Minute of the local day the customer likes to come in. */
   preferredMinute: number;
   neverBooks: boolean;
-}
-
-export interface CustomerPlan {
-  tenant: TenantPlan;
-  index: number;
-  firstContact: number;
-  behaviour: CustomerBehaviour;
-  /** The customer's details over time; the first is the one they registered with. */
-  versions: { at: number; person: Person }[];
-  lapsedAt: number | undefined;
 }
 
 export type BookingEventKind = 'created' | 'rescheduled' | 'completed' | 'cancelled' | 'no_show';
@@ -158,521 +195,283 @@ export interface BookingRevision {
 }
 
 export interface BookingPlan {
-  customer: CustomerPlan;
+  customer: CustomerState;
   service: ServicePlan;
   staff: StaffPlan;
   location: string;
   notes: string | undefined;
-  revisions: BookingRevision[];
+  /** Revisions decided so far; each is carried by its own fact. */
+  revisions: number;
+  /** Handed out when the booking is first published. */
+  bookingxId: string;
 }
 
 export interface PaymentPlan {
   booking: BookingPlan;
   amount: Money;
   method: PaymentMethod;
+  /** Handed out when the payment is first published. */
+  bookingxId: string;
 }
 
-/** One thing that happened, before ids and envelopes are put on it. */
-export type Fact = { at: number; customer: CustomerPlan; order: number } & (
-  | { kind: 'customer'; version: number }
-  | { kind: 'booking'; booking: BookingPlan; revision: number }
-  | { kind: 'payment'; payment: PaymentPlan; refund: boolean; occurredAt: number; reason?: string }
+/**
+ * One thing that will happen, before ids and envelopes are put on it. `next` chains a
+ * customer's pending facts in time order without an array per customer.
+ */
+export type Fact = { at: number; seq: number; customer: CustomerState; next: Fact | undefined } & (
+  | { kind: 'customer'; update: boolean; version: number }
+  | { kind: 'booking'; booking: BookingPlan; revision: number; change: BookingRevision }
+  | { kind: 'payment'; payment: PaymentPlan; refund: boolean; amount: Money; reason?: string }
+  | { kind: 'purchase'; purchase: PurchasePlan }
 );
+
+/** What the ground truth counts, as the customer's events go out. */
+export interface CustomerCounts {
+  bookings: number;
+  rescheduled: number;
+  completed: number;
+  cancelled: number;
+  noShows: number;
+  paidMinor: number;
+  refundedMinor: number;
+  purchases: number;
+  purchasedMinor: number;
+}
+
+/**
+ * One customer while anything can still happen to them: their behaviour, where their
+ * bookings stand, and the facts already decided but not yet due. About a kilobyte, so
+ * only customers between first contact and their last event are held in memory.
+ */
+export interface CustomerState {
+  /** Heap key: the time of the customer's next fact or next booking decision. */
+  key: number;
+  readonly index: number;
+  readonly tenant: TenantPlan;
+  readonly rng: Rng;
+  readonly behaviour: CustomerBehaviour;
+  /** Expected bill of a completed visit, deposit and tip included, in minor units. */
+  readonly meanSpendMinor: number;
+  readonly firstContact: number;
+  person: Person;
+  /** The customer's version: 0 at registration, +1 per change of details. */
+  version: number;
+  bookingxId: string;
+  customerId: string;
+  lapsedAt: number | undefined;
+  /** Facts already decided, chained by (at, seq). */
+  pending: Fact | undefined;
+  seq: number;
+  /** When the next booking is made; Infinity once no further booking will be. */
+  nextCreateAt: number;
+  /** The time the customer would like their next appointment. */
+  target: number;
+  visits: number;
+  updatesRng: Rng | undefined;
+  counts: CustomerCounts;
+}
 
 export interface TenantPlan {
   index: number;
   id: string;
+  source: string;
   locale: Locale;
   business: BusinessTemplate;
   calendar: Calendar;
+  demand: DemandClock;
+  /** Acceptance chance per weekday in the slot search: weekly demand over its maximum. */
+  weekdayAcceptance: readonly number[];
   locations: string[];
   staff: StaffPlan[];
+  staffByLocation: Map<string, StaffPlan[]>;
   services: ServicePlan[];
-  customers: CustomerPlan[];
-  facts: Fact[];
-  /** Draws the gaps between WordPress ids as they are handed out. */
-  idRng: Rng;
-}
-
-export interface WorldSpec {
-  seed: number;
-  tenants: readonly string[];
+  products: ProductPlan[];
+  /** Popularity-weighted mean price, for the expected spend. */
+  meanPriceMinor: number;
   customers: number;
-  start: number;
-  now: number;
 }
 
-function roundTo(value: number, step: number): number {
+export function roundTo(value: number, step: number): number {
   return Math.max(step, Math.round(value / step) * step);
 }
 
-/** BookingX stores times to the second. */
-function seconds(at: number): number {
-  return Math.floor(at / 1000) * 1000;
-}
-
-function clamp(value: number, min: number, max: number): number {
+export function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-function planCatalogue(rng: Rng, locale: Locale, business: BusinessTemplate, customers: number) {
-  const services: ServicePlan[] = business.services.map((s, index) => ({
+/** BookingX stores times to the second. */
+export function seconds(at: number): number {
+  return Math.floor(at / 1000) * 1000;
+}
+
+export function pickBusiness(rng: Rng, override: BusinessKind | undefined): BusinessTemplate {
+  const drawn = rng.pick(BUSINESSES);
+  if (override === undefined) return drawn;
+  const template = BUSINESSES.find((b) => b.kind === override);
+  if (!template) throw new RangeError(`unknown business kind ${override}`);
+  return template;
+}
+
+export function pickLocale(rng: Rng): Locale {
+  return LOCALES[rng.weighted(MODEL.locales)];
+}
+
+/** Staff names unique within the tenant; a middle initial once the name lists run out. */
+function staffNames(rng: Rng, locale: Locale, count: number): string[] {
+  const names = new Set<string>();
+  const initials = 'ABCDEFGHIJKLMNOPRSTUVW';
+  let misses = 0;
+  while (names.size < count) {
+    const first = rng.pick(locale.firstNames);
+    const last = rng.pick(locale.lastNames);
+    const plain = `${first} ${last}`;
+    const name =
+      misses < 20 ? plain : `${first} ${initials.charAt(rng.int(0, initials.length - 1))}. ${last}`;
+    if (names.has(name)) {
+      misses += 1;
+      continue;
+    }
+    misses = 0;
+    names.add(name);
+  }
+  return [...names];
+}
+
+/** The business's own branch names: the locale's neighbourhoods, then numbered branches. */
+function branchNames(rng: Rng, locale: Locale, count: number): string[] {
+  const first = rng.pick(locale.locations);
+  const ordered = [first, ...locale.locations.filter((l) => l !== first)];
+  return Array.from({ length: count }, (_, i) => {
+    const base = ordered[i % ordered.length] ?? first;
+    const round = Math.floor(i / ordered.length);
+    return round === 0 ? base : `${base} ${String(round + 1)}`;
+  });
+}
+
+export function planCatalogue(
+  rng: Rng,
+  locale: Locale,
+  business: BusinessTemplate,
+  customers: number,
+): {
+  services: Omit<ServicePlan, 'bookingxId'>[];
+  staff: Omit<StaffPlan, 'bookingxId'>[];
+  locations: string[];
+  products: ProductPlan[];
+} {
+  const services = business.services.map((s, index) => ({
     index,
     name: locale.code === 'de' ? s.de : s.en,
     minutes: s.minutes,
+    popularity: s.popularity,
     price: {
       amount_minor: roundTo(s.price * locale.eurRate * rng.uniform(0.85, 1.25), 100),
       currency: locale.currency,
     },
   }));
-  const staffCount = clamp(Math.round(customers / MODEL.customersPerStaff) + rng.int(1, 2), 2, 80);
-  const names = new Set<string>();
-  while (names.size < staffCount) {
-    names.add(`${rng.pick(locale.firstNames)} ${rng.pick(locale.lastNames)}`);
-  }
-  const staff = [...names].map((name, index) => ({ index, name }));
-  const first = rng.pick(locale.locations);
-  const second = rng.pick(locale.locations.filter((l) => l !== first));
-  const locations = rng.chance(MODEL.secondLocation) ? [first, second] : [first];
-  return { services, staff, locations };
+  const staffCount = Math.max(2, Math.round(customers / MODEL.customersPerStaff) + rng.int(1, 2));
+  const names = staffNames(rng, locale, staffCount);
+  const branches =
+    staffCount > MODEL.chainFromStaff
+      ? Math.ceil(staffCount / MODEL.staffPerBranch)
+      : rng.chance(MODEL.secondLocation)
+        ? 2
+        : 1;
+  const locations = branchNames(rng, locale, branches);
+  const staff = names.map((name, index) => ({
+    index,
+    name,
+    location: locations[index % locations.length] ?? '',
+  }));
+  const products = business.products.map((p) => ({
+    sku: p.sku,
+    name: locale.code === 'de' ? p.de : p.en,
+    price: { amount_minor: roundTo(p.price * locale.eurRate, 10), currency: locale.currency },
+    popularity: p.popularity,
+  }));
+  return { services, staff, locations, products };
 }
 
-/** Which staff member is busy when, so the simulated diary has no double bookings. */
-class Diary {
-  private readonly taken = new Map<number, Set<number>>();
-
-  private slots(staff: number): Set<number> {
-    let s = this.taken.get(staff);
-    if (!s) {
-      s = new Set();
-      this.taken.set(staff, s);
-    }
-    return s;
-  }
-
-  isFree(staff: number, start: number, minutes: number): boolean {
-    const s = this.slots(staff);
-    const first = Math.floor(start / (SLOT_MINUTES * MINUTE));
-    for (let i = 0; i < minutes / SLOT_MINUTES; i++) if (s.has(first + i)) return false;
-    return true;
-  }
-
-  take(staff: number, start: number, minutes: number): void {
-    const s = this.slots(staff);
-    const first = Math.floor(start / (SLOT_MINUTES * MINUTE));
-    for (let i = 0; i < minutes / SLOT_MINUTES; i++) s.add(first + i);
-  }
-}
-
-class TenantBuilder {
-  readonly plan: TenantPlan;
-  private readonly diary = new Diary();
-  private readonly directory: Directory;
-
-  constructor(
-    private readonly rng: Rng,
-    index: number,
-    id: string,
-    private readonly spec: WorldSpec,
-  ) {
-    const locale = LOCALES[rng.weighted(MODEL.locales)];
-    const business = rng.pick(BUSINESSES);
-    const { services, staff, locations } = planCatalogue(rng, locale, business, spec.customers);
-    this.directory = new Directory(locale);
-    this.plan = {
-      index,
-      id,
-      locale,
-      business,
-      calendar: new Calendar(locale.timezone, business.hours),
-      locations,
-      staff,
-      services,
-      customers: [],
-      facts: [],
-      idRng: rng.fork('ids'),
-    };
-  }
-
-  build(): TenantPlan {
-    for (let i = 0; i < this.spec.customers; i++) this.customer(this.rng.fork(`customer/${i}`), i);
-    return this.plan;
-  }
-
-  private behaviour(rng: Rng): CustomerBehaviour {
-    const { services, staff, locations } = this.plan;
-    const segment = rng.weighted(
-      (Object.keys(MODEL.segments) as Segment[]).map((s) => [s, MODEL.segments[s].share] as const),
-    );
-    const seg = MODEL.segments[segment];
-    const personal = () => rng.logNormal(1, MODEL.personalSigma);
-    const spend = rng.weighted(MODEL.spend);
-    const prices = services.map((s) => s.price.amount_minor).sort((a, b) => a - b);
-    const median = prices[Math.floor(prices.length / 2)] ?? 1;
-    const taste = MODEL.spendTaste[spend];
-    const preferredService = rng.weighted(
-      services.map(
-        (s, i) =>
-          [
-            i,
-            (this.plan.business.services[i]?.popularity ?? 1) *
-              (s.price.amount_minor / median) ** taste,
-          ] as const,
-      ),
-    );
-    const chronic = rng.chance(MODEL.chronicNoShowShare);
-    return {
-      segment,
-      meanGapDays: seg.medianGapDays * personal(),
-      dropOutPerVisit: clamp(seg.dropOutPerVisit * personal(), 0, 0.9),
-      firstVisitDropOut: clamp(seg.firstVisitDropOut * personal(), 0, 0.9),
-      bookAtCheckout: seg.bookAtCheckout,
-      cancelRate: clamp(MODEL.cancelRate * personal() * personal(), 0, 0.5),
-      noShowRate: chronic ? MODEL.chronicNoShowRate : MODEL.noShowRate,
-      rescheduleRate: clamp(MODEL.rescheduleRate * personal(), 0, 0.5),
-      leadMeanDays: MODEL.leadMeanDays * personal(),
-      spend,
-      preferredService,
-      preferredStaff: rng.int(0, staff.length - 1),
-      preferredLocation: rng.pick(locations),
-      preferredMinute: rng.int(8, 19) * 60,
-      neverBooks: rng.chance(MODEL.neverBooks),
-    };
-  }
-
-  private customer(rng: Rng, index: number): void {
-    const { start, now } = this.spec;
-    const behaviour = this.behaviour(rng);
-    const name = this.directory.name(rng);
-    const person: Person = {
-      ...name,
-      email: this.directory.email(rng, name.first_name, name.last_name),
-      phone: rng.chance(MODEL.hasPhone) ? this.directory.phone(rng) : undefined,
-    };
-    const existingUntil = Math.min(now, start + MODEL.existingClienteleDays * DAY);
-    const contact = seconds(
-      rng.chance(MODEL.existingClientele)
-        ? rng.uniform(start, existingUntil)
-        : rng.uniform(start, now),
-    );
-    const firstContact = Math.min(now, this.awake(rng, contact));
-    const customer: CustomerPlan = {
-      tenant: this.plan,
-      index,
-      firstContact,
-      behaviour,
-      versions: [{ at: firstContact, person }],
-      lapsedAt: undefined,
-    };
-    this.plan.customers.push(customer);
-    const facts: Fact[] = [
-      { kind: 'customer', at: customer.firstContact, customer, order: 0, version: 0 },
-    ];
-    if (behaviour.neverBooks) customer.lapsedAt = customer.firstContact;
-    else this.visits(rng, customer, facts);
-    this.updates(rng.fork('updates'), customer, facts);
-    for (const [order, fact] of facts.entries()) fact.order = order;
-    for (const fact of facts) this.plan.facts.push(fact);
-  }
-
-  private lead(rng: Rng, b: CustomerBehaviour): number {
-    return clamp(
-      rng.exponential(b.leadMeanDays * DAY),
-      MODEL.leadMinHours * HOUR,
-      MODEL.leadMaxDays * DAY,
-    );
-  }
-
-  /** The customer's bookings, one after another, until they lapse or reach the present. */
-  private visits(rng: Rng, customer: CustomerPlan, facts: Fact[]): void {
-    const { now } = this.spec;
-    const b = customer.behaviour;
-    let createAt = customer.firstContact + rng.int(20, 300) * 1000;
-    let target = createAt + this.lead(rng, b);
-    let visits = 0;
-    while (createAt <= now) {
-      const service = this.pickService(rng, b);
-      const staff = this.pickStaff(rng, b);
-      const booking: BookingPlan = {
-        customer,
-        service,
-        staff,
-        location: b.preferredLocation,
-        notes: rng.chance(MODEL.notes) ? rng.pick(BOOKING_NOTES) : undefined,
-        revisions: [],
-      };
-      let start = this.slot(
-        rng,
-        staff.index,
-        Math.max(target, createAt + HOUR),
-        service.minutes,
-        b,
-      );
-      const push = (rev: BookingRevision) => {
-        booking.revisions.push(rev);
-        facts.push({
-          kind: 'booking',
-          at: rev.at,
-          customer,
-          order: 0,
-          booking,
-          revision: booking.revisions.length - 1,
-        });
-      };
-      push({ kind: 'created', at: createAt, start, status: 'confirmed' });
-      let lastChange = createAt;
-
-      let deposit: PaymentPlan | undefined;
-      const depositAt = createAt + rng.int(60, 300) * 1000;
-      const depositChance =
-        service.minutes >= MODEL.depositLongServiceMinutes
-          ? MODEL.depositLongService
-          : MODEL.depositOtherService;
-      if (rng.chance(depositChance) && depositAt <= now) {
-        deposit = {
-          booking,
-          amount: {
-            amount_minor: roundTo(service.price.amount_minor * MODEL.depositShare, 100),
-            currency: service.price.currency,
-          },
-          method: rng.weighted<PaymentMethod>([
-            ['card', 50],
-            ['paypal', 25],
-            ['stripe', 25],
-          ]),
-        };
-        facts.push({
-          kind: 'payment',
-          at: depositAt,
-          customer,
-          order: 0,
-          payment: deposit,
-          refund: false,
-          occurredAt: depositAt,
-        });
-      }
-
-      let reschedules = rng.chance(b.rescheduleRate)
-        ? rng.chance(MODEL.secondReschedule)
-          ? 2
-          : 1
-        : 0;
-      while (reschedules-- > 0) {
-        const window = start - 2 * HOUR - (lastChange + HOUR);
-        if (window <= 0) break;
-        const at = this.awake(rng, seconds(lastChange + HOUR + rng.uniform(0, window)));
-        if (at > now || at >= start - 2 * HOUR) break;
-        const shift = rng.uniform(-1, 1) * MODEL.rescheduleMaxDays * DAY;
-        const earliest = Math.max(at + 2 * HOUR, start + shift);
-        const moved = this.slot(rng, staff.index, earliest, service.minutes, b);
-        if (moved === start) continue;
-        push({
-          kind: 'rescheduled',
-          at,
-          start: moved,
-          status: 'confirmed',
-          previousStart: start,
-          reason: rng.pick(RESCHEDULE_REASONS),
-        });
-        start = moved;
-        lastChange = at;
-      }
-
-      const end = start + service.minutes * MINUTE;
-      // Appointments still ahead (or under way) keep their current state.
-      if (end > now) return;
-
-      const roll = rng.next();
-      if (roll < b.cancelRate) {
-        const latest = start - 5 * MINUTE;
-        const earliest = lastChange + 10 * MINUTE;
-        let at = start - rng.exponential(MODEL.cancelLeadMeanHours * HOUR);
-        if (at > latest || at < earliest) at = earliest + (latest - earliest) * rng.next();
-        if (latest < earliest) at = lastChange + (start - lastChange) / 2;
-        at = seconds(at);
-        push({
-          kind: 'cancelled',
-          at,
-          start,
-          status: 'cancelled',
-          reason: rng.pick(CANCELLATION_REASONS),
-        });
-        if (deposit) {
-          const early = start - at >= MODEL.refundEarlyCancelHours * HOUR;
-          const refundAt = at + rng.int(10, 48 * 60) * MINUTE;
-          if (rng.chance(early ? MODEL.refundEarly : MODEL.refundLate) && refundAt <= now) {
-            facts.push({
-              kind: 'payment',
-              at: refundAt,
-              customer,
-              order: 0,
-              payment: deposit,
-              refund: true,
-              occurredAt: refundAt,
-              reason: early ? 'Deposit refunded after cancellation' : 'Goodwill refund',
-            });
-          }
-        }
-        if (rng.chance(MODEL.rebookAfterCancel)) {
-          createAt =
-            at + Math.max(10 * MINUTE, rng.exponential(MODEL.rebookAfterCancelMeanDays * DAY));
-          target = createAt + this.lead(rng, b);
-        } else {
-          target = start + this.gap(rng, b);
-          createAt = Math.max(target - this.lead(rng, b), at + HOUR);
-        }
-        createAt = this.awake(rng, seconds(createAt));
-        continue;
-      }
-
-      visits += 1;
-      let outcomeAt: number;
-      let dropOut = visits === 1 ? b.firstVisitDropOut : b.dropOutPerVisit;
-      if (roll < b.cancelRate + (1 - b.cancelRate) * b.noShowRate) {
-        outcomeAt = start + Math.min(15, service.minutes) * MINUTE;
-        push({ kind: 'no_show', at: outcomeAt, start, status: 'no_show' });
-        dropOut = Math.min(0.95, dropOut * MODEL.noShowDropOutFactor);
-      } else {
-        outcomeAt = end;
-        push({ kind: 'completed', at: end, start, status: 'completed' });
-        const tip = rng.chance(MODEL.tip[b.spend])
-          ? roundTo(service.price.amount_minor * rng.uniform(...MODEL.tipShare), 50)
-          : 0;
-        const due = service.price.amount_minor - (deposit?.amount.amount_minor ?? 0) + tip;
-        const payment: PaymentPlan = {
-          booking,
-          amount: { amount_minor: due, currency: service.price.currency },
-          method: rng.weighted(this.plan.locale.paymentMethods),
-        };
-        facts.push({
-          kind: 'payment',
-          at: end,
-          customer,
-          order: 0,
-          payment,
-          refund: false,
-          occurredAt: end,
-        });
-      }
-
-      if (rng.chance(dropOut)) {
-        customer.lapsedAt = outcomeAt;
-        return;
-      }
-      target = start + this.gap(rng, b);
-      createAt = rng.chance(b.bookAtCheckout)
-        ? end + rng.int(60, 600) * 1000
-        : this.awake(rng, seconds(Math.max(target - this.lead(rng, b), outcomeAt + HOUR)));
-    }
-  }
-
-  /** People book online at night too, but mostly not between midnight and seven. */
-  private awake(rng: Rng, at: number): number {
-    const { minute } = this.plan.calendar.local(at);
-    if (minute >= 7 * 60 || rng.chance(0.1)) return at;
-    return at + (7 * 60 - minute + rng.int(0, 180)) * MINUTE;
-  }
-
-  /** Time to the next visit: never much sooner than usual, sometimes much later. */
-  private gap(rng: Rng, b: CustomerBehaviour): number {
-    const mean = b.meanGapDays * DAY;
-    return MODEL.gapFloor * mean + rng.exponential((1 - MODEL.gapFloor) * mean);
-  }
-
-  private pickService(rng: Rng, b: CustomerBehaviour): ServicePlan {
-    const { services } = this.plan;
-    const preferred = services[b.preferredService];
-    if (preferred && rng.chance(MODEL.preferredService)) return preferred;
-    return (
-      services[
-        rng.weighted(
-          services.map((_, i) => [i, this.plan.business.services[i]?.popularity ?? 1] as const),
-        )
-      ] ?? rng.pick(services)
-    );
-  }
-
-  private pickStaff(rng: Rng, b: CustomerBehaviour): StaffPlan {
-    const { staff } = this.plan;
-    const preferred = staff[b.preferredStaff];
-    if (preferred && rng.chance(MODEL.preferredStaff)) return preferred;
-    return rng.pick(staff);
-  }
-
-  /**
-   * The first open slot on or after `earliest` with this staff member free, near the
-   * customer's usual time of day; the booking is entered in the diary.
-   */
-  private slot(
-    rng: Rng,
-    staff: number,
-    earliest: number,
-    minutes: number,
-    b: CustomerBehaviour,
-  ): number {
-    const cal = this.plan.calendar;
-    const from = cal.local(earliest);
-    let fallback: number | undefined;
-    for (let d = 0; d < 60; d++) {
-      const day = from.day + d;
-      const slots = cal.slotsOn(day, minutes).filter((m) => d > 0 || m >= from.minute);
-      const ranked = slots
-        .map((m) => [m, Math.abs(m - b.preferredMinute) + rng.uniform(0, 180)] as const)
-        .sort((x, y) => x[1] - y[1]);
-      for (const [m] of ranked.slice(0, 8)) {
-        const at = cal.toUtc(day, m);
-        fallback ??= at;
-        if (this.diary.isFree(staff, at, minutes)) {
-          this.diary.take(staff, at, minutes);
-          return at;
-        }
-      }
-    }
-    // Two months fully booked only happens at absurd scales; a double booking beats a hang.
-    const at = fallback ?? Math.ceil(earliest / (SLOT_MINUTES * MINUTE)) * SLOT_MINUTES * MINUTE;
-    this.diary.take(staff, at, minutes);
-    return at;
-  }
-
-  /** Occasional changes of phone, email or surname while the customer is still around. */
-  private updates(rng: Rng, customer: CustomerPlan, facts: Fact[]): void {
-    const { now } = this.spec;
-    const count = rng.chance(MODEL.updateOnce) ? (rng.chance(MODEL.updateTwice) ? 2 : 1) : 0;
-    const from = customer.firstContact + HOUR;
-    const until = Math.min(now, (customer.lapsedAt ?? now) + 60 * DAY);
-    if (count === 0 || until <= from) return;
-    const times = Array.from({ length: count }, () => seconds(rng.uniform(from, until))).sort(
-      (a, b) => a - b,
-    );
-    for (const at of times) {
-      const previous = customer.versions.at(-1)?.person;
-      if (!previous) return;
-      const kind: UpdateKind =
-        previous.phone === undefined ? 'phone' : rng.weighted(MODEL.updateKinds);
-      const person: Person = { ...previous };
-      if (kind === 'phone') person.phone = this.directory.phone(rng);
-      if (kind === 'email')
-        person.email = this.directory.email(rng, person.first_name, person.last_name);
-      if (kind === 'last_name') {
-        person.last_name = this.directory.name(rng).last_name;
-        person.email = this.directory.email(rng, person.first_name, person.last_name);
-      }
-      customer.versions.push({ at, person });
-      facts.push({
-        kind: 'customer',
-        at,
-        customer,
-        order: 0,
-        version: customer.versions.length - 1,
-      });
-    }
-  }
-}
-
-/** The whole simulated world: every tenant with its catalogue, customers and facts. */
-export function planWorld(spec: WorldSpec): TenantPlan[] {
-  const root = new Rng(`bookingx-simulator/${String(spec.seed)}`);
-  return spec.tenants.map((id, index) =>
-    new TenantBuilder(root.fork(`tenant/${id}`), index, id, spec).build(),
+/** A customer's personal behaviour, drawn once when they first appear. */
+export function drawBehaviour(rng: Rng, tenant: TenantPlan): CustomerBehaviour {
+  const { services, locations, staffByLocation } = tenant;
+  const segment = rng.weighted(SEGMENTS.map((s) => [s, MODEL.segments[s].share] as const));
+  const seg = MODEL.segments[segment];
+  const personal = () => rng.logNormal(1, MODEL.personalSigma);
+  const spend = rng.weighted(MODEL.spend);
+  const prices = services.map((s) => s.price.amount_minor).sort((a, b) => a - b);
+  const median = prices[Math.floor(prices.length / 2)] ?? 1;
+  const taste = MODEL.spendTaste[spend];
+  const preferredService = rng.weighted(
+    services.map((s, i) => [i, s.popularity * (s.price.amount_minor / median) ** taste] as const),
   );
+  const chronic = rng.chance(MODEL.chronicNoShowShare);
+  const meanGapDays = seg.medianGapDays * personal();
+  const dropOutPerVisit = clamp(seg.dropOutPerVisit * personal(), 0, MODEL.maxDropOut);
+  const firstVisitDropOut = clamp(seg.firstVisitDropOut * personal(), 0, MODEL.maxDropOut);
+  const cancelRate = clamp(MODEL.cancelRate * personal() * personal(), 0, MODEL.maxCancelRate);
+  const rescheduleRate = clamp(MODEL.rescheduleRate * personal(), 0, MODEL.maxRescheduleRate);
+  const leadMeanDays = MODEL.leadMeanDays * personal();
+  const preferredLocation = rng.pick(locations);
+  const team = staffByLocation.get(preferredLocation) ?? tenant.staff;
+  const preferredStaff = rng.pick(team).index;
+  return {
+    segment,
+    meanGapDays,
+    dropOutPerVisit,
+    firstVisitDropOut,
+    bookAtCheckout: seg.bookAtCheckout,
+    cancelRate,
+    noShowRate: chronic ? MODEL.chronicNoShowRate : MODEL.noShowRate,
+    chronicNoShow: chronic,
+    rescheduleRate,
+    leadMeanDays,
+    spend,
+    preferredService,
+    preferredStaff,
+    preferredLocation,
+    preferredMinute: rng.int(8, 19) * 60,
+    neverBooks: rng.chance(MODEL.neverBooks),
+  };
+}
+
+/**
+ * The expected bill of one completed visit: the preferred service with its share, any
+ * service by popularity otherwise, plus the expected tip (mean share of the price).
+ */
+export function meanSpend(tenant: TenantPlan, b: CustomerBehaviour): number {
+  const preferred = tenant.services[b.preferredService]?.price.amount_minor ?? 0;
+  const price =
+    MODEL.preferredService * preferred + (1 - MODEL.preferredService) * tenant.meanPriceMinor;
+  const tipShare = (MODEL.tipShare[0] + MODEL.tipShare[1]) / 2;
+  return Math.round(price * (1 + MODEL.tip[b.spend] * tipShare));
+}
+
+/**
+ * Splits a total number of customers over tenants the way business sizes fall: the
+ * tenant of rank r gets a share proportional to r^-s (Zipf, s = 1) times a log-normal
+ * factor from the seed, rounded by largest remainder so the sizes add up to the total.
+ */
+export function splitCustomers(rng: Rng, total: number, tenants: number): number[] {
+  if (tenants <= 0) return [];
+  const weights = Array.from(
+    { length: tenants },
+    (_, i) => (i + 1) ** -MODEL.tenantSizeExponent * Math.exp(MODEL.tenantSizeSigma * rng.normal()),
+  );
+  const sum = weights.reduce((a, b) => a + b, 0);
+  // Every tenant gets one customer first when there are enough, so none is empty.
+  const base = total >= tenants ? 1 : 0;
+  const rest = total - base * tenants;
+  const exact = weights.map((w) => (rest * w) / sum);
+  const sizes = exact.map((x) => base + Math.floor(x));
+  let left = total - sizes.reduce((a, b) => a + b, 0);
+  const byRemainder = exact
+    .map((x, i) => [i, x - Math.floor(x)] as const)
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  for (const [i] of byRemainder) {
+    if (left <= 0) break;
+    sizes[i] = (sizes[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return sizes;
 }

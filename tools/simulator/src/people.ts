@@ -20,12 +20,71 @@ export function slug(name: string): string {
 }
 
 /**
+ * A set of strings that keeps only a 32-bit hash of each, in an open-addressing table:
+ * about 8 bytes per entry instead of the string itself. A hash collision reads as "taken"
+ * and makes the caller choose another address, which is harmless and still deterministic.
+ */
+export class HashedSet {
+  private table = new Uint32Array(1024);
+  private count = 0;
+
+  private static hash(text: string): number {
+    // FNV-1a, then a finaliser so similar strings spread over the table.
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    h = Math.imul(h ^ (h >>> 16), 2246822507);
+    h = Math.imul(h ^ (h >>> 13), 3266489909);
+    h ^= h >>> 16;
+    return h >>> 0 || 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(text: string): boolean {
+    const h = HashedSet.hash(text);
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = this.table[i];
+      if (v === h) return true;
+      if (!v) return false;
+    }
+  }
+
+  add(text: string): void {
+    if (2 * (this.count + 1) > this.table.length) this.grow();
+    if (this.insert(HashedSet.hash(text))) this.count += 1;
+  }
+
+  private insert(h: number): boolean {
+    const mask = this.table.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = this.table[i];
+      if (v === h) return false;
+      if (!v) {
+        this.table[i] = h;
+        return true;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    for (const h of old) if (h) this.insert(h);
+  }
+}
+
+/**
  * Hands out contact details that are unique within one tenant, as BookingX requires of
  * its users, and remembers every address ever used so a changed one is never reissued.
  */
 export class Directory {
-  private readonly emails = new Set<string>();
-  private readonly phones = new Set<string>();
+  private readonly emails = new HashedSet();
+  private readonly phones = new HashedSet();
+  /** Set once the locale's preferred ranges are used up, so later draws skip them. */
+  private narrowPhonesFull = false;
 
   constructor(private readonly locale: Locale) {}
 
@@ -59,12 +118,13 @@ export class Directory {
   }
 
   phone(rng: Rng): string {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = this.narrowPhonesFull ? 20 : 0; ; attempt++) {
       const candidate = attempt < 20 ? this.locale.phone(rng) : this.locale.widePhone(rng);
       if (!this.phones.has(candidate)) {
         this.phones.add(candidate);
         return candidate;
       }
+      if (attempt === 19) this.narrowPhonesFull = true;
     }
   }
 }

@@ -28,7 +28,11 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(readonly label: string) {
+  /** Kept only where streams are forked from this one; a customer's own stream drops it. */
+  private readonly label: string | undefined;
+
+  constructor(label: string, forkable = true) {
+    this.label = forkable ? label : undefined;
     const seed = xmur3(label);
     this.a = seed();
     this.b = seed();
@@ -40,7 +44,17 @@ export class Rng {
 
   /** An independent stream for a named part of the world; unaffected by draws on this one. */
   fork(name: string | number): Rng {
-    return new Rng(`${this.label}/${String(name)}`);
+    return new Rng(this.path(name));
+  }
+
+  /** Like `fork`, for a stream that is never forked itself: it does not keep its label. */
+  leaf(name: string | number): Rng {
+    return new Rng(this.path(name), false);
+  }
+
+  private path(name: string | number): string {
+    if (this.label === undefined) throw new Error('this random stream cannot be forked');
+    return `${this.label}/${String(name)}`;
   }
 
   uint32(): number {

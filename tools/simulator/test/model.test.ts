@@ -181,18 +181,23 @@ describe('simulated BookingX stream', () => {
     expect(upcoming).toBeGreaterThan(10);
   });
 
-  it('charges every completed booking and refunds only cancelled deposits', () => {
-    const captured = new Map<string, { booking: string; amount: number; at: string }[]>();
-    const cancelledAt = new Map<string, string>();
+  it('charges every completed booking and refunds only what was captured', () => {
+    const captured = new Map<string, { payment: string; amount: number; at: string }[]>();
+    const outcome = new Map<string, { type: string; at: string }>();
+    let deposits = 0;
+    let complaints = 0;
     for (const e of events) {
-      if (e.type === 'bookingx.booking.cancelled.v1') {
-        cancelledAt.set(`${e.tenantid}/${e.data.booking.bookingx_id}`, e.time);
+      if (
+        e.type === 'bookingx.booking.cancelled.v1' ||
+        e.type === 'bookingx.booking.completed.v1'
+      ) {
+        outcome.set(`${e.tenantid}/${e.data.booking.bookingx_id}`, { type: e.type, at: e.time });
       }
       if (e.type === 'bookingx.payment.captured.v1') {
         const key = `${e.tenantid}/${e.data.payment.booking_id}`;
         const list = captured.get(key) ?? [];
         list.push({
-          booking: e.data.payment.bookingx_id,
+          payment: e.data.payment.bookingx_id,
           amount: e.data.payment.amount.amount_minor,
           at: e.data.payment.occurred_at,
         });
@@ -200,13 +205,23 @@ describe('simulated BookingX stream', () => {
       }
       if (e.type === 'bookingx.payment.refunded.v1') {
         const key = `${e.tenantid}/${e.data.payment.booking_id}`;
-        const cancelled = cancelledAt.get(key);
-        expect(cancelled, `refund of ${key} before its cancellation`).toBeDefined();
-        expect(Date.parse(e.time)).toBeGreaterThan(Date.parse(cancelled ?? ''));
-        const deposit = captured.get(key)?.find((p) => p.booking === e.data.payment.bookingx_id);
-        expect(deposit?.amount).toBe(e.data.payment.amount.amount_minor);
+        const done = outcome.get(key);
+        expect(done, `refund of ${key} before the booking's outcome`).toBeDefined();
+        expect(Date.parse(e.time)).toBeGreaterThan(Date.parse(done?.at ?? ''));
+        const original = captured.get(key)?.find((p) => p.payment === e.data.payment.bookingx_id);
+        expect(original, `refund of a payment never captured (${key})`).toBeDefined();
+        if (done?.type === 'bookingx.booking.cancelled.v1') {
+          deposits += 1;
+          expect(e.data.payment.amount.amount_minor).toBe(original?.amount);
+        } else {
+          complaints += 1;
+          expect(e.data.payment.amount.amount_minor).toBeGreaterThan(0);
+          expect(e.data.payment.amount.amount_minor).toBeLessThanOrEqual(original?.amount ?? 0);
+        }
       }
     }
+    expect(deposits).toBeGreaterThan(0);
+    expect(complaints).toBeGreaterThan(0);
     for (const e of events) {
       if (e.type !== 'bookingx.booking.completed.v1') continue;
       const payments = captured.get(`${e.tenantid}/${e.data.booking.bookingx_id}`) ?? [];
@@ -214,6 +229,25 @@ describe('simulated BookingX stream', () => {
       const total = payments.reduce((sum, p) => sum + p.amount, 0);
       expect(total).toBeGreaterThanOrEqual(e.data.booking.price.amount_minor);
     }
+  });
+
+  it('sells products at the counter after some completed visits', () => {
+    const completedAt = new Map<string, number>();
+    let purchases = 0;
+    for (const e of events) {
+      if (e.type === 'bookingx.booking.completed.v1') {
+        completedAt.set(`${e.tenantid}/${customerOf(e)}`, Date.parse(e.data.booking.end_at));
+      }
+      if (e.type !== 'bookingx.purchase.completed.v1') continue;
+      purchases += 1;
+      const p = e.data.purchase;
+      const end = completedAt.get(`${e.tenantid}/${p.customer.bookingx_id}`) ?? Infinity;
+      expect(Date.parse(p.occurred_at) - end).toBeGreaterThan(0);
+      expect(Date.parse(p.occurred_at) - end).toBeLessThanOrEqual(10 * 60_000);
+      const sum = p.items.reduce((s, i) => s + i.quantity * i.unit_price.amount_minor, 0);
+      expect(p.total.amount_minor).toBe(sum);
+    }
+    expect(purchases).toBeGreaterThan(50);
   });
 
   it('stops booking for customers who lapsed', () => {
@@ -274,6 +308,8 @@ describe('simulated BookingX stream', () => {
           claim(e.data.booking.bookingx_id, `booking ${e.data.booking.bookingx_id}`);
         if ('payment' in e.data)
           claim(e.data.payment.bookingx_id, `payment ${e.data.payment.bookingx_id}`);
+        if ('purchase' in e.data)
+          claim(e.data.purchase.bookingx_id, `purchase ${e.data.purchase.bookingx_id}`);
       }
       const customerIds = tenant.customers.map((c) => c.bookingxId);
       expect(new Set(customerIds).size).toBe(customerIds.length);
