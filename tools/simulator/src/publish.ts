@@ -1,5 +1,7 @@
 import { BOOKINGX_EXCHANGE, toWire, type CloudEvent } from '@crm/contracts';
-import { connect } from 'amqplib';
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { SimulatedEvent } from './events.js';
+import { errorMessage } from './sink.js';
 
 export const DEFAULT_CONFIRM_WINDOW = 500;
 
@@ -32,8 +34,105 @@ export function redactUrl(url: string): string {
   }
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function checkWindow(window: number): void {
+  if (!Number.isSafeInteger(window) || window < 1) {
+    throw new RangeError(`window must be a positive integer, got ${window}`);
+  }
+}
+
+/**
+ * Publishes on a confirm channel, waiting for the broker's confirms after every window of
+ * publishes: memory stays bounded and `onConfirmed` hears of each window once it is safe.
+ */
+export class BusSink<E extends CloudEvent = SimulatedEvent> {
+  readonly description: string;
+  private inFlight: E[] = [];
+  private confirmed = 0;
+  // The first error explains a later "channel closed" better than that message does.
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: ConfirmChannel,
+    private readonly exchange: string,
+    private readonly window: number,
+    private readonly onConfirmed: ((events: readonly E[]) => void) | undefined,
+    url: string,
+  ) {
+    this.description = `${exchange} at ${redactUrl(url)}`;
+    connection.on('error', (err: Error) => {
+      this.failure ??= err;
+    });
+    channel.on('error', (err: Error) => {
+      this.failure ??= err;
+    });
+  }
+
+  static async open<E extends CloudEvent = SimulatedEvent>(
+    url: string,
+    options: {
+      exchange?: string | undefined;
+      window?: number | undefined;
+      onConfirmed?: ((events: readonly E[]) => void) | undefined;
+    } = {},
+  ): Promise<BusSink<E>> {
+    const exchange = options.exchange ?? BOOKINGX_EXCHANGE;
+    const window = options.window ?? DEFAULT_CONFIRM_WINDOW;
+    checkWindow(window);
+    const connection = await connect(url).catch((err: unknown) => {
+      throw new PublishError(
+        `cannot connect to RabbitMQ at ${redactUrl(url)}: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
+    });
+    try {
+      const channel = await connection.createConfirmChannel();
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+      return new BusSink(connection, channel, exchange, window, options.onConfirmed, url);
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw new PublishError(`cannot open a channel on ${redactUrl(url)}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  send(event: E): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.wrap(this.failure));
+    const wire = toWire(event);
+    this.channel.publish(this.exchange, wire.routingKey, wire.content, {
+      ...wire.properties,
+      mandatory: false,
+    });
+    this.inFlight.push(event);
+    return this.inFlight.length >= this.window ? this.flush() : undefined;
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.channel.waitForConfirms();
+    } catch (err) {
+      throw this.wrap(this.failure ?? err);
+    }
+    const done = this.inFlight;
+    this.inFlight = [];
+    this.confirmed += done.length;
+    if (done.length > 0) this.onConfirmed?.(done);
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+
+  private wrap(cause: unknown): PublishError {
+    return new PublishError(
+      `publishing to ${this.exchange} failed after ${this.confirmed} confirmed events: ${errorMessage(cause)}`,
+      { cause },
+    );
+  }
 }
 
 /**
@@ -42,61 +141,36 @@ function message(err: unknown): string {
  */
 export async function publishEvents(
   url: string,
-  events: Iterable<CloudEvent>,
+  events: Iterable<CloudEvent> | AsyncIterable<CloudEvent>,
   options: PublishOptions = {},
 ): Promise<PublishResult> {
-  const exchange = options.exchange ?? BOOKINGX_EXCHANGE;
-  const window = options.window ?? DEFAULT_CONFIRM_WINDOW;
-  if (!Number.isSafeInteger(window) || window < 1) {
-    throw new RangeError(`window must be a positive integer, got ${window}`);
-  }
+  checkWindow(options.window ?? DEFAULT_CONFIRM_WINDOW);
   const startedAt = performance.now();
-
-  const connection = await connect(url).catch((err: unknown) => {
-    throw new PublishError(`cannot connect to RabbitMQ at ${redactUrl(url)}: ${message(err)}`, {
-      cause: err,
-    });
-  });
-  // The first error explains a later "channel closed" better than that message does.
-  let failure: Error | undefined;
-  connection.on('error', (err) => {
-    failure ??= err;
-  });
-
   let confirmed = 0;
-  try {
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', (err) => {
-      failure ??= err;
-    });
-    await channel.assertExchange(exchange, 'topic', { durable: true });
-
-    let inFlight = 0;
-    const settle = async () => {
-      await channel.waitForConfirms();
-      confirmed += inFlight;
-      inFlight = 0;
+  const sink = await BusSink.open<CloudEvent>(url, {
+    exchange: options.exchange,
+    window: options.window,
+    onConfirmed: (done) => {
+      confirmed += done.length;
       options.onProgress?.(confirmed);
-    };
-    for (const event of events) {
-      const wire = toWire(event);
-      channel.publish(exchange, wire.routingKey, wire.content, {
-        ...wire.properties,
-        mandatory: false,
-      });
-      inFlight += 1;
-      if (inFlight >= window) await settle();
+    },
+  });
+  try {
+    if (Symbol.iterator in events) {
+      for (const event of events) {
+        const wait = sink.send(event);
+        if (wait) await wait;
+      }
+    } else {
+      for await (const event of events) {
+        const wait = sink.send(event);
+        if (wait) await wait;
+      }
     }
-    await settle();
-    await channel.close();
-  } catch (err) {
-    const cause = failure ?? err;
-    throw new PublishError(
-      `publishing to ${exchange} failed after ${confirmed} confirmed events: ${message(cause)}`,
-      { cause },
-    );
+    await sink.flush();
+    options.onProgress?.(confirmed);
   } finally {
-    await connection.close().catch(() => undefined);
+    await sink.close();
   }
   return { published: confirmed, elapsedMs: performance.now() - startedAt };
 }

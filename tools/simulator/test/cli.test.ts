@@ -37,14 +37,56 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([], {})).toEqual({
       seed: 42,
       customers: 200,
+      customersPerTenant: [200],
       months: 12,
       tenants: [DEMO_TENANT_ID],
+      business: undefined,
       now: undefined,
+      via: 'bus',
       amqpUrl: DEFAULT_AMQP_URL,
+      window: 500,
+      ingestUrl: undefined,
+      ingestSecret: undefined,
+      batchSize: 500,
+      outDir: undefined,
+      gzip: false,
+      stateFile: undefined,
+      stopAfter: undefined,
+      truthFile: undefined,
       dryRun: false,
       quiet: false,
       help: false,
     });
+  });
+
+  it('splits --customers over several tenants as their total', () => {
+    const one = parseCliArgs(['--customers', '1000'], {});
+    expect(one.customersPerTenant).toEqual([1000]);
+    const many = parseCliArgs(['--customers', '1000', '--tenants', '20'], {});
+    expect(many.customersPerTenant).toHaveLength(20);
+    expect(many.customersPerTenant.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(parseCliArgs(['--customers', '1000', '--tenants', '20'], {})).toEqual(many);
+  });
+
+  it('reads the output options of each mode', () => {
+    const http = parseCliArgs(
+      ['--via', 'http', '--ingest-url', 'http://127.0.0.1:9/x', '--batch-size', '100'],
+      { BOOKINGX_INGEST_SECRET: 's3cret' },
+    );
+    expect(http).toMatchObject({
+      via: 'http',
+      ingestUrl: 'http://127.0.0.1:9/x',
+      ingestSecret: 's3cret',
+      batchSize: 100,
+    });
+    const files = parseCliArgs(['--via', 'files', '--out-dir', '/tmp/x', '--gzip'], {});
+    expect(files).toMatchObject({ via: 'files', outDir: '/tmp/x', gzip: true });
+    const runs = parseCliArgs(
+      ['--state-file', 's.json', '--stop-after', '10', '--truth-file', 't.jsonl'],
+      {},
+    );
+    expect(runs).toMatchObject({ stateFile: 's.json', stopAfter: 10, truthFile: 't.jsonl' });
+    expect(parseCliArgs(['--business', 'barber'], {}).business).toBe('barber');
   });
 
   it('reads the broker from AMQP_URL unless --amqp-url is given', () => {
@@ -77,6 +119,29 @@ describe('parseCliArgs', () => {
     [['--amqp-url', 'http://localhost']],
     [['--frobnicate']],
     [['stray']],
+    [['--tenants', '5', '--customers', '3']],
+    [['--business', 'bakery']],
+    [['--via', 'carrier-pigeon']],
+    [['--via', 'http', '--ingest-secret', 'x']],
+    [['--via', 'http', '--ingest-url', 'http://127.0.0.1:9/x']],
+    [
+      [
+        '--via',
+        'http',
+        '--ingest-url',
+        'http://h/x',
+        '--ingest-secret',
+        'x',
+        '--batch-size',
+        '501',
+      ],
+    ],
+    [['--via', 'files']],
+    [['--gzip']],
+    [['--out-dir', '/tmp/x']],
+    [['--window', '10', '--via', 'files', '--out-dir', '/tmp/x']],
+    [['--dry-run', '--state-file', 's.json']],
+    [['--stop-after', '0']],
   ])('refuses %j', (args) => {
     expect(() => parseCliArgs(args, {})).toThrow(UsageError);
   });
