@@ -347,11 +347,7 @@ export async function declareServiceQueues(
   dlq: string,
   deliveryLimit: number,
 ): Promise<void> {
-  await channel.assertQueue(dlq, {
-    durable: true,
-    arguments: { 'x-queue-type': 'quorum' },
-  });
-  await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, dlq);
+  await declareDeadLetterQueue(channel, dlq);
   await channel.assertQueue(queue, {
     durable: true,
     arguments: {
@@ -366,3 +362,11 @@ export async function declareServiceQueues(
 }
 
 export { PoisonMessage };
+
+export async function declareDeadLetterQueue(channel: Channel, dlq: string): Promise<void> {
+  await channel.assertQueue(dlq, {
+    durable: true,
+    arguments: { 'x-queue-type': 'quorum' },
+  });
+  await channel.bindQueue(dlq, DEAD_LETTER_EXCHANGE, dlq);
+}

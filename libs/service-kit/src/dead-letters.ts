@@ -13,6 +13,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from './auth.js';
 import type { Broker } from './broker.js';
+import { declareDeadLetterQueue } from './consumer.js';
 import type { Db } from './db.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -65,6 +66,8 @@ const ListCursor = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
  */
 export class DeadLetterStore {
   private unregister: (() => void) | null = null;
+  private stopping = false;
+  private setupTimer: NodeJS.Timeout | null = null;
   private tag: { channel: import('amqplib').Channel; consumerTag: string } | null = null;
 
   constructor(
@@ -80,16 +83,31 @@ export class DeadLetterStore {
   ) {}
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.unregister = await this.options.broker.register((model) => this.setup(model));
   }
 
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     channel.on('error', () => undefined);
-    await channel.prefetch(20);
-    await channel.checkQueue(this.options.dlq);
+    channel.on('close', () => {
+      if (this.tag?.channel !== channel) return;
+      this.tag = null;
+      // A channel error or a cancel leaves the connection up: no reconnect would restart us.
+      if (!this.stopping) this.scheduleSetup(model);
+    });
+    try {
+      await channel.prefetch(20);
+      await declareDeadLetterQueue(channel, this.options.dlq);
+    } catch (err) {
+      await channel.close().catch(() => undefined);
+      throw err;
+    }
     const { consumerTag } = await channel.consume(this.options.dlq, (msg) => {
-      if (!msg) return;
+      if (!msg) {
+        channel.close().catch(() => undefined);
+        return;
+      }
       this.store(msg).then(
         () => {
           settle(() => {
@@ -107,6 +125,18 @@ export class DeadLetterStore {
       );
     });
     this.tag = { channel, consumerTag };
+  }
+
+  private scheduleSetup(model: ChannelModel): void {
+    if (this.setupTimer) return;
+    this.setupTimer = setTimeout(() => {
+      this.setupTimer = null;
+      if (this.stopping || this.tag) return;
+      this.setup(model).catch((err: unknown) => {
+        this.options.logger.debug({ err }, 'dead-letter channel not reopened yet');
+        if (!this.stopping && !this.tag) this.scheduleSetup(model);
+      });
+    }, 500);
   }
 
   private async store(msg: ConsumeMessage): Promise<void> {
@@ -212,6 +242,9 @@ export class DeadLetterStore {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.setupTimer) clearTimeout(this.setupTimer);
+    this.setupTimer = null;
     this.unregister?.();
     if (this.tag) {
       await this.tag.channel.cancel(this.tag.consumerTag).catch(() => undefined);

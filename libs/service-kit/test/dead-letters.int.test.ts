@@ -248,6 +248,50 @@ describe('dead-letter admin routes', () => {
 });
 
 describe('dead-letter store', () => {
+  it('sets itself up again when its queue is deleted under it', async () => {
+    const ownBroker = await openBroker('dead-letters-recover');
+    const recovering = newStore(ownBroker);
+    try {
+      await recovering.start();
+      await amqp.channel.deleteQueue(dlq);
+      // The store declares the queue again on a new channel.
+      await waitFor(
+        async () => {
+          const probe = await amqp.model.createChannel();
+          probe.on('error', () => undefined);
+          try {
+            await probe.checkQueue(dlq);
+            return true;
+          } catch {
+            return false;
+          } finally {
+            await probe.close().catch(() => undefined);
+          }
+        },
+        { message: 'dead-letter queue declared again' },
+      );
+      const event = buildBookingxCustomerEvent();
+      const wire = toWire(event);
+      amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
+        ...wire.properties,
+        headers: { ...wire.properties.headers, 'x-crm-dead-letter-reason': 'after recovery' },
+      });
+      await waitFor(
+        async () => {
+          const rows = await svc.database.db
+            .select()
+            .from(svc.tables.deadLetters)
+            .where(eq(svc.tables.deadLetters.eventId, event.id));
+          return rows.length === 1;
+        },
+        { message: 'dead letter stored after the queue came back' },
+      );
+    } finally {
+      await recovering.stop();
+      await ownBroker.close();
+    }
+  });
+
   it('keeps a dead letter whose connection dropped while it was being stored', async () => {
     // Two connections: pg_stat_activity is a snapshot fixed for the rest of a transaction.
     const admin = await adminClient();
