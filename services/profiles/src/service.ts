@@ -3,6 +3,7 @@ import { ProfilesConfig } from './config.js';
 import { AuditRepository } from './db/audit.repository.js';
 import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
+import { MergeRepository } from './db/merge.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
@@ -11,6 +12,8 @@ import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
+import { ConsentCopier } from './domain/merge/consent-copier.js';
+import { CustomerMerge } from './domain/merge/merge-customers.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
@@ -30,6 +33,7 @@ export interface ProfilesDeps {
   audit: AuditTrail;
   consent: ConsentLedger;
   search: CustomerSearch;
+  merge: CustomerMerge;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -42,6 +46,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
     const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo);
+    const mergeRepo = new MergeRepository();
+    const consentRepo = new ConsentRepository();
+    const events = new CustomerEvents(outbox, audit);
     const stages = new LifecycleStagesService(
       database.db,
       new StagesRepository(),
@@ -52,9 +59,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customersRepo,
       tagsRepo,
       stages,
-      new CustomerEvents(outbox, audit),
+      events,
       new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION),
       fieldsRepo,
+      mergeRepo,
       {
         defaultStage: config.DEFAULT_CUSTOMER_STAGE,
         autoCreateProfiles: config.AUTO_CREATE_PROFILES,
@@ -68,10 +76,14 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customers,
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
-      consent: new ConsentLedger(
+      consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox),
+      merge: new CustomerMerge(
         database.db,
-        new ConsentRepository(),
         customersRepo,
+        mergeRepo,
+        fieldsRepo,
+        new ConsentCopier(consentRepo),
+        events,
         audit,
         outbox,
       ),

@@ -153,6 +153,10 @@ export class MeiliSearchIndex implements SearchIndex {
     await this.index.addDocuments([toMeili(doc)], { primaryKey: 'id' });
   }
 
+  async remove(_tx: Executor, _tenantId: string, customerIds: string[]): Promise<void> {
+    if (customerIds.length > 0) await this.index.deleteDocuments(customerIds);
+  }
+
   async search(req: SearchRequest): Promise<SearchHit[]> {
     const q = req.match.kind === 'words' ? req.match.text : '';
     const result = await this.index.search(q, {

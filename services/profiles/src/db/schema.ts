@@ -298,6 +298,22 @@ export const searchDocuments = profiles.table(
   ],
 );
 
+/** Customers merged away, so their ids keep resolving to the survivor. */
+export const mergedCustomers = profiles.table(
+  'merged_customers',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    mergedId: uuid('merged_id').notNull(),
+    survivorId: uuid('survivor_id').notNull(),
+    mergedBy: varchar('merged_by', { length: 100 }),
+    mergedAt: tstz('merged_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.mergedId] }),
+    index('merged_customers_survivor_idx').on(t.tenantId, t.survivorId),
+  ],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;

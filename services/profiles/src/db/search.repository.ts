@@ -97,6 +97,11 @@ export class PostgresSearchIndex implements SearchIndex {
       });
   }
 
+  async remove(tx: Executor, tenantId: string, customerIds: string[]): Promise<void> {
+    if (customerIds.length === 0) return;
+    await tx.delete(d).where(and(eq(d.tenantId, tenantId), inArray(d.customerId, customerIds)));
+  }
+
   async search(req: SearchRequest): Promise<SearchHit[]> {
     const conditions: SQL[] = [scopeOn(req.scope)];
     const { status, stage, vip, tags } = req.filters;

@@ -12,5 +12,8 @@ export function searchHandlers(search: CustomerSearch): Handlers {
   return {
     'crm.customer.created.v1': reindex,
     'crm.customer.updated.v1': reindex,
+    'crm.customer.merged.v1': async ({ tx }, event) => {
+      await search.forget(tx, event.tenantid, event.data.merged_ids);
+    },
   };
 }

@@ -4,6 +4,7 @@ import {
   CustomerIdParams,
   CustomerTagsBody,
   ListAuditQuery,
+  MergeCustomersBody,
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '@crm/contracts';
@@ -12,8 +13,13 @@ import { Router } from 'express';
 import { etagOf } from '../domain/customers/customer.js';
 import type { AuditTrail } from '../domain/audit/audit-trail.js';
 import type { CustomerService } from '../domain/customers/customer-service.js';
+import type { CustomerMerge } from '../domain/merge/merge-customers.js';
 
-export function customerRoutes(service: CustomerService, audit: AuditTrail): Router {
+export function customerRoutes(
+  service: CustomerService,
+  audit: AuditTrail,
+  merge: CustomerMerge,
+): Router {
   const router = Router();
 
   router.post('/crm/customers', async (req, res) => {
@@ -55,6 +61,18 @@ export function customerRoutes(service: CustomerService, audit: AuditTrail): Rou
     const body = parse(CustomerTagsBody, req.body, 'body');
     const customer = await service.changeTags(principalOf(req), id, body, req.get('if-match'));
     res.set('ETag', etagOf(customer.version)).json(customer);
+  });
+
+  router.get('/crm/customers/:id/duplicates', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    res.json({ data: await merge.duplicates(principalOf(req), id), next_cursor: null });
+  });
+
+  router.post('/crm/customers/:id/merge', async (req, res) => {
+    const { id } = parse(CustomerIdParams, req.params, 'params');
+    const body = parse(MergeCustomersBody, req.body, 'body');
+    const survivor = await merge.merge(principalOf(req), id, body, req.get('if-match'));
+    res.set('ETag', etagOf(survivor.version)).json(survivor);
   });
 
   router.get('/crm/customers/:id/audit', async (req, res) => {

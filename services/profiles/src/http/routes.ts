@@ -10,7 +10,7 @@ import { tagRoutes } from './tags.routes.js';
 
 export function routes(deps: ProfilesDeps): Router {
   const router = Router();
-  router.use(customerRoutes(deps.customers, deps.audit));
+  router.use(customerRoutes(deps.customers, deps.audit, deps.merge));
   router.use(tagRoutes(deps.tags));
   router.use(stageRoutes(deps.stages));
   router.use(customFieldRoutes(deps.customFields));

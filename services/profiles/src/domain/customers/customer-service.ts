@@ -18,6 +18,7 @@ import { AppError, notFound, type Db, type Executor, type Principal } from '@crm
 import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
+import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
@@ -132,6 +133,7 @@ export class CustomerService {
     private readonly events: CustomerEvents,
     private readonly fieldValues: CustomFieldValues,
     private readonly fieldsRepo: CustomFieldsRepository,
+    private readonly merges: MergeRepository,
     private readonly settings: CustomerSettings,
   ) {}
 
@@ -176,8 +178,14 @@ export class CustomerService {
     });
   }
 
+  /** A merged id answers with its survivor, so links to it keep working. */
   async get(principal: Principal, id: string): Promise<Customer> {
-    const found = await this.repo.find(this.db, scopeOf(principal), id);
+    const scope = scopeOf(principal);
+    let found = await this.repo.find(this.db, scope, id);
+    if (!found) {
+      const survivor = await this.merges.survivorOf(this.db, principal.tenant, id);
+      if (survivor) found = await this.repo.find(this.db, scope, survivor);
+    }
     if (!found) throw notFound('Customer');
     return toCustomerDto(found);
   }
@@ -456,7 +464,11 @@ export class CustomerService {
   ): Promise<void> {
     const ctx: ChangeContext = { actor: BOOKINGX_ACTOR, via };
     if (mode === 'booking' && !this.settings.autoCreateProfiles) return;
-    const id = bookingxCustomerId(tenantId, person.bookingx_id);
+    const derived = bookingxCustomerId(tenantId, person.bookingx_id);
+    // A BookingX customer merged away lives on in its survivor, whose fields the merge chose:
+    // neither re-create it nor let its BookingX identity overwrite the survivor.
+    if (await this.merges.survivorOf(tx, tenantId, derived)) return;
+    const id = derived;
     const identity = {
       firstName: person.first_name.slice(0, 100) || 'Unknown',
       lastName: person.last_name.slice(0, 100),

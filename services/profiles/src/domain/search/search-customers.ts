@@ -122,6 +122,10 @@ export class CustomerSearch {
     };
   }
 
+  async forget(tx: Executor, tenantId: string, customerIds: string[]): Promise<void> {
+    await this.index.remove(tx, tenantId, customerIds);
+  }
+
   /** Brings the index up to the customer's current state, whatever event asked for it. */
   async reindex(tx: Executor, tenantId: string, customerId: string): Promise<void> {
     const record = await this.customers.find(tx, { kind: 'tenant', tenantId }, customerId);

@@ -51,6 +51,7 @@ export interface SearchIndex {
   readonly engine: 'postgres' | 'meilisearch';
   start(): Promise<void>;
   upsert(tx: Executor, doc: SearchDocument): Promise<void>;
+  remove(tx: Executor, tenantId: string, customerIds: string[]): Promise<void>;
   search(req: SearchRequest): Promise<SearchHit[]>;
 }
 
