@@ -47,5 +47,6 @@ WORKDIR /app
 COPY --from=build /out /app
 USER node
 EXPOSE ${PORT}
-# node is PID 1 and receives SIGTERM itself; the services drain and exit on it.
-CMD ["node", "dist/main.js"]
+# node is PID 1 and receives SIGTERM itself; the services drain and exit on it. The preload
+# starts tracing before any module loads when OTEL_ENABLED=true, and does nothing otherwise.
+CMD ["node", "--import", "@crm/service-kit/telemetry", "dist/main.js"]

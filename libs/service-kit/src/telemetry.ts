@@ -13,11 +13,15 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
  * `traceparent` attribute (written by the outbox, read by the consumer), so it survives
  * the outbox's delay between commit and publish.
  */
+let running: NodeSDK | null = null;
+
 export function startTelemetry(options: {
   service: string;
   endpoint?: string | undefined;
   exporter?: SpanExporter;
 }): NodeSDK {
+  // Started once per process: by the preload when there is one, else by the service.
+  if (running) return running;
   const exporter =
     options.exporter ??
     new OTLPTraceExporter(options.endpoint ? { url: `${options.endpoint}/v1/traces` } : {});
@@ -32,5 +36,6 @@ export function startTelemetry(options: {
     ],
   });
   sdk.start();
+  running = sdk;
   return sdk;
 }
