@@ -117,6 +117,7 @@ export class TenantEngine implements Keyed {
   /** Scratch space of the slot search: one entry per quarter hour of a day. */
   private readonly slotMinutes = new Float64Array(96);
   private readonly slotKeys = new Float64Array(96);
+  private readonly dayWeights = new Float64Array(7);
 
   constructor(
     root: Rng,
@@ -143,7 +144,6 @@ export class TenantEngine implements Keyed {
       staffByLocation.set(s.location, [...(staffByLocation.get(s.location) ?? []), s]);
     const weights = services.map((s) => s.popularity);
     const totalWeight = weights.reduce((a, b) => a + b, 0);
-    const maxWeekly = Math.max(...business.weekly);
     this.plan = {
       index: spec.index,
       id: spec.id,
@@ -152,7 +152,6 @@ export class TenantEngine implements Keyed {
       business,
       calendar: new Calendar(locale.timezone, business.hours),
       demand: demandFor(business.kind, business.monthly),
-      weekdayAcceptance: business.weekly.map((w) => (maxWeekly > 0 ? w / maxWeekly : 1)),
       locations: catalogue.locations,
       staff,
       staffByLocation,
@@ -682,9 +681,20 @@ export class TenantEngine implements Keyed {
     const minutesOf = this.slotMinutes;
     const keys = this.slotKeys;
     let fallback: { day: number; minute: number } | undefined;
-    for (let d = 0; d < MODEL.slotSearchDays; d++) {
+    // Which day of the coming week to try first, in proportion to that weekday's demand.
+    const weekly = this.plan.business.weekly;
+    let sum = 0;
+    for (let d = 0; d < 7; d++) {
+      const open = cal.hoursOn(from.day + d);
+      const fits = open !== undefined && (d > 0 || open[1] - minutes >= from.minute);
+      sum += fits ? (weekly[cal.weekday(from.day + d)] ?? 0) : 0;
+      this.dayWeights[d] = sum;
+    }
+    const r = rng.next() * sum;
+    let first = 0;
+    while (first < 6 && (this.dayWeights[first] ?? 0) <= r) first += 1;
+    for (let d = first; d < first + MODEL.slotSearchDays; d++) {
       const day = from.day + d;
-      if (!rng.chance(this.plan.weekdayAcceptance[cal.weekday(day)] ?? 1)) continue;
       const open = cal.hoursOn(day);
       if (!open) continue;
       let n = 0;

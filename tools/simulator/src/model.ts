@@ -279,8 +279,6 @@ export interface TenantPlan {
   business: BusinessTemplate;
   calendar: Calendar;
   demand: DemandClock;
-  /** Acceptance chance per weekday in the slot search: weekly demand over its maximum. */
-  weekdayAcceptance: readonly number[];
   locations: string[];
   staff: StaffPlan[];
   staffByLocation: Map<string, StaffPlan[]>;
