@@ -45,6 +45,7 @@ Errors are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`s
 const TAGS = [
   { name: 'Customers', description: 'Customer profiles.' },
   { name: 'Tags', description: 'The tenant tag catalog and the tags on customers.' },
+  { name: 'Relationships', description: 'Family, friends, referrals and households.' },
   { name: 'Consent', description: 'The consent ledger: who agreed to be contacted how, and why.' },
   { name: 'Self-service', description: 'What a customer reads and changes about themselves.' },
   {

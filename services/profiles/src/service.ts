@@ -4,6 +4,7 @@ import { AuditRepository } from './db/audit.repository.js';
 import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
 import { MergeRepository } from './db/merge.repository.js';
+import { RelationshipsRepository } from './db/relationships.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
@@ -14,6 +15,7 @@ import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
+import { Relationships } from './domain/relationships/relationships.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
@@ -34,6 +36,7 @@ export interface ProfilesDeps {
   consent: ConsentLedger;
   search: CustomerSearch;
   merge: CustomerMerge;
+  relationships: Relationships;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -46,7 +49,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
     const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo);
-    const mergeRepo = new MergeRepository();
+    const relationshipsRepo = new RelationshipsRepository();
+    const mergeRepo = new MergeRepository(relationshipsRepo);
     const consentRepo = new ConsentRepository();
     const events = new CustomerEvents(outbox, audit);
     const stages = new LifecycleStagesService(
@@ -76,6 +80,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customers,
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
+      relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
       consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox),
       merge: new CustomerMerge(
         database.db,

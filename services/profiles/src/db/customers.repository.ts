@@ -151,6 +151,15 @@ export class CustomersRepository {
     return found ?? null;
   }
 
+  /** The rows among `ids` the scope may see, without their side tables. */
+  async visible(db: Executor, scope: CustomerScope, ids: string[]): Promise<CustomerRow[]> {
+    if (ids.length === 0) return [];
+    return db
+      .select()
+      .from(customers)
+      .where(and(scopePredicate(scope), inArray(customers.id, ids)));
+  }
+
   /** Locks the rows the caller may change among `ids`, in id order so concurrent writers never deadlock. */
   async lockMany(db: Executor, scope: CustomerScope, ids: string[]): Promise<CustomerRecord[]> {
     if (ids.length === 0) return [];

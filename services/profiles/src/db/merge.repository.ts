@@ -3,6 +3,7 @@ import type { Executor } from '@crm/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
 import { scopePredicate } from './customers.repository.js';
+import type { RelationshipsRepository } from './relationships.repository.js';
 import {
   collaborators,
   customFieldValues,
@@ -21,6 +22,8 @@ export interface DuplicateRow {
 }
 
 export class MergeRepository {
+  constructor(private readonly relationships: RelationshipsRepository) {}
+
   /** The survivor of a merged id, following chains of merges. */
   async survivorOf(db: Executor, tenantId: string, id: string): Promise<string | null> {
     let current = id;
@@ -70,6 +73,7 @@ export class MergeRepository {
          WHERE tenant_id = ${tenantId} AND customer_id = ${from}::uuid AND field_id = ${fieldId}::uuid
         ON CONFLICT (tenant_id, customer_id, field_id) DO UPDATE SET value = excluded.value, updated_at = now()`);
     }
+    await this.relationships.moveToSurvivor(db, tenantId, survivorId, mergedIds);
     await db
       .update(externalRefs)
       .set({ customerId: survivorId })

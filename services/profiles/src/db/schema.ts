@@ -314,9 +314,59 @@ export const mergedCustomers = profiles.table(
   ],
 );
 
+/** One row per side: the pair shares `id`, each side names what the other is to it. */
+export const relationships = profiles.table(
+  'relationships',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    relatedId: uuid('related_id').notNull(),
+    type: varchar('type', { length: 20 }).notNull(),
+    note: varchar('note', { length: 500 }),
+    createdBy: varchar('created_by', { length: 100 }),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id, t.customerId] }),
+    uniqueIndex('relationships_pair_idx').on(t.tenantId, t.customerId, t.relatedId, t.type),
+    index('relationships_related_idx').on(t.tenantId, t.relatedId),
+  ],
+);
+
+export const households = profiles.table(
+  'households',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    name: varchar('name', { length: 200 }).notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** A customer is in at most one household. */
+export const householdMembers = profiles.table(
+  'household_members',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    householdId: uuid('household_id').notNull(),
+    joinedAt: tstz('joined_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId] }),
+    index('household_members_household_idx').on(t.tenantId, t.householdId),
+  ],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
 export type CustomFieldRow = typeof customFieldDefinitions.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type ConsentRow = typeof consentRecords.$inferSelect;
+export type RelationshipRow = typeof relationships.$inferSelect;
+export type HouseholdRow = typeof households.$inferSelect;

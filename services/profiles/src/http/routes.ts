@@ -4,6 +4,7 @@ import { consentRoutes } from './consent.routes.js';
 import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
 import { meRoutes } from './me.routes.js';
+import { relationshipRoutes } from './relationships.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { stageRoutes } from './stages.routes.js';
 import { tagRoutes } from './tags.routes.js';
@@ -17,5 +18,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(consentRoutes(deps.consent));
   router.use(meRoutes(deps.customers));
   router.use(searchRoutes(deps.search));
+  router.use(relationshipRoutes(deps.relationships));
   return router;
 }
