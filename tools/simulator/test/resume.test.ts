@@ -116,11 +116,11 @@ describe('resuming an interrupted run', () => {
   });
 
   it('after a kill -9, resends at most the batch that was in flight', async () => {
-    let child: Child | undefined;
+    const running: { child?: Child } = {};
     // The fourth request is received and recorded, but the process dies before the reply.
     const server = await ingestStandIn(SECRET, (n) => {
       if (n !== 4) return undefined;
-      child?.kill('SIGKILL');
+      running.child?.kill('SIGKILL');
       return { status: 202, delayMs: 300 };
     });
     servers.push(server);
@@ -142,8 +142,8 @@ describe('resuming an interrupted run', () => {
       '--quiet',
     ];
 
-    child = simulate(args);
-    const killed = await child.done;
+    running.child = simulate(args);
+    const killed = await running.child.done;
     expect(killed.signal).toBe('SIGKILL');
     const recorded = readState(stateFile)?.confirmed ?? 0;
     expect(recorded).toBe(150);
@@ -159,9 +159,9 @@ describe('resuming an interrupted run', () => {
   });
 
   it('on Ctrl-C, confirms what is in flight, records it and exits 130; the rerun repeats nothing', async () => {
-    let child: Child | undefined;
+    const running: { child?: Child } = {};
     const server = await ingestStandIn(SECRET, (n) => {
-      if (n === 3) child?.kill('SIGINT');
+      if (n === 3) running.child?.kill('SIGINT');
       return { status: 202, delayMs: n === 3 ? 200 : 0 };
     });
     servers.push(server);
@@ -182,8 +182,8 @@ describe('resuming an interrupted run', () => {
       stateFile,
     ];
 
-    child = simulate(args);
-    const interrupted = await child.done;
+    running.child = simulate(args);
+    const interrupted = await running.child.done;
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toContain('interrupted after');
     const state = readState(stateFile);

@@ -45,7 +45,7 @@ export async function ingestStandIn(
       const events = (body.events ?? []) as CloudEvent[];
       const batch: ReceivedBatch = {
         tenant: String(req.headers[INGEST_TENANT_HEADER] ?? ''),
-        contentType: String(req.headers['content-type'] ?? ''),
+        contentType: req.headers['content-type'] ?? '',
         signatureValid: verifyIngestSignature(secret, timestamp, raw, signature),
         keys: Object.keys(body),
         events,
