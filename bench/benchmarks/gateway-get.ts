@@ -2,8 +2,8 @@ import { signDevToken } from '@crm/service-kit';
 import { errorMessage, type Benchmark } from '../lib/context.js';
 import { rotating, runHttpLoad, warmUp, type HttpLoad } from '../lib/http-load.js';
 import { runPgbench } from '../lib/pgbench.js';
-import { freePort, startProcess, startServices, waitReady } from '../lib/processes.js';
-import type { Row } from '../lib/report.js';
+import { cpuMeter, freePort, startProcess, startServices, waitReady } from '../lib/processes.js';
+import { attachCpu, type Row } from '../lib/report.js';
 import { createScratch, withAdmin } from '../lib/scratch.js';
 import { CUSTOMER_PREFIX, seedCustomers, seededId, seededIdSql } from '../lib/seed.js';
 
@@ -71,6 +71,10 @@ SELECT * FROM profiles.external_refs WHERE tenant_id = :tenant AND customer_id I
 SELECT ct.customer_id, t.name FROM profiles.customer_tags ct JOIN profiles.tags t ON t.tenant_id = ct.tenant_id AND t.id = ct.tag_id WHERE ct.tenant_id = :tenant AND ct.customer_id IN (${seededIdSql(CUSTOMER_PREFIX, ':n')});
 SELECT * FROM profiles.customer_collaborators WHERE tenant_id = :tenant AND customer_id IN (${seededIdSql(CUSTOMER_PREFIX, ':n')});`;
 
+    const processes = [
+      ...[...services.values()].map((r) => ({ name: r.name, child: r.child })),
+      { name: 'bare-server', child: bare.child },
+    ];
     const rows: Row[] = [];
     const notes: string[] = [];
     for (const c of concurrencies) {
@@ -91,7 +95,9 @@ SELECT * FROM profiles.customer_collaborators WHERE tenant_id = :tenant AND cust
       ]) {
         ctx.log(`${group} ${load.label}`);
         await warmUp(load, warmSeconds);
-        rows.push(await runHttpLoad(load));
+        const meter = cpuMeter(processes);
+        const row = await runHttpLoad(load);
+        rows.push(attachCpu(row, meter()));
       }
       ctx.log(`${group} pgbench`);
       rows.push(
@@ -129,6 +135,7 @@ SELECT * FROM profiles.customer_collaborators WHERE tenant_id = :tenant AND cust
       'profiles reads the row and then its external refs, tags and collaborators (three more queries, in parallel); "pgbench 4 queries" runs those four in sequence per transaction',
       'bare express+pg has no auth, validation, logging or side queries: it is the floor of an Express + pg read',
       'autocannon runs in the benchmark process on the same machine as the services and Postgres',
+      'CPU ms/op: CPU time of the gateway, profiles and bare-server processes per request (Postgres and autocannon not included)',
     );
     return {
       params: { customers, seconds, warm_up_seconds: warmSeconds, concurrencies, tenant: TENANT },

@@ -11,7 +11,7 @@ import {
   take,
   waitCaughtUp,
 } from '../lib/pipeline.js';
-import { startServices } from '../lib/processes.js';
+import { cpuMeter, startServices } from '../lib/processes.js';
 import { createScratch } from '../lib/scratch.js';
 
 /** A fixed present, so every run publishes the very same events. */
@@ -49,12 +49,14 @@ export const ingestBench: Benchmark = {
     ctx.cleanup.defer('pool', () => pool.end());
 
     ctx.log('services: publishing');
+    const cpu = cpuMeter([...services.values()]);
     const log = await publishTracked(scratch.amqpUrl, events);
     ctx.log(
       `published ${log.count} in ${((log.finishedAt - log.startedAt) / 1000).toFixed(1)} s; waiting for the projections`,
     );
     await waitCaughtUp(ctx, pool, projections, log.byType, (ctx.quick ? 10 : 30) * 60_000);
-    const rows = await projectionRows(pool, projections, log, group);
+    const spent = cpu();
+    const rows = await projectionRows(pool, projections, log, group, spent);
     const depths = await finalDepths(
       scratch.vhost,
       projections.map((p) => p.queue),
@@ -86,6 +88,7 @@ export const ingestBench: Benchmark = {
         'throughput: every published event divided by the time from the first publish to the moment that projection (or the ack-only consumer) had them all',
         'latency: broker confirm of the event (end of its confirm window of 500) → the inbox row of the handling transaction (its start time); the baseline: confirm → ack',
         'profiles and interactions run as separate processes; the publisher and the ack-only consumer run in the benchmark process',
+        'CPU ms/op: CPU time of that service process (all: of both) from the first publish until caught up, per published event; Postgres and RabbitMQ not included',
       ],
     };
   },

@@ -15,7 +15,8 @@ import {
 import { connect } from 'amqplib';
 import { integer, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
 import { sleep, waitUntil, type BenchContext, type Benchmark } from '../lib/context.js';
-import type { Row } from '../lib/report.js';
+import { ownCpuMeter } from '../lib/processes.js';
+import { attachCpu, type Row } from '../lib/report.js';
 import { createScratch, withAdmin, type Scratch } from '../lib/scratch.js';
 import { Samples, wallNow } from '../lib/stats.js';
 
@@ -203,48 +204,58 @@ async function runKit(
   await waitForEffects(batches.warmUp);
 
   const liveStarted = wallNow();
+  const liveCpu = ownCpuMeter('bench');
   await write(batches.live);
   const writeSeconds = (wallNow() - liveStarted) / 1000;
   await waitForEffects(batches.live);
+  const liveSpent = liveCpu();
   const live = await statsOf(batches.live, liveStarted);
   const liveSeconds = (live.last - liveStarted) / 1000;
 
   await relay.stop();
   await write(batches.backlog);
   const drainStarted = wallNow();
+  const drainCpu = ownCpuMeter('bench');
   relay = await startRelay();
   await waitForEffects(batches.backlog);
+  const drainSpent = drainCpu();
   const backlog = await statsOf(batches.backlog, drainStarted);
   await relay.stop();
   const drainSeconds = (backlog.last - drainStarted) / 1000;
 
   return {
-    live: {
-      label: 'kit outbox → relay → consumer',
-      group: 'live',
-      count: live.count,
-      seconds: liveSeconds,
-      throughput: live.count / liveSeconds,
-      unit: 'events/s',
-      latency: live.samples.summary(),
-      errors: batches.live.length - live.count + live.duplicates,
-      detail: {
-        writers,
-        write_commits_per_s: Math.round(batches.live.length / writeSeconds),
-        duplicates: live.duplicates,
+    live: attachCpu(
+      {
+        label: 'kit outbox → relay → consumer',
+        group: 'live',
+        count: live.count,
+        seconds: liveSeconds,
+        throughput: live.count / liveSeconds,
+        unit: 'events/s',
+        latency: live.samples.summary(),
+        errors: batches.live.length - live.count + live.duplicates,
+        detail: {
+          writers,
+          write_commits_per_s: Math.round(batches.live.length / writeSeconds),
+          duplicates: live.duplicates,
+        },
       },
-    },
-    backlog: {
-      label: 'kit outbox → relay → consumer',
-      group: 'backlog',
-      count: backlog.count,
-      seconds: drainSeconds,
-      throughput: backlog.count / drainSeconds,
-      unit: 'events/s',
-      latency: null,
-      errors: batches.backlog.length - backlog.count + backlog.duplicates,
-      detail: { duplicates: backlog.duplicates },
-    },
+      liveSpent,
+    ),
+    backlog: attachCpu(
+      {
+        label: 'kit outbox → relay → consumer',
+        group: 'backlog',
+        count: backlog.count,
+        seconds: drainSeconds,
+        throughput: backlog.count / drainSeconds,
+        unit: 'events/s',
+        latency: null,
+        errors: batches.backlog.length - backlog.count + backlog.duplicates,
+        detail: { duplicates: backlog.duplicates },
+      },
+      drainSpent,
+    ),
   };
 }
 
@@ -297,6 +308,7 @@ async function runBaseline(
       pub.publish(CRM_EXCHANGE, routingKey, wire.content, { ...wire.properties, mandatory: true });
     };
     const started = wallNow();
+    const cpu = ownCpuMeter('bench');
     let sent = 0;
     while (sent < wires.length) {
       const due =
@@ -315,6 +327,7 @@ async function runBaseline(
       await pub.waitForConfirms();
     }
     await allAcked;
+    const spent = cpu();
     const samples = new Samples();
     let last = started;
     for (let i = 0; i < events.length; i += 1) {
@@ -324,24 +337,27 @@ async function runBaseline(
     }
     const seconds = (last - started) / 1000;
     const latency = samples.summary();
-    return {
-      label: 'amqplib confirm + ack',
-      group,
-      count: acked,
-      seconds,
-      throughput: acked / seconds,
-      unit: 'events/s',
-      // Publishing flat out measures how fast the queue fills, not a message's trip.
-      latency: rate === null ? null : latency,
-      errors: events.length - acked,
-      detail: {
-        confirm_window: RELAY_BATCH,
-        prefetch: PREFETCH,
-        ...(rate === null
-          ? { queued_p50_ms: latency?.p50 ?? 0, queued_p99_ms: latency?.p99 ?? 0 }
-          : { paced_at_per_s: Math.round(rate) }),
+    return attachCpu(
+      {
+        label: 'amqplib confirm + ack',
+        group,
+        count: acked,
+        seconds,
+        throughput: acked / seconds,
+        unit: 'events/s',
+        // Publishing flat out measures how fast the queue fills, not a message's trip.
+        latency: rate === null ? null : latency,
+        errors: events.length - acked,
+        detail: {
+          confirm_window: RELAY_BATCH,
+          prefetch: PREFETCH,
+          ...(rate === null
+            ? { queued_p50_ms: latency?.p50 ?? 0, queued_p99_ms: latency?.p99 ?? 0 }
+            : { paced_at_per_s: Math.round(rate) }),
+        },
       },
-    };
+      spent,
+    );
   } finally {
     await publisherConn.close().catch(() => undefined);
     await consumerConn.close().catch(() => undefined);
@@ -404,6 +420,7 @@ export const outboxBench: Benchmark = {
         "live baseline: amqplib publishes at the kit's live rate, waiting for confirms as the relay does; latency is publish → ack",
         'backlog: every event is committed before the relay starts, so the rate is the relay and consumer alone; the baseline publishes flat out in windows of the relay batch (200) and its queueing latency is in the JSON detail only',
         'writers, relay and consumer share the benchmark process, each side with its own pool of 10 and its own AMQP connection',
+        'CPU ms/op: CPU time of the benchmark process (writers, relay and consumer; or the amqplib publisher and consumer) per event; Postgres and RabbitMQ not included',
       ],
     };
   },

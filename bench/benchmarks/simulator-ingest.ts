@@ -8,7 +8,7 @@ import {
   publishTracked,
   waitCaughtUp,
 } from '../lib/pipeline.js';
-import { startServices } from '../lib/processes.js';
+import { cpuMeter, startServices } from '../lib/processes.js';
 import type { Row } from '../lib/report.js';
 import { createScratch } from '../lib/scratch.js';
 import { SIMULATED_NOW } from './ingest.js';
@@ -30,6 +30,7 @@ export const simulatorIngestBench: Benchmark = {
 
     ctx.log(`generating and publishing ${customers} customers, ${MONTHS} months`);
     // Generated while it is published, as the simulator command does: memory stays flat.
+    const cpu = cpuMeter([...services.values()]);
     const log = await publishTracked(
       scratch.amqpUrl,
       stream({ seed: SEED, customers, months: MONTHS, now: SIMULATED_NOW }),
@@ -48,7 +49,8 @@ export const simulatorIngestBench: Benchmark = {
       latency: null,
       errors: 0,
     };
-    const rows = await projectionRows(pool, projections, log, group);
+    const spent = cpu();
+    const rows = await projectionRows(pool, projections, log, group, spent);
     const depths = await finalDepths(
       scratch.vhost,
       projections.map((p) => p.queue),
@@ -86,6 +88,7 @@ export const simulatorIngestBench: Benchmark = {
         'caught up: each service inbox holds every event routed to its queue (BookingX events and the CRM events the other service emitted), no outbox row is unsent, no event was dead-lettered',
         'throughput: published events divided by the time from the first publish until that projection caught up; the publish row includes generating the events',
         'latency: broker confirm of a BookingX event (end of its window of 500) → the start of the transaction that recorded it in that service',
+        'CPU ms/op: CPU time of that service process (all: of both) from the first publish until caught up, per published event; Postgres and RabbitMQ not included',
       ],
     };
   },

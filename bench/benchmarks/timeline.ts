@@ -3,8 +3,8 @@ import { signDevToken } from '@crm/service-kit';
 import type { Benchmark } from '../lib/context.js';
 import { rotating, runHttpLoad, warmUp, type HttpLoad } from '../lib/http-load.js';
 import { runPgbench, type PgbenchScript } from '../lib/pgbench.js';
-import { startServices } from '../lib/processes.js';
-import type { Row } from '../lib/report.js';
+import { cpuMeter, startServices } from '../lib/processes.js';
+import { attachCpu, type Row } from '../lib/report.js';
 import { createScratch, withAdmin } from '../lib/scratch.js';
 import { seededId, seededIdSql } from '../lib/seed.js';
 
@@ -130,7 +130,9 @@ SELECT 1 FROM interactions.customer_access WHERE tenant_id = :tenant AND custome
       ]) {
         ctx.log(`${group}: ${load.label}`);
         await warmUp(load, warmSeconds);
-        rows.push(await runHttpLoad(load));
+        const meter = cpuMeter([...services.values()]);
+        const row = await runHttpLoad(load);
+        rows.push(attachCpu(row, meter()));
       }
       ctx.log(`${group}: pgbench`);
       rows.push(
@@ -169,6 +171,7 @@ SELECT 1 FROM interactions.customer_access WHERE tenant_id = :tenant AND custome
         `deep pages rotate through ${cursors.length} cursors between entry ${PAGE * 100} and ${entries - PAGE}`,
         'pgbench runs the three queries interactions runs per request: alias lookup, access check, the page (limit + 1)',
         'autocannon runs in the benchmark process on the same machine as the services and Postgres',
+        'CPU ms/op: CPU time of the gateway and interactions processes per request (Postgres and autocannon not included)',
       ],
     };
   },

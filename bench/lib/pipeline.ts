@@ -5,7 +5,7 @@ import { connect } from 'amqplib';
 import pg from 'pg';
 import { SERVICES } from '../../scripts/services.js';
 import { errorMessage, waitUntil, type BenchContext } from './context.js';
-import type { Row } from './report.js';
+import { attachCpu, type Row } from './report.js';
 import { bindingsOf, queueDepths } from './scratch.js';
 import { Samples, summarise, wallNow, type LatencySummary } from './stats.js';
 
@@ -323,6 +323,7 @@ export async function projectionRows(
   projections: Projection[],
   log: PublishLog,
   group: string,
+  cpuSeconds: Record<string, number>,
 ): Promise<Row[]> {
   await storePublished(pool, log);
   const rows: Row[] = [];
@@ -333,7 +334,8 @@ export async function projectionRows(
     let expected = 0;
     for (const t of p.bookingx) expected += log.byType.get(t) ?? 0;
     const seconds = (lag.lastAt - log.startedAt) / 1000;
-    rows.push({
+    const spent = cpuSeconds[p.service];
+    const row: Row = {
       label: `${p.service} caught up`,
       group,
       count: log.count,
@@ -347,10 +349,11 @@ export async function projectionRows(
         bookingx_types: [...p.bookingx].sort().join(' '),
         crm_types: [...p.crm].sort().join(' '),
       },
-    });
+    };
+    rows.push(spent === undefined ? row : attachCpu(row, { [p.service]: spent }));
   }
   const seconds = (allLast - log.startedAt) / 1000;
-  rows.push({
+  const all: Row = {
     label: 'all projections caught up',
     group,
     count: log.count,
@@ -360,6 +363,7 @@ export async function projectionRows(
     latency: null,
     errors: 0,
     detail: { publish_seconds: (log.finishedAt - log.startedAt) / 1000 },
-  });
+  };
+  rows.push(attachCpu(all, cpuSeconds));
   return rows;
 }

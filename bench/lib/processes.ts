@@ -142,3 +142,48 @@ export async function startServices(
   ctx.log(`services ready: ${[...running.values()].map((r) => `${r.name} ${r.url}`).join(', ')}`);
   return running;
 }
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc; null where there is none. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // The command name may hold spaces; the fields after its closing parenthesis do not.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    return Number.isFinite(user + system) ? (user + system) / TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU our processes spent over a span of work: on a machine shared with other loads this
+ * moves far less than throughput does, so it is the figure to compare between runs.
+ */
+export function cpuMeter(
+  processes: { name: string; child: ChildProcess }[],
+): () => Record<string, number> {
+  const before = new Map(processes.map((p) => [p.name, cpuSecondsOf(p.child.pid)]));
+  return () => {
+    const spent: Record<string, number> = {};
+    for (const p of processes) {
+      const a = before.get(p.name);
+      const b = cpuSecondsOf(p.child.pid);
+      if (a !== null && a !== undefined && b !== null) spent[p.name] = b - a;
+    }
+    return spent;
+  };
+}
+
+/** The same meter for work done inside the benchmark process itself. */
+export function ownCpuMeter(name: string): () => Record<string, number> {
+  const before = process.cpuUsage();
+  return () => {
+    const spent = process.cpuUsage(before);
+    return { [name]: (spent.user + spent.system) / 1e6 };
+  };
+}

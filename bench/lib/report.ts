@@ -18,7 +18,24 @@ export interface Row {
   unit: string;
   latency: LatencySummary | null;
   errors: number;
+  /** CPU milliseconds our own processes spent per operation (see `attachCpu`). */
+  cpuMsPerOp?: number;
   detail?: Record<string, number | string | boolean>;
+}
+
+/** Adds the CPU each process spent over the row's run, in total and per operation. */
+export function attachCpu(row: Row, spentSeconds: Record<string, number>): Row {
+  let total = 0;
+  const detail: Record<string, number> = {};
+  for (const [name, s] of Object.entries(spentSeconds)) {
+    total += s;
+    detail[`cpu_s_${name}`] = Math.round(s * 100) / 100;
+  }
+  return {
+    ...row,
+    cpuMsPerOp: row.count > 0 ? (total * 1000) / row.count : 0,
+    detail: { ...row.detail, ...detail },
+  };
 }
 
 export interface Table {
@@ -70,6 +87,8 @@ function rate(v: number): string {
 
 export function formatTable(table: Table): string {
   const header = ['group', 'target', 'throughput', 'p50 ms', 'p90 ms', 'p99 ms', 'errors'];
+  const withCpu = table.rows.some((r) => r.cpuMsPerOp !== undefined);
+  if (withCpu) header.push('CPU ms/op');
   for (const b of table.baselines) header.push(`× ${b}`);
   const lines: string[][] = [header];
   for (const row of table.rows) {
@@ -83,6 +102,7 @@ export function formatTable(table: Table): string {
       ms(row.latency?.p99),
       String(row.errors),
     ];
+    if (withCpu) cells.push(row.cpuMsPerOp === undefined ? '' : row.cpuMsPerOp.toFixed(3));
     for (const b of table.baselines) {
       const r = ratios[b]?.throughput;
       cells.push(r === undefined ? '' : r === null ? '-' : r.toFixed(2));
