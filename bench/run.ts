@@ -31,15 +31,16 @@ const resultsDir = join(root, 'bench', 'results');
 function help(): string {
   const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
   return [
-    'Usage: pnpm bench -- <name>... | all [--quick] [--dist]',
+    'Usage: pnpm bench -- <name>... | all [--quick] [--dist] [--cpu-prof]',
     '',
     'Benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.summary}`),
     '',
     'Options:',
-    '  --quick   a small, fast variant of each benchmark',
-    '  --dist    run the services from their build (pnpm build) instead of from source via tsx',
-    '  --help    this text',
+    '  --quick     a small, fast variant of each benchmark',
+    '  --dist      run the services from their build (pnpm build) instead of from source via tsx',
+    '  --cpu-prof  services write V8 CPU profiles (open in Chrome DevTools); the folder is kept',
+    '  --help      this text',
     '',
     'Environment: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),',
     'BENCH_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672); rabbitmqctl must be on PATH.',
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean', default: false },
       dist: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
       root,
       quick: values.quick,
       runtime: values.dist ? 'dist' : 'source',
+      cpuProfile: values['cpu-prof'],
       adminUrl,
       amqpBaseUrl,
       jwtSecret: 'bench-secret-0123456789abcdef0123456789abcdef',
@@ -134,7 +137,8 @@ async function main(): Promise<number> {
         notes: outcome.notes,
       });
       say(`  written: ${file}`);
-      rmSync(workDir, { recursive: true, force: true });
+      if (ctx.cpuProfile) say(`  CPU profiles: ${join(workDir, 'profiles')}`);
+      else rmSync(workDir, { recursive: true, force: true });
     } catch (err) {
       failures += 1;
       ctx.log(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}`);

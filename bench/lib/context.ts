@@ -24,6 +24,8 @@ export interface BenchContext {
   quick: boolean;
   /** `source` runs services through tsx; `dist` runs their build output with plain node. */
   runtime: 'source' | 'dist';
+  /** Services write V8 CPU profiles (`--cpu-prof`) into workDir/profiles, kept after the run. */
+  cpuProfile: boolean;
   adminUrl: string;
   amqpBaseUrl: string;
   jwtSecret: string;

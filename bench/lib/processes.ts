@@ -93,9 +93,16 @@ export async function waitReady(
 }
 
 function entryOf(ctx: BenchContext, name: string): string[] {
+  const profile = ctx.cpuProfile
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${join(ctx.workDir, 'profiles')}`,
+        `--cpu-prof-name=${name}.cpuprofile`,
+      ]
+    : [];
   return ctx.runtime === 'dist'
-    ? [`services/${name}/dist/main.js`]
-    : ['--import', 'tsx', '--conditions=source', `services/${name}/src/main.ts`];
+    ? [...profile, `services/${name}/dist/main.js`]
+    : [...profile, '--import', 'tsx', '--conditions=source', `services/${name}/src/main.ts`];
 }
 
 /**
