@@ -46,6 +46,10 @@ const TAGS = [
   { name: 'Customers', description: 'Customer profiles.' },
   { name: 'Tags', description: 'The tenant tag catalog and the tags on customers.' },
   { name: 'Relationships', description: 'Family, friends, referrals and households.' },
+  {
+    name: 'Opportunities',
+    description: 'The sales pipeline: opportunities per customer and stage.',
+  },
   { name: 'Consent', description: 'The consent ledger: who agreed to be contacted how, and why.' },
   { name: 'Self-service', description: 'What a customer reads and changes about themselves.' },
   {

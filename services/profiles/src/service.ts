@@ -4,6 +4,7 @@ import { AuditRepository } from './db/audit.repository.js';
 import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
 import { MergeRepository } from './db/merge.repository.js';
+import { OpportunitiesRepository } from './db/opportunities.repository.js';
 import { RelationshipsRepository } from './db/relationships.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
@@ -15,6 +16,7 @@ import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
+import { Pipeline } from './domain/opportunities/pipeline.js';
 import { Relationships } from './domain/relationships/relationships.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
@@ -37,6 +39,7 @@ export interface ProfilesDeps {
   search: CustomerSearch;
   merge: CustomerMerge;
   relationships: Relationships;
+  pipeline: Pipeline;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -50,7 +53,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const customersRepo = new CustomersRepository();
     const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo);
     const relationshipsRepo = new RelationshipsRepository();
-    const mergeRepo = new MergeRepository(relationshipsRepo);
+    const opportunitiesRepo = new OpportunitiesRepository();
+    const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
     const consentRepo = new ConsentRepository();
     const events = new CustomerEvents(outbox, audit);
     const stages = new LifecycleStagesService(
@@ -80,6 +84,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customers,
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
+      pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
       relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
       consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox),
       merge: new CustomerMerge(

@@ -31,6 +31,16 @@ import { AuditPage, ListAuditQuery } from './audit.js';
 import { SearchCustomersQuery, SearchPage } from './search.js';
 import { DuplicateList, MergeCustomersBody } from './merge.js';
 import {
+  CreateOpportunityBody,
+  ListOpportunitiesQuery,
+  Opportunity,
+  OpportunityIdParams,
+  OpportunityPage,
+  OpportunityStages,
+  PutOpportunityStagesBody,
+  UpdateOpportunityBody,
+} from './opportunities.js';
+import {
   CreateHouseholdBody,
   CreateRelationshipBody,
   CustomerRelationships,
@@ -208,6 +218,10 @@ const CUSTOMER_EDITORS: readonly Role[] = ['admin', 'manager', 'sales_rep'];
 const ADMIN: readonly Role[] = ['admin'];
 const ADMIN_MANAGER: readonly Role[] = ['admin', 'manager'];
 const CUSTOMER: readonly Role[] = ['customer'];
+const SALES: readonly Role[] = ['admin', 'manager', 'sales_rep'];
+const opportunityNotFound = problem(
+  'No such opportunity on a customer the caller may see (code `not_found`).',
+);
 
 const VersionETag = z
   .string()
@@ -949,6 +963,141 @@ export const ROUTES = [
       403: forbidden,
       404: problem('No such household with a member the caller may see (code `not_found`).'),
       412: stale,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listCustomerOpportunities',
+    method: 'get',
+    path: '/crm/customers/{id}/opportunities',
+    service: 'profiles',
+    summary: "A customer's opportunities",
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: { params: CustomerIdParams, query: ListOpportunitiesQuery },
+    responses: {
+      200: json('One page, newest first.', OpportunityPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'createOpportunity',
+    method: 'post',
+    path: '/crm/customers/{id}/opportunities',
+    service: 'profiles',
+    summary: 'Open an opportunity',
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: {
+      params: CustomerIdParams,
+      body: CreateOpportunityBody,
+      headers: IdempotencyKeyHeader,
+    },
+    responses: {
+      201: json(
+        'The opportunity.',
+        Opportunity,
+        z.object({ Location: z.string(), ETag: VersionETag }),
+      ),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listOpportunities',
+    method: 'get',
+    path: '/crm/opportunities',
+    service: 'profiles',
+    summary: 'The pipeline',
+    description:
+      'Opportunities on customers the caller may see, newest first; filter by stage, status and owner.',
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: { query: ListOpportunitiesQuery },
+    responses: {
+      200: json('One page.', OpportunityPage),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getOpportunity',
+    method: 'get',
+    path: '/crm/opportunities/{opportunity_id}',
+    service: 'profiles',
+    summary: 'Get an opportunity',
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: { params: OpportunityIdParams },
+    responses: {
+      200: json('The opportunity.', Opportunity, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: opportunityNotFound,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'updateOpportunity',
+    method: 'patch',
+    path: '/crm/opportunities/{opportunity_id}',
+    service: 'profiles',
+    summary: 'Move, revalue, reassign, win or lose an opportunity',
+    description: 'Losing needs a `lost_reason`.',
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: { params: OpportunityIdParams, body: UpdateOpportunityBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The opportunity after the change.', Opportunity, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: opportunityNotFound,
+      412: stale,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getOpportunityStages',
+    method: 'get',
+    path: '/crm/opportunity-stages',
+    service: 'profiles',
+    summary: 'The pipeline stages, with open totals',
+    tags: ['Opportunities'],
+    roles: SALES,
+    request: {},
+    responses: {
+      200: json('The stages.', OpportunityStages, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'putOpportunityStages',
+    method: 'put',
+    path: '/crm/opportunity-stages',
+    service: 'profiles',
+    summary: 'Replace the pipeline stages',
+    description: 'Open opportunities in a stage no longer listed keep it until moved.',
+    tags: ['Opportunities'],
+    roles: ADMIN,
+    request: { body: PutOpportunityStagesBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The stages.', OpportunityStages, z.object({ ETag: VersionETag })),
+      401: unauthenticated,
+      403: forbidden,
+      412: stale,
+      422: invalid,
     },
     auth: 'jwt',
   },

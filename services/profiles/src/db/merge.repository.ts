@@ -3,6 +3,7 @@ import type { Executor } from '@crm/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
 import { scopePredicate } from './customers.repository.js';
+import type { OpportunitiesRepository } from './opportunities.repository.js';
 import type { RelationshipsRepository } from './relationships.repository.js';
 import {
   collaborators,
@@ -22,7 +23,10 @@ export interface DuplicateRow {
 }
 
 export class MergeRepository {
-  constructor(private readonly relationships: RelationshipsRepository) {}
+  constructor(
+    private readonly relationships: RelationshipsRepository,
+    private readonly opportunities: OpportunitiesRepository,
+  ) {}
 
   /** The survivor of a merged id, following chains of merges. */
   async survivorOf(db: Executor, tenantId: string, id: string): Promise<string | null> {
@@ -74,6 +78,7 @@ export class MergeRepository {
         ON CONFLICT (tenant_id, customer_id, field_id) DO UPDATE SET value = excluded.value, updated_at = now()`);
     }
     await this.relationships.moveToSurvivor(db, tenantId, survivorId, mergedIds);
+    await this.opportunities.moveToSurvivor(db, tenantId, survivorId, mergedIds);
     await db
       .update(externalRefs)
       .set({ customerId: survivorId })

@@ -362,6 +362,39 @@ export const householdMembers = profiles.table(
   ],
 );
 
+export const opportunities = profiles.table(
+  'opportunities',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    title: varchar('title', { length: 200 }).notNull(),
+    stage: varchar('stage', { length: 50 }).notNull(),
+    status: varchar('status', { length: 10 }).notNull().default('open'),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: varchar('currency', { length: 3 }).notNull(),
+    expectedCloseDate: date('expected_close_date', { mode: 'string' }),
+    ownerId: varchar('owner_id', { length: 100 }),
+    lostReason: varchar('lost_reason', { length: 500 }),
+    closedAt: tstz('closed_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('opportunities_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
+    index('opportunities_pipeline_idx').on(t.tenantId, t.status, t.stage, t.createdAt),
+  ],
+);
+
+export const opportunityStages = profiles.table('opportunity_stages', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  stages: jsonb('stages').$type<LifecycleStage[]>().notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
@@ -370,3 +403,4 @@ export type AuditRow = typeof auditLog.$inferSelect;
 export type ConsentRow = typeof consentRecords.$inferSelect;
 export type RelationshipRow = typeof relationships.$inferSelect;
 export type HouseholdRow = typeof households.$inferSelect;
+export type OpportunityRow = typeof opportunities.$inferSelect;

@@ -4,6 +4,7 @@ import { consentRoutes } from './consent.routes.js';
 import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
 import { meRoutes } from './me.routes.js';
+import { opportunityRoutes } from './opportunities.routes.js';
 import { relationshipRoutes } from './relationships.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { stageRoutes } from './stages.routes.js';
@@ -19,5 +20,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(meRoutes(deps.customers));
   router.use(searchRoutes(deps.search));
   router.use(relationshipRoutes(deps.relationships));
+  router.use(opportunityRoutes(deps.pipeline));
   return router;
 }
