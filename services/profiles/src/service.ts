@@ -5,6 +5,7 @@ import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
 import { MergeRepository } from './db/merge.repository.js';
 import { OpportunitiesRepository } from './db/opportunities.repository.js';
+import { PicturesRepository } from './db/pictures.repository.js';
 import { RelationshipsRepository } from './db/relationships.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
@@ -17,6 +18,7 @@ import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
 import { Pipeline } from './domain/opportunities/pipeline.js';
+import { ProfilePictures } from './domain/pictures/profile-pictures.js';
 import { Relationships } from './domain/relationships/relationships.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
@@ -40,6 +42,7 @@ export interface ProfilesDeps {
   merge: CustomerMerge;
   relationships: Relationships;
   pipeline: Pipeline;
+  pictures: ProfilePictures;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -85,6 +88,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
       pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
+      pictures: new ProfilePictures(
+        database.db,
+        new PicturesRepository(),
+        customersRepo,
+        customers,
+      ),
       relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
       consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox),
       merge: new CustomerMerge(

@@ -8,6 +8,7 @@ import type { RelationshipsRepository } from './relationships.repository.js';
 import {
   collaborators,
   customFieldValues,
+  customerPictures,
   customerTags,
   customers,
   externalRefs,
@@ -83,7 +84,12 @@ export class MergeRepository {
       .update(externalRefs)
       .set({ customerId: survivorId })
       .where(and(eq(externalRefs.tenantId, tenantId), inArray(externalRefs.customerId, mergedIds)));
-    for (const table of [customerTags, collaborators, customFieldValues] as const) {
+    for (const table of [
+      customerTags,
+      collaborators,
+      customFieldValues,
+      customerPictures,
+    ] as const) {
       await db
         .delete(table)
         .where(and(eq(table.tenantId, tenantId), inArray(table.customerId, mergedIds)));

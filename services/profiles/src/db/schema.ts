@@ -395,6 +395,24 @@ export const opportunityStages = profiles.table('opportunity_stages', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 });
 
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** The thumbnail of an uploaded profile picture; the original is not kept. */
+export const customerPictures = profiles.table(
+  'customer_pictures',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    content: bytea('content').notNull(),
+    contentType: varchar('content_type', { length: 30 }).notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    sha256: varchar('sha256', { length: 64 }).notNull(),
+    uploadedAt: tstz('uploaded_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;

@@ -5,6 +5,7 @@ import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
 import { meRoutes } from './me.routes.js';
 import { opportunityRoutes } from './opportunities.routes.js';
+import { pictureRoutes } from './pictures.routes.js';
 import { relationshipRoutes } from './relationships.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { stageRoutes } from './stages.routes.js';
@@ -21,5 +22,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(searchRoutes(deps.search));
   router.use(relationshipRoutes(deps.relationships));
   router.use(opportunityRoutes(deps.pipeline));
+  router.use(pictureRoutes(deps.pictures));
   return router;
 }

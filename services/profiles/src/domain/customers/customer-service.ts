@@ -320,6 +320,37 @@ export class CustomerService {
     });
   }
 
+  /**
+   * Runs `store` (which writes or removes the picture and returns its URL) in the
+   * transaction that points `profile_picture_url` at it, so both change or neither.
+   */
+  async setPicture(
+    principal: Principal,
+    id: string,
+    ifMatch: string | undefined,
+    via: 'putCustomerPicture' | 'deleteCustomerPicture',
+    store: (tx: Executor) => Promise<string | null>,
+  ): Promise<Customer> {
+    if (!EDIT_ROLES.has(principal.role)) {
+      throw new AppError('forbidden', 'Your role cannot change customer profiles');
+    }
+    return this.db.transaction(async (tx) => {
+      const current = await this.lockOne(tx, principal, id, ifMatch);
+      const url = await store(tx);
+      const updated = await this.repo.update(
+        tx,
+        principal.tenant,
+        id,
+        { profilePictureUrl: url },
+        current.row.version,
+      );
+      if (!updated) throw new AppError('precondition_failed', 'The customer changed while saving');
+      const after = toCustomerDto({ ...current, row: updated });
+      await this.events.changed(tx, toCustomerDto(current), after, routeContext(principal, via));
+      return after;
+    });
+  }
+
   async changeTags(
     principal: Principal,
     id: string,

@@ -160,6 +160,10 @@ export class CustomerMerge {
           source = others.find((o) => !isBlank(toCustomerDto(o)[field as keyof Customer]));
         }
         if (!source || source === survivor) continue;
+        // An uploaded picture lives under its customer's id, which the merge removes.
+        if (field === 'profile_picture_url' && source.row.profilePictureUrl?.startsWith('/crm/')) {
+          continue;
+        }
         for (const column of columns) Object.assign(changes, { [column]: source.row[column] });
       }
       if (others.some((o) => o.row.vipStatus)) changes.vipStatus = true;
