@@ -19,12 +19,12 @@ import {
   MODEL,
   clamp,
   drawBehaviour,
-  meanSpend,
   pickBusiness,
   pickLocale,
   planCatalogue,
   roundTo,
   seconds,
+  serviceTaste,
   type BookingPlan,
   type BookingRevision,
   type CustomerBehaviour,
@@ -58,7 +58,7 @@ export interface WorldSpec {
 
 export interface EngineHooks {
   /** A customer to whom nothing more will happen before `now`; their counts are final. */
-  onRetire?: ((customer: CustomerState) => void) | undefined;
+  onRetire?: ((customer: CustomerState, behaviour: CustomerBehaviour) => void) | undefined;
 }
 
 export function tenantSource(tenantId: string): string {
@@ -156,6 +156,7 @@ export class TenantEngine implements Keyed {
       staff,
       staffByLocation,
       services,
+      serviceTaste: serviceTaste(services),
       products: catalogue.products,
       meanPriceMinor:
         services.reduce((sum, s) => sum + s.popularity * s.price.amount_minor, 0) /
@@ -240,7 +241,7 @@ export class TenantEngine implements Keyed {
         c.counts.purchasedMinor += fact.purchase.total.amount_minor;
         break;
     }
-    if (this.headLast) this.hooks.onRetire?.(c);
+    if (this.headLast) this.retire(c);
     return fact;
   }
 
@@ -265,7 +266,7 @@ export class TenantEngine implements Keyed {
         if (last) this.heap.pop();
         else this.rekeyTop(top);
         if (this.isVoid(next)) {
-          if (last) this.hooks.onRetire?.(top);
+          if (last) this.retire(top);
           continue;
         }
         this.head = next;
@@ -275,10 +276,19 @@ export class TenantEngine implements Keyed {
         this.rekeyTop(top);
       } else {
         this.heap.pop();
-        this.hooks.onRetire?.(top);
+        this.retire(top);
       }
     }
     return this.head;
+  }
+
+  private retire(c: CustomerState): void {
+    this.hooks.onRetire?.(c, this.behaviourOf(c));
+  }
+
+  /** The customer's behaviour, drawn from a stream of its own so it can be drawn again. */
+  private behaviourOf(c: CustomerState): CustomerBehaviour {
+    return drawBehaviour(this.rng.leaf(`customer/${String(c.index)}/behaviour`), this.plan);
   }
 
   private rekeyTop(c: CustomerState): void {
@@ -313,7 +323,6 @@ export class TenantEngine implements Keyed {
   private arrive(index: number, firstContact: number): void {
     const { now } = this.spec;
     const rng = this.rng.leaf(`customer/${String(index)}`);
-    const behaviour = drawBehaviour(rng, this.plan);
     const name = this.directory.name(rng);
     const person: Person = {
       ...name,
@@ -325,8 +334,6 @@ export class TenantEngine implements Keyed {
       index,
       tenant: this.plan,
       rng,
-      behaviour,
-      meanSpendMinor: meanSpend(this.plan, behaviour),
       firstContact,
       person,
       version: 0,
@@ -352,6 +359,7 @@ export class TenantEngine implements Keyed {
       },
     };
     this.pend(c, { kind: 'customer', update: false, version: 0, at: firstContact });
+    const behaviour = this.behaviourOf(c);
     if (behaviour.neverBooks) {
       c.lapsedAt = firstContact;
     } else {
@@ -437,7 +445,8 @@ export class TenantEngine implements Keyed {
    */
   private decideBooking(c: CustomerState): void {
     const { now } = this.spec;
-    const { rng, behaviour: b } = c;
+    const rng = c.rng;
+    const b = this.behaviourOf(c);
     const createAt = c.nextCreateAt;
     c.nextCreateAt = Infinity;
     this.advanceClock(createAt);

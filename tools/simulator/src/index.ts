@@ -5,6 +5,7 @@ export {
   DEFAULT_SEED,
   countByType,
   deriveTenantIds,
+  estimateEvents,
   generate,
   openWorld,
   simulate,

@@ -239,9 +239,11 @@ export interface CustomerCounts {
 }
 
 /**
- * One customer while anything can still happen to them: their behaviour, where their
- * bookings stand, and the facts already decided but not yet due. About a kilobyte, so
- * only customers between first contact and their last event are held in memory.
+ * One customer while anything can still happen to them: where their bookings stand and
+ * the facts already decided but not yet due. Their behaviour is not kept: it is a pure
+ * function of the seed and the customer (`behaviourOf`), redrawn when a booking is
+ * decided. About 650 bytes, and only customers between first contact and their last
+ * event are held in memory.
  */
 export interface CustomerState {
   /** Heap key: the time of the customer's next fact or next booking decision. */
@@ -249,9 +251,6 @@ export interface CustomerState {
   readonly index: number;
   readonly tenant: TenantPlan;
   readonly rng: Rng;
-  readonly behaviour: CustomerBehaviour;
-  /** Expected bill of a completed visit, deposit and tip included, in minor units. */
-  readonly meanSpendMinor: number;
   readonly firstContact: number;
   person: Person;
   /** The customer's version: 0 at registration, +1 per change of details. */
@@ -283,6 +282,8 @@ export interface TenantPlan {
   staff: StaffPlan[];
   staffByLocation: Map<string, StaffPlan[]>;
   services: ServicePlan[];
+  /** Per spend level, each service's weight in the choice of a preferred service. */
+  serviceTaste: Record<Spend, readonly (readonly [number, number])[]>;
   products: ProductPlan[];
   /** Popularity-weighted mean price, for the expected spend. */
   meanPriceMinor: number;
@@ -390,19 +391,33 @@ export function planCatalogue(
   return { services, staff, locations, products };
 }
 
-/** A customer's personal behaviour, drawn once when they first appear. */
+/**
+ * Each service's weight in a customer's choice of a preferred service, by spend level:
+ * popularity × (price / median price) ^ taste.
+ */
+export function serviceTaste(
+  services: readonly Omit<ServicePlan, 'bookingxId'>[],
+): Record<Spend, readonly (readonly [number, number])[]> {
+  const prices = services.map((s) => s.price.amount_minor).sort((a, b) => a - b);
+  const median = prices[Math.floor(prices.length / 2)] ?? 1;
+  const weights = (spend: Spend) =>
+    services.map(
+      (s, i) =>
+        [i, s.popularity * (s.price.amount_minor / median) ** MODEL.spendTaste[spend]] as const,
+    );
+  return { low: weights('low'), mid: weights('mid'), high: weights('high') };
+}
+
+const SEGMENT_SHARES = SEGMENTS.map((s) => [s, MODEL.segments[s].share] as const);
+
+/** A customer's personal behaviour: the same every time for the same stream. */
 export function drawBehaviour(rng: Rng, tenant: TenantPlan): CustomerBehaviour {
-  const { services, locations, staffByLocation } = tenant;
-  const segment = rng.weighted(SEGMENTS.map((s) => [s, MODEL.segments[s].share] as const));
+  const { locations, staffByLocation } = tenant;
+  const segment = rng.weighted(SEGMENT_SHARES);
   const seg = MODEL.segments[segment];
   const personal = () => rng.logNormal(1, MODEL.personalSigma);
   const spend = rng.weighted(MODEL.spend);
-  const prices = services.map((s) => s.price.amount_minor).sort((a, b) => a - b);
-  const median = prices[Math.floor(prices.length / 2)] ?? 1;
-  const taste = MODEL.spendTaste[spend];
-  const preferredService = rng.weighted(
-    services.map((s, i) => [i, s.popularity * (s.price.amount_minor / median) ** taste] as const),
-  );
+  const preferredService = rng.weighted(tenant.serviceTaste[spend]);
   const chronic = rng.chance(MODEL.chronicNoShowShare);
   const meanGapDays = seg.medianGapDays * personal();
   const dropOutPerVisit = clamp(seg.dropOutPerVisit * personal(), 0, MODEL.maxDropOut);

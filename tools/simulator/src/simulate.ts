@@ -195,7 +195,7 @@ function resolve(options: SimulationOptions): Resolved {
 
 function openEngine(
   options: SimulationOptions,
-  onRetire: ((c: CustomerState) => void) | undefined,
+  onRetire: ((c: CustomerState, behaviour: CustomerBehaviour) => void) | undefined,
 ): { resolved: Resolved; engine: WorldEngine; tenants: TenantSummary[] } {
   const resolved = resolve(options);
   const engine = new WorldEngine(
@@ -239,8 +239,8 @@ export function openWorld(options: StreamOptions = {}): World {
   const { resolved, engine, tenants } = openEngine(
     options,
     onCustomer &&
-      ((c) => {
-        onCustomer(truthOf(c));
+      ((c, behaviour) => {
+        onCustomer(truthOf(c, behaviour));
       }),
   );
   const factory = new EventFactory(resolved.seed);
@@ -284,26 +284,26 @@ export function generate(options: SimulationOptions = {}): SimulatedEvent[] {
 
 /** The whole world in memory: tenants, every customer with their behaviour, and events. */
 export function simulate(options: SimulationOptions = {}): Simulation {
-  const retired: CustomerState[] = [];
-  const { resolved, engine, tenants } = openEngine(options, (c) => retired.push(c));
+  const retired: { c: CustomerState; b: CustomerBehaviour }[] = [];
+  const { resolved, engine, tenants } = openEngine(options, (c, b) => retired.push({ c, b }));
   const factory = new EventFactory(resolved.seed);
   const events: SimulatedEvent[] = [];
   for (let fact = engine.next(); fact; fact = engine.next()) events.push(factory.build(fact));
 
   const byTenant = new Map<string, SimulatedCustomer[]>(tenants.map((t) => [t.id, []]));
-  for (const c of retired) {
-    const { preferredService, preferredStaff, ...behaviour } = c.behaviour;
+  for (const { c, b } of retired) {
+    const { preferredService, preferredStaff, ...behaviour } = b;
     byTenant.get(c.tenant.id)?.push({
       bookingxId: c.bookingxId,
       customerId: c.customerId,
       firstContactAt: new Date(c.firstContact).toISOString(),
       lapsedAt: c.lapsedAt === undefined ? undefined : new Date(c.lapsedAt).toISOString(),
-      segment: c.behaviour.segment,
-      spend: c.behaviour.spend,
+      segment: b.segment,
+      spend: b.spend,
       behaviour,
       preferredServiceId: c.tenant.services[preferredService]?.bookingxId ?? '',
       preferredStaffId: c.tenant.staff[preferredStaff]?.bookingxId ?? '',
-      truth: truthOf(c),
+      truth: truthOf(c, b),
     });
   }
   return {

@@ -1,4 +1,11 @@
-import { DAYS_PER_MONTH, type CustomerState, type Segment, type Spend } from './model.js';
+import {
+  DAYS_PER_MONTH,
+  meanSpend,
+  type CustomerBehaviour,
+  type CustomerState,
+  type Segment,
+  type Spend,
+} from './model.js';
 
 /**
  * What the model knows about one customer and analytics can only estimate: the rates the
@@ -46,8 +53,7 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-export function truthOf(c: CustomerState): CustomerTruth {
-  const b = c.behaviour;
+export function truthOf(c: CustomerState, b: CustomerBehaviour): CustomerTruth {
   const n = c.counts;
   return {
     tenant_id: c.tenant.id,
@@ -61,7 +67,7 @@ export function truthOf(c: CustomerState): CustomerTruth {
     no_show_probability: round(b.noShowRate, 4),
     reschedule_probability: round(b.rescheduleRate, 4),
     spend_level: b.spend,
-    mean_spend_minor: c.meanSpendMinor,
+    mean_spend_minor: meanSpend(c.tenant, b),
     currency: c.tenant.locale.currency,
     first_contact_at: new Date(c.firstContact).toISOString(),
     never_booked: b.neverBooks,

@@ -144,9 +144,12 @@ describe('ground truth', () => {
       bySegment.set(c.segment, [...(bySegment.get(c.segment) ?? []), c.truth.visit_rate_per_month]);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    // Regulars come about monthly, occasional customers every two months, rare ones less.
-    expect(median(bySegment.get('regular') ?? [])).toBeCloseTo(30.4375 / 30, 1);
-    expect(median(bySegment.get('occasional') ?? [])).toBeCloseTo(30.4375 / 60, 1);
+    // Regulars come about monthly, occasional customers every two months, rare ones less;
+    // a median of a hundred-odd log-normal draws (σ 0.3) is within about 10 %.
+    const off = (segment: string, gapDays: number) =>
+      Math.abs(median(bySegment.get(segment) ?? []) / (30.4375 / gapDays) - 1);
+    expect(off('regular', 30)).toBeLessThan(0.12);
+    expect(off('occasional', 60)).toBeLessThan(0.12);
     expect(median(bySegment.get('rare') ?? [])).toBeLessThan(0.35);
     for (const t of truths) {
       expect(t.mean_spend_minor).toBeGreaterThan(0);
