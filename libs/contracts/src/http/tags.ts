@@ -121,3 +121,25 @@ export const DEFAULT_LIFECYCLE_STAGES: LifecycleStage[] = [
   { key: 'at_risk', label: 'At risk' },
   { key: 'lost', label: 'Lost' },
 ];
+
+export const BulkStageBody = z
+  .object({
+    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    customer_stage: z.string().min(1).max(50),
+  })
+  .strict()
+  .meta({ id: 'BulkStage' });
+export type BulkStageBody = z.infer<typeof BulkStageBody>;
+
+export const BulkAssignBody = z
+  .object({
+    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    owner_id: z.string().min(1).max(100).nullable().optional(),
+    team_id: z.string().min(1).max(100).nullable().optional(),
+  })
+  .strict()
+  .refine((v) => v.owner_id !== undefined || v.team_id !== undefined, {
+    message: 'Send owner_id, team_id or both',
+  })
+  .meta({ id: 'BulkAssign' });
+export type BulkAssignBody = z.infer<typeof BulkAssignBody>;

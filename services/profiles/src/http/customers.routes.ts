@@ -1,4 +1,6 @@
 import {
+  BulkAssignBody,
+  BulkStageBody,
   BulkTagsBody,
   CreateCustomerBody,
   CustomerIdParams,
@@ -41,6 +43,16 @@ export function customerRoutes(
   router.post('/crm/customers/bulk/tags', async (req, res) => {
     const body = parse(BulkTagsBody, req.body, 'body');
     res.json(await service.bulkTags(principalOf(req), body));
+  });
+
+  router.post('/crm/customers/bulk/stage', async (req, res) => {
+    const body = parse(BulkStageBody, req.body, 'body');
+    res.json(await service.bulkStage(principalOf(req), body));
+  });
+
+  router.post('/crm/customers/bulk/assign', async (req, res) => {
+    const body = parse(BulkAssignBody, req.body, 'body');
+    res.json(await service.bulkAssign(principalOf(req), body));
   });
 
   router.get('/crm/customers/:id', async (req, res) => {

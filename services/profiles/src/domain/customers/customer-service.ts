@@ -4,7 +4,9 @@ import {
   encodeCursor,
   newId,
   type BookingxPerson,
+  type BulkAssignBody,
   type BulkResult,
+  type BulkStageBody,
   type BulkTagsBody,
   type CreateCustomerBody,
   type Customer,
@@ -392,6 +394,70 @@ export class CustomerService {
       return {
         updated: ids.filter((i) => changedIds.has(i)),
         unchanged: ids.filter((i) => seen.has(i) && !changedIds.has(i)),
+        not_found: ids.filter((i) => !seen.has(i)),
+      };
+    });
+  }
+
+  async bulkStage(principal: Principal, body: BulkStageBody): Promise<BulkResult> {
+    if (!EDIT_ROLES.has(principal.role)) {
+      throw new AppError('forbidden', 'Your role cannot change customer profiles');
+    }
+    return this.bulkSet(
+      principal,
+      body.customer_ids,
+      { customerStage: body.customer_stage },
+      'bulkSetStage',
+    );
+  }
+
+  async bulkAssign(principal: Principal, body: BulkAssignBody): Promise<BulkResult> {
+    if (!ASSIGN_ROLES.has(principal.role)) {
+      throw new AppError('forbidden', 'Only admins and managers assign customers');
+    }
+    const changes: Partial<NewCustomerRow> = {};
+    if (body.owner_id !== undefined) changes.ownerId = body.owner_id;
+    if (body.team_id !== undefined) changes.teamId = body.team_id;
+    return this.bulkSet(principal, body.customer_ids, changes, 'bulkAssign');
+  }
+
+  /** Sets the same columns on many customers in one transaction, each with its own events. */
+  private async bulkSet(
+    principal: Principal,
+    customerIds: string[],
+    changes: Partial<NewCustomerRow>,
+    via: 'bulkSetStage' | 'bulkAssign',
+  ): Promise<BulkResult> {
+    const ids = [...new Set(customerIds)];
+    return this.db.transaction(async (tx) => {
+      if (changes.customerStage !== undefined) {
+        await this.stages.assertKnown(tx, principal.tenant, changes.customerStage);
+      }
+      const found = await this.repo.lockMany(tx, scopeOf(principal), ids);
+      const ctx = routeContext(principal, via);
+      const updated = new Set<string>();
+      for (const record of found) {
+        const updatedRow = await this.repo.update(
+          tx,
+          principal.tenant,
+          record.row.id,
+          changes,
+          record.row.version,
+        );
+        if (!updatedRow)
+          throw new AppError('precondition_failed', 'A customer changed while saving');
+        const changed = await this.events.changed(
+          tx,
+          toCustomerDto(record),
+          toCustomerDto({ ...record, row: updatedRow }),
+          ctx,
+        );
+        if (changed.length > 0) updated.add(record.row.id);
+      }
+      const seen = new Set(found.map((r) => r.row.id));
+      return {
+        updated: ids.filter((i) => updated.has(i)),
+        unchanged: ids.filter((i) => seen.has(i) && !updated.has(i)),
         not_found: ids.filter((i) => !seen.has(i)),
       };
     });

@@ -1,0 +1,109 @@
+import type { BulkResult, CloudEvent, Customer, Problem } from '@crm/contracts';
+import type { RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBus } from '../../../test/support/bus.js';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import type { ProfilesConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { profilesService, type ProfilesDeps } from '../src/service.js';
+import { buildCustomerBody, newTenant } from './factories.js';
+
+let svc: RunningService<ProfilesConfig, ProfilesDeps>;
+let bus: TestBus;
+
+beforeAll(async () => {
+  svc = await startTestService(profilesService, migrationsFolder);
+  bus = await TestBus.open();
+});
+
+afterAll(async () => {
+  await bus.close();
+  await svc.stop();
+});
+
+async function customer(token: string, body: Record<string, unknown> = {}) {
+  return (
+    await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token,
+      body: buildCustomerBody(body),
+    })
+  ).body;
+}
+
+describe('bulk stage and assignment by ids', () => {
+  it('moves the customers the caller may change, publishing each change, and reports the rest', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const a = await customer(admin, { owner_id: 'rep-1' });
+    const b = await customer(admin, { owner_id: 'rep-1', customer_stage: 'lead' });
+    const c = await customer(admin, { owner_id: 'rep-2' });
+    const foreign = await customer(await tokenFor(newTenant(), 'admin'));
+    const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
+    const listener = await bus.listen('crm.events', 'crm.customer.#');
+
+    const unknown = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/stage', {
+      token: rep,
+      body: { customer_ids: [a.id], customer_stage: 'nowhere' },
+    });
+    expect(unknown.status).toBe(422);
+    const staged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/stage', {
+      token: rep,
+      body: { customer_ids: [a.id, b.id, c.id, foreign.id], customer_stage: 'lead' },
+    });
+    expect(staged.status).toBe(200);
+    expect(staged.body).toEqual({
+      updated: [a.id],
+      unchanged: [b.id],
+      not_found: [c.id, foreign.id],
+    });
+
+    expect(
+      (
+        await call(svc.url, 'POST', '/crm/customers/bulk/assign', {
+          token: rep,
+          body: { customer_ids: [a.id], owner_id: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
+    const assigned = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
+      token: manager,
+      body: { customer_ids: [a.id, b.id, c.id], team_id: 'team-z' },
+    });
+    expect(assigned.body).toEqual({ updated: [a.id, b.id], unchanged: [], not_found: [c.id] });
+    const none = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/assign', {
+      token: manager,
+      body: { customer_ids: [a.id] },
+    });
+    expect(none.status).toBe(422);
+
+    const events = await waitFor(
+      () =>
+        Promise.resolve(
+          listener.events.filter(
+            (e: CloudEvent) =>
+              e.tenantid === tenant &&
+              (e.type === 'crm.customer.stage_changed.v1' ||
+                e.type === 'crm.customer.assignment.changed.v1') &&
+              Number(e.sequence) > 1,
+          ),
+        ).then((l) => l.length >= 3 && l),
+      { what: 'bulk events' },
+    );
+    expect(events.map((e) => [e.type, e.subject])).toEqual([
+      ['crm.customer.stage_changed.v1', a.id],
+      ['crm.customer.assignment.changed.v1', a.id],
+      ['crm.customer.assignment.changed.v1', b.id],
+    ]);
+    const customerRole = await tokenFor(tenant, 'customer', { sub: a.id });
+    expect(
+      (
+        await call(svc.url, 'POST', '/crm/customers/bulk/stage', {
+          token: customerRole,
+          body: { customer_ids: [a.id], customer_stage: 'new' },
+        })
+      ).status,
+    ).toBe(403);
+    await listener.close();
+  });
+});
