@@ -20,6 +20,11 @@ export const ProfilesConfig = BaseConfig.extend({
     .max(1000)
     .default(50)
     .describe('Custom field definitions a tenant may have (setting max_custom_fields)'),
+  EXPORT_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('Admins may export customers as CSV (setting export_enabled)'),
   MEILI_URL: z
     .url()
     .optional()

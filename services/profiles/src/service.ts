@@ -15,6 +15,7 @@ import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
+import { CustomerExport } from './domain/export/export-customers.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
 import { Pipeline } from './domain/opportunities/pipeline.js';
@@ -43,6 +44,7 @@ export interface ProfilesDeps {
   relationships: Relationships;
   pipeline: Pipeline;
   pictures: ProfilePictures;
+  exporter: CustomerExport;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -87,6 +89,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customers,
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
+      exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),
       pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
       pictures: new ProfilePictures(
         database.db,

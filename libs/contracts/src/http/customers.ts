@@ -213,3 +213,12 @@ export type ListCustomersQuery = z.infer<typeof ListCustomersQuery>;
 export const CustomerPage = pageOf(Customer).meta({ id: 'CustomerPage' });
 
 export const CustomerIdParams = z.object({ id: z.uuid() });
+
+export const ExportCustomersQuery = z
+  .object({
+    status: z.enum(CUSTOMER_STATUSES).optional(),
+    stage: z.string().max(50).optional(),
+    vip: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+export type ExportCustomersQuery = z.infer<typeof ExportCustomersQuery>;

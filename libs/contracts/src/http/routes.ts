@@ -6,6 +6,7 @@ import { DeadLetter, DeadLetterPage } from './admin.js';
 import {
   CreateCustomerBody,
   Customer,
+  ExportCustomersQuery,
   CustomerIdParams,
   CustomerPage,
   ListCustomersQuery,
@@ -1203,6 +1204,30 @@ export const ROUTES = [
     request: { body: BulkAssignBody, headers: IdempotencyKeyHeader },
     responses: {
       200: json('What changed.', BulkResult),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'exportCustomers',
+    method: 'get',
+    path: '/crm/customers/export',
+    service: 'profiles',
+    summary: 'Export customers as CSV',
+    description:
+      "Streams every customer of the tenant (optionally filtered) as CSV, oldest first: the core fields, tags joined by `|`, and one `custom.<name>` column per active custom field that is not sensitive. Cells that a spreadsheet would run as a formula are prefixed with `'`. Refused with 403 where the setting `export_enabled` is off.",
+    tags: ['Customers'],
+    roles: ADMIN,
+    request: { query: ExportCustomersQuery },
+    responses: {
+      200: {
+        description: 'The CSV, streamed.',
+        contentType: 'text/csv',
+        schema: z.string(),
+        headers: z.object({ 'Content-Disposition': z.string() }),
+      },
       401: unauthenticated,
       403: forbidden,
       422: invalid,

@@ -258,6 +258,28 @@ export class CustomersRepository {
     return this.records(db, rows);
   }
 
+  /** Every customer of a tenant matching the filter, in id order, a batch at a time. */
+  async scan(
+    db: Executor,
+    tenantId: string,
+    filter: ListFilter,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<CustomerRecord[]> {
+    const conditions: (SQL | undefined)[] = [eq(customers.tenantId, tenantId)];
+    if (filter.status) conditions.push(eq(customers.customerStatus, filter.status));
+    if (filter.stage) conditions.push(eq(customers.customerStage, filter.stage));
+    if (filter.vip !== undefined) conditions.push(eq(customers.vipStatus, filter.vip));
+    if (afterId) conditions.push(sql`${customers.id} > ${afterId}`);
+    const rows = await db
+      .select()
+      .from(customers)
+      .where(and(...conditions))
+      .orderBy(asc(customers.id))
+      .limit(limit);
+    return this.records(db, rows);
+  }
+
   async insert(db: Executor, row: NewCustomerRow): Promise<CustomerRow> {
     const [created] = await db.insert(customers).values(row).returning();
     if (!created) throw new Error('insert returned no row');

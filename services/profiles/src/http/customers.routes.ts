@@ -5,22 +5,28 @@ import {
   CreateCustomerBody,
   CustomerIdParams,
   CustomerTagsBody,
+  ExportCustomersQuery,
   ListAuditQuery,
   MergeCustomersBody,
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '@crm/contracts';
 import { parse, principalOf } from '@crm/service-kit';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
 import { Router } from 'express';
 import { etagOf } from '../domain/customers/customer.js';
 import type { AuditTrail } from '../domain/audit/audit-trail.js';
 import type { CustomerService } from '../domain/customers/customer-service.js';
+import type { CustomerExport } from '../domain/export/export-customers.js';
 import type { CustomerMerge } from '../domain/merge/merge-customers.js';
 
 export function customerRoutes(
   service: CustomerService,
   audit: AuditTrail,
   merge: CustomerMerge,
+  exporter: CustomerExport,
 ): Router {
   const router = Router();
 
@@ -53,6 +59,16 @@ export function customerRoutes(
   router.post('/crm/customers/bulk/assign', async (req, res) => {
     const body = parse(BulkAssignBody, req.body, 'body');
     res.json(await service.bulkAssign(principalOf(req), body));
+  });
+
+  router.get('/crm/customers/export', async (req, res) => {
+    const query = parse(ExportCustomersQuery, req.query, 'query');
+    const rows = await exporter.start(principalOf(req), query);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', 'attachment; filename="customers.csv"');
+    await pipeline(Readable.from(rows), stringify({ escape_formulas: true }), res);
   });
 
   router.get('/crm/customers/:id', async (req, res) => {

@@ -13,7 +13,7 @@ import { tagRoutes } from './tags.routes.js';
 
 export function routes(deps: ProfilesDeps): Router {
   const router = Router();
-  router.use(customerRoutes(deps.customers, deps.audit, deps.merge));
+  router.use(customerRoutes(deps.customers, deps.audit, deps.merge, deps.exporter));
   router.use(tagRoutes(deps.tags));
   router.use(stageRoutes(deps.stages));
   router.use(customFieldRoutes(deps.customFields));

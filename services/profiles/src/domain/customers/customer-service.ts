@@ -165,6 +165,9 @@ export class CustomerService {
         ownerId: body.owner_id === undefined ? principal.sub : body.owner_id,
         preferences: body.preferences ?? {},
         source: 'crm',
+        // Millisecond times, as cursors carry them; the database default would keep microseconds.
+        createdAt: new Date(),
+        updatedAt: new Date(),
       });
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
       await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
