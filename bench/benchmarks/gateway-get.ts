@@ -1,7 +1,7 @@
 import { signDevToken } from '@crm/service-kit';
-import { errorMessage, type Benchmark } from '../lib/context.js';
+import type { Benchmark } from '../lib/context.js';
 import { rotating, runHttpLoad, warmUp, type HttpLoad } from '../lib/http-load.js';
-import { runPgbench } from '../lib/pgbench.js';
+import { tryPgbench } from '../lib/pgbench.js';
 import { cpuMeter, freePort, startProcess, startServices, waitReady } from '../lib/processes.js';
 import { attachCpu, type Row } from '../lib/report.js';
 import { createScratch, withAdmin } from '../lib/scratch.js';
@@ -100,36 +100,23 @@ SELECT * FROM profiles.customer_collaborators WHERE tenant_id = :tenant AND cust
         rows.push(attachCpu(row, meter()));
       }
       ctx.log(`${group} pgbench`);
-      rows.push(
-        await runPgbench({
-          label: 'pgbench 1 query',
-          group,
-          databaseUrl: scratch.databaseUrl,
-          clients: c,
-          seconds,
-          scripts: [{ name: 'get-customer', sql: oneQuery }],
-          variables: { tenant: TENANT },
-          workDir: ctx.workDir,
-          unit: 'req/s',
-        }),
-      );
-      try {
-        rows.push(
-          await runPgbench({
-            label: 'pgbench 4 queries',
+      const pgbench = (label: string, name: string, sql: string) =>
+        tryPgbench(
+          {
+            label,
             group,
             databaseUrl: scratch.databaseUrl,
             clients: c,
             seconds,
-            scripts: [{ name: 'get-customer-record', sql: profileQueries }],
+            scripts: [{ name, sql }],
             variables: { tenant: TENANT },
             workDir: ctx.workDir,
             unit: 'req/s',
-          }),
+          },
+          notes,
         );
-      } catch (err) {
-        notes.push(`pgbench of the profile's four queries failed: ${errorMessage(err)}`);
-      }
+      rows.push(...(await pgbench('pgbench 1 query', 'get-customer', oneQuery)));
+      rows.push(...(await pgbench('pgbench 4 queries', 'get-customer-record', profileQueries)));
     }
     notes.push(
       'profiles reads the row and then its external refs, tags and collaborators (three more queries, in parallel); "pgbench 4 queries" runs those four in sequence per transaction',

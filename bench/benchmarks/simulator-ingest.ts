@@ -37,7 +37,7 @@ export const simulatorIngestBench: Benchmark = {
     );
     const publishSeconds = (log.finishedAt - log.startedAt) / 1000;
     ctx.log(`published ${log.count} events in ${publishSeconds.toFixed(1)} s; waiting`);
-    await waitCaughtUp(ctx, pool, projections, log.byType, (ctx.quick ? 20 : 120) * 60_000);
+    await waitCaughtUp(ctx, pool, projections, log.byType, (ctx.quick ? 20 : 240) * 60_000);
     const group = `${customers} customers`;
     const publishRow: Row = {
       label: 'simulator publish',

@@ -2,7 +2,7 @@ import { encodeCursor } from '@crm/contracts';
 import { signDevToken } from '@crm/service-kit';
 import type { Benchmark } from '../lib/context.js';
 import { rotating, runHttpLoad, warmUp, type HttpLoad } from '../lib/http-load.js';
-import { runPgbench, type PgbenchScript } from '../lib/pgbench.js';
+import { tryPgbench, type PgbenchScript } from '../lib/pgbench.js';
 import { cpuMeter, startServices } from '../lib/processes.js';
 import { attachCpu, type Row } from '../lib/report.js';
 import { createScratch, withAdmin } from '../lib/scratch.js';
@@ -111,6 +111,7 @@ SELECT 1 FROM interactions.customer_access WHERE tenant_id = :tenant AND custome
     });
 
     const rows: Row[] = [];
+    const notes: string[] = [];
     for (const [group, paths, scripts] of [
       ['first page', firstPage, [{ name: 'first', sql: `${checks}\n${page('')}` }]],
       ['deep pages', deepPages, deepScripts],
@@ -136,17 +137,20 @@ SELECT 1 FROM interactions.customer_access WHERE tenant_id = :tenant AND custome
       }
       ctx.log(`${group}: pgbench`);
       rows.push(
-        await runPgbench({
-          label: 'pgbench',
-          group,
-          databaseUrl: scratch.databaseUrl,
-          clients: connections,
-          seconds,
-          scripts: [...scripts],
-          variables,
-          workDir: ctx.workDir,
-          unit: 'req/s',
-        }),
+        ...(await tryPgbench(
+          {
+            label: 'pgbench',
+            group,
+            databaseUrl: scratch.databaseUrl,
+            clients: connections,
+            seconds,
+            scripts: [...scripts],
+            variables,
+            workDir: ctx.workDir,
+            unit: 'req/s',
+          },
+          notes,
+        )),
       );
     }
     return {
@@ -168,6 +172,7 @@ SELECT 1 FROM interactions.customer_access WHERE tenant_id = :tenant AND custome
         },
       ],
       notes: [
+        ...notes,
         `deep pages rotate through ${cursors.length} cursors between entry ${PAGE * 100} and ${entries - PAGE}`,
         'pgbench runs the three queries interactions runs per request: alias lookup, access check, the page (limit + 1)',
         'autocannon runs in the benchmark process on the same machine as the services and Postgres',

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { errorMessage, sleep } from './context.js';
 import type { Row } from './report.js';
 import { Samples } from './stats.js';
 
@@ -25,6 +26,34 @@ export interface PgbenchLoad {
   workDir: string;
   /** What one script run stands for, e.g. `req/s` when it replays one request's queries. */
   unit?: string;
+}
+
+const TOO_MANY_CLIENTS = /too many clients|remaining connection slots/;
+
+/** A Postgres shared with other work may be out of connection slots for a moment. */
+async function pgbenchWithRetry(args: string[]): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { stdout } = await run('pgbench', args, { maxBuffer: 16 * 1024 * 1024 });
+      return stdout;
+    } catch (err) {
+      const stderr = err instanceof Error && 'stderr' in err ? String(err.stderr) : '';
+      if (attempt >= 3 || !TOO_MANY_CLIENTS.test(stderr)) {
+        throw new Error(`pgbench failed: ${stderr.trim() || errorMessage(err)}`, { cause: err });
+      }
+      await sleep(10_000);
+    }
+  }
+}
+
+/** Runs pgbench; a failure becomes a note instead of ending the whole benchmark. */
+export async function tryPgbench(load: PgbenchLoad, notes: string[]): Promise<Row[]> {
+  try {
+    return [await runPgbench(load)];
+  } catch (err) {
+    notes.push(`${load.label} (${load.group}) not measured: ${errorMessage(err)}`);
+    return [];
+  }
 }
 
 /**
@@ -55,7 +84,7 @@ export async function runPgbench(load: PgbenchLoad): Promise<Row> {
     args.push('-f', `${file}@${String(script.weight ?? 1)}`);
   }
   args.push(load.databaseUrl);
-  const { stdout } = await run('pgbench', args, { maxBuffer: 16 * 1024 * 1024 });
+  const stdout = await pgbenchWithRetry(args);
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
   const failed = /number of failed transactions: (\d+)/.exec(stdout);
   const processed = /number of transactions actually processed: (\d+)/.exec(stdout);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { SERVICES } from '../../scripts/services.js';
@@ -126,6 +126,9 @@ export async function startServices(
   for (const name of names) {
     const entry = SERVICES.find((s) => s.name === name);
     if (!entry) throw new Error(`unknown service ${name}`);
+    if (ctx.runtime === 'dist' && !existsSync(join(ctx.root, `services/${name}/dist/main.js`))) {
+      throw new Error(`services/${name}/dist/main.js is missing: run pnpm build first`);
+    }
     const port = ports.get(name) ?? 0;
     const env: NodeJS.ProcessEnv = {
       ...process.env,

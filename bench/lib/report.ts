@@ -145,6 +145,7 @@ export interface MachineFacts {
   loadavg_at_start: number[];
   node: string;
   postgres: string | null;
+  postgres_max_connections: number | null;
   rabbitmq: string | null;
   pgbench: string | null;
   git_commit: string | null;
@@ -154,13 +155,15 @@ export interface MachineFacts {
 export async function machineFacts(root: string, adminUrl: string): Promise<MachineFacts> {
   const cpus = os.cpus();
   let postgres: string | null = null;
+  let maxConnections: number | null = null;
   const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>(
-      "SELECT current_setting('server_version') AS v",
+    const { rows } = await client.query<{ v: string; m: string }>(
+      "SELECT current_setting('server_version') AS v, current_setting('max_connections') AS m",
     );
     postgres = rows[0]?.v ?? null;
+    maxConnections = rows[0]?.m === undefined ? null : Number(rows[0].m);
   } catch {
     // reported as null: the benchmark itself will say why Postgres is unreachable
   } finally {
@@ -178,6 +181,7 @@ export async function machineFacts(root: string, adminUrl: string): Promise<Mach
     loadavg_at_start: os.loadavg().map((l) => Math.round(l * 100) / 100),
     node: process.version,
     postgres,
+    postgres_max_connections: maxConnections,
     rabbitmq: quiet('rabbitmqctl', ['version']),
     pgbench: quiet('pgbench', ['--version']),
     git_commit: quiet('git', ['-C', root, 'rev-parse', 'HEAD']),
