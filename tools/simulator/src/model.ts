@@ -242,7 +242,7 @@ export interface CustomerCounts {
  * One customer while anything can still happen to them: where their bookings stand and
  * the facts already decided but not yet due. Their behaviour is not kept: it is a pure
  * function of the seed and the customer (`behaviourOf`), redrawn when a booking is
- * decided. About 650 bytes, and only customers between first contact and their last
+ * decided. Under a kilobyte, and only customers between first contact and their last
  * event are held in memory.
  */
 export interface CustomerState {
