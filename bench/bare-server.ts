@@ -28,6 +28,8 @@ app.get('/crm/customers/:id', async (req, res) => {
 
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 process.once('SIGTERM', () => {
+  // Idle keep-alive sockets of the load generator would otherwise hold close() open.
+  server.closeAllConnections();
   server.close();
   void pool.end();
 });
