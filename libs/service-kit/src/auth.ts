@@ -101,7 +101,6 @@ export async function signDevToken(input: DevTokenInput): Promise<string> {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types requests through this global namespace
   namespace Express {
     interface Request {
       principal?: Principal;
