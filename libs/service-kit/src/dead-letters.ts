@@ -15,7 +15,7 @@ import { principalOf, requireRole } from './auth.js';
 import type { Broker } from './broker.js';
 import { declareDeadLetterQueue } from './consumer.js';
 import type { Db } from './db.js';
-import { AppError } from './errors.js';
+import { AppError, invalidCursor } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
 import type { KitTables } from './tables.js';
@@ -185,9 +185,7 @@ export class DeadLetterStore {
     if (cursor) {
       const key = ListCursor.safeParse(decodeCursor(cursor));
       if (!key.success) {
-        throw new AppError('validation_failed', 'The cursor is not valid', [
-          { field: 'query.cursor', code: 'invalid_cursor', message: 'Unknown cursor' },
-        ]);
+        throw invalidCursor();
       }
       const [at, id] = key.data;
       where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);

@@ -15,6 +15,7 @@ import {
   type Executor,
   type Outbox,
   type Principal,
+  invalidCursor,
 } from '@crm/service-kit';
 import {
   toInteractionDto,
@@ -86,13 +87,7 @@ export class InteractionLog {
         typeof key[1] !== 'string' ||
         Number.isNaN(Date.parse(key[0]))
       ) {
-        throw new AppError('validation_failed', 'The cursor is not valid', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       after = { at: new Date(key[0]), id: key[1] };
     }

@@ -8,7 +8,7 @@ import {
   type TimelineKind,
   type TimelineQuery,
 } from '@crm/contracts';
-import { AppError, type Db, type Principal } from '@crm/service-kit';
+import { AppError, type Db, type Principal, invalidCursor } from '@crm/service-kit';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
 import type { CustomerAccess } from '../access.js';
@@ -38,13 +38,7 @@ export class TimelineReader {
         typeof key[1] !== 'string' ||
         Number.isNaN(Date.parse(key[0]))
       ) {
-        throw new AppError('validation_failed', 'The cursor is not valid', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       after = { occurredAt: new Date(key[0]), id: key[1] };
     }

@@ -8,7 +8,14 @@ import {
   type ListAuditQuery,
   type Page,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Executor,
+  type Principal,
+  invalidCursor,
+} from '@crm/service-kit';
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
@@ -173,13 +180,7 @@ export class AuditTrail {
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
       if (!key || key.length !== 1 || typeof key[0] !== 'number') {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       beforeSeq = key[0];
     }

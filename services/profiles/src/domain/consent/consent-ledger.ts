@@ -12,7 +12,14 @@ import {
   type Page,
   type RecordConsentBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Outbox, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Outbox,
+  type Principal,
+  invalidCursor,
+} from '@crm/service-kit';
 import type { z } from 'zod';
 import type { ConsentRepository } from '../../db/consent.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
@@ -101,13 +108,7 @@ export class ConsentLedger {
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
       if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       before = { at: new Date(key[0]), id: key[1] };
     }

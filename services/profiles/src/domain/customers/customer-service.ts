@@ -16,7 +16,14 @@ import {
   type UpdateCustomerBody,
   type UpdateMeBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Executor,
+  type Principal,
+  invalidCursor,
+} from '@crm/service-kit';
 import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
@@ -208,13 +215,7 @@ export class CustomerService {
         typeof key[1] !== 'string' ||
         typeof key[2] !== 'string'
       ) {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       after = { value: key[1], id: key[2] };
     }

@@ -12,7 +12,14 @@ import {
   type PutOpportunityStagesBody,
   type UpdateOpportunityBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Executor,
+  type Principal,
+  invalidCursor,
+} from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { OpportunitiesRepository } from '../../db/opportunities.repository.js';
 import type { OpportunityRow } from '../../db/schema.js';
@@ -86,13 +93,7 @@ export class Pipeline {
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
       if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       before = { at: new Date(key[0]), id: key[1] };
     }

@@ -5,7 +5,7 @@ import {
   type SearchCustomersQuery,
   type SearchPage,
 } from '@crm/contracts';
-import { AppError, type Executor, type Principal } from '@crm/service-kit';
+import { AppError, type Executor, type Principal, invalidCursor } from '@crm/service-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
@@ -82,13 +82,7 @@ export class CustomerSearch {
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
       if (!key || key.length !== 2 || key[0] !== 'offset' || typeof key[1] !== 'number') {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       offset = key[1];
     }

@@ -9,7 +9,7 @@ import {
   type Tag,
   type UpdateTagBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Principal } from '@crm/service-kit';
+import { AppError, notFound, type Db, type Principal, invalidCursor } from '@crm/service-kit';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { matchesIfMatch } from '../customers/customer.js';
 import { routeContext } from '../customers/customer-events.js';
@@ -54,13 +54,7 @@ export class TagCatalog {
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
       if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw new AppError('validation_failed', 'The cursor does not belong to this query', [
-          {
-            field: 'query.cursor',
-            code: 'invalid_cursor',
-            message: 'Start again without a cursor',
-          },
-        ]);
+        throw invalidCursor();
       }
       after = { name: key[0], id: key[1] };
     }
