@@ -5,6 +5,7 @@ export * from './consumer.js';
 export * from './db.js';
 export * from './dead-letters.js';
 export * from './errors.js';
+export * from './etag.js';
 export * from './http.js';
 export * from './http-client.js';
 export * from './idempotency.js';

@@ -5,7 +5,7 @@ import {
   LogInteractionBody,
   UpdateInteractionBody,
 } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { etagOf, parse, principalOf } from '@crm/service-kit';
 import { Router } from 'express';
 import type { InteractionLog } from '../domain/interactions/interaction-log.js';
 
@@ -25,14 +25,14 @@ export function interactionRoutes(log: InteractionLog): Router {
     res
       .status(201)
       .location(`/crm/customers/${created.customer_id}/interactions/${created.id}`)
-      .set('ETag', `"${created.version}"`)
+      .set('ETag', etagOf(created.version))
       .json(created);
   });
 
   router.get('/crm/customers/:id/interactions/:interactionId', async (req, res) => {
     const { id, interactionId } = parse(InteractionParams, req.params, 'params');
     const found = await log.get(principalOf(req), id, interactionId);
-    res.set('ETag', `"${found.version}"`).json(found);
+    res.set('ETag', etagOf(found.version)).json(found);
   });
 
   router.patch('/crm/customers/:id/interactions/:interactionId', async (req, res) => {
@@ -45,7 +45,7 @@ export function interactionRoutes(log: InteractionLog): Router {
       body,
       req.get('if-match'),
     );
-    res.set('ETag', `"${updated.version}"`).json(updated);
+    res.set('ETag', etagOf(updated.version)).json(updated);
   });
 
   router.delete('/crm/customers/:id/interactions/:interactionId', async (req, res) => {

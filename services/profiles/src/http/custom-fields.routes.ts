@@ -5,10 +5,9 @@ import {
   ReorderCustomFieldsBody,
   UpdateCustomFieldBody,
 } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
 import type { CustomFieldDefinitions } from '../domain/custom-fields/custom-field-definitions.js';
-import { etagOf } from '../domain/customers/customer.js';
 
 export function customFieldRoutes(fields: CustomFieldDefinitions): Router {
   const router = Router();

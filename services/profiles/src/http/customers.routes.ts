@@ -11,12 +11,11 @@ import {
   ListCustomersQuery,
   UpdateCustomerBody,
 } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { AuditTrail } from '../domain/audit/audit-trail.js';
 import type { CustomerService } from '../domain/customers/customer-service.js';
 import type { CustomerExport } from '../domain/export/export-customers.js';

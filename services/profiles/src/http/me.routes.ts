@@ -1,7 +1,6 @@
 import { UpdateMeBody } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { CustomerService } from '../domain/customers/customer-service.js';
 import { assertCustomer, refuseStaffOnlyFields, toMeDto } from '../domain/me/self-service.js';
 

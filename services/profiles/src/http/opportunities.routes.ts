@@ -6,9 +6,8 @@ import {
   PutOpportunityStagesBody,
   UpdateOpportunityBody,
 } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { Pipeline } from '../domain/opportunities/pipeline.js';
 
 export function opportunityRoutes(pipeline: Pipeline): Router {

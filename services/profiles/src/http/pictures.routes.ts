@@ -1,7 +1,6 @@
 import { CustomerIdParams, UploadPictureBody } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { ProfilePictures } from '../domain/pictures/profile-pictures.js';
 
 export function pictureRoutes(pictures: ProfilePictures): Router {

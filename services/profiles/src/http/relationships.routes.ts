@@ -6,9 +6,8 @@ import {
   RelationshipParams,
   UpdateHouseholdBody,
 } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { Relationships } from '../domain/relationships/relationships.js';
 
 export function relationshipRoutes(relationships: Relationships): Router {

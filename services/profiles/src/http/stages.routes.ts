@@ -1,7 +1,6 @@
 import { PutLifecycleStagesBody } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { LifecycleStagesService } from '../domain/stages/lifecycle-stages.js';
 
 export function stageRoutes(stages: LifecycleStagesService): Router {

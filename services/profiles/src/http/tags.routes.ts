@@ -1,7 +1,6 @@
 import { CreateTagBody, ListTagsQuery, TagIdParams, UpdateTagBody } from '@crm/contracts';
-import { parse, principalOf } from '@crm/service-kit';
+import { parse, principalOf, etagOf } from '@crm/service-kit';
 import { Router } from 'express';
-import { etagOf } from '../domain/customers/customer.js';
 import type { TagCatalog } from '../domain/tags/tag-catalog.js';
 
 export function tagRoutes(catalog: TagCatalog): Router {

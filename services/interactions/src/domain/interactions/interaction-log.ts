@@ -16,6 +16,7 @@ import {
   type Outbox,
   type Principal,
   invalidCursor,
+  matchesIfMatch,
 } from '@crm/service-kit';
 import {
   toInteractionDto,
@@ -45,13 +46,6 @@ function columnsOf(body: UpdateInteractionBody): Partial<NewInteractionRow> {
   if (body.staff_id !== undefined) c.staffId = body.staff_id;
   if (body.metadata !== undefined) c.metadata = body.metadata;
   return c;
-}
-
-function versionFromIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
-  if (!m?.[1]) throw new AppError('precondition_failed', 'If-Match must be an ETag like "3"');
-  return Number(m[1]);
 }
 
 /** The interaction log staff read and write: calls, walk-ins, tickets; audited edits. */
@@ -193,10 +187,9 @@ export class InteractionLog {
     ifMatch: string | undefined,
   ): Promise<Interaction> {
     this.requireStaff(principal);
-    const expected = versionFromIfMatch(ifMatch);
     return this.db.transaction(async (tx) => {
       const before = await this.editable(tx, principal, customerId, id);
-      if (expected !== undefined && expected !== before.version) {
+      if (!matchesIfMatch(ifMatch, before.version)) {
         throw new AppError(
           'precondition_failed',
           `The interaction changed (now version ${before.version})`,

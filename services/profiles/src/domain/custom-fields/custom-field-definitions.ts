@@ -15,10 +15,10 @@ import {
   type Executor,
   type Outbox,
   type Principal,
+  matchesIfMatch,
 } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomFieldRow } from '../../db/schema.js';
-import { matchesIfMatch } from '../customers/customer.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import { ruleOf } from './custom-field-values.js';

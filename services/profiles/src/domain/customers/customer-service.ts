@@ -23,6 +23,7 @@ import {
   type Executor,
   type Principal,
   invalidCursor,
+  matchesIfMatch,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -33,7 +34,7 @@ import type { TagsRepository } from '../../db/tags.repository.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';
-import { matchesIfMatch, recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
+import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
 import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';

@@ -5,7 +5,14 @@ import {
   type DuplicateSuggestion,
   type MergeCustomersBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Outbox, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Outbox,
+  type Principal,
+  matchesIfMatch,
+} from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
@@ -13,7 +20,7 @@ import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { scopeOf } from '../customers/access.js';
-import { matchesIfMatch, toCustomerDto, type CustomerRecord } from '../customers/customer.js';
+import { toCustomerDto, type CustomerRecord } from '../customers/customer.js';
 import {
   actorOf,
   routeContext,

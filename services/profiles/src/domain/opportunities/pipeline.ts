@@ -19,12 +19,12 @@ import {
   type Executor,
   type Principal,
   invalidCursor,
+  matchesIfMatch,
 } from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { OpportunitiesRepository } from '../../db/opportunities.repository.js';
 import type { OpportunityRow } from '../../db/schema.js';
 import { scopeOf } from '../customers/access.js';
-import { matchesIfMatch } from '../customers/customer.js';
 
 const SALES = new Set(['admin', 'manager', 'sales_rep']);
 

@@ -10,13 +10,19 @@ import {
   type RelationshipType,
   type UpdateHouseholdBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Executor, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Executor,
+  type Principal,
+  matchesIfMatch,
+} from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { RelationshipsRepository } from '../../db/relationships.repository.js';
 import type { CustomerRow, HouseholdRow, RelationshipRow } from '../../db/schema.js';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { scopeOf } from '../customers/access.js';
-import { matchesIfMatch } from '../customers/customer.js';
 import { routeContext } from '../customers/customer-events.js';
 
 const EDITORS = new Set(['admin', 'manager', 'sales_rep']);

@@ -4,9 +4,8 @@ import {
   type LifecycleStage,
   type PutLifecycleStagesBody,
 } from '@crm/contracts';
-import { AppError, type Db, type Executor, type Principal } from '@crm/service-kit';
+import { AppError, type Db, type Executor, type Principal, matchesIfMatch } from '@crm/service-kit';
 import type { StagesRepository } from '../../db/stages.repository.js';
-import { matchesIfMatch } from '../customers/customer.js';
 
 export interface StageList {
   stages: LifecycleStage[];

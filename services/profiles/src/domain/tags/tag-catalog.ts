@@ -9,9 +9,15 @@ import {
   type Tag,
   type UpdateTagBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Principal, invalidCursor } from '@crm/service-kit';
+import {
+  AppError,
+  notFound,
+  type Db,
+  type Principal,
+  invalidCursor,
+  matchesIfMatch,
+} from '@crm/service-kit';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
-import { matchesIfMatch } from '../customers/customer.js';
 import { routeContext } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
 
