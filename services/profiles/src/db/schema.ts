@@ -104,6 +104,29 @@ export const externalRefs = profiles.table(
   ],
 );
 
+/**
+ * A customer's phone numbers (E.164), one of them primary; `customers.phone` mirrors the
+ * primary so single-number readers keep working.
+ */
+export const customerPhones = profiles.table(
+  'customer_phones',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    number: varchar('number', { length: 32 }).notNull(),
+    type: varchar('type', { length: 10 }).notNull(),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId, t.number] }),
+    uniqueIndex('customer_phones_primary_idx')
+      .on(t.tenantId, t.customerId)
+      .where(sql`${t.isPrimary}`),
+    index('customer_phones_number_idx').on(t.tenantId, t.number),
+  ],
+);
+
 /** Staff who work on a customer besides its owner; they see it as assigned. */
 export const collaborators = profiles.table(
   'customer_collaborators',
@@ -274,6 +297,11 @@ export const searchDocuments = profiles.table(
     doc: tsvector('doc').notNull(),
     email: varchar('email', { length: 254 }),
     phone: varchar('phone', { length: 32 }),
+    /** Every number of the customer, the primary included. */
+    phones: text('phones')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     firstName: varchar('first_name', { length: 100 }).notNull(),
     lastName: varchar('last_name', { length: 100 }).notNull(),
     companyName: varchar('company_name', { length: 200 }),
@@ -293,6 +321,7 @@ export const searchDocuments = profiles.table(
     index('search_documents_names_idx').using('gin', sql`${t.names} profiles.gin_trgm_ops`),
     index('search_documents_email_idx').on(t.tenantId, t.email),
     index('search_documents_phone_idx').on(t.tenantId, t.phone),
+    index('search_documents_phones_idx').using('gin', t.phones),
     index('search_documents_last_name_idx').on(t.tenantId, t.lastName, t.customerId),
     index('search_documents_updated_idx').on(t.tenantId, t.updatedAt, t.customerId),
   ],
@@ -414,6 +443,7 @@ export const customerPictures = profiles.table(
 );
 
 export type CustomerRow = typeof customers.$inferSelect;
+export type CustomerPhoneRow = typeof customerPhones.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
 export type TagRow = typeof tags.$inferSelect;
 export type CustomFieldRow = typeof customFieldDefinitions.$inferSelect;
