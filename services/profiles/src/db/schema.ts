@@ -85,6 +85,8 @@ export const customers = profiles.table(
     index('customers_vip_idx').on(t.tenantId, t.vipStatus),
     index('customers_owner_idx').on(t.tenantId, t.ownerId),
     index('customers_team_idx').on(t.tenantId, t.teamId),
+    // Duplicate matching by phone (CSV import).
+    index('customers_phone_idx').on(t.tenantId, t.phone),
   ],
 );
 
@@ -440,6 +442,91 @@ export const customerPictures = profiles.table(
     uploadedAt: tstz('uploaded_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
+);
+
+/** Who asked for an import: the job acts with the rights of this caller. */
+export interface ImportRequester {
+  sub: string;
+  role: 'admin' | 'manager';
+  teams: string[];
+  name: string | null;
+}
+
+/** A CSV import of customers: its options and its progress, committed batch by batch. */
+export const customerImports = profiles.table(
+  'customer_imports',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    /** queued, running, completed, failed */
+    status: varchar('status', { length: 20 }).notNull().default('queued'),
+    dryRun: boolean('dry_run').notNull(),
+    onDuplicate: varchar('on_duplicate', { length: 10 }).notNull(),
+    mapping: jsonb('mapping').$type<Record<string, string>>().notNull(),
+    phoneRegion: varchar('phone_region', { length: 2 }).notNull(),
+    requestedBy: jsonb('requested_by').$type<ImportRequester>().notNull(),
+    createdBy: varchar('created_by', { length: 100 }).notNull(),
+    byteSize: integer('byte_size').notNull(),
+    sha256: varchar('sha256', { length: 64 }).notNull(),
+    totalRows: integer('total_rows').notNull(),
+    /** Data rows handled so far; a resumed job starts after them. */
+    processedRows: integer('processed_rows').notNull().default(0),
+    createdCount: integer('created_count').notNull().default(0),
+    updatedCount: integer('updated_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    failedCount: integer('failed_count').notNull().default(0),
+    failure: varchar('failure', { length: 500 }),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    startedAt: tstz('started_at'),
+    finishedAt: tstz('finished_at'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('customer_imports_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+/** The uploaded CSV, kept until the import has run so a crashed job can resume. */
+export const customerImportUploads = profiles.table(
+  'customer_import_uploads',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId] })],
+);
+
+/** The per-row error report of an import. */
+export const customerImportErrors = profiles.table(
+  'customer_import_errors',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    seq: integer('seq').notNull(),
+    column: varchar('column', { length: 200 }),
+    code: varchar('code', { length: 50 }).notNull(),
+    message: varchar('message', { length: 500 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.rowNumber, t.seq] })],
+);
+
+/**
+ * Identity keys (external ref, email, phone) of the rows an import has handled, so a later
+ * row of the same file is matched against an earlier one, in a dry run too.
+ */
+export const customerImportKeys = profiles.table(
+  'customer_import_keys',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    importId: uuid('import_id').notNull(),
+    key: varchar('key', { length: 300 }).notNull(),
+    rowNumber: integer('row_number').notNull(),
+    customerId: uuid('customer_id'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.key] })],
 );
 
 export type CustomerRow = typeof customers.$inferSelect;
