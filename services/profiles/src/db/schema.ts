@@ -529,6 +529,42 @@ export const customerImportKeys = profiles.table(
   (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.key] })],
 );
 
+/**
+ * A customer's data key, wrapped (AES-256-GCM) by a master key of FIELD_ENCRYPTION_KEYS.
+ * Erasure deletes the row: every value sealed with the key becomes unreadable.
+ */
+export const customerKeys = profiles.table(
+  'customer_keys',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    /** Generation of the data key; sealed values name it, and it is part of their AAD. */
+    keyVersion: integer('key_version').notNull().default(1),
+    /** Id of the master key that wraps it (`v2` of `FIELD_ENCRYPTION_KEYS`). */
+    masterKeyId: varchar('master_key_id', { length: 32 }).notNull(),
+    wrappedKey: text('wrapped_key').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    rewrappedAt: tstz('rewrapped_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.customerId] }),
+    index('customer_keys_master_idx').on(t.masterKeyId, t.tenantId, t.customerId),
+  ],
+);
+
+/** Customers erased on request: their id is never filled again, whatever BookingX sends. */
+export const erasedCustomers = profiles.table(
+  'erased_customers',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    erasedAt: tstz('erased_at').notNull().defaultNow(),
+    erasedBy: varchar('erased_by', { length: 100 }),
+    reason: varchar('reason', { length: 500 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type CustomerPhoneRow = typeof customerPhones.$inferSelect;
 export type NewCustomerRow = typeof customers.$inferInsert;
@@ -539,3 +575,4 @@ export type ConsentRow = typeof consentRecords.$inferSelect;
 export type RelationshipRow = typeof relationships.$inferSelect;
 export type HouseholdRow = typeof households.$inferSelect;
 export type OpportunityRow = typeof opportunities.$inferSelect;
+export type CustomerKeyRow = typeof customerKeys.$inferSelect;
