@@ -13,6 +13,8 @@ export interface MeiliCustomer {
   company_name: string | null;
   email: string | null;
   phone: string | null;
+  /** Every number, the primary included; documents written before it lack it. */
+  phones?: string[];
   tags: string[];
   custom_text: string[];
   customer_status: string;
@@ -33,6 +35,7 @@ export const MEILI_SETTINGS = {
     'company_name',
     'email',
     'phone',
+    'phones',
     'tags',
     'custom_text',
   ],
@@ -47,6 +50,7 @@ export const MEILI_SETTINGS = {
     'tags',
     'email',
     'phone',
+    'phones',
   ],
   sortableAttributes: ['last_name', 'updated_at_ts'],
 };
@@ -83,7 +87,11 @@ function scopeFilter(scope: CustomerScope): string[] {
 export function filterOf(req: SearchRequest): string[] {
   const parts = scopeFilter(req.scope);
   if (req.match.kind === 'email') parts.push(`email = ${quote(req.match.email)}`);
-  if (req.match.kind === 'phone') parts.push(`phone = ${quote(req.match.phone)}`);
+  if (req.match.kind === 'phone') {
+    // `phone` too: documents indexed before `phones` existed carry only the primary.
+    const phone = quote(req.match.phone);
+    parts.push(`(phones = ${phone} OR phone = ${phone})`);
+  }
   const { status, stage, vip, tags } = req.filters;
   if (status) parts.push(`customer_status = ${quote(status)}`);
   if (stage) parts.push(`customer_stage = ${quote(stage)}`);
@@ -101,6 +109,7 @@ function toMeili(doc: SearchDocument): MeiliCustomer {
     company_name: doc.companyName,
     email: doc.email,
     phone: doc.phone,
+    phones: doc.phones,
     tags: doc.tags,
     custom_text: doc.customText,
     customer_status: doc.customerStatus,
@@ -151,6 +160,19 @@ export class MeiliSearchIndex implements SearchIndex {
   async upsert(_tx: Executor, doc: SearchDocument): Promise<void> {
     // Enqueued, not awaited to completion: Meilisearch applies tasks of one index in order.
     await this.index.addDocuments([toMeili(doc)], { primaryKey: 'id' });
+  }
+
+  /** Waits for the task, so a reindex goes no faster than Meilisearch applies its batches. */
+  async upsertMany(_tx: Executor, docs: SearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    const task = await this.index.addDocuments(docs.map(toMeili), { primaryKey: 'id' }).waitTask({
+      timeout: 120_000,
+    });
+    if (task.status !== 'succeeded') {
+      throw new Error(
+        `Meilisearch did not apply the documents: ${task.error?.message ?? task.status}`,
+      );
+    }
   }
 
   async remove(_tx: Executor, _tenantId: string, customerIds: string[]): Promise<void> {

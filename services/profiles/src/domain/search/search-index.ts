@@ -11,6 +11,8 @@ export interface SearchDocument {
   companyName: string | null;
   email: string | null;
   phone: string | null;
+  /** Every number, the primary included. */
+  phones: string[];
   tags: string[];
   /** Values of custom text fields that are not sensitive. */
   customText: string[];
@@ -51,6 +53,11 @@ export interface SearchIndex {
   readonly engine: 'postgres' | 'meilisearch';
   start(): Promise<void>;
   upsert(tx: Executor, doc: SearchDocument): Promise<void>;
+  /**
+   * Many documents at once (the reindex); like `upsert`, never replaces a newer version
+   * where the engine can compare versions. Resolves once the engine has applied them.
+   */
+  upsertMany(tx: Executor, docs: SearchDocument[]): Promise<void>;
   remove(tx: Executor, tenantId: string, customerIds: string[]): Promise<void>;
   search(req: SearchRequest): Promise<SearchHit[]>;
 }

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createDatabase, loadConfig } from '@crm/service-kit';
+import { z } from 'zod';
+import { MeiliSearchIndex } from '../clients/meili-search.js';
+import { ProfilesConfig } from '../config.js';
+import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
+import { CustomersRepository } from '../db/customers.repository.js';
+import { SearchReindexRepository } from '../db/search-reindex.repository.js';
+import { PostgresSearchIndex } from '../db/search.repository.js';
+import { SearchReindex, type ReindexProgress } from '../domain/search/reindex-search.js';
+
+const USAGE = `Usage: pnpm --filter @crm/profiles search:reindex [-- options]
+
+Rebuilds the search documents from the customers table, into Meilisearch when MEILI_URL
+is set, else into Postgres. Safe while the service runs.
+
+  --tenant <uuid>       only this tenant (repeatable); all tenants when left out
+  --batch-size <n>      customers per transaction (default 1000, at most 5000)
+  --state-file <path>   record progress after every batch; the same command resumes from it
+  --quiet               no progress lines on stderr
+  --help                this text`;
+
+const Uuid = z.uuid();
+const State = z.object({
+  tenants: z.array(z.string()).nullable(),
+  position: z.object({ tenantId: z.string(), afterId: z.string().nullable() }),
+  done: z.boolean(),
+  documents: z.number(),
+});
+type State = z.infer<typeof State>;
+
+class UsageError extends Error {}
+
+function writeState(path: string, state: State): void {
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(state)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+function readState(path: string, tenants: string[] | null): State | null {
+  if (!existsSync(path)) return null;
+  const parsed = State.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new UsageError(`${path} is not a reindex state file`);
+  if (JSON.stringify(parsed.data.tenants) !== JSON.stringify(tenants)) {
+    throw new UsageError(`${path} belongs to a reindex of other tenants`);
+  }
+  return parsed.data.done ? null : parsed.data;
+}
+
+function line(p: ReindexProgress): string {
+  const rate = p.elapsedMs > 0 ? Math.round((p.done / p.elapsedMs) * 1000) : 0;
+  const share = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '100.0';
+  return `reindex: ${p.done}/${p.total} (${share} %), ${rate} documents/s, rewritten ${p.rewritten}, removed ${p.removed}, at tenant ${p.position.tenantId}`;
+}
+
+/**
+ * `pnpm --filter @crm/profiles search:reindex [-- --tenant <uuid>] [--state-file f]`:
+ * prints progress on stderr and a JSON summary on stdout; exit 2 on bad arguments.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      tenant: { type: 'string', multiple: true },
+      'batch-size': { type: 'string', default: '1000' },
+      'state-file': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5_000) {
+    throw new UsageError('--batch-size must be a whole number from 1 to 5000');
+  }
+  const tenants = values.tenant ? [...new Set(values.tenant.map((t) => t.toLowerCase()))] : null;
+  for (const t of tenants ?? []) {
+    if (!Uuid.safeParse(t).success) throw new UsageError(`--tenant ${t} is not a UUID`);
+  }
+  tenants?.sort();
+  const stateFile = values['state-file'];
+  const resumed = stateFile ? readState(stateFile, tenants) : null;
+
+  const config = loadConfig(ProfilesConfig);
+  const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
+  try {
+    const index = config.MEILI_URL
+      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX, 30_000)
+      : new PostgresSearchIndex(database.db);
+    await index.start();
+    const reindex = new SearchReindex(
+      database.db,
+      index,
+      new CustomersRepository(),
+      new CustomFieldsRepository(),
+      new SearchReindexRepository(),
+    );
+    const before = resumed?.documents ?? 0;
+    if (resumed && !values.quiet) {
+      process.stderr.write(
+        `reindex: resuming after ${before} documents, at tenant ${resumed.position.tenantId}\n`,
+      );
+    }
+    let lastLine = 0;
+    const result = await reindex.run({
+      tenants: tenants ?? undefined,
+      batchSize,
+      from: resumed?.position,
+      onBatch: (p) => {
+        if (stateFile) {
+          writeState(stateFile, {
+            tenants,
+            position: p.position,
+            done: false,
+            documents: before + p.done,
+          });
+        }
+        if (!values.quiet && performance.now() - lastLine > 2_000) {
+          lastLine = performance.now();
+          process.stderr.write(`${line(p)}\n`);
+        }
+      },
+    });
+    if (stateFile) {
+      writeState(stateFile, {
+        tenants,
+        position: result.position,
+        done: true,
+        documents: before + result.done,
+      });
+    }
+    if (!values.quiet) process.stderr.write(`${line(result)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        engine: index.engine,
+        documents: result.done,
+        rewritten: result.rewritten,
+        removed: result.removed,
+        seconds: Math.round(result.elapsedMs) / 1000,
+      })}\n`,
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err);
+  process.stderr.write(
+    `search reindex failed: ${err instanceof Error ? err.message : String(err)}\n${usage ? `\n${USAGE}\n` : ''}`,
+  );
+  process.exitCode = usage ? 2 : 1;
+});

@@ -1,0 +1,136 @@
+import type { Db } from '@crm/service-kit';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import type { CustomersRepository } from '../../db/customers.repository.js';
+import type { SearchReindexRepository } from '../../db/search-reindex.repository.js';
+import { documentOf } from './search-customers.js';
+import type { SearchDocument, SearchIndex } from './search-index.js';
+
+/** Where a reindex stands: every customer of earlier tenants, and of this one up to `afterId`. */
+export interface ReindexPosition {
+  tenantId: string;
+  afterId: string | null;
+}
+
+export interface ReindexProgress {
+  position: ReindexPosition;
+  /** Documents written in this run, and the customers the run set out to cover. */
+  done: number;
+  total: number;
+  /** Documents written again because their customer changed while the batch was written. */
+  rewritten: number;
+  /** Documents removed because their customer went away (merged) during the run. */
+  removed: number;
+  elapsedMs: number;
+}
+
+export interface ReindexOptions {
+  /** Only these tenants; all tenants holding customers when left out. */
+  tenants?: string[] | undefined;
+  batchSize: number;
+  /** Resume after this position (what the last `onBatch` reported). */
+  from?: ReindexPosition | undefined;
+  onBatch?: (progress: ReindexProgress) => void | Promise<void>;
+}
+
+/** How often a batch is checked again for customers that moved on while it was written. */
+const CATCH_UP_ROUNDS = 5;
+
+/**
+ * Rebuilds the search documents from the customers table, a batch of customers (in id
+ * order) per transaction, tenant after tenant, so it can run while the service does and
+ * resume where it stopped. A customer updated meanwhile keeps its newer document: Postgres
+ * refuses an older version, and after each batch every customer whose version moved since
+ * it was read is written again from its current state (which is what keeps Meilisearch,
+ * which cannot compare versions, right).
+ */
+export class SearchReindex {
+  constructor(
+    private readonly db: Db,
+    private readonly index: SearchIndex,
+    private readonly customers: CustomersRepository,
+    private readonly fields: CustomFieldsRepository,
+    private readonly repo: SearchReindexRepository,
+  ) {}
+
+  async run(options: ReindexOptions): Promise<ReindexProgress> {
+    const started = performance.now();
+    const all = options.tenants
+      ? [...new Set(options.tenants.map((t) => t.toLowerCase()))].sort()
+      : await this.repo.tenants(this.db);
+    const from = options.from;
+    const tenants = from ? all.filter((t) => t >= from.tenantId) : all;
+    const progress: ReindexProgress = {
+      position: from ?? { tenantId: tenants[0] ?? '', afterId: null },
+      done: 0,
+      total: await this.repo.count(this.db, tenants),
+      rewritten: 0,
+      removed: 0,
+      elapsedMs: 0,
+    };
+    for (const tenantId of tenants) {
+      let afterId = from && from.tenantId === tenantId ? from.afterId : null;
+      const searchable = await this.fields.searchableNames(this.db, tenantId);
+      for (;;) {
+        const docs = await this.db.transaction(async (tx) => {
+          const records = await this.customers.scan(
+            tx,
+            tenantId,
+            {},
+            afterId ?? undefined,
+            options.batchSize,
+          );
+          const batch = records.map((r) => documentOf(r, searchable));
+          await this.index.upsertMany(tx, batch);
+          return batch;
+        });
+        const last = docs.at(-1);
+        if (!last) break;
+        await this.catchUp(tenantId, docs, searchable, progress);
+        afterId = last.customerId;
+        progress.done += docs.length;
+        progress.position = { tenantId, afterId };
+        progress.elapsedMs = performance.now() - started;
+        await options.onBatch?.(progress);
+        if (docs.length < options.batchSize) break;
+      }
+    }
+    progress.elapsedMs = performance.now() - started;
+    return progress;
+  }
+
+  /**
+   * Writes again, from its current row, each customer of `written` whose version moved on
+   * since the batch read it, and removes the documents of customers merged away meanwhile;
+   * repeats until the batch holds still (a few rounds at most).
+   */
+  private async catchUp(
+    tenantId: string,
+    written: SearchDocument[],
+    searchable: Set<string>,
+    progress: ReindexProgress,
+  ): Promise<void> {
+    let pending = written;
+    for (let round = 0; round < CATCH_UP_ROUNDS && pending.length > 0; round++) {
+      const current = await this.repo.versions(
+        this.db,
+        tenantId,
+        pending.map((d) => d.customerId),
+      );
+      const gone = pending.filter((d) => !current.has(d.customerId)).map((d) => d.customerId);
+      const moved = pending
+        .filter((d) => current.has(d.customerId) && current.get(d.customerId) !== d.version)
+        .map((d) => d.customerId);
+      if (gone.length === 0 && moved.length === 0) return;
+      pending = await this.db.transaction(async (tx) => {
+        if (gone.length > 0) await this.index.remove(tx, tenantId, gone);
+        const rows = await this.customers.visible(tx, { kind: 'tenant', tenantId }, moved);
+        const records = await this.customers.records(tx, rows);
+        const docs = records.map((r) => documentOf(r, searchable));
+        await this.index.upsertMany(tx, docs);
+        return docs;
+      });
+      progress.removed += gone.length;
+      progress.rewritten += pending.length;
+    }
+  }
+}

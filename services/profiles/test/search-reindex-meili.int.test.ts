@@ -1,0 +1,131 @@
+import type { Customer } from '@crm/contracts';
+import type { Executor, RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import { MeiliSearchIndex } from '../src/clients/meili-search.js';
+import type { ProfilesConfig } from '../src/config.js';
+import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
+import { CustomersRepository } from '../src/db/customers.repository.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
+import { SearchReindex } from '../src/domain/search/reindex-search.js';
+import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
+import { profilesService, type ProfilesDeps } from '../src/service.js';
+import { buildCustomerBody, newTenant } from './factories.js';
+import { startMeiliStandIn } from './meili-stand-in.js';
+
+const INDEX = 'crm_customers_reindex_test';
+let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
+let svc: RunningService<ProfilesConfig, ProfilesDeps>;
+
+beforeAll(async () => {
+  standIn = await startMeiliStandIn();
+  svc = await startTestService(profilesService, migrationsFolder, {
+    MEILI_URL: standIn.url,
+    MEILI_INDEX: INDEX,
+  });
+});
+
+afterAll(async () => {
+  await svc.stop();
+  await standIn.close();
+});
+
+function reindexer(index: SearchIndex): SearchReindex {
+  return new SearchReindex(
+    svc.kit.database.db,
+    index,
+    new CustomersRepository(),
+    new CustomFieldsRepository(),
+    new SearchReindexRepository(),
+  );
+}
+
+async function createPeople(tenant: string, n: number): Promise<Customer[]> {
+  const admin = await tokenFor(tenant, 'admin');
+  const out: Customer[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({ last_name: `Meiling${String(i)}` }),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    out.push(r.body);
+  }
+  await waitFor(() => Promise.resolve(out.every((c) => standIn.docs.has(c.id))), {
+    what: 'documents in the stand-in',
+  });
+  return out;
+}
+
+describe('search reindex into Meilisearch (loopback stand-in)', () => {
+  it('sends the tenant’s documents in batches and waits for each task', async () => {
+    const tenant = newTenant();
+    const people = await createPeople(tenant, 3);
+    for (const p of people) standIn.docs.delete(p.id);
+    const sentBefore = standIn.requests.length;
+
+    const result = await reindexer(new MeiliSearchIndex(standIn.url, undefined, INDEX, 5_000)).run({
+      tenants: [tenant],
+      batchSize: 2,
+    });
+
+    expect(result.done).toBe(3);
+    const requests = standIn.requests.slice(sentBefore);
+    const writes = requests.filter(
+      (r) => r.method === 'POST' && r.path === `/indexes/${INDEX}/documents`,
+    );
+    expect(writes.map((w) => (w.body as unknown[]).length)).toEqual([2, 1]);
+    // Each write is followed by a poll of its task before the next batch goes out.
+    const kinds = requests
+      .filter((r) => r.path.startsWith('/tasks/') || r.path.endsWith('/documents'))
+      .map((r) => (r.path.startsWith('/tasks/') ? 'task' : 'write'));
+    expect(kinds).toEqual(['write', 'task', 'write', 'task']);
+    for (const p of people) {
+      expect(standIn.docs.get(p.id)).toMatchObject({
+        id: p.id,
+        tenant_id: tenant,
+        last_name: p.last_name,
+        version: 1,
+      });
+    }
+  });
+
+  it('writes a customer again when it changed while its batch was in flight (Meilisearch keeps the last write)', async () => {
+    const tenant = newTenant();
+    const [person] = await createPeople(tenant, 1);
+    if (!person) throw new Error('no customer');
+    const admin = await tokenFor(tenant, 'admin');
+    const meili = new MeiliSearchIndex(standIn.url, undefined, INDEX, 5_000);
+    let raced = false;
+    const racing: SearchIndex = {
+      engine: 'meilisearch',
+      start: () => meili.start(),
+      upsert: (tx, doc) => meili.upsert(tx, doc),
+      remove: (tx, t, ids) => meili.remove(tx, t, ids),
+      search: (req) => meili.search(req),
+      async upsertMany(tx: Executor, docs: SearchDocument[]) {
+        if (!raced) {
+          raced = true;
+          const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${person.id}`, {
+            token: admin,
+            body: { last_name: 'Renamed' },
+            headers: { 'if-match': '"1"' },
+          });
+          expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+          await waitFor(() => Promise.resolve(standIn.docs.get(person.id)?.version === 2), {
+            what: 'the live update in the stand-in',
+          });
+        }
+        // The stale batch (version 1) lands after the live update, as it would in production.
+        await meili.upsertMany(tx, docs);
+      },
+    };
+
+    const result = await reindexer(racing).run({ tenants: [tenant], batchSize: 10 });
+
+    expect(raced).toBe(true);
+    expect(result.rewritten).toBe(1);
+    expect(standIn.docs.get(person.id)).toMatchObject({ version: 2, last_name: 'Renamed' });
+  });
+});
