@@ -3,6 +3,7 @@ export * from './roles.js';
 export * from './errors.js';
 export * from './pagination.js';
 export * from './money.js';
+export * from './filter/index.js';
 export * from './events/envelope.js';
 export * from './events/bookingx.js';
 export * from './events/crm.js';

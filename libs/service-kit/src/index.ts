@@ -20,3 +20,4 @@ export * from './shutdown.js';
 export * from './tables.js';
 export * from './telemetry.js';
 export * from './validate.js';
+export * from './filter/compile.js';
