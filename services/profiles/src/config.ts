@@ -1,5 +1,6 @@
 import { BaseConfig } from '@crm/service-kit';
 import { z } from 'zod';
+import { parseKeyring } from './domain/privacy/field-crypto.js';
 
 export const ProfilesConfig = BaseConfig.extend({
   DEFAULT_CUSTOMER_STAGE: z
@@ -40,5 +41,34 @@ export const ProfilesConfig = BaseConfig.extend({
     .regex(/^[A-Z]{2}$/)
     .default('DE')
     .describe('Region assumed for phone numbers written without a country code'),
+  FIELD_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .describe(
+      'Master keyring wrapping the customers’ data keys: `v1:<base64 32 bytes>,v2:<base64>`; required in production (development falls back to a fixed key)',
+    ),
+  FIELD_ENCRYPTION_ACTIVE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional()
+    .describe('Id of the master key new and re-wrapped data keys use; default the last one listed'),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV === 'production' && !config.FIELD_ENCRYPTION_KEYS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FIELD_ENCRYPTION_KEYS'],
+      message: 'required in production (the development key is public)',
+    });
+    return;
+  }
+  try {
+    parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FIELD_ENCRYPTION_KEYS'],
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
 });
 export type ProfilesConfig = z.infer<typeof ProfilesConfig>;

@@ -13,6 +13,12 @@ import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
+import { CustomerKeysRepository } from './db/customer-keys.repository.js';
+import { ErasureRepository } from './db/erasure.repository.js';
+import { CustomerKeys } from './domain/privacy/customer-keys.js';
+import { CustomerEraser } from './domain/privacy/erase-customer.js';
+import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
+import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { CustomerExport } from './domain/export/export-customers.js';
@@ -45,6 +51,7 @@ export interface ProfilesDeps {
   pipeline: Pipeline;
   pictures: ProfilePictures;
   exporter: CustomerExport;
+  eraser: CustomerEraser;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -56,7 +63,14 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
-    const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo);
+    const keys = new CustomerKeys(
+      new FieldCrypto(
+        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
+      ),
+      new CustomerKeysRepository(),
+    );
+    const sensitive = new SensitiveFields(keys, fieldsRepo);
+    const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo, keys);
     const relationshipsRepo = new RelationshipsRepository();
     const opportunitiesRepo = new OpportunitiesRepository();
     const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
@@ -73,7 +87,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       tagsRepo,
       stages,
       events,
-      new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION),
+      new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
       fieldsRepo,
       mergeRepo,
       {
@@ -108,6 +122,15 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         events,
         audit,
         outbox,
+        sensitive,
+      ),
+      eraser: new CustomerEraser(
+        database.db,
+        customersRepo,
+        new ErasureRepository(),
+        keys,
+        audit,
+        outbox,
       ),
       stages,
       tags: new TagCatalog(database.db, tagsRepo, customers),
@@ -121,7 +144,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     };
   },
   routes,
-  handlers: (deps) => ({ ...bookingxHandlers(deps.customers), ...searchHandlers(deps.search) }),
+  handlers: (deps) => ({
+    ...bookingxHandlers(deps.customers, deps.eraser),
+    ...searchHandlers(deps.search),
+  }),
   jobs: async (_boss, deps) => {
     // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
     // documents that arrived before the settings.

@@ -15,5 +15,8 @@ export function searchHandlers(search: CustomerSearch): Handlers {
     'crm.customer.merged.v1': async ({ tx }, event) => {
       await search.forget(tx, event.tenantid, event.data.merged_ids);
     },
+    'crm.customer.erased.v1': async ({ tx }, event) => {
+      await search.forget(tx, event.tenantid, [event.data.customer_id]);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { customerRoutes } from './customers.routes.js';
 import { meRoutes } from './me.routes.js';
 import { opportunityRoutes } from './opportunities.routes.js';
 import { pictureRoutes } from './pictures.routes.js';
+import { erasureRoutes } from './erasure.routes.js';
 import { relationshipRoutes } from './relationships.routes.js';
 import { searchRoutes } from './search.routes.js';
 import { stageRoutes } from './stages.routes.js';
@@ -23,5 +24,6 @@ export function routes(deps: ProfilesDeps): Router {
   router.use(relationshipRoutes(deps.relationships));
   router.use(opportunityRoutes(deps.pipeline));
   router.use(pictureRoutes(deps.pictures));
+  router.use(erasureRoutes(deps.eraser));
   return router;
 }

@@ -21,6 +21,8 @@ import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
 import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
+import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
+import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import { entryHash, GENESIS } from './chain.js';
 
 export interface Change {
@@ -103,6 +105,37 @@ export function toAuditDto(row: AuditRow): AuditEntry {
   };
 }
 
+function isBlankValue(value: unknown): boolean {
+  return value === null || value === undefined;
+}
+
+/**
+ * An entry with its sealed values opened. Once the customer is erased its key is gone and the
+ * values read as null; the entry itself, and the chain, stay.
+ */
+function revealed(
+  keys: CustomerKeys,
+  entry: AuditEntry,
+  tenantId: string,
+  dataKey: DataKey | undefined,
+): AuditEntry {
+  const open = (slot: 'old' | 'new', value: unknown): unknown => {
+    if (!isSealed(value)) return value;
+    if (!dataKey) return null;
+    const ctx = { tenantId, customerId: entry.customer_id, field: `audit.${entry.id}.${slot}` };
+    try {
+      return keys.open(dataKey, ctx, value);
+    } catch (err) {
+      throw undecryptable(err) ?? err;
+    }
+  };
+  return {
+    ...entry,
+    old_value: open('old', entry.old_value),
+    new_value: open('new', entry.new_value),
+  };
+}
+
 export interface VerifyReport {
   tenant_id: string;
   entries: number;
@@ -118,6 +151,7 @@ export class AuditTrail {
     private readonly db: Db,
     private readonly repo: AuditRepository,
     private readonly customers: CustomersRepository,
+    private readonly keys: CustomerKeys,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -132,6 +166,16 @@ export class AuditTrail {
     const sensitive = changes.some((c) => c.field.startsWith('custom_fields.'))
       ? await this.repo.sensitiveFields(tx, tenantId)
       : new Set<string>();
+    // Values are sealed with the customer's data key: erasure destroys it and leaves the
+    // chain intact (the hashes cover the ciphertext) while the values become unreadable.
+    const needsKey = changes.some(
+      (c) => !sensitive.has(c.field) && (!isBlankValue(c.oldValue) || !isBlankValue(c.newValue)),
+    );
+    const dataKey = needsKey ? await this.keys.forWrite(tx, tenantId, customerId) : null;
+    const seal = (id: string, slot: 'old' | 'new', value: unknown): unknown =>
+      dataKey === null || isBlankValue(value)
+        ? null
+        : this.keys.seal(dataKey, { tenantId, customerId, field: `audit.${id}.${slot}` }, value);
     const head = await this.repo.lockHead(tx, tenantId);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS;
@@ -139,10 +183,11 @@ export class AuditTrail {
     const rows = changes.map((c) => {
       const masked = sensitive.has(c.field);
       seq += 1;
+      const id = newId();
       const fields = {
         tenantId,
         seq,
-        id: newId(),
+        id,
         customerId,
         occurredAt,
         actorType: ctx.actor.type,
@@ -150,8 +195,8 @@ export class AuditTrail {
         actorName: ctx.actor.name,
         via: ctx.via.slice(0, 200),
         field: c.field,
-        oldValue: masked ? null : (c.oldValue ?? null),
-        newValue: masked ? null : (c.newValue ?? null),
+        oldValue: masked ? null : seal(id, 'old', c.oldValue),
+        newValue: masked ? null : seal(id, 'new', c.newValue),
         masked,
       };
       const hash = entryHash(prev, fields);
@@ -191,8 +236,11 @@ export class AuditTrail {
     });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
+    const dataKey = (await this.keys.forRead(this.db, principal.tenant, [customerId])).get(
+      customerId,
+    );
     return {
-      data: page.map(toAuditDto),
+      data: page.map((row) => revealed(this.keys, toAuditDto(row), principal.tenant, dataKey)),
       next_cursor: rows.length > query.limit && last ? encodeCursor([last.seq]) : null,
     };
   }

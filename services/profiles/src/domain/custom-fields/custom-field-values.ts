@@ -1,7 +1,8 @@
-import type { CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
+import type { Customer, CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
 import { AppError, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomFieldRow } from '../../db/schema.js';
+import type { CheckedValue, SensitiveFields } from '../privacy/sensitive-fields.js';
 import { checkValue, type FieldRule } from './field-rules.js';
 
 export function ruleOf(row: CustomFieldRow): FieldRule {
@@ -19,7 +20,29 @@ export class CustomFieldValues {
   constructor(
     private readonly repo: CustomFieldsRepository,
     private readonly phoneRegion: string,
+    private readonly sensitive: SensitiveFields,
   ) {}
+
+  /** Checked values as they are stored: sensitive ones sealed with the customer's data key. */
+  seal(
+    tx: Executor,
+    tenantId: string,
+    customerId: string,
+    values: CheckedValue[],
+    current?: Record<string, CustomFieldValue>,
+  ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
+    return this.sensitive.seal(tx, tenantId, customerId, values, current);
+  }
+
+  /** The customer as its reader sees it: sensitive values decrypted. */
+  async reveal(db: Executor, customer: Customer): Promise<Customer> {
+    const [revealed] = await this.sensitive.reveal(db, [customer]);
+    return revealed ?? customer;
+  }
+
+  revealAll(db: Executor, customers: Customer[]): Promise<Customer[]> {
+    return this.sensitive.reveal(db, customers);
+  }
 
   /**
    * Every problem of the write at once, as 422 naming `custom_fields.<name>` and the rule.
@@ -30,12 +53,12 @@ export class CustomFieldValues {
     tenantId: string,
     input: Record<string, unknown> | undefined,
     mode: 'create' | 'update',
-  ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
+  ): Promise<CheckedValue[]> {
     if (mode === 'update' && (input === undefined || Object.keys(input).length === 0)) return [];
     const definitions = await this.repo.list(db, tenantId);
     const byName = new Map(definitions.map((d) => [d.fieldName, d]));
     const errors: FieldError[] = [];
-    const out: { fieldId: string; value: CustomFieldValue }[] = [];
+    const out: CheckedValue[] = [];
     for (const [name, raw] of Object.entries(input ?? {})) {
       const def = byName.get(name);
       if (!def) {
@@ -55,8 +78,9 @@ export class CustomFieldValues {
         continue;
       }
       const checked = checkValue(ruleOf(def), raw, this.phoneRegion);
-      if (checked.ok) out.push({ fieldId: def.id, value: checked.value });
-      else errors.push(checked.error);
+      if (checked.ok) {
+        out.push({ fieldId: def.id, name, sensitive: def.isSensitive, value: checked.value });
+      } else errors.push(checked.error);
     }
     if (mode === 'create') {
       for (const def of definitions) {

@@ -179,7 +179,12 @@ export class CustomerService {
       });
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
       await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
-      await this.fieldsRepo.setValues(tx, principal.tenant, row.id, values);
+      await this.fieldsRepo.setValues(
+        tx,
+        principal.tenant,
+        row.id,
+        await this.fieldValues.seal(tx, principal.tenant, row.id, values),
+      );
       const customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [row.id])).get(
         row.id,
       );
@@ -187,7 +192,7 @@ export class CustomerService {
         recordOf(row, { collaborators, customFields: customFields ?? {} }),
       );
       await this.events.created(tx, customer, routeContext(principal, 'createCustomer'));
-      return customer;
+      return this.fieldValues.reveal(tx, customer);
     });
   }
 
@@ -200,7 +205,7 @@ export class CustomerService {
       if (survivor) found = await this.repo.find(this.db, scope, survivor);
     }
     if (!found) throw notFound('Customer');
-    return toCustomerDto(found);
+    return this.fieldValues.reveal(this.db, toCustomerDto(found));
   }
 
   async list(principal: Principal, query: ListCustomersQuery): Promise<Page<Customer>> {
@@ -237,7 +242,7 @@ export class CustomerService {
     const sortValue = (c: Customer): string =>
       field === 'email' ? (c.email ?? '') : field === 'last_name' ? c.last_name : c[field];
     return {
-      data: page,
+      data: await this.fieldValues.revealAll(this.db, page),
       next_cursor:
         rows.length > query.limit && last
           ? encodeCursor([query.sort, sortValue(last), last.id])
@@ -254,7 +259,8 @@ export class CustomerService {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    return this.patch(principal, id, body, ifMatch, 'updateCustomer');
+    const after = await this.patch(principal, id, body, ifMatch, 'updateCustomer');
+    return this.fieldValues.reveal(this.db, after);
   }
 
   /** A customer changing their own profile; the route has refused every staff-only field. */
@@ -267,7 +273,8 @@ export class CustomerService {
       throw new AppError('forbidden', 'Only customers have a /me');
     }
     if (!isUuid(principal.sub)) throw notFound('Customer');
-    return this.patch(principal, principal.sub, body, ifMatch, 'updateMe');
+    const after = await this.patch(principal, principal.sub, body, ifMatch, 'updateMe');
+    return this.fieldValues.reveal(this.db, after);
   }
 
   async getSelf(principal: Principal): Promise<Customer> {
@@ -318,7 +325,12 @@ export class CustomerService {
       }
       let customFields = current.customFields;
       if (values.length > 0) {
-        await this.fieldsRepo.setValues(tx, principal.tenant, id, values);
+        await this.fieldsRepo.setValues(
+          tx,
+          principal.tenant,
+          id,
+          await this.fieldValues.seal(tx, principal.tenant, id, values, current.customFields),
+        );
         customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
       }
       const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
@@ -354,7 +366,7 @@ export class CustomerService {
       if (!updated) throw new AppError('precondition_failed', 'The customer changed while saving');
       const after = toCustomerDto({ ...current, row: updated });
       await this.events.changed(tx, toCustomerDto(current), after, routeContext(principal, via));
-      return after;
+      return this.fieldValues.reveal(tx, after);
     });
   }
 
@@ -376,7 +388,7 @@ export class CustomerService {
         body,
         routeContext(principal, 'setCustomerTags'),
       );
-      return toCustomerDto(after ?? current);
+      return this.fieldValues.reveal(tx, toCustomerDto(after ?? current));
     });
   }
 

@@ -28,6 +28,7 @@ import {
   type CustomerEvents,
 } from '../customers/customer-events.js';
 import type { ConsentCopier } from './consent-copier.js';
+import type { SensitiveFields } from '../privacy/sensitive-fields.js';
 
 const MERGERS = new Set(['admin', 'manager']);
 const FINDERS = new Set(['admin', 'manager', 'sales_rep']);
@@ -81,6 +82,7 @@ export class CustomerMerge {
     private readonly events: CustomerEvents,
     private readonly audit: AuditTrail,
     private readonly outbox: Outbox,
+    private readonly sensitive: SensitiveFields,
   ) {}
 
   async duplicates(principal: Principal, id: string): Promise<DuplicateSuggestion[]> {
@@ -197,6 +199,21 @@ export class CustomerMerge {
       );
       if (!updated) throw new AppError('precondition_failed', 'The customer changed while merging');
       await this.merges.absorb(tx, tenant, survivorId, mergeIds, takeValues);
+      // A sensitive value is sealed for its customer: it moves only sealed again for the survivor.
+      for (const take of takeValues) {
+        const def = definitions.find((d) => d.id === take.fieldId);
+        const sealed = def?.isSensitive ? byId.get(take.from)?.customFields[def.fieldName] : null;
+        if (!def || typeof sealed !== 'string') continue;
+        const value = await this.sensitive.reseal(
+          tx,
+          tenant,
+          take.from,
+          survivorId,
+          def.fieldName,
+          sealed,
+        );
+        await this.fields.setValues(tx, tenant, survivorId, [{ fieldId: def.id, value }]);
+      }
       await this.consent.copyMissing(tx, tenant, survivorId, mergeIds, principal);
       await this.merges.recordMerge(tx, tenant, survivorId, mergeIds, principal.sub);
 
@@ -228,7 +245,8 @@ export class CustomerMerge {
           data,
         }),
       });
-      return after;
+      const [revealed] = await this.sensitive.reveal(tx, [after]);
+      return revealed ?? after;
     });
   }
 }

@@ -1,0 +1,52 @@
+import { createDatabase, loadConfig } from '@crm/service-kit';
+import { ProfilesConfig } from '../config.js';
+import { CustomerKeysRepository } from '../db/customer-keys.repository.js';
+import { CustomerKeys } from '../domain/privacy/customer-keys.js';
+import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
+
+/**
+ * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500]`: re-wraps every customer data key
+ * with FIELD_ENCRYPTION_ACTIVE_KEY, one short transaction per batch, printing progress as JSON
+ * lines. Safe while the service runs and safe to stop: a re-run continues with the keys still
+ * wrapped by an older master key. Exits 0 when none is left.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(ProfilesConfig);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--batch');
+  const batch = at === -1 ? 500 : Number(args[at + 1]);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) {
+    throw new Error('--batch must be a whole number from 1 to 10000');
+  }
+  const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
+  try {
+    const keys = new CustomerKeys(
+      new FieldCrypto(
+        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
+      ),
+      new CustomerKeysRepository(),
+    );
+    const start = await keys.progress(database.db, 0);
+    process.stdout.write(`${JSON.stringify({ ...start, phase: 'start' })}\n`);
+    let rewrapped = 0;
+    for (;;) {
+      const n = await keys.rotateBatch(database.db, batch);
+      if (n === 0) break;
+      rewrapped += n;
+      const p = await keys.progress(database.db, rewrapped);
+      process.stdout.write(`${JSON.stringify({ ...p, phase: 'batch' })}\n`);
+    }
+    const end = await keys.progress(database.db, rewrapped);
+    process.stdout.write(`${JSON.stringify({ ...end, phase: 'done' })}\n`);
+    process.exitCode = end.remaining === 0 ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `key rotation failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exitCode = 2;
+});

@@ -1,0 +1,144 @@
+import type { Executor } from '@crm/service-kit';
+import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
+import {
+  collaborators,
+  customFieldValues,
+  customerImportKeys,
+  customerPhones,
+  customerPictures,
+  customerTags,
+  customers,
+  deadLetters,
+  erasedCustomers,
+  externalRefs,
+  householdMembers,
+  households,
+  idempotencyKeys,
+  mergedCustomers,
+  opportunities,
+  outbox,
+  relationships,
+  searchDocuments,
+} from './schema.js';
+
+export interface Tombstone {
+  customerId: string;
+  erasedAt: Date;
+  erasedBy: string | null;
+}
+
+export class ErasureRepository {
+  async tombstone(db: Executor, tenantId: string, customerId: string): Promise<Tombstone | null> {
+    const [row] = await db
+      .select({
+        customerId: erasedCustomers.customerId,
+        erasedAt: erasedCustomers.erasedAt,
+        erasedBy: erasedCustomers.erasedBy,
+      })
+      .from(erasedCustomers)
+      .where(
+        and(eq(erasedCustomers.tenantId, tenantId), eq(erasedCustomers.customerId, customerId)),
+      );
+    return row ?? null;
+  }
+
+  async bury(
+    db: Executor,
+    row: { tenantId: string; customerId: string; erasedAt: Date; erasedBy: string; reason: string },
+  ): Promise<void> {
+    await db.insert(erasedCustomers).values(row).onConflictDoNothing();
+  }
+
+  /** Customers merged into this one: the same person, erased with it. */
+  async mergedInto(db: Executor, tenantId: string, survivorId: string): Promise<string[]> {
+    const rows = await db
+      .select({ id: mergedCustomers.mergedId })
+      .from(mergedCustomers)
+      .where(
+        and(eq(mergedCustomers.tenantId, tenantId), eq(mergedCustomers.survivorId, survivorId)),
+      );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Deletes everything of the customer that this service keeps outside its append-only
+   * ledgers, its sent events and failed deliveries about it included.
+   */
+  async deletePersonalData(db: Executor, tenantId: string, customerId: string): Promise<void> {
+    for (const table of [
+      customerTags,
+      collaborators,
+      customFieldValues,
+      customerPhones,
+      customerPictures,
+      externalRefs,
+      opportunities,
+      searchDocuments,
+    ] as const) {
+      await db
+        .delete(table)
+        .where(and(eq(table.tenantId, tenantId), eq(table.customerId, customerId)));
+    }
+    await db
+      .delete(relationships)
+      .where(
+        and(
+          eq(relationships.tenantId, tenantId),
+          or(eq(relationships.customerId, customerId), eq(relationships.relatedId, customerId)),
+        ),
+      );
+    const left = await db
+      .delete(householdMembers)
+      .where(
+        and(eq(householdMembers.tenantId, tenantId), eq(householdMembers.customerId, customerId)),
+      )
+      .returning({ householdId: householdMembers.householdId });
+    // A household named after the family goes with its last member.
+    for (const { householdId } of left) {
+      await db.execute(sql`
+        DELETE FROM ${households} h
+         WHERE h.tenant_id = ${tenantId} AND h.id = ${householdId}
+           AND NOT EXISTS (SELECT 1 FROM ${householdMembers} m
+                            WHERE m.tenant_id = h.tenant_id AND m.household_id = h.id)`);
+    }
+    // The identity keys (email, phone) an import matched on.
+    await db
+      .delete(customerImportKeys)
+      .where(
+        and(
+          eq(customerImportKeys.tenantId, tenantId),
+          eq(customerImportKeys.customerId, customerId),
+        ),
+      );
+    await db
+      .delete(customers)
+      .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
+    // Copies of the profile in this service's own stores: published events waiting for their
+    // purge, dead letters, and stored answers of idempotent requests.
+    await db
+      .delete(outbox)
+      .where(
+        and(
+          eq(outbox.tenantId, tenantId),
+          isNotNull(outbox.sentAt),
+          sql`${outbox.envelope}->>'subject' = ${customerId}`,
+        ),
+      );
+    await db
+      .delete(deadLetters)
+      .where(
+        and(
+          eq(deadLetters.tenantId, tenantId),
+          sql`${deadLetters.payload}->>'subject' = ${customerId}`,
+        ),
+      );
+    await db
+      .delete(idempotencyKeys)
+      .where(
+        and(
+          eq(idempotencyKeys.tenantId, tenantId),
+          sql`strpos(${idempotencyKeys.body}, ${customerId}) > 0`,
+        ),
+      );
+  }
+}

@@ -1,0 +1,99 @@
+import { AppError, type Db, type Executor } from '@crm/service-kit';
+import type { CustomerKeysRepository } from '../../db/customer-keys.repository.js';
+import type { CustomerKeyRow } from '../../db/schema.js';
+import {
+  MasterKeyMissingError,
+  UndecryptableError,
+  type DataKey,
+  type FieldCrypto,
+  type SealContext,
+} from './field-crypto.js';
+
+export interface RotationProgress {
+  rewrapped: number;
+  /** Keys still wrapped by another master key than the active one. */
+  remaining: number;
+  active: string;
+}
+
+/** A sealed value that cannot be read: a server-side fault, never the caller's. */
+export function undecryptable(err: unknown): AppError | null {
+  if (err instanceof UndecryptableError || err instanceof MasterKeyMissingError) {
+    return new AppError('internal', `Stored customer data does not decrypt: ${err.message}`);
+  }
+  return null;
+}
+
+/** The data keys of customers: made on first write, unwrapped per use, destroyed on erasure. */
+export class CustomerKeys {
+  constructor(
+    private readonly crypto: FieldCrypto,
+    private readonly repo: CustomerKeysRepository,
+  ) {}
+
+  private unwrap(row: CustomerKeyRow): DataKey {
+    return this.crypto.unwrap(row.tenantId, row.customerId, row);
+  }
+
+  /** The customer's data key, created (and wrapped by the active master key) when missing. */
+  async forWrite(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
+    const [found] = await this.repo.find(tx, tenantId, [customerId]);
+    if (found) return this.unwrap(found);
+    const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
+    // A concurrent first write may have stored its key first: use whichever is stored.
+    const stored = await this.repo.insertIfAbsent(tx, {
+      tenantId,
+      customerId,
+      keyVersion: dataKey.version,
+      ...this.crypto.wrap(tenantId, customerId, dataKey),
+    });
+    return this.unwrap(stored);
+  }
+
+  /** Data keys of the customers that have one; an erased customer has none. */
+  async forRead(
+    db: Executor,
+    tenantId: string,
+    customerIds: string[],
+  ): Promise<Map<string, DataKey>> {
+    const rows = await this.repo.find(db, tenantId, [...new Set(customerIds)]);
+    return new Map(rows.map((r) => [r.customerId, this.unwrap(r)]));
+  }
+
+  async destroy(tx: Executor, tenantId: string, customerIds: string[]): Promise<number> {
+    return this.repo.delete(tx, tenantId, customerIds);
+  }
+
+  seal(dataKey: DataKey, ctx: SealContext, value: unknown): string {
+    return this.crypto.seal(dataKey, ctx, value);
+  }
+
+  open(dataKey: DataKey, ctx: SealContext, sealed: string): unknown {
+    return this.crypto.open(dataKey, ctx, sealed);
+  }
+
+  /**
+   * Re-wraps up to `batch` data keys with the active master key in one short transaction.
+   * Values are untouched (they are sealed with the data keys), so reads keep working before,
+   * during and after; a key being erased meanwhile is simply not there to re-wrap.
+   */
+  async rotateBatch(db: Db, batch: number): Promise<number> {
+    const active = this.crypto.activeMasterKeyId;
+    return db.transaction(async (tx) => {
+      const rows = await this.repo.claimStale(tx, active, batch);
+      for (const row of rows) {
+        const dataKey = this.unwrap(row);
+        await this.repo.rewrap(tx, row, this.crypto.wrap(row.tenantId, row.customerId, dataKey));
+      }
+      return rows.length;
+    });
+  }
+
+  async progress(db: Executor, rewrapped: number): Promise<RotationProgress> {
+    const active = this.crypto.activeMasterKeyId;
+    const counts = await this.repo.countByMaster(db);
+    let remaining = 0;
+    for (const [id, n] of counts) if (id !== active) remaining += n;
+    return { rewrapped, remaining, active };
+  }
+}

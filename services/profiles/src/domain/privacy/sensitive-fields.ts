@@ -1,0 +1,126 @@
+import type { Customer, CustomFieldValue } from '@crm/contracts';
+import { AppError, type Executor } from '@crm/service-kit';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import { undecryptable, type CustomerKeys } from './customer-keys.js';
+import { isSealed } from './field-crypto.js';
+
+export interface CheckedValue {
+  fieldId: string;
+  name: string;
+  sensitive: boolean;
+  value: CustomFieldValue;
+}
+
+/**
+ * Values of custom fields marked sensitive are stored, published and audited only sealed
+ * with the customer's data key; callers who may read the customer get them decrypted.
+ */
+export class SensitiveFields {
+  constructor(
+    private readonly keys: CustomerKeys,
+    private readonly fields: CustomFieldsRepository,
+  ) {}
+
+  /**
+   * The values as they are stored: sensitive ones sealed. A value equal to the one stored
+   * keeps its ciphertext, so rewriting it is not a change.
+   */
+  async seal(
+    tx: Executor,
+    tenantId: string,
+    customerId: string,
+    values: CheckedValue[],
+    current: Record<string, CustomFieldValue> = {},
+  ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
+    const sensitive = values.filter((v) => v.sensitive && v.value !== null);
+    if (sensitive.length === 0) return values;
+    const dataKey = await this.keys.forWrite(tx, tenantId, customerId);
+    return values.map((v) => {
+      if (!v.sensitive || v.value === null) return v;
+      const ctx = { tenantId, customerId, field: `custom_fields.${v.name}` };
+      const stored = current[v.name];
+      if (isSealed(stored)) {
+        const before = this.open(() => this.keys.open(dataKey, ctx, stored));
+        if (JSON.stringify(before) === JSON.stringify(v.value)) return { ...v, value: stored };
+      }
+      return { ...v, value: this.keys.seal(dataKey, ctx, v.value) };
+    });
+  }
+
+  /** A sealed value of one customer, sealed again for another (a merge moving it). */
+  async reseal(
+    tx: Executor,
+    tenantId: string,
+    from: string,
+    to: string,
+    name: string,
+    sealed: string,
+  ): Promise<string> {
+    const field = `custom_fields.${name}`;
+    const fromKey = (await this.keys.forRead(tx, tenantId, [from])).get(from);
+    const toKey = await this.keys.forWrite(tx, tenantId, to);
+    if (!fromKey) throw new Error(`customer ${from} has no data key`);
+    const value = this.open(() =>
+      this.keys.open(fromKey, { tenantId, customerId: from, field }, sealed),
+    );
+    return this.keys.seal(toKey, { tenantId, customerId: to, field }, value);
+  }
+
+  /** Names of the tenant's sensitive fields. */
+  async names(db: Executor, tenantId: string): Promise<Set<string>> {
+    const defs = await this.fields.list(db, tenantId);
+    return new Set(defs.filter((d) => d.isSensitive).map((d) => d.fieldName));
+  }
+
+  /** Customers as a caller who may read them sees them: sensitive values decrypted. */
+  async reveal(db: Executor, customers: Customer[]): Promise<Customer[]> {
+    const first = customers[0];
+    if (!first || customers.every((c) => Object.keys(c.custom_fields ?? {}).length === 0)) {
+      return customers;
+    }
+    const tenantId = first.tenant_id;
+    const sensitive = await this.names(db, tenantId);
+    const holders = customers.filter((c) =>
+      Object.keys(c.custom_fields ?? {}).some((n) => sensitive.has(n)),
+    );
+    if (holders.length === 0) return customers;
+    const keys = await this.keys
+      .forRead(
+        db,
+        tenantId,
+        holders.map((c) => c.id),
+      )
+      .catch((err: unknown) => {
+        throw undecryptable(err) ?? err;
+      });
+    return customers.map((c) => {
+      const fields = c.custom_fields ?? {};
+      if (!Object.keys(fields).some((n) => sensitive.has(n))) return c;
+      const dataKey = keys.get(c.id);
+      const revealed: Record<string, CustomFieldValue> = {};
+      for (const [name, value] of Object.entries(fields)) {
+        if (!sensitive.has(name) || value === null) {
+          revealed[name] = value;
+          continue;
+        }
+        if (!dataKey || typeof value !== 'string') {
+          throw new AppError(
+            'internal',
+            `Stored customer data does not decrypt: customer ${c.id} has no data key for ${name}`,
+          );
+        }
+        const ctx = { tenantId, customerId: c.id, field: `custom_fields.${name}` };
+        revealed[name] = this.open(() => this.keys.open(dataKey, ctx, value)) as CustomFieldValue;
+      }
+      return { ...c, custom_fields: revealed };
+    });
+  }
+
+  private open<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw undecryptable(err) ?? err;
+    }
+  }
+}
