@@ -144,13 +144,16 @@ export interface NotGroup {
 export type FilterGroup = AndGroup | OrGroup | NotGroup;
 export type FilterNode = FilterGroup | FieldLeaf | BehaviourLeaf;
 
-const children = () => z.array(FilterNodeShape).min(1).max(FILTER_LIMITS.maxNodes);
-
 /** The tree as a recursive schema: the type, and the OpenAPI description of it. */
-export const FilterNodeShape: z.ZodType<FilterNode> = z.lazy(() =>
-  z.union([
-    z.object({ and: children() }).strict().meta({ description: 'Every child matches' }),
-    z.object({ or: children() }).strict().meta({ description: 'At least one child matches' }),
+export const FilterNodeShape: z.ZodType<FilterNode> = z.lazy(() => filterNodeUnion);
+
+const children = z.array(FilterNodeShape).min(1).max(FILTER_LIMITS.maxNodes);
+
+// One instance, so generators meet the same schema again and emit a reference to it.
+const filterNodeUnion: z.ZodType<FilterNode> = z
+  .union([
+    z.object({ and: children }).strict().meta({ description: 'Every child matches' }),
+    z.object({ or: children }).strict().meta({ description: 'At least one child matches' }),
     z.object({ not: FilterNodeShape }).strict().meta({ description: 'The child does not match' }),
     FieldLeaf,
     z
@@ -166,8 +169,8 @@ export const FilterNodeShape: z.ZodType<FilterNode> = z.lazy(() =>
         description:
           'How many related facts match: "booked service X at least 2 times in the last 90 days"',
       }),
-  ]),
-);
+  ])
+  .meta({ id: 'FilterNode' });
 
 export interface FilterIssue {
   /** JSON path from the root of the filter, e.g. `['and', 1, 'op']`. */
@@ -282,7 +285,7 @@ function zodIssues(error: z.ZodError, path: (string | number)[]): FilterIssue[] 
     ) {
       return [
         {
-          path: [...at, 'op'],
+          path: at[at.length - 1] === 'op' ? at : [...at, 'op'],
           code: 'unknown_op',
           message: `Unknown operator; one of ${FILTER_OPS.join(', ')}`,
         },

@@ -195,6 +195,16 @@ export const Customer = z
   .meta({ id: 'Customer' });
 export type Customer = z.infer<typeof Customer>;
 
+/** Longest `?filter=` accepted, in characters of JSON. */
+export const MAX_FILTER_QUERY_LENGTH = 8000;
+const FILTER_QUERY_EXAMPLE = JSON.stringify({
+  and: [
+    { field: 'customer_stage', op: 'in', value: ['lead', 'prospect'] },
+    { field: 'tags', op: 'contains', value: 'vip' },
+    { field: 'birthday', op: 'anniversary_in', value: { days: 7 } },
+  ],
+});
+
 export const CUSTOMER_SORT_FIELDS = ['created_at', 'updated_at', 'last_name', 'email'] as const;
 
 export const ListCustomersQuery = PageQuery.extend({
@@ -207,6 +217,14 @@ export const ListCustomersQuery = PageQuery.extend({
   stage: z.string().max(50).optional(),
   vip: z.enum(['true', 'false']).optional(),
   email: z.string().max(254).optional().describe('Exact email (case-insensitive)'),
+  filter: z
+    .string()
+    .max(MAX_FILTER_QUERY_LENGTH)
+    .optional()
+    .describe(
+      'A filter of the one filter language as URL-encoded JSON, combined with the other parameters and the caller’s access; see docs/filter-language.md. Fields: the core fields, `tags`, `owner_id`, `team_id`, `collaborator_ids`, `assigned_to` (`@me` is the caller) and `custom.<field_name>` of active, non-sensitive custom fields. Malformed JSON → 400; a bad leaf → 422 naming its path.',
+    )
+    .meta({ example: FILTER_QUERY_EXAMPLE }),
 }).strict();
 export type ListCustomersQuery = z.infer<typeof ListCustomersQuery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Filter } from '../filter/ast.js';
 import { PageQuery, pageOf } from '../pagination.js';
 
 const tagName = z
@@ -66,14 +67,38 @@ export const CustomerTagsBody = z
 export type CustomerTagsBody = z.infer<typeof CustomerTagsBody>;
 
 export const MAX_BULK_IDS = 1000;
+/**
+ * A bulk action on a filter changes at most this many customers, all in one transaction;
+ * a filter matching more of the customers the caller may change is refused, nothing done.
+ */
+export const MAX_BULK_FILTER_MATCHES = MAX_BULK_IDS;
+
+/** Which customers a bulk action is for: a list of ids or a filter, exactly one. */
+const bulkTarget = {
+  customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS).optional(),
+  filter: Filter.optional().describe(
+    `Instead of customer_ids: every customer the caller may change that matches (at most ${MAX_BULK_FILTER_MATCHES}; more is refused with 422 and nothing changes)`,
+  ),
+};
+
+function oneTarget(v: { customer_ids?: unknown; filter?: unknown }, ctx: z.RefinementCtx) {
+  if ((v.customer_ids === undefined) === (v.filter === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['customer_ids'],
+      message: 'Send either customer_ids or filter, not both and not neither',
+    });
+  }
+}
 
 export const BulkTagsBody = z
   .object({
-    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    ...bulkTarget,
     add: tagNames.default([]),
     remove: tagNames.default([]),
   })
   .strict()
+  .superRefine(oneTarget)
   .refine((v) => v.add.length + v.remove.length > 0, { message: 'Name a tag to add or remove' })
   .meta({ id: 'BulkTags' });
 export type BulkTagsBody = z.infer<typeof BulkTagsBody>;
@@ -85,6 +110,11 @@ export const BulkResult = z
     not_found: z
       .array(z.uuid())
       .describe('Ids that name no customer the caller may change; nothing was done to them'),
+    matched: z
+      .number()
+      .int()
+      .optional()
+      .describe('With a filter: how many customers the caller may change matched it'),
   })
   .meta({ id: 'BulkResult' });
 export type BulkResult = z.infer<typeof BulkResult>;
@@ -124,22 +154,32 @@ export const DEFAULT_LIFECYCLE_STAGES: LifecycleStage[] = [
 
 export const BulkStageBody = z
   .object({
-    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    ...bulkTarget,
     customer_stage: z.string().min(1).max(50),
   })
   .strict()
+  .superRefine(oneTarget)
   .meta({ id: 'BulkStage' });
 export type BulkStageBody = z.infer<typeof BulkStageBody>;
 
+const staffIds = z.array(z.string().min(1).max(100)).max(20);
+
 export const BulkAssignBody = z
   .object({
-    customer_ids: z.array(z.uuid()).min(1).max(MAX_BULK_IDS),
+    ...bulkTarget,
     owner_id: z.string().min(1).max(100).nullable().optional(),
     team_id: z.string().min(1).max(100).nullable().optional(),
+    add_collaborators: staffIds.optional().describe('Staff ids to add as collaborators'),
+    remove_collaborators: staffIds.optional().describe('Staff ids to take off as collaborators'),
   })
   .strict()
-  .refine((v) => v.owner_id !== undefined || v.team_id !== undefined, {
-    message: 'Send owner_id, team_id or both',
-  })
+  .superRefine(oneTarget)
+  .refine(
+    (v) =>
+      v.owner_id !== undefined ||
+      v.team_id !== undefined ||
+      (v.add_collaborators?.length ?? 0) + (v.remove_collaborators?.length ?? 0) > 0,
+    { message: 'Send owner_id, team_id, add_collaborators or remove_collaborators' },
+  )
   .meta({ id: 'BulkAssign' });
 export type BulkAssignBody = z.infer<typeof BulkAssignBody>;

@@ -20,6 +20,8 @@ export interface ListFilter {
   stage?: string | undefined;
   vip?: boolean | undefined;
   email?: string | undefined;
+  /** A compiled filter-language predicate. */
+  predicate?: SQL | undefined;
 }
 
 export interface ListRequest {
@@ -172,6 +174,27 @@ export class CustomersRepository {
     return this.records(db, rows);
   }
 
+  /**
+   * Locks the customers the scope may change that match `predicate`, in id order so
+   * concurrent writers never deadlock; `more` (and nothing else) when over `limit` match.
+   */
+  async lockMatching(
+    db: Executor,
+    scope: CustomerScope,
+    predicate: SQL,
+    limit: number,
+  ): Promise<{ records: CustomerRecord[]; more: boolean }> {
+    const rows = await db
+      .select()
+      .from(customers)
+      .where(and(scopePredicate(scope), predicate))
+      .orderBy(asc(customers.id))
+      .limit(limit + 1)
+      .for('update');
+    if (rows.length > limit) return { records: [], more: true };
+    return { records: await this.records(db, rows), more: false };
+  }
+
   async setCollaborators(
     db: Executor,
     tenantId: string,
@@ -237,6 +260,7 @@ export class CustomersRepository {
     if (req.filter.email) {
       conditions.push(sql`lower(${customers.email}) = ${req.filter.email.toLowerCase()}`);
     }
+    if (req.filter.predicate) conditions.push(req.filter.predicate);
     if (req.after) {
       const value: unknown =
         req.sort.field === 'created_at' || req.sort.field === 'updated_at'

@@ -1,0 +1,426 @@
+import type { BulkResult, CloudEvent, Customer, Page, Problem } from '@crm/contracts';
+import type { RunningService } from '@crm/service-kit';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBus } from '../../../test/support/bus.js';
+import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import type { ProfilesConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { profilesService, type ProfilesDeps } from '../src/service.js';
+import { buildCustomerBody, newTenant } from './factories.js';
+
+let svc: RunningService<ProfilesConfig, ProfilesDeps>;
+let bus: TestBus;
+
+beforeAll(async () => {
+  svc = await startTestService(profilesService, migrationsFolder);
+  bus = await TestBus.open();
+});
+
+afterAll(async () => {
+  await bus.close();
+  await svc.stop();
+});
+
+async function customer(token: string, body: Record<string, unknown> = {}): Promise<Customer> {
+  const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+    token,
+    body: buildCustomerBody(body),
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body;
+}
+
+function listPath(filter: unknown, extra = ''): string {
+  return `/crm/customers?limit=200${extra}&filter=${encodeURIComponent(JSON.stringify(filter))}`;
+}
+
+async function ids(token: string, filter: unknown, extra = ''): Promise<string[]> {
+  const r = await call<Page<Customer>>(svc.url, 'GET', listPath(filter, extra), { token });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.data.map((c) => c.id).sort();
+}
+
+const sorted = (...list: { id: string }[]) => list.map((c) => c.id).sort();
+
+describe('GET /crm/customers?filter=', () => {
+  it('answers core fields, tags, custom fields and assignment, combined with the other parameters', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin', { sub: 'boss' });
+    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } });
+    for (const f of [
+      { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
+      {
+        field_name: 'colours',
+        field_label: 'Colours',
+        field_type: 'multiselect',
+        field_options: [
+          { value: 'red', label: 'Red' },
+          { value: 'blue', label: 'Blue' },
+        ],
+      },
+    ]) {
+      expect(
+        (await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body: f })).status,
+      ).toBe(201);
+    }
+    const a = await customer(admin, {
+      first_name: 'Ann',
+      address: { city: 'Berlin' },
+      vip_status: true,
+      birthday: '1992-02-29',
+      custom_fields: { shoe_size: 38, colours: ['red'] },
+      owner_id: 'rep-1',
+      collaborator_ids: ['rep-9'],
+    });
+    const b = await customer(admin, {
+      first_name: 'Bob',
+      address: { city: 'berlin-Mitte' },
+      customer_stage: 'lead',
+      custom_fields: { shoe_size: 44, colours: ['blue', 'red'] },
+      owner_id: 'rep-2',
+    });
+    const c = await customer(admin, {
+      first_name: 'Cleo',
+      company_name: '100%_Real',
+      owner_id: 'rep-1',
+    });
+    const other = await customer(await tokenFor(newTenant(), 'admin'), { first_name: 'Ann' });
+    await call(svc.url, 'POST', `/crm/customers/${b.id}/tags`, {
+      token: admin,
+      body: { add: ['Gold'] },
+    });
+
+    expect(await ids(admin, { field: 'first_name', op: 'eq', value: 'ann' })).toEqual(sorted(a));
+    expect(await ids(admin, { field: 'city', op: 'starts_with', value: 'BERLIN' })).toEqual(
+      sorted(a, b),
+    );
+    expect(await ids(admin, { field: 'city', op: 'neq', value: 'berlin' })).toEqual(sorted(b, c));
+    expect(await ids(admin, { field: 'company_name', op: 'contains', value: '%_' })).toEqual(
+      sorted(c),
+    );
+    expect(await ids(admin, { field: 'company_name', op: 'contains', value: '_%' })).toEqual([]);
+    expect(await ids(admin, { field: 'vip_status', op: 'eq', value: true })).toEqual(sorted(a));
+    expect(await ids(admin, { field: 'tags', op: 'contains', value: 'gold' })).toEqual(sorted(b));
+    expect(await ids(admin, { field: 'tags', op: 'is_not_set' })).toEqual(sorted(a, c));
+    expect(await ids(admin, { field: 'custom.shoe_size', op: 'gte', value: 40 })).toEqual(
+      sorted(b),
+    );
+    expect(await ids(admin, { field: 'custom.shoe_size', op: 'between', value: [30, 50] })).toEqual(
+      sorted(a, b),
+    );
+    expect(await ids(admin, { field: 'custom.colours', op: 'in', value: ['blue'] })).toEqual(
+      sorted(b),
+    );
+    expect(await ids(admin, { field: 'custom.shoe_size', op: 'is_not_set' })).toEqual(sorted(c));
+    expect(await ids(admin, { field: 'assigned_to', op: 'contains', value: 'rep-9' })).toEqual(
+      sorted(a),
+    );
+    expect(
+      await ids(admin, {
+        or: [
+          { field: 'customer_stage', op: 'eq', value: 'lead' },
+          { not: { field: 'owner_id', op: 'in', value: ['rep-2', 'rep-3'] } },
+        ],
+      }),
+    ).toEqual(sorted(a, b, c));
+    expect(
+      await ids(admin, {
+        field: 'created_at',
+        op: 'within_last',
+        value: { amount: 1, unit: 'hours' },
+      }),
+    ).toEqual(sorted(a, b, c));
+    expect(await ids(admin, { field: 'owner_id', op: 'eq', value: 'rep-1' }, '&stage=new')).toEqual(
+      sorted(a, c),
+    );
+    expect(sorted(other)).not.toEqual(
+      await ids(admin, { field: 'first_name', op: 'eq', value: 'ann' }),
+    );
+
+    // A new definition is filterable at once.
+    await call(svc.url, 'POST', '/crm/custom-fields', {
+      token: admin,
+      body: { field_name: 'member', field_label: 'Member', field_type: 'boolean' },
+    });
+    expect(await ids(admin, { field: 'custom.member', op: 'is_set' })).toEqual([]);
+  });
+
+  it('keeps to what the caller may see: manager own and team, staff and sales rep assigned, customer self', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const mine = await customer(admin, { owner_id: 'rep-1', first_name: 'Zed' });
+    const shared = await customer(admin, {
+      owner_id: 'rep-2',
+      collaborator_ids: ['rep-1'],
+      first_name: 'Zed',
+    });
+    const team = await customer(admin, { owner_id: 'rep-3', team_id: 'team-a', first_name: 'Zed' });
+    const elsewhere = await customer(admin, { owner_id: 'rep-4', first_name: 'Zed' });
+    const zed = { field: 'first_name', op: 'eq', value: 'Zed' };
+
+    expect(await ids(admin, zed)).toEqual(sorted(mine, shared, team, elsewhere));
+    const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1', teams: ['team-a'] });
+    expect(await ids(manager, zed)).toEqual(sorted(mine, shared, team));
+    for (const role of ['staff', 'sales_rep'] as const) {
+      const t = await tokenFor(tenant, role, { sub: 'rep-1' });
+      expect(await ids(t, zed)).toEqual(sorted(mine, shared));
+      expect(await ids(t, { field: 'assigned_to', op: 'contains', value: '@me' })).toEqual(
+        sorted(mine, shared),
+      );
+      expect(await ids(t, { field: 'owner_id', op: 'eq', value: '@me' })).toEqual(sorted(mine));
+    }
+    expect(await ids(await tokenFor(newTenant(), 'admin'), zed)).toEqual([]);
+    // The customer role lists itself only, filter or not.
+    expect(await ids(await tokenFor(tenant, 'customer', { sub: mine.id }), zed)).toEqual([mine.id]);
+    expect((await call(svc.url, 'GET', listPath(zed))).status).toBe(401);
+  });
+
+  it('pages through a filtered list with the sort and cursor', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const made: Customer[] = [];
+    for (let i = 0; i < 5; i += 1)
+      made.push(await customer(admin, { job_title: i % 2 ? 'Chef' : 'Cook' }));
+    const cooks = made.filter((c) => c.job_title === 'Cook');
+    const seen: string[] = [];
+    let path = `/crm/customers?limit=2&sort=last_name&filter=${encodeURIComponent(JSON.stringify({ field: 'job_title', op: 'eq', value: 'cook' }))}`;
+    for (;;) {
+      const r = await call<Page<Customer>>(svc.url, 'GET', path, { token: admin });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.data.map((c) => c.id));
+      if (!r.body.next_cursor) break;
+      path = `${path.replace(/&cursor=.*$/, '')}&cursor=${encodeURIComponent(r.body.next_cursor)}`;
+    }
+    expect(seen).toEqual(
+      [...cooks].sort((x, y) => x.last_name.localeCompare(y.last_name)).map((c) => c.id),
+    );
+  });
+
+  it('answers 400 for malformed JSON and 422 naming the bad leaf', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    await call(svc.url, 'POST', '/crm/custom-fields', {
+      token: admin,
+      body: { field_name: 'secret', field_label: 'Secret', field_type: 'text', is_sensitive: true },
+    });
+    const malformed = await call<Problem>(
+      svc.url,
+      'GET',
+      `/crm/customers?filter=${encodeURIComponent('{"and": [')}`,
+      {
+        token: admin,
+      },
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+
+    let deep: unknown = { field: 'vip_status', op: 'eq', value: true };
+    for (let i = 0; i < 12; i += 1) deep = { not: deep };
+    const cases: [unknown, string, string][] = [
+      [
+        { and: [{ field: 'nope', op: 'eq', value: 1 }] },
+        'query.filter.and.0.field',
+        'unknown_field',
+      ],
+      [
+        {
+          or: [
+            { field: 'vip_status', op: 'eq', value: true },
+            { field: 'vip_status', op: 'contains', value: 'x' },
+          ],
+        },
+        'query.filter.or.1.op',
+        'op_not_allowed',
+      ],
+      [{ field: 'birthday', op: 'eq', value: '31.12.1990' }, 'query.filter.value', 'invalid_value'],
+      [
+        {
+          field: 'created_at',
+          op: 'between',
+          value: ['2025-02-01T00:00:00Z', '2025-01-01T00:00:00Z'],
+        },
+        'query.filter.value',
+        'invalid_value',
+      ],
+      [{ field: 'first_name', op: 'like', value: 'a' }, 'query.filter.op', 'unknown_op'],
+      [
+        { field: 'first_name', op: 'eq', value: 'a', extra: 1 },
+        'query.filter.extra',
+        'unrecognized_key',
+      ],
+      [{ and: [] }, 'query.filter.and', 'invalid_group'],
+      [
+        { not: { fact: 'bookings', count: { op: 'gte', value: 2 } } },
+        'query.filter.not.fact',
+        'unsupported',
+      ],
+      [
+        { field: 'customer_stage', op: 'changed_to', value: 'lead' },
+        'query.filter.op',
+        'unsupported',
+      ],
+      [{ field: 'custom.secret', op: 'is_set' }, 'query.filter.field', 'unknown_field'],
+      [deep, `query.filter${'.not'.repeat(9)}`, 'too_deep'],
+    ];
+    for (const [filter, field, code] of cases) {
+      const r = await call<Problem>(svc.url, 'GET', listPath(filter), { token: admin });
+      expect(r.status, JSON.stringify(filter)).toBe(422);
+      expect(r.body.errors, JSON.stringify(r.body)).toContainEqual(
+        expect.objectContaining({ field, code }),
+      );
+    }
+    const long = await call(svc.url, 'GET', `/crm/customers?filter=${'x'.repeat(9000)}`, {
+      token: admin,
+    });
+    expect(long.status).toBe(422);
+  });
+});
+
+describe('bulk actions on a filter', () => {
+  it('tags, stages and assigns every matching customer the caller may change, one event each', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Spring' } });
+    const a = await customer(admin, { job_title: 'Florist', owner_id: 'rep-1' });
+    const b = await customer(admin, {
+      job_title: 'florist',
+      owner_id: 'rep-1',
+      customer_stage: 'lead',
+    });
+    const c = await customer(admin, { job_title: 'Florist', owner_id: 'rep-2' });
+    await customer(admin, { job_title: 'Baker', owner_id: 'rep-1' });
+    const florists = { field: 'job_title', op: 'eq', value: 'Florist' };
+    const listener = await bus.listen('crm.events', 'crm.customer.#');
+
+    const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
+    const staged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/stage', {
+      token: rep,
+      body: { filter: florists, customer_stage: 'lead' },
+    });
+    expect(staged.status, JSON.stringify(staged.body)).toBe(200);
+    expect(staged.body).toEqual({ updated: [a.id], unchanged: [b.id], not_found: [], matched: 2 });
+
+    const tagged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/tags', {
+      token: admin,
+      body: { filter: florists, add: ['Spring'] },
+    });
+    expect(tagged.body.matched).toBe(3);
+    expect(tagged.body.updated.sort()).toEqual(sorted(a, b, c));
+    const again = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/tags', {
+      token: admin,
+      body: { filter: { field: 'tags', op: 'contains', value: 'spring' }, add: ['Spring'] },
+    });
+    expect(again.body.updated).toEqual([]);
+    expect(again.body.unchanged.sort()).toEqual(sorted(a, b, c));
+
+    const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
+    const assigned = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
+      token: manager,
+      body: { filter: florists, team_id: 'team-f', add_collaborators: ['rep-7'] },
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    expect(assigned.body.updated.sort()).toEqual(sorted(a, b));
+    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${a.id}`, { token: admin });
+    expect(after.body.team_id).toBe('team-f');
+    expect(after.body.collaborator_ids).toEqual(['rep-7']);
+    const removed = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
+      token: admin,
+      body: { customer_ids: [a.id, c.id], remove_collaborators: ['rep-7'] },
+    });
+    expect(removed.body).toEqual({ updated: [a.id], unchanged: [c.id], not_found: [] });
+
+    const events = await waitFor(
+      () =>
+        Promise.resolve(
+          listener.events.filter(
+            (e: CloudEvent) =>
+              e.tenantid === tenant &&
+              ['crm.customer.stage_changed.v1', 'crm.customer.assignment.changed.v1'].includes(
+                e.type,
+              ) &&
+              Number(e.sequence) > 1,
+          ),
+        ).then((l) => l.length >= 4 && l),
+      { what: 'bulk events' },
+    );
+    expect(events.map((e) => [e.type, e.subject])).toEqual([
+      ['crm.customer.stage_changed.v1', a.id],
+      ...[a.id, b.id].sort().map((id) => ['crm.customer.assignment.changed.v1', id]),
+      ['crm.customer.assignment.changed.v1', a.id],
+    ]);
+    await listener.close();
+  });
+
+  it('refuses both or neither target, bad filters, roles that may not act, and too many matches', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const a = await customer(admin, { job_title: 'Smith' });
+    const smiths = { field: 'job_title', op: 'eq', value: 'Smith' };
+    const post = (path: string, token: string, body: unknown) =>
+      call<Problem>(svc.url, 'POST', `/crm/customers/bulk/${path}`, { token, body });
+
+    expect(
+      (await post('stage', admin, { customer_ids: [a.id], filter: smiths, customer_stage: 'lead' }))
+        .status,
+    ).toBe(422);
+    expect((await post('stage', admin, { customer_stage: 'lead' })).status).toBe(422);
+    const bad = await post('tags', admin, {
+      filter: { and: [{ field: 'nope', op: 'is_set' }] },
+      add: ['x'],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'filter.and.0.field', code: 'unknown_field' }),
+    );
+    const shape = await post('assign', admin, {
+      filter: { field: 'owner_id', op: 'eq' },
+      owner_id: 'x',
+    });
+    expect(shape.status).toBe(422);
+    expect(shape.body.errors?.[0]?.field).toMatch(/^filter/);
+
+    expect(
+      (
+        await post('stage', await tokenFor(tenant, 'staff'), {
+          filter: smiths,
+          customer_stage: 'lead',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await post('assign', await tokenFor(tenant, 'sales_rep'), { filter: smiths, owner_id: 'x' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await post('tags', await tokenFor(tenant, 'customer', { sub: a.id }), {
+          filter: smiths,
+          add: ['x'],
+        })
+      ).status,
+    ).toBe(403);
+    const foreign = await post('stage', await tokenFor(newTenant(), 'admin'), {
+      filter: smiths,
+      customer_stage: 'lead',
+    });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body).toMatchObject({ updated: [], matched: 0 });
+
+    // 1,001 matching customers: refused whole, nothing changed.
+    const big = newTenant();
+    await svc.kit.database.db.execute(sql`
+      INSERT INTO profiles.customers (tenant_id, id, first_name, job_title, customer_stage)
+      SELECT ${big}::uuid, gen_random_uuid(), 'Bulk', 'Mass', 'new' FROM generate_series(1, 1001)`);
+    const bigAdmin = await tokenFor(big, 'admin');
+    const mass = { field: 'job_title', op: 'eq', value: 'Mass' };
+    const tooMany = await post('stage', bigAdmin, { filter: mass, customer_stage: 'lead' });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'filter', code: 'too_many_matches' }),
+    );
+    expect(
+      await ids(bigAdmin, { and: [mass, { field: 'customer_stage', op: 'eq', value: 'lead' }] }),
+    ).toEqual([]);
+  });
+});
