@@ -25,6 +25,7 @@ import {
   invalidCursor,
   matchesIfMatch,
 } from '@crm/service-kit';
+import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository, SortField } from '../../db/customers.repository.js';
@@ -38,6 +39,7 @@ import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
 import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
+import { CustomerFilter } from './customer-filter.js';
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -107,6 +109,30 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   set('ownerId', body.owner_id);
   set('teamId', body.team_id);
   return c;
+}
+
+/** The customers a bulk action locked; `ids` is null when a filter chose them. */
+interface BulkTargets {
+  ids: string[] | null;
+  found: CustomerRecord[];
+}
+
+function bulkResult(target: BulkTargets, changed: Set<string>): BulkResult {
+  if (target.ids === null) {
+    const ids = target.found.map((r) => r.row.id);
+    return {
+      updated: ids.filter((i) => changed.has(i)),
+      unchanged: ids.filter((i) => !changed.has(i)),
+      not_found: [],
+      matched: ids.length,
+    };
+  }
+  const seen = new Set(target.found.map((r) => r.row.id));
+  return {
+    updated: target.ids.filter((i) => changed.has(i)),
+    unchanged: target.ids.filter((i) => seen.has(i) && !changed.has(i)),
+    not_found: target.ids.filter((i) => !seen.has(i)),
+  };
 }
 
 function assertMayAssign(principal: Principal, body: Writable): void {
@@ -225,6 +251,13 @@ export class CustomerService {
       }
       after = { value: key[1], id: key[2] };
     }
+    const predicate =
+      query.filter === undefined
+        ? undefined
+        : await this.filters.predicate(this.db, principal, CustomerFilter.fromQuery(query.filter), [
+            'query',
+            'filter',
+          ]);
     const rows = await this.repo.list(this.db, {
       scope: scopeOf(principal),
       filter: {
@@ -232,6 +265,7 @@ export class CustomerService {
         stage: query.stage,
         vip: query.vip === undefined ? undefined : query.vip === 'true',
         email: query.email,
+        predicate,
       },
       sort: { field, descending },
       limit: query.limit + 1,
@@ -396,36 +430,65 @@ export class CustomerService {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot tag customers');
     }
-    const ids = [...new Set(body.customer_ids)];
     return this.db.transaction(async (tx) => {
-      const found = await this.repo.lockMany(tx, scopeOf(principal), ids);
+      const target = await this.lockTargets(tx, principal, body);
       const changed = await this.applyTags(
         tx,
         principal,
-        found,
+        target.found,
         body,
         routeContext(principal, 'bulkTagCustomers'),
       );
-      const changedIds = new Set(changed.map((r) => r.row.id));
-      const seen = new Set(found.map((r) => r.row.id));
-      return {
-        updated: ids.filter((i) => changedIds.has(i)),
-        unchanged: ids.filter((i) => seen.has(i) && !changedIds.has(i)),
-        not_found: ids.filter((i) => !seen.has(i)),
-      };
+      return bulkResult(target, new Set(changed.map((r) => r.row.id)));
     });
+  }
+
+  private get filters(): CustomerFilter {
+    return new CustomerFilter(this.fieldsRepo);
+  }
+
+  /**
+   * Locks the customers a bulk action is for: the listed ids, or every customer the caller
+   * may change that matches the filter, refused whole when more than the limit match.
+   */
+  private async lockTargets(
+    tx: Executor,
+    principal: Principal,
+    body: { customer_ids?: string[] | undefined; filter?: unknown },
+  ): Promise<BulkTargets> {
+    const scope = scopeOf(principal);
+    if (body.customer_ids !== undefined) {
+      const ids = [...new Set(body.customer_ids)];
+      return { ids, found: await this.repo.lockMany(tx, scope, ids) };
+    }
+    const predicate = await this.filters.predicate(tx, principal, body.filter, ['filter']);
+    const { records, more } = await this.repo.lockMatching(
+      tx,
+      scope,
+      predicate,
+      MAX_BULK_FILTER_MATCHES,
+    );
+    if (more) {
+      throw new AppError(
+        'validation_failed',
+        `The filter matches more than ${MAX_BULK_FILTER_MATCHES} customers; nothing was changed`,
+        [
+          {
+            field: 'filter',
+            code: 'too_many_matches',
+            message: `Narrow the filter to at most ${MAX_BULK_FILTER_MATCHES} customers (for example by created_at) and repeat`,
+          },
+        ],
+      );
+    }
+    return { ids: null, found: records };
   }
 
   async bulkStage(principal: Principal, body: BulkStageBody): Promise<BulkResult> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    return this.bulkSet(
-      principal,
-      body.customer_ids,
-      { customerStage: body.customer_stage },
-      'bulkSetStage',
-    );
+    return this.bulkSet(principal, body, { customerStage: body.customer_stage }, 'bulkSetStage');
   }
 
   async bulkAssign(principal: Principal, body: BulkAssignBody): Promise<BulkResult> {
@@ -435,25 +498,38 @@ export class CustomerService {
     const changes: Partial<NewCustomerRow> = {};
     if (body.owner_id !== undefined) changes.ownerId = body.owner_id;
     if (body.team_id !== undefined) changes.teamId = body.team_id;
-    return this.bulkSet(principal, body.customer_ids, changes, 'bulkAssign');
+    return this.bulkSet(principal, body, changes, 'bulkAssign', {
+      add: body.add_collaborators ?? [],
+      remove: body.remove_collaborators ?? [],
+    });
   }
 
   /** Sets the same columns on many customers in one transaction, each with its own events. */
   private async bulkSet(
     principal: Principal,
-    customerIds: string[],
+    body: { customer_ids?: string[] | undefined; filter?: unknown },
     changes: Partial<NewCustomerRow>,
     via: 'bulkSetStage' | 'bulkAssign',
+    team: { add: string[]; remove: string[] } = { add: [], remove: [] },
   ): Promise<BulkResult> {
-    const ids = [...new Set(customerIds)];
     return this.db.transaction(async (tx) => {
       if (changes.customerStage !== undefined) {
         await this.stages.assertKnown(tx, principal.tenant, changes.customerStage);
       }
-      const found = await this.repo.lockMany(tx, scopeOf(principal), ids);
+      const target = await this.lockTargets(tx, principal, body);
       const ctx = routeContext(principal, via);
       const updated = new Set<string>();
-      for (const record of found) {
+      for (const record of target.found) {
+        const remove = new Set(team.remove);
+        const collaborators = [
+          ...new Set([...record.collaborators.filter((s) => !remove.has(s)), ...team.add]),
+        ];
+        const sameTeam =
+          collaborators.length === record.collaborators.length &&
+          collaborators.every((s) => record.collaborators.includes(s));
+        if (!sameTeam) {
+          await this.repo.setCollaborators(tx, principal.tenant, record.row.id, collaborators);
+        }
         const updatedRow = await this.repo.update(
           tx,
           principal.tenant,
@@ -466,17 +542,12 @@ export class CustomerService {
         const changed = await this.events.changed(
           tx,
           toCustomerDto(record),
-          toCustomerDto({ ...record, row: updatedRow }),
+          toCustomerDto({ ...record, row: updatedRow, collaborators }),
           ctx,
         );
         if (changed.length > 0) updated.add(record.row.id);
       }
-      const seen = new Set(found.map((r) => r.row.id));
-      return {
-        updated: ids.filter((i) => updated.has(i)),
-        unchanged: ids.filter((i) => seen.has(i) && !updated.has(i)),
-        not_found: ids.filter((i) => !seen.has(i)),
-      };
+      return bulkResult(target, updated);
     });
   }
 
