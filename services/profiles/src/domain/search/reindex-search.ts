@@ -94,6 +94,7 @@ export class SearchReindex {
         if (docs.length < options.batchSize) break;
       }
     }
+    if (this.index.engine === 'postgres' && progress.done > 0) await this.repo.analyze(this.db);
     progress.elapsedMs = performance.now() - started;
     return progress;
   }
