@@ -5,7 +5,7 @@ import { CustomerKeys } from '../domain/privacy/customer-keys.js';
 import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
 
 /**
- * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500]`: re-wraps every customer data key
+ * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500] [--tenant <uuid>]`: re-wraps every customer data key
  * with FIELD_ENCRYPTION_ACTIVE_KEY, one short transaction per batch, printing progress as JSON
  * lines. Safe while the service runs and safe to stop: a re-run continues with the keys still
  * wrapped by an older master key. Exits 0 when none is left.
@@ -15,6 +15,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--batch');
   const batch = at === -1 ? 500 : Number(args[at + 1]);
+  const tenantAt = args.indexOf('--tenant');
+  const tenant = tenantAt === -1 ? undefined : args[tenantAt + 1];
+  if (tenantAt !== -1 && !/^[0-9a-f-]{36}$/i.test(tenant ?? '')) {
+    throw new Error('--tenant must be a tenant id (UUID)');
+  }
   if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) {
     throw new Error('--batch must be a whole number from 1 to 10000');
   }
@@ -26,17 +31,17 @@ async function main(): Promise<void> {
       ),
       new CustomerKeysRepository(),
     );
-    const start = await keys.progress(database.db, 0);
+    const start = await keys.progress(database.db, 0, tenant);
     process.stdout.write(`${JSON.stringify({ ...start, phase: 'start' })}\n`);
     let rewrapped = 0;
     for (;;) {
-      const n = await keys.rotateBatch(database.db, batch);
+      const n = await keys.rotateBatch(database.db, batch, tenant);
       if (n === 0) break;
       rewrapped += n;
-      const p = await keys.progress(database.db, rewrapped);
+      const p = await keys.progress(database.db, rewrapped, tenant);
       process.stdout.write(`${JSON.stringify({ ...p, phase: 'batch' })}\n`);
     }
-    const end = await keys.progress(database.db, rewrapped);
+    const end = await keys.progress(database.db, rewrapped, tenant);
     process.stdout.write(`${JSON.stringify({ ...end, phase: 'done' })}\n`);
     process.exitCode = end.remaining === 0 ? 0 : 1;
   } finally {

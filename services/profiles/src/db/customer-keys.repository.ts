@@ -39,11 +39,17 @@ export class CustomerKeysRepository {
    * Keys still wrapped by another master key than `activeId`, locked for this transaction;
    * rows another rotator holds are skipped, so several may run at once.
    */
-  async claimStale(db: Executor, activeId: string, limit: number): Promise<CustomerKeyRow[]> {
+  async claimStale(
+    db: Executor,
+    activeId: string,
+    limit: number,
+    tenantId?: string,
+  ): Promise<CustomerKeyRow[]> {
+    const stale = ne(customerKeys.masterKeyId, activeId);
     return db
       .select()
       .from(customerKeys)
-      .where(ne(customerKeys.masterKeyId, activeId))
+      .where(tenantId === undefined ? stale : and(stale, eq(customerKeys.tenantId, tenantId)))
       .orderBy(
         asc(customerKeys.masterKeyId),
         asc(customerKeys.tenantId),
@@ -71,10 +77,11 @@ export class CustomerKeysRepository {
   }
 
   /** Keys per master key id, for rotation progress. */
-  async countByMaster(db: Executor): Promise<Map<string, number>> {
+  async countByMaster(db: Executor, tenantId?: string): Promise<Map<string, number>> {
     const rows = await db
       .select({ id: customerKeys.masterKeyId, n: sql<number>`count(*)::int` })
       .from(customerKeys)
+      .where(tenantId === undefined ? undefined : eq(customerKeys.tenantId, tenantId))
       .groupBy(customerKeys.masterKeyId);
     return new Map(rows.map((r) => [r.id, r.n]));
   }

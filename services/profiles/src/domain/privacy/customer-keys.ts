@@ -77,10 +77,10 @@ export class CustomerKeys {
    * Values are untouched (they are sealed with the data keys), so reads keep working before,
    * during and after; a key being erased meanwhile is simply not there to re-wrap.
    */
-  async rotateBatch(db: Db, batch: number): Promise<number> {
+  async rotateBatch(db: Db, batch: number, tenantId?: string): Promise<number> {
     const active = this.crypto.activeMasterKeyId;
     return db.transaction(async (tx) => {
-      const rows = await this.repo.claimStale(tx, active, batch);
+      const rows = await this.repo.claimStale(tx, active, batch, tenantId);
       for (const row of rows) {
         const dataKey = this.unwrap(row);
         await this.repo.rewrap(tx, row, this.crypto.wrap(row.tenantId, row.customerId, dataKey));
@@ -89,9 +89,9 @@ export class CustomerKeys {
     });
   }
 
-  async progress(db: Executor, rewrapped: number): Promise<RotationProgress> {
+  async progress(db: Executor, rewrapped: number, tenantId?: string): Promise<RotationProgress> {
     const active = this.crypto.activeMasterKeyId;
-    const counts = await this.repo.countByMaster(db);
+    const counts = await this.repo.countByMaster(db, tenantId);
     let remaining = 0;
     for (const [id, n] of counts) if (id !== active) remaining += n;
     return { rewrapped, remaining, active };
