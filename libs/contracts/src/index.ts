@@ -19,6 +19,7 @@ export * from './http/relationships.js';
 export * from './http/opportunities.js';
 export * from './http/pictures.js';
 export * from './http/erasure.js';
+export * from './http/imports.js';
 export * from './http/timeline.js';
 export * from './events/wire.js';
 export * from './http/admin.js';

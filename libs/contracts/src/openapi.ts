@@ -114,7 +114,9 @@ function routeConfig(route: RouteDefinition): RouteConfig {
   if (route.request.body !== undefined) {
     request.body = {
       required: true,
-      content: { [JSON_CONTENT_TYPE]: { schema: route.request.body } },
+      content: {
+        [route.request.bodyContentType ?? JSON_CONTENT_TYPE]: { schema: route.request.body },
+      },
     };
   }
   const responses: RouteConfig['responses'] = {};

@@ -24,6 +24,8 @@ export interface ServiceAppOptions {
    * forward the raw bytes of any body.
    */
   parseJson?: boolean;
+  /** Media types some route takes as an upload: read as bytes into `req.body` (a Buffer). */
+  uploads?: { types: string[]; limit: number };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -80,7 +82,11 @@ export function createServiceApp(options: ServiceAppOptions): {
   );
   app.use(httpMetrics(options.metrics));
   if (options.parseJson ?? true) {
-    app.use(requireJsonBody);
+    const uploadTypes = options.uploads?.types ?? [];
+    app.use(requireJsonBody([...JSON_TYPES, ...uploadTypes]));
+    if (options.uploads !== undefined && uploadTypes.length > 0) {
+      app.use(express.raw({ type: uploadTypes, limit: options.uploads.limit }));
+    }
     // The same media types requireJsonBody lets through, or a +json body would arrive unread.
     app.use(
       express.json({
@@ -105,21 +111,23 @@ export function createServiceApp(options: ServiceAppOptions): {
   };
 }
 
-/** Bodies are JSON; anything else sent with a body is refused rather than ignored. */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined ||
-    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-  if (hasBody && !req.is(JSON_TYPES)) {
-    next(
-      Object.assign(new Error('Send the body as application/json'), {
-        type: 'charset.unsupported',
-      }),
-    );
-    return;
-  }
-  next();
-};
+/** Bodies are JSON (or a declared upload); anything else is refused rather than ignored. */
+function requireJsonBody(accepted: string[]): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    if (hasBody && !req.is(accepted)) {
+      next(
+        Object.assign(new Error('Send the body as application/json'), {
+          type: 'charset.unsupported',
+        }),
+      );
+      return;
+    }
+    next();
+  };
+}
 
 export function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {

@@ -35,8 +35,11 @@ export function idempotency(db: Db, tables: KitTables): RequestHandler {
       );
       return;
     }
+    const body: unknown = req.body;
+    // An upload is hashed as the bytes it is.
     const hash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      .update(`${req.method} ${req.originalUrl}\n`)
+      .update(Buffer.isBuffer(body) ? body : JSON.stringify(body ?? null))
       .digest('hex');
     const tenantId = principal.tenant;
     const thisKey = and(eq(t.tenantId, tenantId), eq(t.key, key));

@@ -39,6 +39,8 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   migrationsFolder?: string;
   /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
   bodyLimit?: string;
+  /** Media types some route takes as a raw upload (e.g. text/csv), and their size limit in bytes. */
+  uploads?: (config: C) => { types: string[]; limit: number };
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
@@ -177,6 +179,7 @@ export async function startService<C extends BaseConfig, D>(
     logger,
     metrics,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+    ...(def.uploads ? { uploads: def.uploads(config) } : {}),
     readiness: {
       database: async () => {
         await database.pool.query('SELECT 1');

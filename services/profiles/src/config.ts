@@ -52,6 +52,20 @@ export const ProfilesConfig = BaseConfig.extend({
     .regex(/^[A-Za-z0-9_-]{1,32}$/)
     .optional()
     .describe('Id of the master key new and re-wrapped data keys use; default the last one listed'),
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024)
+    .describe('Largest CSV file a customer import accepts, in bytes; larger uploads get 413'),
+  IMPORT_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(500)
+    .describe('Rows of a CSV import committed together with their progress'),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV === 'production' && !config.FIELD_ENCRYPTION_KEYS) {
     ctx.addIssue({

@@ -13,6 +13,11 @@ import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
+import { ImportsRepository } from './db/imports.repository.js';
+import { CustomerImports } from './domain/imports/customer-imports.js';
+import { ImportRunner } from './domain/imports/run-import.js';
+import { IMPORT_CONTENT_TYPE } from '@crm/contracts';
+import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
@@ -51,6 +56,8 @@ export interface ProfilesDeps {
   pipeline: Pipeline;
   pictures: ProfilePictures;
   exporter: CustomerExport;
+  imports: CustomerImports;
+  importRunner: ImportRunner;
   eraser: CustomerEraser;
 }
 
@@ -59,7 +66,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   schema: profiles,
   config: ProfilesConfig,
   defaultPort: 8081,
-  build: ({ database, outbox, config }) => {
+  uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
+  build: ({ database, outbox, config, logger }) => {
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
@@ -103,6 +111,19 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       customers,
       search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
       audit,
+      imports: new CustomerImports(
+        database.db,
+        new ImportsRepository(),
+        fieldsRepo,
+        config.DEFAULT_PHONE_REGION,
+      ),
+      importRunner: new ImportRunner(
+        database.db,
+        new ImportsRepository(),
+        fieldsRepo,
+        customers,
+        logger,
+      ),
       exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),
       pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
       pictures: new ProfilePictures(
@@ -148,7 +169,15 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ...bookingxHandlers(deps.customers, deps.eraser),
     ...searchHandlers(deps.search),
   }),
-  jobs: async (_boss, deps) => {
+  jobs: async (boss, deps, kit) => {
+    await startImportJobs(boss, {
+      db: kit.database.db,
+      repo: new ImportsRepository(),
+      imports: deps.imports,
+      runner: deps.importRunner,
+      logger: kit.logger,
+      batchSize: kit.config.IMPORT_BATCH_SIZE,
+    });
     // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
     // documents that arrived before the settings.
     await deps.search.start();

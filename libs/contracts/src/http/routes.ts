@@ -14,6 +14,17 @@ import {
 } from './customers.js';
 import { IngestBatch, IngestResult } from './ingest.js';
 import {
+  CreateImportQuery,
+  CustomerImport,
+  CustomerImportPage,
+  IMPORT_CONTENT_TYPE,
+  ImportCsvBody,
+  ImportErrorPage,
+  ImportIdParams,
+  ListImportErrorsQuery,
+  ListImportsQuery,
+} from './imports.js';
+import {
   Engagement,
   IngestCredentials,
   Interaction,
@@ -131,8 +142,10 @@ export interface RouteRequest {
   query?: z.ZodObject;
   /** Keys in lower case, as Node delivers header names, so the schema parses `req.headers`. */
   headers?: z.ZodObject;
-  /** Always sent as application/json. */
+  /** Sent as application/json unless `bodyContentType` names another media type. */
   body?: z.ZodType;
+  /** A raw upload the service reads itself, e.g. `text/csv`. */
+  bodyContentType?: string;
 }
 
 export interface RouteResponse {
@@ -1227,6 +1240,119 @@ export const ROUTES = [
       200: json('What changed.', BulkResult),
       401: unauthenticated,
       403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'createCustomerImport',
+    method: 'post',
+    path: '/crm/customers/imports',
+    service: 'profiles',
+    summary: 'Import customers from a CSV file',
+    description:
+      'The body is the CSV itself (`Content-Type: text/csv`), the options are query parameters. The mapping is checked against the header and the custom field definitions before anything is stored (422). The file is then stored and imported in the background in batches, each committed with its progress; follow it at `Location`. Every good row goes through the same checks and events as `POST /crm/customers`; a bad row lands in the error report and never stops the others. With `dry_run=true` nothing but the report is written.',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: {
+      query: CreateImportQuery,
+      body: ImportCsvBody,
+      bodyContentType: IMPORT_CONTENT_TYPE,
+      headers: IdempotencyKeyHeader,
+    },
+    responses: {
+      202: json(
+        'Stored and queued.',
+        CustomerImport,
+        z.object({
+          Location: z.string().describe('Path of the import, `/crm/customers/imports/{id}`'),
+        }),
+      ),
+      401: unauthenticated,
+      403: forbidden,
+      413: problem('The file is larger than `IMPORT_MAX_BYTES` (code `payload_too_large`).'),
+      415: problem('The body is not `text/csv` (code `unsupported_media_type`).'),
+      422: problem(
+        'Bad options, a mapping naming an unknown field or header or missing `first_name` or a required custom field, an empty file, or a file that is not well-formed CSV (code `validation_failed`).',
+      ),
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listCustomerImports',
+    method: 'get',
+    path: '/crm/customers/imports',
+    service: 'profiles',
+    summary: 'CSV imports, newest first',
+    description: 'Admins see every import of the tenant, managers their own.',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: { query: ListImportsQuery },
+    responses: {
+      200: json('One page of imports.', CustomerImportPage),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'getCustomerImport',
+    method: 'get',
+    path: '/crm/customers/imports/{id}',
+    service: 'profiles',
+    summary: 'Status and progress of a CSV import',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: { params: ImportIdParams },
+    responses: {
+      200: json('The import with its counts so far.', CustomerImport),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('No such import, or one the caller may not see (code `not_found`).'),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'listCustomerImportErrors',
+    method: 'get',
+    path: '/crm/customers/imports/{id}/errors',
+    service: 'profiles',
+    summary: 'Per-row errors of a CSV import',
+    description: 'In row order; a row can have several.',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: { params: ImportIdParams, query: ListImportErrorsQuery },
+    responses: {
+      200: json('One page of errors.', ImportErrorPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('No such import, or one the caller may not see (code `not_found`).'),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'exportCustomerImportErrors',
+    method: 'get',
+    path: '/crm/customers/imports/{id}/errors/export',
+    service: 'profiles',
+    summary: 'Per-row errors of a CSV import, as CSV',
+    description: 'Columns `row,column,code,message`, in row order.',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: { params: ImportIdParams },
+    responses: {
+      200: {
+        description: 'The error report, streamed.',
+        contentType: 'text/csv',
+        schema: z.string(),
+        headers: z.object({ 'Content-Disposition': z.string() }),
+      },
+      401: unauthenticated,
+      403: forbidden,
+      404: problem('No such import, or one the caller may not see (code `not_found`).'),
       422: invalid,
     },
     auth: 'jwt',

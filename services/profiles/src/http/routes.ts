@@ -3,6 +3,7 @@ import type { ProfilesDeps } from '../service.js';
 import { consentRoutes } from './consent.routes.js';
 import { customFieldRoutes } from './custom-fields.routes.js';
 import { customerRoutes } from './customers.routes.js';
+import { importRoutes } from './imports.routes.js';
 import { meRoutes } from './me.routes.js';
 import { opportunityRoutes } from './opportunities.routes.js';
 import { pictureRoutes } from './pictures.routes.js';
@@ -14,6 +15,8 @@ import { tagRoutes } from './tags.routes.js';
 
 export function routes(deps: ProfilesDeps): Router {
   const router = Router();
+  // Before /crm/customers/:id, which would read "imports" as a customer id.
+  router.use(importRoutes(deps.imports));
   router.use(customerRoutes(deps.customers, deps.audit, deps.merge, deps.exporter));
   router.use(tagRoutes(deps.tags));
   router.use(stageRoutes(deps.stages));

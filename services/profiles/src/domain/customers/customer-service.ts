@@ -135,6 +135,14 @@ function bulkResult(target: BulkTargets, changed: Set<string>): BulkResult {
   };
 }
 
+/** A write that joins the caller's transaction instead of opening its own (CSV import). */
+export interface Within {
+  tx: Executor;
+  ctx: ChangeContext;
+  /** A BookingX customer id: the new customer gets the id derived from it and the ref. */
+  bookingxId?: string;
+}
+
 function assertMayAssign(principal: Principal, body: Writable): void {
   const assigns =
     body.owner_id !== undefined ||
@@ -173,13 +181,14 @@ export class CustomerService {
     private readonly settings: CustomerSettings,
   ) {}
 
-  async create(principal: Principal, body: CreateCustomerBody): Promise<Customer> {
+  async create(principal: Principal, body: CreateCustomerBody, within?: Within): Promise<Customer> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot create customers');
     }
     assertMayAssign(principal, body);
     const columns = toColumns(body, this.settings.phoneRegion);
-    return this.db.transaction(async (tx) => {
+    const bookingxId = within?.bookingxId;
+    const run = async (tx: Executor): Promise<Customer> => {
       if (body.customer_stage !== undefined) {
         await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
       }
@@ -193,7 +202,7 @@ export class CustomerService {
         ...columns,
         firstName: body.first_name,
         tenantId: principal.tenant,
-        id: newId(),
+        id: bookingxId === undefined ? newId() : bookingxCustomerId(principal.tenant, bookingxId),
         customerStage: body.customer_stage ?? this.settings.defaultStage,
         // Whoever creates a customer without naming an owner looks after it.
         ownerId: body.owner_id === undefined ? principal.sub : body.owner_id,
@@ -205,6 +214,11 @@ export class CustomerService {
       });
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
       await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
+      if (bookingxId !== undefined) {
+        await this.repo.linkExternalRef(tx, principal.tenant, row.id, bookingxId);
+      }
+      const refs =
+        bookingxId === undefined ? [] : [{ system: 'bookingx' as const, externalId: bookingxId }];
       await this.fieldsRepo.setValues(
         tx,
         principal.tenant,
@@ -215,11 +229,16 @@ export class CustomerService {
         row.id,
       );
       const customer = toCustomerDto(
-        recordOf(row, { collaborators, customFields: customFields ?? {} }),
+        recordOf(row, { collaborators, refs, customFields: customFields ?? {} }),
       );
-      await this.events.created(tx, customer, routeContext(principal, 'createCustomer'));
+      await this.events.created(
+        tx,
+        customer,
+        within?.ctx ?? routeContext(principal, 'createCustomer'),
+      );
       return this.fieldValues.reveal(tx, customer);
-    });
+    };
+    return within ? run(within.tx) : this.db.transaction(run);
   }
 
   /** A merged id answers with its survivor, so links to it keep working. */
@@ -289,12 +308,13 @@ export class CustomerService {
     id: string,
     body: UpdateCustomerBody,
     ifMatch: string | undefined,
+    within?: Within,
   ): Promise<Customer> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    const after = await this.patch(principal, id, body, ifMatch, 'updateCustomer');
-    return this.fieldValues.reveal(this.db, after);
+    const after = await this.patch(principal, id, body, ifMatch, 'updateCustomer', within);
+    return this.fieldValues.reveal(within?.tx ?? this.db, after);
   }
 
   /** A customer changing their own profile; the route has refused every staff-only field. */
@@ -325,10 +345,11 @@ export class CustomerService {
     body: UpdateCustomerBody,
     ifMatch: string | undefined,
     via: 'updateCustomer' | 'updateMe',
+    within?: Within,
   ): Promise<Customer> {
     assertMayAssign(principal, body);
     const columns = toColumns(body, this.settings.phoneRegion);
-    return this.db.transaction(async (tx) => {
+    const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
         await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
@@ -368,9 +389,15 @@ export class CustomerService {
         customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
       }
       const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
-      await this.events.changed(tx, toCustomerDto(current), after, routeContext(principal, via));
+      await this.events.changed(
+        tx,
+        toCustomerDto(current),
+        after,
+        within?.ctx ?? routeContext(principal, via),
+      );
       return after;
-    });
+    };
+    return within ? run(within.tx) : this.db.transaction(run);
   }
 
   /**
@@ -409,21 +436,23 @@ export class CustomerService {
     id: string,
     body: CustomerTagsBody,
     ifMatch: string | undefined,
+    within?: Within,
   ): Promise<Customer> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot tag customers');
     }
-    return this.db.transaction(async (tx) => {
+    const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       const [after] = await this.applyTags(
         tx,
         principal,
         [current],
         body,
-        routeContext(principal, 'setCustomerTags'),
+        within?.ctx ?? routeContext(principal, 'setCustomerTags'),
       );
       return this.fieldValues.reveal(tx, toCustomerDto(after ?? current));
-    });
+    };
+    return within ? run(within.tx) : this.db.transaction(run);
   }
 
   async bulkTags(principal: Principal, body: BulkTagsBody): Promise<BulkResult> {
