@@ -265,5 +265,5 @@ describe('search reindex', () => {
     ).catch((err: unknown) => err as { code: number; stderr: string });
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain('--tenant not-a-uuid is not a UUID');
-  }, 60_000);
+  }, 120_000);
 });

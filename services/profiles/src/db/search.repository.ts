@@ -1,6 +1,6 @@
 import type { SearchHit } from '@crm/contracts';
 import type { Db, Executor } from '@crm/service-kit';
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
 import {
   hitOf,
@@ -110,7 +110,7 @@ export class PostgresSearchIndex implements SearchIndex {
             .trim()
             .toLowerCase(),
           doc: sql`to_tsvector('simple', ${searchText(doc)})`,
-          email: doc.email,
+          email: doc.email?.toLowerCase() ?? null,
           phone: doc.phone,
           firstName: doc.firstName,
           lastName: doc.lastName,
@@ -155,7 +155,8 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     let rank: SQL | null = null;
     const match = req.match;
-    if (match.kind === 'email') conditions.push(sql`lower(${d.email}) = ${match.email}`);
+    // Documents hold emails in lower case (see insertChunk), so the (tenant, email) index serves this.
+    if (match.kind === 'email') conditions.push(eq(d.email, match.email));
     else if (match.kind === 'phone') {
       conditions.push(sql`${d.phones} @> ARRAY[${match.phone}]::text[]`);
     } else {
@@ -163,29 +164,45 @@ export class PostgresSearchIndex implements SearchIndex {
       conditions.push(sql`(${d.doc} @@ ${tsq} OR ${match.text} OPERATOR(profiles.<%) ${d.names})`);
       rank = sql`ts_rank(${d.doc}, ${tsq}) + profiles.word_similarity(${match.text}, ${d.names})`;
     }
-    const order =
+    const orderOn = (c: Record<'lastName' | 'updatedAt' | 'customerId', AnyColumn>) =>
       req.sort === 'last_name'
-        ? [asc(d.lastName), asc(d.customerId)]
+        ? [asc(c.lastName), asc(c.customerId)]
         : req.sort === '-last_name'
-          ? [desc(d.lastName), desc(d.customerId)]
+          ? [desc(c.lastName), desc(c.customerId)]
           : req.sort === 'updated_at'
-            ? [asc(d.updatedAt), asc(d.customerId)]
+            ? [asc(c.updatedAt), asc(c.customerId)]
             : req.sort === '-updated_at'
-              ? [desc(d.updatedAt), desc(d.customerId)]
+              ? [desc(c.updatedAt), desc(c.customerId)]
               : rank
-                ? [desc(rank), asc(d.customerId)]
-                : [asc(d.lastName), asc(d.customerId)];
+                ? [desc(rank), asc(c.customerId)]
+                : [asc(c.lastName), asc(c.customerId)];
     return this.db.transaction(async (tx) => {
+      // The planner prices word_similarity and ts_rank per row far too low and scans every
+      // document of a large tenant (4x slower at 100,000 than the GIN indexes); a small
+      // tenant still gets its btree index.
       await tx.execute(
-        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`,
+        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true),
+                   set_config('enable_seqscan', ${rank ? 'off' : 'on'}, true)`,
       );
-      const rows = await tx
+      const matching = tx
         .select()
         .from(d)
-        .where(and(...conditions))
-        .orderBy(...order)
-        .limit(req.limit)
-        .offset(req.offset);
+        .where(and(...conditions));
+      // An email or a phone matches a handful of documents: find them by their index first
+      // (OFFSET 0 keeps the planner from walking the whole tenant in sort order instead,
+      // which it prefers for a LIMIT when it cannot estimate the match: 1.1 s at 100,000).
+      const exact = matching.offset(0).as('exact');
+      const rows = rank
+        ? await matching
+            .orderBy(...orderOn(d))
+            .limit(req.limit)
+            .offset(req.offset)
+        : await tx
+            .select()
+            .from(exact)
+            .orderBy(...orderOn(exact))
+            .limit(req.limit)
+            .offset(req.offset);
       return rows.map((r) =>
         hitOf({
           ...r,
