@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   bookingxCustomerId,
+  CreateCustomerBody,
   type AuditEntry,
   type CloudEvent,
   type Customer,
@@ -459,6 +460,18 @@ describe('erasure', () => {
       return rows.length > 0;
     });
     expect((await call(svc.url, 'GET', `/crm/customers/${id}`, { token: admin })).status).toBe(404);
+    expect(await countRows('customers', 'id', tenant, id)).toBe(0);
+    // Nor does a CRM write that names the same BookingX id (a CSV import row).
+    const principal = { sub: 'admin-9', tenant, role: 'admin' as const, teams: [], token: '' };
+    await expect(
+      svc.kit.database.db.transaction((tx) =>
+        svc.deps.customers.create(principal, CreateCustomerBody.parse({ first_name: 'Erin' }), {
+          tx,
+          ctx: { actor: { type: 'staff', id: 'admin-9', name: null }, via: 'test' },
+          bookingxId: bxId,
+        }),
+      ),
+    ).rejects.toThrow(/was erased and is not created again/);
     expect(await countRows('customers', 'id', tenant, id)).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import {
   collaborators,
   customerTags,
   customers,
+  erasedCustomers,
   externalRefs,
   tags,
   type CustomerRow,
@@ -361,5 +362,14 @@ export class CustomersRepository {
         ),
       );
     return existing?.customerId === customerId;
+  }
+
+  /** The id belongs to an erased customer (a tombstone), which nothing may fill again. */
+  async isErased(db: Executor, tenantId: string, id: string): Promise<boolean> {
+    const [row] = await db
+      .select({ id: erasedCustomers.customerId })
+      .from(erasedCustomers)
+      .where(and(eq(erasedCustomers.tenantId, tenantId), eq(erasedCustomers.customerId, id)));
+    return row !== undefined;
   }
 }

@@ -198,6 +198,19 @@ export class CustomerService {
         body.custom_fields,
         'create',
       );
+      if (
+        bookingxId !== undefined &&
+        (await this.repo.isErased(
+          tx,
+          principal.tenant,
+          bookingxCustomerId(principal.tenant, bookingxId),
+        ))
+      ) {
+        throw new AppError(
+          'conflict',
+          `BookingX customer ${bookingxId} was erased and is not created again`,
+        );
+      }
       const row = await this.repo.insert(tx, {
         ...columns,
         firstName: body.first_name,
