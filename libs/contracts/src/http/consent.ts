@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONSENT_CHANNELS, CONSENT_PURPOSES } from '../events/crm.js';
 import { PageQuery, pageOf } from '../pagination.js';
-import { Address, CustomerWritable, Preferences } from './customers.js';
+import { Address, CustomerPhone, CustomerWritable, Preferences } from './customers.js';
 
 export const ConsentChannel = z.enum(CONSENT_CHANNELS);
 export const ConsentPurpose = z.enum(CONSENT_PURPOSES);
@@ -76,6 +76,7 @@ export const CUSTOMER_EDITABLE_FIELDS = [
   'first_name',
   'last_name',
   'phone',
+  'phones',
   'timezone',
   'locale',
   'address',
@@ -98,6 +99,7 @@ export const UpdateMeBody = CustomerWritable.pick({
   first_name: true,
   last_name: true,
   phone: true,
+  phones: true,
   timezone: true,
   locale: true,
   address: true,
@@ -130,6 +132,7 @@ export const Me = z
     last_name: z.string(),
     email: z.string().nullable().describe('Changed through BookingX, where the customer signs in'),
     phone: z.string().nullable(),
+    phones: z.array(CustomerPhone),
     timezone: z.string().nullable(),
     locale: z.string().nullable(),
     address: Address.nullable(),

@@ -74,12 +74,55 @@ export const AddressInput = Address.partial().strict().meta({ id: 'AddressInput'
 
 const staffId = z.string().min(1).max(100);
 
+export const PHONE_TYPES = ['mobile', 'home', 'work', 'other'] as const;
+export const MAX_PHONES = 10;
+
+export const CustomerPhone = z
+  .object({
+    number: z.string().describe('E.164'),
+    type: z.enum(PHONE_TYPES),
+    primary: z.boolean().describe('Exactly one number of a non-empty list is primary'),
+  })
+  .meta({ id: 'CustomerPhone' });
+export type CustomerPhone = z.infer<typeof CustomerPhone>;
+
+export const CustomerPhoneInput = z
+  .object({
+    number: z.string().max(32).describe('Any readable format; stored as E.164'),
+    type: z
+      .enum(PHONE_TYPES)
+      .optional()
+      .describe('When left out: mobile if the numbering plan says so, otherwise other'),
+    primary: z
+      .boolean()
+      .optional()
+      .describe('At most one; when none is marked, the first number is primary'),
+  })
+  .strict()
+  .meta({ id: 'CustomerPhoneInput' });
+export type CustomerPhoneInput = z.infer<typeof CustomerPhoneInput>;
+
+const phoneList = z
+  .array(CustomerPhoneInput)
+  .max(MAX_PHONES)
+  .describe(
+    `Replaces the customer's numbers (at most ${MAX_PHONES}, no number twice); not together with phone`,
+  );
+
 /** The writable core of a customer: the spec's bkx_crm_customer_profiles columns plus identity. */
 export const CustomerWritable = z.object({
   first_name: z.string().trim().min(1).max(100),
   last_name: z.string().trim().max(100).default(''),
   email: z.email().max(254).nullable().optional(),
-  phone: z.string().max(32).nullable().optional().describe('Any readable format; stored as E.164'),
+  phone: z
+    .string()
+    .max(32)
+    .nullable()
+    .optional()
+    .describe(
+      'The primary number, any readable format; stored as E.164. Sets or replaces the primary of phones; null removes it',
+    ),
+  phones: phoneList.optional(),
   timezone: z.string().max(64).nullable().optional().describe('IANA zone, e.g. Europe/Berlin'),
   locale: z
     .string()
@@ -158,7 +201,9 @@ export const Customer = z
     first_name: z.string(),
     last_name: z.string(),
     email: z.string().nullable(),
-    phone: z.string().nullable().describe('E.164'),
+    phone: z.string().nullable().describe('E.164, the primary of phones'),
+    // Optional so events written before numbers were a list still parse; always sent now.
+    phones: z.array(CustomerPhone).optional().describe('Every number, the primary first'),
     timezone: z.string().nullable(),
     // Optional so events written before these fields existed still parse; always sent now.
     locale: z.string().nullable().optional(),

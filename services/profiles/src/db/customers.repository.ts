@@ -3,8 +3,10 @@ import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-
 import type { CustomerScope } from '../domain/customers/access.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import { CustomFieldsRepository } from './custom-fields.repository.js';
+import type { CustomerPhone } from '@crm/contracts';
 import {
   collaborators,
+  customerPhones,
   customerTags,
   customers,
   erasedCustomers,
@@ -126,6 +128,53 @@ export class CustomersRepository {
     return map;
   }
 
+  /** Numbers by customer, the primary first, then as they were written. */
+  async phonesOf(
+    db: Executor,
+    tenantId: string,
+    ids: string[],
+  ): Promise<Map<string, CustomerPhone[]>> {
+    const map = new Map<string, CustomerPhone[]>();
+    if (ids.length === 0) return map;
+    const rows = await db
+      .select()
+      .from(customerPhones)
+      .where(and(eq(customerPhones.tenantId, tenantId), inArray(customerPhones.customerId, ids)))
+      .orderBy(desc(customerPhones.isPrimary), asc(customerPhones.position));
+    for (const r of rows) {
+      const phone: CustomerPhone = {
+        number: r.number,
+        type: r.type as CustomerPhone['type'],
+        primary: r.isPrimary,
+      };
+      map.set(r.customerId, [...(map.get(r.customerId) ?? []), phone]);
+    }
+    return map;
+  }
+
+  /** Replaces the customer's numbers; the caller keeps `customers.phone` on the primary. */
+  async setPhones(
+    db: Executor,
+    tenantId: string,
+    customerId: string,
+    phones: CustomerPhone[],
+  ): Promise<void> {
+    await db
+      .delete(customerPhones)
+      .where(and(eq(customerPhones.tenantId, tenantId), eq(customerPhones.customerId, customerId)));
+    if (phones.length === 0) return;
+    await db.insert(customerPhones).values(
+      phones.map((p, position) => ({
+        tenantId,
+        customerId,
+        number: p.number,
+        type: p.type,
+        isPrimary: p.primary,
+        position,
+      })),
+    );
+  }
+
   /** Rows with their side tables, three queries for any number of rows. */
   async records(db: Executor, rows: CustomerRow[]): Promise<CustomerRecord[]> {
     const first = rows[0];
@@ -135,12 +184,14 @@ export class CustomersRepository {
     const refs = await this.refsOf(db, first.tenantId, ids);
     const tagMap = await this.tagsOf(db, first.tenantId, ids);
     const collab = await this.collaboratorsOf(db, first.tenantId, ids);
+    const phones = await this.phonesOf(db, first.tenantId, ids);
     const values = await this.fields.valuesOf(db, first.tenantId, ids);
     return rows.map((row) => ({
       row,
       refs: refs.get(row.id) ?? [],
       tags: tagMap.get(row.id) ?? [],
       collaborators: collab.get(row.id) ?? [],
+      phones: phones.get(row.id) ?? [],
       customFields: values.get(row.id) ?? {},
     }));
   }

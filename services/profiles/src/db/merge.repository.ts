@@ -8,6 +8,7 @@ import type { RelationshipsRepository } from './relationships.repository.js';
 import {
   collaborators,
   customFieldValues,
+  customerPhones,
   customerPictures,
   customerTags,
   customers,
@@ -89,6 +90,7 @@ export class MergeRepository {
       collaborators,
       customFieldValues,
       customerPictures,
+      customerPhones,
     ] as const) {
       await db
         .delete(table)
@@ -119,15 +121,22 @@ export class MergeRepository {
       .values(mergedIds.map((mergedId) => ({ tenantId, mergedId, survivorId, mergedBy: by })));
   }
 
-  /** Same email, same phone or a similar name, among the customers the scope may see. */
+  /** Same email, a number in common or a similar name, among the customers the scope may see. */
   async duplicates(
     db: Executor,
     scope: CustomerScope,
-    of: { id: string; email: string | null; phone: string | null; names: string },
+    of: { id: string; email: string | null; phones: string[]; names: string },
   ): Promise<DuplicateRow[]> {
     const c = customers;
     const sameEmail = sql`(${of.email}::text IS NOT NULL AND lower(${c.email}) = lower(${of.email}))`;
-    const samePhone = sql`(${of.phone}::text IS NOT NULL AND ${c.phone} = ${of.phone})`;
+    const p = customerPhones;
+    const samePhone =
+      of.phones.length === 0
+        ? sql`false`
+        : sql`EXISTS (SELECT 1 FROM ${p} WHERE ${p.tenantId} = ${c.tenantId} AND ${p.customerId} = ${c.id} AND ${p.number} IN (${sql.join(
+            of.phones.map((n) => sql`${n}`),
+            sql`, `,
+          )}))`;
     const rows = await db.execute<{
       id: string;
       same_email: boolean;

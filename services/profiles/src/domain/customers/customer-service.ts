@@ -10,6 +10,7 @@ import {
   type BulkTagsBody,
   type CreateCustomerBody,
   type Customer,
+  type CustomerPhone,
   type CustomerTagsBody,
   type ListCustomersQuery,
   type Page,
@@ -40,6 +41,14 @@ import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
 import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
 import { CustomerFilter } from './customer-filter.js';
+import {
+  checkPhones,
+  detectType,
+  primaryOf,
+  samePhones,
+  withNumbers,
+  withPrimary,
+} from './phones.js';
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -57,7 +66,7 @@ export function isUuid(value: string): boolean {
 const EDIT_ROLES = new Set(['admin', 'manager', 'sales_rep']);
 const ASSIGN_ROLES = new Set(['admin', 'manager']);
 
-function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
+function toColumns(body: Writable): Partial<NewCustomerRow> {
   const c: Partial<NewCustomerRow> = {};
   if (body.timezone && !isValidTimeZone(body.timezone)) {
     throw new AppError('validation_failed', 'Unknown time zone', [
@@ -74,7 +83,6 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   set('firstName', body.first_name);
   set('lastName', body.last_name);
   set('email', normaliseEmail(body.email));
-  set('phone', normalisePhone(body.phone, region));
   set('timezone', body.timezone);
   set(
     'locale',
@@ -111,6 +119,35 @@ function toColumns(body: Writable, region: string): Partial<NewCustomerRow> {
   return c;
 }
 
+/** The numbers after a write, or undefined when the write leaves them alone. */
+function nextPhones(
+  body: Writable,
+  region: string,
+  current: CustomerPhone[],
+): CustomerPhone[] | undefined {
+  if (body.phones !== undefined && body.phone !== undefined) {
+    throw new AppError('validation_failed', 'Send phone or phones, not both', [
+      {
+        field: 'phone',
+        code: 'conflicts_with_phones',
+        message: 'phone is the primary of phones; send the whole list in phones instead',
+      },
+    ]);
+  }
+  if (body.phones !== undefined) return checkPhones(body.phones, region);
+  if (body.phone !== undefined)
+    return withPrimary(current, normalisePhone(body.phone, region) ?? null);
+  return undefined;
+}
+
+/** A write that joins the caller's transaction instead of opening its own (CSV import). */
+export interface Within {
+  tx: Executor;
+  ctx: ChangeContext;
+  /** A BookingX customer id: the new customer gets the id derived from it and the ref. */
+  bookingxId?: string;
+}
+
 /** The customers a bulk action locked; `ids` is null when a filter chose them. */
 interface BulkTargets {
   ids: string[] | null;
@@ -133,14 +170,6 @@ function bulkResult(target: BulkTargets, changed: Set<string>): BulkResult {
     unchanged: target.ids.filter((i) => seen.has(i) && !changed.has(i)),
     not_found: target.ids.filter((i) => !seen.has(i)),
   };
-}
-
-/** A write that joins the caller's transaction instead of opening its own (CSV import). */
-export interface Within {
-  tx: Executor;
-  ctx: ChangeContext;
-  /** A BookingX customer id: the new customer gets the id derived from it and the ref. */
-  bookingxId?: string;
 }
 
 function assertMayAssign(principal: Principal, body: Writable): void {
@@ -186,7 +215,9 @@ export class CustomerService {
       throw new AppError('forbidden', 'Your role cannot create customers');
     }
     assertMayAssign(principal, body);
-    const columns = toColumns(body, this.settings.phoneRegion);
+    const columns = toColumns(body);
+    const phones = nextPhones(body, this.settings.phoneRegion, []) ?? [];
+    columns.phone = primaryOf(phones);
     const bookingxId = within?.bookingxId;
     const run = async (tx: Executor): Promise<Customer> => {
       if (body.customer_stage !== undefined) {
@@ -227,6 +258,7 @@ export class CustomerService {
       });
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
       await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
+      await this.repo.setPhones(tx, principal.tenant, row.id, phones);
       if (bookingxId !== undefined) {
         await this.repo.linkExternalRef(tx, principal.tenant, row.id, bookingxId);
       }
@@ -242,7 +274,7 @@ export class CustomerService {
         row.id,
       );
       const customer = toCustomerDto(
-        recordOf(row, { collaborators, refs, customFields: customFields ?? {} }),
+        recordOf(row, { collaborators, phones, refs, customFields: customFields ?? {} }),
       );
       await this.events.created(
         tx,
@@ -361,7 +393,7 @@ export class CustomerService {
     within?: Within,
   ): Promise<Customer> {
     assertMayAssign(principal, body);
-    const columns = toColumns(body, this.settings.phoneRegion);
+    const columns = toColumns(body);
     const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
@@ -370,6 +402,8 @@ export class CustomerService {
       if (body.preferences !== undefined) {
         columns.preferences = { ...current.row.preferences, ...body.preferences };
       }
+      const phones = nextPhones(body, this.settings.phoneRegion, current.phones);
+      if (phones) columns.phone = primaryOf(phones);
       const values = await this.fieldValues.check(
         tx,
         principal.tenant,
@@ -391,6 +425,9 @@ export class CustomerService {
         collaborators = [...new Set(body.collaborator_ids)];
         await this.repo.setCollaborators(tx, principal.tenant, id, collaborators);
       }
+      if (phones && !samePhones(phones, current.phones)) {
+        await this.repo.setPhones(tx, principal.tenant, id, phones);
+      }
       let customFields = current.customFields;
       if (values.length > 0) {
         await this.fieldsRepo.setValues(
@@ -401,7 +438,13 @@ export class CustomerService {
         );
         customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [id])).get(id) ?? {};
       }
-      const after = toCustomerDto({ ...current, row: updated, collaborators, customFields });
+      const after = toCustomerDto({
+        ...current,
+        row: updated,
+        collaborators,
+        phones: phones ?? current.phones,
+        customFields,
+      });
       await this.events.changed(
         tx,
         toCustomerDto(current),
@@ -702,6 +745,9 @@ export class CustomerService {
       email: normaliseEmail(person.email) ?? null,
       phone: lenientPhone(person.phone, this.settings.phoneRegion),
     };
+    const phones: CustomerPhone[] = identity.phone
+      ? [{ number: identity.phone, type: detectType(identity.phone), primary: true }]
+      : [];
     const created = await this.repo.insertIfAbsent(tx, {
       ...identity,
       timezone: person.timezone && isValidTimeZone(person.timezone) ? person.timezone : null,
@@ -715,32 +761,62 @@ export class CustomerService {
     });
     if (created) {
       await this.repo.linkExternalRef(tx, tenantId, id, person.bookingx_id);
+      await this.repo.setPhones(tx, tenantId, id, phones);
       await this.events.created(
         tx,
         toCustomerDto(
-          recordOf(created, { refs: [{ system: 'bookingx', externalId: person.bookingx_id }] }),
+          recordOf(created, {
+            refs: [{ system: 'bookingx', externalId: person.bookingx_id }],
+            phones,
+          }),
         ),
         ctx,
       );
       return;
     }
-    // Bookings only create missing profiles; identity changes come from customer events.
-    if (mode === 'booking') return;
+    if (mode === 'booking' && phones.length === 0) return;
     const [current] = await this.repo.lockMany(tx, { kind: 'tenant', tenantId }, [id]);
     if (!current) return;
+    if (mode === 'booking') {
+      // A booking changes no identity field (customer events do), but a number booked
+      // with is one the customer answers on: it joins their list.
+      const next = withNumbers(current.phones, phones);
+      if (samePhones(next, current.phones)) return;
+      await this.savePhones(tx, current, next, {}, ctx);
+      return;
+    }
     if (current.row.bookingxSyncedAt && current.row.bookingxSyncedAt >= occurredAt) return;
+    await this.savePhones(
+      tx,
+      current,
+      withPrimary(current.phones, identity.phone),
+      { ...identity, bookingxSyncedAt: occurredAt },
+      ctx,
+    );
+  }
+
+  /** Writes columns and the numbers of a locked customer (`phone` follows the primary) and publishes the change. */
+  private async savePhones(
+    tx: Executor,
+    current: CustomerRecord,
+    phones: CustomerPhone[],
+    columns: Partial<NewCustomerRow>,
+    ctx: ChangeContext,
+  ): Promise<void> {
+    const { tenantId, id } = current.row;
     const updated = await this.repo.update(
       tx,
       tenantId,
       id,
-      { ...identity, bookingxSyncedAt: occurredAt },
+      { ...columns, phone: primaryOf(phones) },
       current.row.version,
     );
     if (!updated) return;
+    if (!samePhones(phones, current.phones)) await this.repo.setPhones(tx, tenantId, id, phones);
     await this.events.changed(
       tx,
       toCustomerDto(current),
-      toCustomerDto({ ...current, row: updated }),
+      toCustomerDto({ ...current, row: updated, phones }),
       ctx,
     );
   }

@@ -2,6 +2,7 @@ import {
   EMPTY_PREFERENCES,
   type Address,
   type Customer,
+  type CustomerPhone,
   type CustomFieldValue,
 } from '@crm/contracts';
 import type { CustomerRow } from '../../db/schema.js';
@@ -12,12 +13,14 @@ export interface CustomerRecord {
   refs: { system: 'bookingx'; externalId: string }[];
   tags: string[];
   collaborators: string[];
+  /** The primary first; `row.phone` holds the primary's number. */
+  phones: CustomerPhone[];
   /** Values of active custom fields by field name. */
   customFields: Record<string, CustomFieldValue>;
 }
 
 export function recordOf(row: CustomerRow, extra: Partial<CustomerRecord> = {}): CustomerRecord {
-  return { row, refs: [], tags: [], collaborators: [], customFields: {}, ...extra };
+  return { row, refs: [], tags: [], collaborators: [], phones: [], customFields: {}, ...extra };
 }
 
 function addressOf(row: CustomerRow): Address | null {
@@ -38,6 +41,7 @@ export function toCustomerDto({
   refs,
   tags,
   collaborators,
+  phones,
   customFields,
 }: CustomerRecord): Customer {
   return {
@@ -47,6 +51,7 @@ export function toCustomerDto({
     last_name: row.lastName,
     email: row.email,
     phone: row.phone,
+    phones: phones.map((p) => ({ ...p })),
     timezone: row.timezone,
     locale: row.locale,
     address: addressOf(row),

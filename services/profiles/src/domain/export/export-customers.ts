@@ -12,6 +12,8 @@ const CORE: [string, (c: Customer) => unknown][] = [
   ['last_name', (c) => c.last_name],
   ['email', (c) => c.email],
   ['phone', (c) => c.phone],
+  // Every number as number:type, the primary (the phone column) first.
+  ['phones', (c) => (c.phones ?? []).map((p) => `${p.number}:${p.type}`).join('|')],
   ['timezone', (c) => c.timezone],
   ['locale', (c) => c.locale],
   ['address_line1', (c) => c.address?.line1],

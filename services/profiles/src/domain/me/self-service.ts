@@ -46,6 +46,7 @@ export function toMeDto(c: Customer): Me {
     last_name: c.last_name,
     email: c.email,
     phone: c.phone,
+    phones: c.phones ?? [],
     timezone: c.timezone,
     locale: c.locale ?? null,
     address: c.address ?? null,

@@ -29,6 +29,7 @@ import {
 } from '../customers/customer-events.js';
 import type { ConsentCopier } from './consent-copier.js';
 import type { SensitiveFields } from '../privacy/sensitive-fields.js';
+import { primaryOf, samePhones, unitedPhones } from '../customers/phones.js';
 
 const MERGERS = new Set(['admin', 'manager']);
 const FINDERS = new Set(['admin', 'manager', 'sales_rep']);
@@ -94,7 +95,7 @@ export class CustomerMerge {
     const rows = await this.merges.duplicates(this.db, scope, {
       id,
       email: row.email,
-      phone: row.phone,
+      phones: found.phones.map((p) => p.number),
       names: [row.firstName, row.lastName, row.companyName ?? ''].join(' ').trim().toLowerCase(),
     });
     return rows
@@ -175,6 +176,13 @@ export class CustomerMerge {
         }
         for (const column of columns) Object.assign(changes, { [column]: source.row[column] });
       }
+      // Every number of every customer stays; `phone` chose which one is primary.
+      const phones = unitedPhones(
+        survivor.phones,
+        others.map((o) => o.phones),
+        changes.phone ?? null,
+      );
+      changes.phone = primaryOf(phones);
       if (others.some((o) => o.row.vipStatus)) changes.vipStatus = true;
       if (others.some((o) => o.row.doNotContact)) changes.doNotContact = true;
 
@@ -198,6 +206,9 @@ export class CustomerMerge {
         survivor.row.version,
       );
       if (!updated) throw new AppError('precondition_failed', 'The customer changed while merging');
+      if (!samePhones(phones, survivor.phones)) {
+        await this.customers.setPhones(tx, tenant, survivorId, phones);
+      }
       await this.merges.absorb(tx, tenant, survivorId, mergeIds, takeValues);
       // A sensitive value is sealed for its customer: it moves only sealed again for the survivor.
       for (const take of takeValues) {

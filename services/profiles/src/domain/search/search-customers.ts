@@ -47,6 +47,7 @@ export function documentOf(record: CustomerRecord, searchable: Set<string>): Sea
     companyName: row.companyName,
     email: row.email,
     phone: row.phone,
+    phones: record.phones.map((p) => p.number),
     tags: [...record.tags].sort(),
     customText,
     customerStatus: row.customerStatus,
