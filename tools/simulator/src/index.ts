@@ -23,6 +23,9 @@ export {
 } from './simulate.js';
 export { SIMULATOR_NAMESPACE, tenantSource, type SimulatedEvent } from './events.js';
 export { BUSINESS_KINDS, type BusinessKind } from './catalogue.js';
+export { LOCALES, type Locale, type LocaleCode } from './catalogue.js';
+export { Directory, type Person } from './people.js';
+export { Rng } from './prng.js';
 export { MODEL, type CustomerBehaviour, type Segment, type Spend } from './model.js';
 export type { CustomerTruth } from './truth.js';
 export {
