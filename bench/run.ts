@@ -2,17 +2,17 @@
  * Runs the named benchmarks, each against a scratch database and vhost of its own, prints
  * a table per benchmark and writes bench/results/<name>-<timestamp>.json.
  *
- *   pnpm bench -- gateway-get outbox timeline ingest simulator-ingest csv-import [--quick] [--dist]
+ *   pnpm bench -- gateway-get outbox timeline ingest simulator-ingest [--quick] [--dist]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { csvImportBench } from './benchmarks/csv-import.js';
 import { gatewayGet } from './benchmarks/gateway-get.js';
 import { ingestBench } from './benchmarks/ingest.js';
 import { outboxBench } from './benchmarks/outbox.js';
+import { searchBench } from './benchmarks/search.js';
 import { simulatorIngestBench } from './benchmarks/simulator-ingest.js';
 import { timelineBench } from './benchmarks/timeline.js';
 import { Cleanup, errorMessage, type BenchContext, type Benchmark } from './lib/context.js';
@@ -22,9 +22,9 @@ const BENCHMARKS: Benchmark[] = [
   gatewayGet,
   outboxBench,
   timelineBench,
+  searchBench,
   ingestBench,
   simulatorIngestBench,
-  csvImportBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,7 +33,7 @@ const resultsDir = join(root, 'bench', 'results');
 function help(): string {
   const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
   return [
-    'Usage: pnpm bench -- <name>... | all [--quick] [--dist] [--cpu-prof]',
+    'Usage: pnpm bench -- <name>... | all [--quick] [--dist] [--cpu-prof] [--customers <n>]',
     '',
     'Benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.summary}`),
@@ -42,6 +42,7 @@ function help(): string {
     '  --quick     a small, fast variant of each benchmark',
     '  --dist      run the services from their build (pnpm build) instead of from source via tsx',
     '  --cpu-prof  services write V8 CPU profiles (open in Chrome DevTools); the folder is kept',
+    '  --customers <n>  customers to load (gateway-get, search), instead of the default size',
     '  --help      this text',
     '',
     'Environment: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),',
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       dist: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      customers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,6 +72,11 @@ async function main(): Promise<number> {
   }
   if (positionals.length === 0) {
     process.stderr.write(`${help()}\n`);
+    return 2;
+  }
+  const customers = values.customers === undefined ? undefined : Number(values.customers);
+  if (customers !== undefined && (!Number.isSafeInteger(customers) || customers < 100)) {
+    process.stderr.write(`--customers must be a whole number of at least 100\n`);
     return 2;
   }
   const selected = positionals.includes('all')
@@ -101,6 +108,7 @@ async function main(): Promise<number> {
       quick: values.quick,
       runtime: values.dist ? 'dist' : 'source',
       cpuProfile: values['cpu-prof'],
+      customers,
       adminUrl,
       amqpBaseUrl,
       jwtSecret: 'bench-secret-0123456789abcdef0123456789abcdef',

@@ -14,7 +14,7 @@ export const gatewayGet: Benchmark = {
   summary:
     'GET /crm/customers/{id} through the gateway vs profiles directly vs bare Express + pg vs pgbench, at 16 and 64 connections',
   async run(ctx) {
-    const customers = ctx.quick ? 20_000 : 100_000;
+    const customers = ctx.customers ?? (ctx.quick ? 20_000 : 100_000);
     const seconds = ctx.quick ? 5 : 20;
     const warmSeconds = ctx.quick ? 2 : 5;
     const concurrencies = [16, 64];

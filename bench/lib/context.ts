@@ -26,6 +26,8 @@ export interface BenchContext {
   runtime: 'source' | 'dist';
   /** Services write V8 CPU profiles (`--cpu-prof`) into workDir/profiles, kept after the run. */
   cpuProfile: boolean;
+  /** `--customers`: the data size of benchmarks that take one, instead of their default. */
+  customers?: number | undefined;
   adminUrl: string;
   amqpBaseUrl: string;
   jwtSecret: string;
