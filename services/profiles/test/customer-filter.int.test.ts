@@ -1,4 +1,11 @@
-import type { BulkResult, CloudEvent, Customer, Page, Problem } from '@crm/contracts';
+import {
+  MAX_BULK_FILTER_MATCHES,
+  type BulkResult,
+  type CloudEvent,
+  type Customer,
+  type Page,
+  type Problem,
+} from '@crm/contracts';
 import type { RunningService } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -407,11 +414,11 @@ describe('bulk actions on a filter', () => {
     expect(foreign.status).toBe(200);
     expect(foreign.body).toMatchObject({ updated: [], matched: 0 });
 
-    // 1,001 matching customers: refused whole, nothing changed.
+    // One more than the limit: refused whole, nothing changed.
     const big = newTenant();
     await svc.kit.database.db.execute(sql`
       INSERT INTO profiles.customers (tenant_id, id, first_name, job_title, customer_stage)
-      SELECT ${big}::uuid, gen_random_uuid(), 'Bulk', 'Mass', 'new' FROM generate_series(1, 1001)`);
+      SELECT ${big}::uuid, gen_random_uuid(), 'Bulk', 'Mass', 'new' FROM generate_series(1, ${MAX_BULK_FILTER_MATCHES + 1}::int)`);
     const bigAdmin = await tokenFor(big, 'admin');
     const mass = { field: 'job_title', op: 'eq', value: 'Mass' };
     const tooMany = await post('stage', bigAdmin, { filter: mass, customer_stage: 'lead' });

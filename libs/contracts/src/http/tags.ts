@@ -70,8 +70,10 @@ export const MAX_BULK_IDS = 1000;
 /**
  * A bulk action on a filter changes at most this many customers, all in one transaction;
  * a filter matching more of the customers the caller may change is refused, nothing done.
+ * Each changed customer costs about 9 ms (audit entries and events), so 250 finish in a
+ * few seconds, inside the gateway's default upstream timeout of 5 s.
  */
-export const MAX_BULK_FILTER_MATCHES = MAX_BULK_IDS;
+export const MAX_BULK_FILTER_MATCHES = 250;
 
 /** Which customers a bulk action is for: a list of ids or a filter, exactly one. */
 const bulkTarget = {
