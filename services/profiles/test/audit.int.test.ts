@@ -317,5 +317,5 @@ describe('tamper resistance', () => {
     );
     expect(failed?.code).toBe(1);
     expect(JSON.parse(failed?.stdout ?? '{}')).toMatchObject({ ok: false, broken_at_seq: 4 });
-  });
+  }, 120_000);
 });

@@ -144,5 +144,5 @@ describe('master key rotation', () => {
     });
     expect(stale.status).toBe(500);
     expect(stale.body.detail).toMatch(/master key v2, which is not in FIELD_ENCRYPTION_KEYS/);
-  });
+  }, 120_000);
 });

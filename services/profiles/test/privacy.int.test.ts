@@ -473,7 +473,7 @@ describe('erasure', () => {
       ),
     ).rejects.toThrow(/was erased and is not created again/);
     expect(await countRows('customers', 'id', tenant, id)).toBe(0);
-  });
+  }, 120_000);
 
   it('answers 404 for a customer that never existed', async () => {
     const admin = await tokenFor(newTenant(), 'admin');
