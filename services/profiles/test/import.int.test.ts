@@ -526,6 +526,35 @@ describe('CSV import', () => {
     });
   });
 
+  it('honours Idempotency-Key over the bytes of the file', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const key = `import-${randomUUID()}`;
+    const send = (csv: string) =>
+      fetch(
+        `${svc.url}/crm/customers/imports?mapping=${encodeURIComponent('{"Name":"first_name"}')}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': 'text/csv',
+            'idempotency-key': key,
+          },
+          body: csv,
+        },
+      );
+    const first = await send('Name\nAda\n');
+    expect(first.status).toBe(202);
+    const firstBody = (await first.json()) as CustomerImport;
+    const retry = await send('Name\nAda\n');
+    expect(retry.status).toBe(202);
+    expect(((await retry.json()) as CustomerImport).id).toBe(firstBody.id);
+    const other = await send('Name\nGrace\n');
+    expect(other.status).toBe(409);
+    await finished(admin, firstBody.id);
+    expect(await countCustomers(tenant)).toBe(1);
+  });
+
   describe('who may import and see imports', () => {
     it.each<Role>(['staff', 'sales_rep', 'customer'])('%s is refused', async (role) => {
       const tenant = newTenant();
