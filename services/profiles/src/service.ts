@@ -20,6 +20,7 @@ import { IMPORT_CONTENT_TYPE } from '@crm/contracts';
 import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
+import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { CustomerEraser } from './domain/privacy/erase-customer.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
@@ -77,7 +78,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       ),
       new CustomerKeysRepository(),
     );
-    const sensitive = new SensitiveFields(keys, fieldsRepo);
+    const sensitive = new SensitiveFields(keys, fieldsRepo, new SensitiveValuesRepository());
     const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo, keys);
     const relationshipsRepo = new RelationshipsRepository();
     const opportunitiesRepo = new OpportunitiesRepository();

@@ -53,7 +53,15 @@ async function rotate(tenant: string, keys: string, active: string) {
   return out.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { phase: string; rewrapped: number; remaining: number });
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          phase: string;
+          rewrapped?: number;
+          remaining?: number;
+          sealed?: number;
+        },
+    );
 }
 
 async function masterKeys(tenant: string): Promise<string[]> {
@@ -99,6 +107,13 @@ describe('master key rotation', () => {
       ids.push(c.body.id);
     }
     expect(await masterKeys(tenant)).toEqual(['v1']);
+    // A value written before values were sealed is still in clear: reads pass it through
+    // until the rotate command seals it.
+    await db.query(
+      `UPDATE profiles.custom_field_values SET value = '"P-4"'::jsonb
+        WHERE tenant_id = $1 AND customer_id = $2`,
+      [tenant, ids[4]],
+    );
 
     // Step 1 of the runbook: the service runs with both keys, v2 active.
     const both = await start(`${v1},${v2}`, 'v2');
@@ -124,7 +139,13 @@ describe('master key rotation', () => {
 
     // Step 2: re-wrap, in batches, with progress.
     const lines = await rotate(tenant, `${v1},${v2}`, 'v2');
-    expect(lines[0]).toMatchObject({ phase: 'start', remaining: 5 });
+    expect(lines[0]).toEqual({ phase: 'seal', sealed: 1 });
+    expect(lines.find((l) => l.phase === 'start')).toMatchObject({ remaining: 5 });
+    const { rows: legacy } = await db.query<{ value: unknown }>(
+      'SELECT value FROM profiles.custom_field_values WHERE tenant_id = $1 AND customer_id = $2',
+      [tenant, ids[4]],
+    );
+    expect(String(legacy[0]?.value)).toMatch(/^enc1\./);
     expect(lines.filter((l) => l.phase === 'batch').length).toBe(3);
     expect(lines.at(-1)).toMatchObject({ phase: 'done', rewrapped: 5, remaining: 0 });
     expect(await masterKeys(tenant)).toEqual(['v2']);

@@ -1,14 +1,18 @@
 import { createDatabase, loadConfig } from '@crm/service-kit';
 import { ProfilesConfig } from '../config.js';
 import { CustomerKeysRepository } from '../db/customer-keys.repository.js';
+import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
+import { SensitiveValuesRepository } from '../db/sensitive-values.repository.js';
 import { CustomerKeys } from '../domain/privacy/customer-keys.js';
+import { SensitiveFields } from '../domain/privacy/sensitive-fields.js';
 import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
 
 /**
- * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500] [--tenant <uuid>]`: re-wraps every customer data key
- * with FIELD_ENCRYPTION_ACTIVE_KEY, one short transaction per batch, printing progress as JSON
- * lines. Safe while the service runs and safe to stop: a re-run continues with the keys still
- * wrapped by an older master key. Exits 0 when none is left.
+ * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500] [--tenant <uuid>]`: first seals the
+ * values of sensitive fields still stored in clear (written before values were sealed), then
+ * re-wraps every customer data key with FIELD_ENCRYPTION_ACTIVE_KEY; one short transaction per
+ * batch, progress as JSON lines. Safe while the service runs and safe to stop: a re-run
+ * continues with what is left. Exits 0 when no key is left under an older master key.
  */
 async function main(): Promise<void> {
   const config = loadConfig(ProfilesConfig);
@@ -31,6 +35,18 @@ async function main(): Promise<void> {
       ),
       new CustomerKeysRepository(),
     );
+    const sensitive = new SensitiveFields(
+      keys,
+      new CustomFieldsRepository(),
+      new SensitiveValuesRepository(),
+    );
+    let sealed = 0;
+    for (;;) {
+      const n = await sensitive.sealClear(database.db, batch, tenant);
+      if (n === 0) break;
+      sealed += n;
+      process.stdout.write(`${JSON.stringify({ phase: 'seal', sealed })}\n`);
+    }
     const start = await keys.progress(database.db, 0, tenant);
     process.stdout.write(`${JSON.stringify({ ...start, phase: 'start' })}\n`);
     let rewrapped = 0;

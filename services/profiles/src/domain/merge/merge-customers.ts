@@ -214,7 +214,7 @@ export class CustomerMerge {
       for (const take of takeValues) {
         const def = definitions.find((d) => d.id === take.fieldId);
         const sealed = def?.isSensitive ? byId.get(take.from)?.customFields[def.fieldName] : null;
-        if (!def || typeof sealed !== 'string') continue;
+        if (!def || sealed === undefined || sealed === null) continue;
         const value = await this.sensitive.reseal(
           tx,
           tenant,

@@ -1,6 +1,7 @@
 import type { Customer, CustomFieldValue } from '@crm/contracts';
-import { AppError, type Executor } from '@crm/service-kit';
+import { AppError, type Db, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import type { SensitiveValuesRepository } from '../../db/sensitive-values.repository.js';
 import { undecryptable, type CustomerKeys } from './customer-keys.js';
 import { isSealed } from './field-crypto.js';
 
@@ -19,7 +20,28 @@ export class SensitiveFields {
   constructor(
     private readonly keys: CustomerKeys,
     private readonly fields: CustomFieldsRepository,
+    private readonly clear: SensitiveValuesRepository,
   ) {}
+
+  /**
+   * Seals up to `batch` values of sensitive fields still stored in clear (written before
+   * values were sealed), in one short transaction; returns how many it sealed.
+   */
+  async sealClear(db: Db, batch: number, tenantId?: string): Promise<number> {
+    return db.transaction(async (tx) => {
+      const rows = await this.clear.claimClear(tx, batch, tenantId);
+      for (const row of rows) {
+        const dataKey = await this.keys.forWrite(tx, row.tenantId, row.customerId);
+        const ctx = {
+          tenantId: row.tenantId,
+          customerId: row.customerId,
+          field: `custom_fields.${row.name}`,
+        };
+        await this.clear.replace(tx, row, this.keys.seal(dataKey, ctx, row.value));
+      }
+      return rows.length;
+    });
+  }
 
   /**
    * The values as they are stored: sensitive ones sealed. A value equal to the one stored
@@ -47,22 +69,28 @@ export class SensitiveFields {
     });
   }
 
-  /** A sealed value of one customer, sealed again for another (a merge moving it). */
+  /**
+   * A stored value of one customer, sealed again for another (a merge moving it); a value
+   * still in clear is sealed for the other customer.
+   */
   async reseal(
     tx: Executor,
     tenantId: string,
     from: string,
     to: string,
     name: string,
-    sealed: string,
+    stored: CustomFieldValue,
   ): Promise<string> {
     const field = `custom_fields.${name}`;
-    const fromKey = (await this.keys.forRead(tx, tenantId, [from])).get(from);
+    let value: unknown = stored;
+    if (isSealed(stored)) {
+      const fromKey = (await this.keys.forRead(tx, tenantId, [from])).get(from);
+      if (!fromKey) throw new Error(`customer ${from} has no data key`);
+      value = this.open(() =>
+        this.keys.open(fromKey, { tenantId, customerId: from, field }, stored),
+      );
+    }
     const toKey = await this.keys.forWrite(tx, tenantId, to);
-    if (!fromKey) throw new Error(`customer ${from} has no data key`);
-    const value = this.open(() =>
-      this.keys.open(fromKey, { tenantId, customerId: from, field }, sealed),
-    );
     return this.keys.seal(toKey, { tenantId, customerId: to, field }, value);
   }
 
@@ -99,11 +127,12 @@ export class SensitiveFields {
       const dataKey = keys.get(c.id);
       const revealed: Record<string, CustomFieldValue> = {};
       for (const [name, value] of Object.entries(fields)) {
-        if (!sensitive.has(name) || value === null) {
+        // Not sealed yet: written before values were sealed, until rotate-keys seals it.
+        if (!sensitive.has(name) || value === null || !isSealed(value)) {
           revealed[name] = value;
           continue;
         }
-        if (!dataKey || typeof value !== 'string') {
+        if (!dataKey) {
           throw new AppError(
             'internal',
             `Stored customer data does not decrypt: customer ${c.id} has no data key for ${name}`,
