@@ -35,7 +35,9 @@ export async function startImportJobs(
     retryDelay: 1,
     retryBackoff: true,
     retryDelayMax: 60,
-    expireInSeconds: 4 * 60 * 60,
+    // A worker that dies stops its heartbeat: the job is retried within a minute, not at expiry.
+    heartbeatSeconds: 30,
+    expireInSeconds: 24 * 60 * 60,
   });
   const enqueue = async (tenantId: string, importId: string): Promise<void> => {
     const job: ImportJob = { tenant_id: tenantId, import_id: importId, batch_size: deps.batchSize };
