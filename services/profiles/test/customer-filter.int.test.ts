@@ -284,6 +284,50 @@ describe('GET /crm/customers?filter=', () => {
   });
 });
 
+describe('POST /crm/customers/query', () => {
+  it('takes filters too long for a URL, with the same access, paging and errors', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const a = await customer(admin, { owner_id: 'rep-1', job_title: 'Pilot' });
+    const b = await customer(admin, { owner_id: 'rep-2', job_title: 'Pilot' });
+    await customer(admin, { owner_id: 'rep-1', job_title: 'Sailor' });
+    const many = Array.from({ length: 450 }, (_, i) => `A job title, number ${i}`);
+    const filter = { field: 'job_title', op: 'in', value: [...many, 'pilot'] };
+    expect(JSON.stringify(filter).length).toBeGreaterThan(8000);
+    const query = (token: string, body: unknown) =>
+      call<Page<Customer> & Problem>(svc.url, 'POST', '/crm/customers/query', { token, body });
+
+    const all = await query(admin, { filter, sort: 'last_name', limit: 1 });
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(all.body.data).toHaveLength(1);
+    const next = await query(admin, {
+      filter,
+      sort: 'last_name',
+      limit: 1,
+      cursor: all.body.next_cursor,
+    });
+    expect([...all.body.data, ...next.body.data].map((c) => c.id).sort()).toEqual(sorted(a, b));
+    expect(next.body.next_cursor).toBeNull();
+
+    const rep = await tokenFor(tenant, 'staff', { sub: 'rep-1' });
+    expect((await query(rep, { filter })).body.data.map((c) => c.id)).toEqual([a.id]);
+    const self = await query(await tokenFor(tenant, 'customer', { sub: b.id }), { filter });
+    expect(self.body.data.map((c) => c.id)).toEqual([b.id]);
+    expect((await query(await tokenFor(newTenant(), 'admin'), { filter })).body.data).toEqual([]);
+    expect((await call(svc.url, 'POST', '/crm/customers/query', { body: { filter } })).status).toBe(
+      401,
+    );
+
+    const bad = await query(admin, { filter: { and: [{ field: 'nope', op: 'is_set' }] } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'filter.and.0.field', code: 'unknown_field' }),
+    );
+    expect((await query(admin, { filter, status: 'active' })).status).toBe(422);
+    expect((await query(admin, {})).body.data.map((c) => c.id)).toHaveLength(3);
+  });
+});
+
 describe('bulk actions on a filter', () => {
   it('tags, stages and assigns every matching customer the caller may change, one event each', async () => {
     const tenant = newTenant();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../pagination.js';
+import { Filter } from '../filter/ast.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, PageQuery, pageOf } from '../pagination.js';
 import { CustomFieldValues } from './custom-fields.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked', 'archived'] as const;
@@ -272,6 +273,18 @@ export const ListCustomersQuery = PageQuery.extend({
     .meta({ example: FILTER_QUERY_EXAMPLE }),
 }).strict();
 export type ListCustomersQuery = z.infer<typeof ListCustomersQuery>;
+
+/** The list's query as a body, for filters too long for a URL (DESIGN 2a: `POST .../query`). */
+export const QueryCustomersBody = z
+  .object({
+    filter: Filter.optional(),
+    sort: ListCustomersQuery.shape.sort,
+    limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict()
+  .meta({ id: 'QueryCustomers' });
+export type QueryCustomersBody = z.infer<typeof QueryCustomersBody>;
 
 export const CustomerPage = pageOf(Customer).meta({ id: 'CustomerPage' });
 

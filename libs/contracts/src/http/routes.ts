@@ -10,6 +10,7 @@ import {
   CustomerIdParams,
   CustomerPage,
   ListCustomersQuery,
+  QueryCustomersBody,
   UpdateCustomerBody,
 } from './customers.js';
 import { IngestBatch, IngestResult } from './ingest.js';
@@ -287,10 +288,31 @@ export const ROUTES = [
     path: '/crm/customers',
     service: 'profiles',
     summary: 'List customers',
-    description: 'Customers the caller may see, one page at a time.',
+    description:
+      'Customers the caller may see, one page at a time, optionally narrowed by `filter` (the filter language, URL-encoded JSON; see docs/filter-language.md).',
     tags: ['Customers'],
     roles: STAFF,
     request: { query: ListCustomersQuery },
+    responses: {
+      200: json('One page of customers.', CustomerPage),
+      400: problem('`filter` is not JSON (code `bad_request`).'),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  {
+    id: 'queryCustomers',
+    method: 'post',
+    path: '/crm/customers/query',
+    service: 'profiles',
+    summary: 'List customers with a filter in the body',
+    description:
+      'The same list as `GET /crm/customers`, for filters too long for a URL: the filter (see docs/filter-language.md), sort, limit and cursor in the body; a bad leaf is a 422 naming `filter.<path>`. A read: nothing changes.',
+    tags: ['Customers'],
+    roles: STAFF,
+    request: { body: QueryCustomersBody },
     responses: {
       200: json('One page of customers.', CustomerPage),
       401: unauthenticated,

@@ -9,6 +9,7 @@ import {
   ListAuditQuery,
   MergeCustomersBody,
   ListCustomersQuery,
+  QueryCustomersBody,
   UpdateCustomerBody,
 } from '@crm/contracts';
 import { parse, principalOf, etagOf } from '@crm/service-kit';
@@ -42,6 +43,11 @@ export function customerRoutes(
   router.get('/crm/customers', async (req, res) => {
     const query = parse(ListCustomersQuery, req.query, 'query');
     res.json(await service.list(principalOf(req), query));
+  });
+
+  router.post('/crm/customers/query', async (req, res) => {
+    const body = parse(QueryCustomersBody, req.body, 'body');
+    res.json(await service.query(principalOf(req), body));
   });
 
   // Before /:id routes, so "bulk" is never read as a customer id.

@@ -13,6 +13,7 @@ import {
   type CustomerPhone,
   type CustomerTagsBody,
   type ListCustomersQuery,
+  type QueryCustomersBody,
   type Page,
   type UpdateCustomerBody,
   type UpdateMeBody,
@@ -299,6 +300,28 @@ export class CustomerService {
   }
 
   async list(principal: Principal, query: ListCustomersQuery): Promise<Page<Customer>> {
+    const filter =
+      query.filter === undefined
+        ? undefined
+        : { input: CustomerFilter.fromQuery(query.filter), at: ['query', 'filter'] };
+    return this.page(principal, query, filter);
+  }
+
+  /** The list with its filter in a body. */
+  async query(principal: Principal, body: QueryCustomersBody): Promise<Page<Customer>> {
+    const filter = body.filter === undefined ? undefined : { input: body.filter, at: ['filter'] };
+    return this.page(
+      principal,
+      { sort: body.sort, limit: body.limit, cursor: body.cursor },
+      filter,
+    );
+  }
+
+  private async page(
+    principal: Principal,
+    query: Omit<ListCustomersQuery, 'filter'>,
+    filter: { input: unknown; at: string[] } | undefined,
+  ): Promise<Page<Customer>> {
     const descending = query.sort.startsWith('-');
     const field = query.sort.replace(/^-/, '') as SortField;
     let after: { value: string; id: string } | undefined;
@@ -316,12 +339,9 @@ export class CustomerService {
       after = { value: key[1], id: key[2] };
     }
     const predicate =
-      query.filter === undefined
+      filter === undefined
         ? undefined
-        : await this.filters.predicate(this.db, principal, CustomerFilter.fromQuery(query.filter), [
-            'query',
-            'filter',
-          ]);
+        : await this.filters.predicate(this.db, principal, filter.input, filter.at);
     const rows = await this.repo.list(this.db, {
       scope: scopeOf(principal),
       filter: {
