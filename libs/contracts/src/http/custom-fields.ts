@@ -67,7 +67,11 @@ export const CustomFieldDefinition = z
     field_type: CustomFieldType,
     field_options: z.array(CustomFieldOption),
     is_required: z.boolean(),
-    is_sensitive: z.boolean().describe('Sensitive values are masked in the audit trail'),
+    is_sensitive: z
+      .boolean()
+      .describe(
+        'Values are stored sealed with the customer’s key (AES-256-GCM) and erased with it: clear in responses, ciphertext in events, masked in the audit trail, never searched, filtered or exported',
+      ),
     validation: CustomFieldValidation,
     display_order: z.number().int(),
     is_active: z.boolean(),
