@@ -25,7 +25,7 @@ export const BaseConfig = z.object({
     .optional()
     .describe('Role to SET on each connection when the login role is shared (development)'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672').describe('RabbitMQ URL'),
-  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(50),
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(200),
   AMQP_DELIVERY_LIMIT: z.coerce
     .number()
     .int()
@@ -35,6 +35,20 @@ export const BaseConfig = z.object({
     .describe('Deliveries of one message before it is dead-lettered'),
   AMQP_RETRY_BASE_MS: z.coerce.number().int().min(0).default(200),
   AMQP_RETRY_MAX_MS: z.coerce.number().int().min(0).default(10_000),
+  CONSUMER_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(50)
+    .describe('Most events a consumer handles in one transaction; 1 turns batching off'),
+  CONSUMER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(4)
+    .describe('Consumer transactions running at once; keep it below DATABASE_POOL_MAX'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
   JWT_SECRET: z

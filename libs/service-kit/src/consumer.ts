@@ -55,6 +55,24 @@ export interface ConsumerOptions {
   deliveryLimit?: number | undefined;
   retryBaseMs?: number | undefined;
   retryMaxMs?: number | undefined;
+  /** Most events handled in one transaction (1 turns batching off). */
+  batchSize?: number | undefined;
+  /** Batches (transactions) running at once; keep it below the pool size. */
+  concurrency?: number | undefined;
+  /**
+   * Events with the same key are never handled in two transactions at once. Defaults to
+   * tenant and subject; a service whose handlers take a per-tenant lock (profiles' audit
+   * chain) partitions by tenant, so its batches queue behind each other instead of
+   * deadlocking.
+   */
+  partitionKey?: ((event: TypedEvent<EventType>) => string) | undefined;
+}
+
+interface Delivery {
+  channel: ConfirmChannel;
+  msg: ConsumeMessage;
+  event: TypedEvent<EventType>;
+  started: bigint;
 }
 
 export function queueNames(service: string, prefix = ''): { queue: string; dlq: string } {
@@ -81,6 +99,11 @@ export class Consumer {
   private channel: ConfirmChannel | null = null;
   private consumerTag: string | null = null;
   private inFlight = 0;
+  private readonly pending: Delivery[] = [];
+  private running = 0;
+  private readonly busy = new Set<string>();
+  private readonly batchSize: number;
+  private readonly concurrency: number;
   private stopping = false;
   private unregister: (() => void) | null = null;
   private setupTimer: NodeJS.Timeout | null = null;
@@ -91,6 +114,13 @@ export class Consumer {
     this.queue = names.queue;
     this.dlq = names.dlq;
     this.limit = options.deliveryLimit ?? 8;
+    this.concurrency = options.concurrency ?? 4;
+    // Batches can only be as large as the deliveries the broker lets us hold, shared out.
+    const prefetch = options.prefetch ?? 200;
+    this.batchSize = Math.max(
+      1,
+      Math.min(options.batchSize ?? 50, Math.floor(prefetch / this.concurrency)),
+    );
     if (options.metrics) {
       const queue = this.queue;
       const depthNow = () => this.depth();
@@ -133,7 +163,7 @@ export class Consumer {
       for (const type of this.types) {
         await channel.bindQueue(this.queue, exchangeOf(type), type);
       }
-      await channel.prefetch(this.options.prefetch ?? 50);
+      await channel.prefetch(this.options.prefetch ?? 200);
     } catch (err) {
       await channel.close().catch(() => undefined);
       throw err;
@@ -142,7 +172,7 @@ export class Consumer {
     if (this.stopping) return;
     const { consumerTag } = await channel.consume(this.queue, (msg) => {
       if (msg) {
-        void this.onMessage(channel, msg);
+        this.onMessage(channel, msg);
         return;
       }
       // The broker cancelled the consumer (its queue was deleted): start over on a new channel.
@@ -164,46 +194,105 @@ export class Consumer {
     }, RESETUP_DELAY_MS);
   }
 
-  private async onMessage(channel: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+  /**
+   * Parses and checks a delivery at once (dead-lettering what can never succeed), then
+   * queues it for a batch. While a service keeps up, a batch holds one event; under load,
+   * events that arrived while earlier batches ran are handled together in one transaction.
+   */
+  private onMessage(channel: ConfirmChannel, msg: ConsumeMessage): void {
     this.inFlight += 1;
     const started = process.hrtime.bigint();
-    let type = String(msg.properties.type ?? 'unknown');
+    let event: CloudEvent;
     try {
-      let event: CloudEvent;
-      try {
-        event = fromWire(msg.content);
-        type = event.type;
-      } catch (err) {
-        await this.deadLetter(channel, msg, `malformed: ${(err as Error).message}`);
-        return;
-      }
-      const parent = event.traceparent
-        ? propagation.extract(ROOT_CONTEXT, { traceparent: event.traceparent })
-        : ROOT_CONTEXT;
-      await context.with(parent, () =>
-        tracer.startActiveSpan(
-          `process ${event.type}`,
-          {
-            kind: SpanKind.CONSUMER,
-            attributes: {
-              'messaging.system': 'rabbitmq',
-              'messaging.destination.name': this.queue,
-              'messaging.message.id': event.id,
-              'crm.tenant_id': event.tenantid,
-            },
-          },
-          async (span) => {
-            try {
-              await this.process(channel, msg, event);
-            } catch (err) {
-              span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-              throw err;
-            } finally {
-              span.end();
-            }
-          },
-        ),
+      event = fromWire(msg.content);
+    } catch (err) {
+      void this.settle(
+        this.deadLetter(channel, msg, `malformed: ${(err as Error).message}`),
+        String(msg.properties.type ?? 'unknown'),
+        started,
       );
+      return;
+    }
+    const type = event.type;
+    if (!isEventType(type) || !this.options.handlers[type]) {
+      this.options.metrics?.consumed.inc({ queue: this.queue, type, outcome: 'ignored' });
+      channel.ack(msg);
+      this.inFlight -= 1;
+      return;
+    }
+    const parsed = EVENT_CATALOG[type].safeParse(event.data);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      void this.settle(this.deadLetter(channel, msg, `invalid payload: ${detail}`), type, started);
+      return;
+    }
+    const typed = { ...event, data: parsed.data } as TypedEvent<typeof type>;
+    this.pending.push({ channel, msg, event: typed, started });
+    this.drain();
+  }
+
+  /**
+   * Starts batches while there is work and fewer than `concurrency` are running. Events of
+   * one partition (by default one subject, e.g. a customer) are never in two running batches,
+   * so the locks their handlers take cannot deadlock between batches, and they are handled
+   * in the order they arrived.
+   */
+  private drain(): void {
+    while (this.pending.length > 0 && this.running < this.concurrency) {
+      const { batch, keys } = this.takeBatch();
+      if (batch.length === 0) return;
+      this.running += 1;
+      void this.runBatch(batch)
+        .catch((err: unknown) => {
+          // A channel closed under us: the broker redelivers what was not acked.
+          this.options.logger.error({ err }, 'message handling failed unexpectedly');
+        })
+        .finally(() => {
+          this.running -= 1;
+          for (const key of keys) this.busy.delete(key);
+          for (const d of batch) {
+            this.options.metrics?.handlerDuration.observe(
+              { queue: this.queue, type: d.event.type },
+              Number(process.hrtime.bigint() - d.started) / 1e9,
+            );
+          }
+          this.inFlight -= batch.length;
+          this.drain();
+        });
+    }
+  }
+
+  /** Up to `batchSize` pending events, in order, skipping partitions another batch holds. */
+  private takeBatch(): { batch: Delivery[]; keys: Set<string> } {
+    const batch: Delivery[] = [];
+    const rest: Delivery[] = [];
+    const keys = new Set<string>();
+    const skipped = new Set<string>();
+    for (const d of this.pending) {
+      const key = this.partitionOf(d.event);
+      // A later event of a partition whose earlier event waits must wait too (order).
+      const free = !this.busy.has(key) && !skipped.has(key);
+      if (free && batch.length < this.batchSize) {
+        batch.push(d);
+        keys.add(key);
+      } else {
+        skipped.add(key);
+        rest.push(d);
+      }
+    }
+    for (const key of keys) this.busy.add(key);
+    this.pending.splice(0, this.pending.length, ...rest);
+    return { batch, keys };
+  }
+
+  private partitionOf(event: TypedEvent<EventType>): string {
+    if (this.options.partitionKey) return this.options.partitionKey(event);
+    return event.subject ? `${event.tenantid}/${event.subject}` : event.id;
+  }
+
+  private async settle(work: Promise<void>, type: string, started: bigint): Promise<void> {
+    try {
+      await work;
     } catch (err) {
       this.options.logger.error({ err, type }, 'message handling failed unexpectedly');
     } finally {
@@ -215,27 +304,102 @@ export class Consumer {
     }
   }
 
-  private async process(
-    channel: ConfirmChannel,
-    msg: ConsumeMessage,
-    event: CloudEvent,
-  ): Promise<void> {
-    const { logger, metrics } = this.options;
-    if (!isEventType(event.type) || !this.options.handlers[event.type]) {
-      metrics?.consumed.inc({ queue: this.queue, type: event.type, outcome: 'ignored' });
-      channel.ack(msg);
+  private async runBatch(batch: Delivery[]): Promise<void> {
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      await this.processTraced(only);
       return;
     }
-    const type: EventType = event.type;
-    const parsed = EVENT_CATALOG[type].safeParse(event.data);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      await this.deadLetter(channel, msg, `invalid payload: ${detail}`);
-      return;
-    }
-    const typed = { ...event, data: parsed.data } as TypedEvent<typeof type>;
+    const links = batch.flatMap((d) => {
+      if (!d.event.traceparent) return [];
+      const ctx = propagation.extract(ROOT_CONTEXT, { traceparent: d.event.traceparent });
+      const spanContext = trace.getSpanContext(ctx);
+      return spanContext ? [{ context: spanContext }] : [];
+    });
+    let outcomes: boolean[];
     try {
-      const duplicate = await this.handleOnce(typed);
+      outcomes = await tracer.startActiveSpan(
+        `process batch`,
+        {
+          kind: SpanKind.CONSUMER,
+          links,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.destination.name': this.queue,
+            'messaging.batch.message_count': batch.length,
+          },
+        },
+        async (span) => {
+          try {
+            return await this.handleBatch(batch.map((d) => d.event));
+          } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      );
+    } catch (err) {
+      // One failing event (or a deadlock between batches) rolls the whole batch back: each
+      // event is then handled on its own, with its own retries and dead-lettering.
+      this.options.logger.warn(
+        { err: (err as Error).message, size: batch.length },
+        'batch rolled back; handling its events one by one',
+      );
+      for (const d of batch) {
+        await this.processTraced(d).catch((e: unknown) => {
+          this.options.logger.error({ err: e, type: d.event.type }, 'message handling failed');
+        });
+      }
+      return;
+    }
+    batch.forEach((d, i) => {
+      d.channel.ack(d.msg);
+      this.options.metrics?.consumed.inc({
+        queue: this.queue,
+        type: d.event.type,
+        outcome: outcomes[i] ? 'duplicate' : 'processed',
+      });
+    });
+  }
+
+  private async processTraced(d: Delivery): Promise<void> {
+    const { event } = d;
+    const parent = event.traceparent
+      ? propagation.extract(ROOT_CONTEXT, { traceparent: event.traceparent })
+      : ROOT_CONTEXT;
+    await context.with(parent, () =>
+      tracer.startActiveSpan(
+        `process ${event.type}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.destination.name': this.queue,
+            'messaging.message.id': event.id,
+            'crm.tenant_id': event.tenantid,
+          },
+        },
+        async (span) => {
+          try {
+            await this.process(d);
+          } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    );
+  }
+
+  private async process({ channel, msg, event }: Delivery): Promise<void> {
+    const { logger, metrics } = this.options;
+    const type = event.type;
+    try {
+      const [duplicate] = await this.handleBatch([event]);
       channel.ack(msg);
       metrics?.consumed.inc({
         queue: this.queue,
@@ -257,20 +421,35 @@ export class Consumer {
     }
   }
 
-  /** Runs the handler and records the event in the inbox in one transaction. */
-  private async handleOnce<T extends EventType>(event: TypedEvent<T>): Promise<boolean> {
-    const handler = this.options.handlers[event.type];
-    if (!handler) return false;
+  /**
+   * Runs the handlers of `events`, in order, in one transaction together with their inbox
+   * rows, so a redelivered event has no second effect. Outbox rows the handlers append are
+   * written once at the end. Returns, per event, whether it was a duplicate.
+   */
+  private async handleBatch(events: TypedEvent<EventType>[]): Promise<boolean[]> {
     const { db, tables, outbox, logger } = this.options;
     return db.transaction(async (tx) => {
       const inserted = await tx
         .insert(tables.inbox)
-        .values({ consumer: this.queue, eventId: event.id, eventType: event.type })
+        .values(events.map((e) => ({ consumer: this.queue, eventId: e.id, eventType: e.type })))
         .onConflictDoNothing()
         .returning({ eventId: tables.inbox.eventId });
-      if (inserted.length === 0) return true;
-      await handler({ tx, outbox, logger: logger.child({ event_id: event.id }) }, event);
-      return false;
+      const fresh = new Set(inserted.map((r) => r.eventId));
+      if (fresh.size === 0) return events.map(() => true);
+      outbox.defer(tx);
+      const outcomes: boolean[] = [];
+      for (const event of events) {
+        const handler = this.options.handlers[event.type] as EventHandler | undefined;
+        // A second copy of the same event in one batch is a duplicate too.
+        if (!handler || !fresh.delete(event.id)) {
+          outcomes.push(true);
+          continue;
+        }
+        await handler({ tx, outbox, logger: logger.child({ event_id: event.id }) }, event);
+        outcomes.push(false);
+      }
+      await outbox.flush(tx);
+      return outcomes;
     });
   }
 

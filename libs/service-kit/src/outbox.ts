@@ -32,6 +32,9 @@ export interface OutboxMessage {
  * publishes them after commit. NOTIFY is transactional too, so it fires only on commit.
  */
 export class Outbox {
+  /** Transactions whose appends are held back and written at once by `flush`. */
+  private readonly deferred = new WeakMap<object, OutboxRow[]>();
+
   constructor(
     private readonly tables: KitTables,
     private readonly schema: string,
@@ -41,18 +44,49 @@ export class Outbox {
     const list = Array.isArray(messages) ? messages : [messages];
     if (list.length === 0) return;
     const traceparent = currentTraceparent();
-    await tx.insert(this.tables.outbox).values(
-      list.map(({ event, id, exchange, routingKey }) => {
-        const envelope = traceparent && !event.traceparent ? { ...event, traceparent } : event;
-        return {
-          id: id ?? event.id,
-          exchange: exchange ?? (isEventType(event.type) ? exchangeOf(event.type) : CRM_EXCHANGE),
-          routingKey: routingKey ?? event.type,
-          tenantId: event.tenantid,
-          envelope,
-        };
-      }),
-    );
+    const rows = list.map(({ event, id, exchange, routingKey }) => {
+      const envelope = traceparent && !event.traceparent ? { ...event, traceparent } : event;
+      return {
+        id: id ?? event.id,
+        exchange: exchange ?? (isEventType(event.type) ? exchangeOf(event.type) : CRM_EXCHANGE),
+        routingKey: routingKey ?? event.type,
+        tenantId: event.tenantid,
+        envelope,
+      };
+    });
+    const held = this.deferred.get(tx);
+    if (held) {
+      held.push(...rows);
+      return;
+    }
+    await this.write(tx, rows);
+  }
+
+  /**
+   * Holds back what is appended on `tx` until `flush(tx)`, so a transaction that handles
+   * many events writes their outbox rows in one statement and notifies the relay once.
+   * The rows are still written inside `tx`: the guarantee is unchanged.
+   */
+  defer(tx: Executor): void {
+    this.deferred.set(tx, []);
+  }
+
+  async flush(tx: Executor): Promise<void> {
+    const held = this.deferred.get(tx);
+    this.deferred.delete(tx);
+    if (held && held.length > 0) await this.write(tx, held);
+  }
+
+  private async write(tx: Executor, rows: OutboxRow[]): Promise<void> {
+    await tx.insert(this.tables.outbox).values(rows);
     await tx.execute(sql`SELECT pg_notify(${outboxChannel(this.schema)}, '')`);
   }
+}
+
+interface OutboxRow {
+  id: string;
+  exchange: string;
+  routingKey: string;
+  tenantId: string;
+  envelope: CloudEvent;
 }

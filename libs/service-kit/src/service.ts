@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { authenticate, createVerifier, type TokenVerifier } from './auth.js';
 import { Broker } from './broker.js';
 import { BaseConfig, loadConfig } from './config.js';
-import { Consumer, type Handlers } from './consumer.js';
+import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
@@ -42,6 +42,8 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   /** Media types some route takes as a raw upload (e.g. text/csv), and their size limit in bytes. */
   uploads?: (config: C) => { types: string[]; limit: number };
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
+  /** How the consumer batches; see `ConsumerOptions.partitionKey`. */
+  consumer?: Pick<ConsumerOptions, 'partitionKey'>;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
 }
@@ -153,6 +155,9 @@ export async function startService<C extends BaseConfig, D>(
     deliveryLimit: config.AMQP_DELIVERY_LIMIT,
     retryBaseMs: config.AMQP_RETRY_BASE_MS,
     retryMaxMs: config.AMQP_RETRY_MAX_MS,
+    batchSize: config.CONSUMER_BATCH_SIZE,
+    concurrency: config.CONSUMER_CONCURRENCY,
+    partitionKey: def.consumer?.partitionKey,
   });
   const deadLetters = new DeadLetterStore({
     broker,

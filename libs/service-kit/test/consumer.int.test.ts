@@ -34,6 +34,12 @@ interface Behaviour {
   /** Kills the handler's own database connection on the first call, as a failover would. */
   dropConnectionOnce?: boolean;
   calls: number;
+  /** Events that fail every time (the rest of the tenant's events succeed). */
+  failIds?: Set<string>;
+  /** Called with each event and the id of the transaction handling it. */
+  seen?: (event: CloudEvent, txid: string) => void;
+  /** Each handled event also emits one event through the outbox. */
+  emits?: boolean;
 }
 
 let svc: TestServiceDb;
@@ -68,15 +74,38 @@ const handlers: Handlers = {
       await tx.execute(sql`SELECT pg_terminate_backend(pg_backend_pid())`);
     }
     if (behaviour.hold) await behaviour.hold;
-    if (behaviour.failing) throw new Error('the handler is broken');
+    if (behaviour.failing || behaviour.failIds?.has(event.id)) {
+      throw new Error('the handler is broken');
+    }
+    if (behaviour.seen) {
+      const { rows } = await tx.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
+      behaviour.seen(event, rows[0]?.txid ?? '');
+    }
     await tx
       .insert(svc.tables.effects)
       .values({ id: newId(), tenantId: event.tenantid, eventId: event.id });
+    if (behaviour.emits) {
+      await svc.outbox.append(tx, {
+        event: makeEvent({
+          type: 'crm.customer.erased.v1',
+          source: 'crm/kit-test',
+          tenantId: event.tenantid,
+          subject: event.subject,
+          data: { customer_id: newId(), erased_by: { type: 'system', id: 'kit-test', name: null } },
+        }),
+      });
+    }
   },
 };
 
-function newConsumer(service: string, m: Metrics | undefined, prefetch = 10): Consumer {
+function newConsumer(
+  service: string,
+  m: Metrics | undefined,
+  prefetch = 10,
+  batching: { batchSize?: number; concurrency?: number } = {},
+): Consumer {
   return new Consumer({
+    ...batching,
     service,
     queuePrefix,
     broker,
@@ -398,5 +427,138 @@ describe('consumer', () => {
     expect(await outcomeCount(nextMetrics, event.type, 'duplicate')).toBe(0);
     expect(behaviour.calls).toBe(1);
     expect(await amqp.messageCount(next.queue)).toBe(0);
+  });
+});
+
+describe('consumer batches', () => {
+  /** Sends `events` to the consumer's queue while its first transaction is held open. */
+  async function backlog(
+    batching: { batchSize?: number; concurrency?: number },
+    build: (tenantId: string) => TypedEvent<'bookingx.customer.created.v1'>[],
+    extra: Partial<Behaviour> = {},
+  ) {
+    const held = gate();
+    const seen: { event: CloudEvent; txid: string }[] = [];
+    const { tenantId, behaviour } = tenantWith({
+      ...extra,
+      seen: (event, txid) => seen.push({ event, txid }),
+    });
+    const service = uniqueName('kit-batch');
+    const batched = newConsumer(service, createMetrics(service), 200, batching);
+    stopLater.push(batched);
+    await batched.start();
+    const blocker = buildBookingxCustomerEvent({ tenantId });
+    behaviour.hold = held.wait;
+    const send = (event: CloudEvent) => {
+      const wire = toWire(event);
+      amqp.channel.sendToQueue(batched.queue, wire.content, wire.properties);
+    };
+    send(blocker);
+    await waitFor(() => behaviour.calls === 1, { message: 'first event in hand' });
+    const events = build(tenantId);
+    for (const event of events) send(event);
+    // Let the broker hand the backlog over before the first transaction ends.
+    await waitFor(async () => (await amqp.messageCount(batched.queue)) === 0);
+    await sleep(200);
+    delete behaviour.hold;
+    held.open();
+    return { events, seen, behaviour, send, queue: batched.queue };
+  }
+
+  it('handles a backlog in shared transactions, each event once, with its outbox rows', async () => {
+    const { events, seen, behaviour } = await backlog(
+      { batchSize: 25, concurrency: 2 },
+      (tenantId) => Array.from({ length: 60 }, () => buildBookingxCustomerEvent({ tenantId })),
+      { emits: true },
+    );
+    for (const event of events) {
+      await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+        message: 'every event of the backlog handled',
+      });
+    }
+    const backlogTx = new Set(
+      seen.filter((s) => events.some((e) => e.id === s.event.id)).map((s) => s.txid),
+    );
+    // 60 events in batches of at most 25: three transactions at least, far fewer than 60.
+    expect(backlogTx.size).toBeGreaterThanOrEqual(3);
+    expect(backlogTx.size).toBeLessThan(20);
+    const perTx = new Map<string, number>();
+    for (const s of seen) perTx.set(s.txid, (perTx.get(s.txid) ?? 0) + 1);
+    expect(Math.max(...perTx.values())).toBeLessThanOrEqual(25);
+    expect(behaviour.calls).toBe(61);
+    // The rows the handlers appended were written by their batch and published.
+    const outbox = svc.tables.outbox;
+    const tenantId = events[0]?.tenantid ?? '';
+    await waitFor(
+      async () => {
+        const rows = await svc.database.db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.tenantId, tenantId));
+        return rows.length === 61 && rows.every((r) => r.sentAt !== null);
+      },
+      { message: 'one published outbox row per handled event' },
+    );
+  });
+
+  it('handles the rest of a batch once when one of its events fails, and dead-letters that one', async () => {
+    const failIds = new Set<string>();
+    let bad: CloudEvent | undefined;
+    const { events, queue } = await backlog(
+      { batchSize: 50, concurrency: 1 },
+      (tenantId) => {
+        const list = Array.from({ length: 30 }, () => buildBookingxCustomerEvent({ tenantId }));
+        bad = list[12];
+        if (bad) failIds.add(bad.id);
+        return list;
+      },
+      { failIds },
+    );
+    if (!bad) throw new Error('no failing event');
+    const badId = bad.id;
+    for (const event of events) {
+      if (event.id === badId) continue;
+      await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+        message: 'the good events of the batch handled',
+      });
+    }
+    await waitFor(async () => (await amqp.messageCount(`${queue}.dlq`)) === 1, {
+      timeoutMs: 20_000,
+      message: 'the failing event dead-lettered',
+    });
+    for (const event of events) {
+      expect(await effectsOf(event.id)).toHaveLength(event.id === badId ? 0 : 1);
+    }
+  });
+
+  it('handles one subject’s events in arrival order, never in two transactions at once', async () => {
+    const subjects = ['1001', '1002', '1003'];
+    const { events, seen } = await backlog({ batchSize: 4, concurrency: 4 }, (tenantId) =>
+      Array.from({ length: 45 }, (_, i) => {
+        const bookingxId = subjects[i % subjects.length] ?? '1001';
+        return buildBookingxCustomerEvent({ tenantId, customer: { bookingx_id: bookingxId } });
+      }),
+    );
+    for (const event of events) {
+      await waitFor(async () => (await effectsOf(event.id)).length === 1);
+    }
+    const handled = seen.filter((s) => events.some((e) => e.id === s.event.id));
+    for (const subject of new Set(events.map((e) => e.subject))) {
+      const sent = events.filter((e) => e.subject === subject).map((e) => e.id);
+      const order = handled.filter((s) => s.event.subject === subject).map((s) => s.event.id);
+      expect(order).toEqual(sent);
+    }
+    // With four batches at once and three subjects, some transaction held two subjects'
+    // events or several ran in parallel; but no subject was split across concurrent ones.
+    const txOfSubject = new Map<string, string[]>();
+    for (const s of handled) {
+      const list = txOfSubject.get(s.event.subject ?? '') ?? [];
+      if (list.at(-1) !== s.txid) list.push(s.txid);
+      txOfSubject.set(s.event.subject ?? '', list);
+    }
+    for (const list of txOfSubject.values()) {
+      // A subject's transactions follow each other: none returns after another began.
+      expect(new Set(list).size).toBe(list.length);
+    }
   });
 });
