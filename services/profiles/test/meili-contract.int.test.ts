@@ -98,6 +98,26 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     });
   });
 
+  it('removes an erased customer from the index', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({ first_name: 'Erin', last_name: 'Erased' }),
+    });
+    await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), { what: 'document' });
+    const erased = await call(svc.url, 'POST', `/crm/customers/${created.body.id}/erase`, {
+      token: admin,
+      body: { reason: 'request' },
+    });
+    expect(erased.status).toBe(200);
+    await waitFor(() => Promise.resolve(!standIn.docs.has(created.body.id)), {
+      what: 'document removed',
+    });
+    const hits = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=erased', { token: admin });
+    expect(hits.body.data).toEqual([]);
+  });
+
   it('quotes values so that none can close its quote and add a clause', () => {
     expect(quote('a" OR tenant_id = "b')).toBe('"a\\" OR tenant_id = \\"b"');
     expect(quote('back\\slash')).toBe('"back\\\\slash"');

@@ -86,6 +86,9 @@ export async function startMeiliStandIn(): Promise<{
         });
       } else if (req.method === 'PATCH' && parts[2] === 'settings') {
         send(202, task(parts[1] ?? null, 'settingsUpdate'));
+      } else if (req.method === 'POST' && parts[2] === 'documents' && parts[3] === 'delete-batch') {
+        for (const id of Array.isArray(body) ? (body as string[]) : []) docs.delete(id);
+        send(202, task(parts[1] ?? null, 'documentDeletion'));
       } else if (req.method === 'POST' && parts[2] === 'documents') {
         for (const doc of Array.isArray(body) ? (body as Doc[]) : []) docs.set(doc.id, doc);
         send(202, task(parts[1] ?? null, 'documentAdditionOrUpdate'));
