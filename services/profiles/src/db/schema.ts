@@ -267,7 +267,8 @@ export const consentRecords = profiles.table(
     purpose: varchar('purpose', { length: 20 }).notNull(),
     granted: boolean('granted').notNull(),
     source: varchar('source', { length: 50 }).notNull(),
-    note: varchar('note', { length: 500 }),
+    /** Sealed with the customer's data key (a 500-character note takes up to about 2,700). */
+    note: text('note'),
     actorType: varchar('actor_type', { length: 20 }).notNull(),
     actorId: varchar('actor_id', { length: 100 }),
     recordedAt: tstz('recorded_at').notNull().defaultNow(),

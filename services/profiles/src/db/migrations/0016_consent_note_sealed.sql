@@ -1,0 +1,1 @@
+ALTER TABLE "profiles"."consent_records" ALTER COLUMN "note" SET DATA TYPE text;
