@@ -171,6 +171,15 @@ describe('time rules', () => {
     );
   });
 
+  it('never reaches back before year 1', () => {
+    expect(windowStart(now, { amount: 100_000, unit: 'years' }).toISOString()).toBe(
+      '0001-01-01T00:00:00.000Z',
+    );
+    expect(
+      match({ field: 'birthday', op: 'within_last', value: { amount: 99_999, unit: 'months' } }),
+    ).toBe(true);
+  });
+
   it('keeps February 29 on February 28 in years without one', () => {
     expect(anniversaryKeys(new Date('2023-02-28T23:00:00Z'), 0)).toEqual(['02-28', '02-29']);
     expect(anniversaryKeys(new Date('2024-02-28T23:00:00Z'), 0)).toEqual(['02-28']);
@@ -223,6 +232,23 @@ describe('parseFilter and validateFilter', () => {
     expect(issues({ fact: 'bookings', where: { field: 'name', op: 'is_set' } })).toEqual([
       expect.objectContaining({ path: ['where', 'field'], code: 'unknown_field' }),
     ]);
+  });
+
+  it('refuses values PostgreSQL cannot read, so they never fail in SQL', () => {
+    for (const leaf of [
+      { field: 'birthday', op: 'eq', value: '0000-06-01' },
+      { field: 'birthday', op: 'after_date', value: '9999-12-31' },
+      { field: 'seen_at', op: 'before_date', value: '0000-01-01' },
+      { field: 'seen_at', op: 'gt', value: '9999-12-31T23:00:00-05:00' },
+    ]) {
+      expect(issues(leaf), JSON.stringify(leaf)).toEqual([
+        expect.objectContaining({ path: ['value'], code: 'invalid_value' }),
+      ]);
+    }
+    expect(issues({ field: 'name', op: 'eq', value: 'a\u0000b' })).toEqual([
+      expect.objectContaining({ path: ['value'] }),
+    ]);
+    expect(issues({ field: 'seen_at', op: 'lt', value: '9999-12-31T23:00:00Z' })).toEqual([]);
   });
 
   it('refuses behavioural and change leaves where the catalog cannot answer them', () => {

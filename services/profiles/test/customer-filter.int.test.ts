@@ -277,6 +277,32 @@ describe('GET /crm/customers?filter=', () => {
         expect.objectContaining({ field, code }),
       );
     }
+    const nul = await call<Problem>(
+      svc.url,
+      'GET',
+      listPath({ field: 'city', op: 'eq', value: 'a\u0000' }),
+      {
+        token: admin,
+      },
+    );
+    expect(nul.status).toBe(422);
+    expect(nul.body.errors?.[0]?.field).toBe('query.filter.value');
+    // Edges of the calendar answer, never 500.
+    for (const edge of [
+      { field: 'created_at', op: 'within_last', value: { amount: 100_000, unit: 'years' } },
+      { field: 'birthday', op: 'within_last', value: { amount: 100_000, unit: 'months' } },
+      { field: 'birthday', op: 'before_date', value: '0001-01-01' },
+      { field: 'updated_at', op: 'after_date', value: '9999-12-30' },
+    ]) {
+      expect((await call(svc.url, 'GET', listPath(edge), { token: admin })).status).toBe(200);
+    }
+    expect(
+      (
+        await call(svc.url, 'GET', listPath({ field: 'birthday', op: 'lt', value: '0000-01-01' }), {
+          token: admin,
+        })
+      ).status,
+    ).toBe(422);
     const long = await call(svc.url, 'GET', `/crm/customers?filter=${'x'.repeat(9000)}`, {
       token: admin,
     });

@@ -46,7 +46,11 @@ const fieldKey = z
   .max(100)
   .describe('A key of the field catalog, e.g. `customer_stage`, `tags`, `custom.shoe_size`');
 
-const text = z.string().max(FILTER_LIMITS.maxStringLength);
+// PostgreSQL text cannot hold NUL, so it is refused here rather than failing in SQL.
+const text = z
+  .string()
+  .max(FILTER_LIMITS.maxStringLength)
+  .refine((v) => !v.includes('\u0000'), 'No NUL characters');
 export const FilterScalar = z.union([text, z.number(), z.boolean()]).meta({ id: 'FilterScalar' });
 export type FilterScalar = z.infer<typeof FilterScalar>;
 

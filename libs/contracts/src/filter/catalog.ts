@@ -132,13 +132,22 @@ export function field(
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The span PostgreSQL and the evaluator both read: years 1 to 9999, UTC. */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const isDate = (v: unknown): boolean =>
   typeof v === 'string' &&
   DATE.test(v) &&
+  !v.startsWith('0000') &&
   !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
   new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-const isDatetime = (v: unknown): boolean =>
-  typeof v === 'string' && z.iso.datetime({ offset: true }).safeParse(v).success;
+const isDatetime = (v: unknown): boolean => {
+  if (typeof v !== 'string' || !z.iso.datetime({ offset: true }).safeParse(v).success) {
+    return false;
+  }
+  const at = Date.parse(v);
+  return at >= FIRST_INSTANT && at <= LAST_INSTANT;
+};
 
 /** Whether a scalar fits a field of `type`, and what it should have been if not. */
 function scalarProblem(type: FieldType, v: FilterScalar | null): string | null {
@@ -245,11 +254,19 @@ function leafIssues(leaf: FieldLeaf, catalog: FilterCatalog, path: (string | num
       }
       break;
     }
+    case 'before_date':
+    case 'after_date':
+      if (!isDate(leaf.value) || leaf.value === '9999-12-31') {
+        issues.push({
+          path: [...path, 'value'],
+          code: 'invalid_value',
+          message: 'A date from 0001-01-01 to 9999-12-30',
+        });
+      }
+      break;
     case 'is_set':
     case 'is_not_set':
     case 'within_last':
-    case 'before_date':
-    case 'after_date':
     case 'anniversary_in':
       break;
   }

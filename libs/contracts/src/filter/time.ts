@@ -31,8 +31,19 @@ function minusMonths(at: Date, months: number): Date {
   return moved;
 }
 
-/** The first instant of `within_last`: now minus the window, calendar-aware for months and years. */
+/** The first instant both back-ends can read (PostgreSQL has no year 0). */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+
+/**
+ * The first instant of `within_last`: now minus the window, calendar-aware for months and
+ * years, never before year 1 (a longer window simply reaches back to the beginning).
+ */
 export function windowStart(now: Date, window: TimeWindow): Date {
+  const start = rawWindowStart(now, window);
+  return start.getTime() < FIRST_INSTANT ? new Date(FIRST_INSTANT) : start;
+}
+
+function rawWindowStart(now: Date, window: TimeWindow): Date {
   const t = now.getTime();
   switch (window.unit) {
     case 'minutes':
