@@ -8,6 +8,7 @@ import {
 } from '@crm/contracts';
 import type { RunningService } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBus } from '../../../test/support/bus.js';
 import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
@@ -308,6 +309,88 @@ describe('GET /crm/customers?filter=', () => {
     });
     expect(long.status).toBe(422);
   });
+});
+
+describe('random filters through HTTP', () => {
+  it('answer 200 or a 4xx problem, never 500', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    await call(svc.url, 'POST', '/crm/custom-fields', {
+      token: admin,
+      body: { field_name: 'size', field_label: 'Size', field_type: 'decimal' },
+    });
+    await customer(admin, { birthday: '1992-02-29', custom_fields: { size: 1.5 } });
+    const fields = [
+      'first_name',
+      'vip_status',
+      'birthday',
+      'created_at',
+      'tags',
+      'custom.size',
+      'owner_id',
+      'nope',
+    ];
+    const ops = [
+      'eq',
+      'neq',
+      'lt',
+      'gte',
+      'between',
+      'in',
+      'not_in',
+      'contains',
+      'starts_with',
+      'is_set',
+      'within_last',
+      'before_date',
+      'after_date',
+      'anniversary_in',
+      'changed_to',
+      'like',
+    ];
+    const value = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constantFrom(
+        '2024-02-29',
+        '0001-01-01',
+        '9999-12-30',
+        '2025-01-01T00:00:00Z',
+        '@me',
+        '%_',
+      ),
+      fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 3 }),
+      fc.record({
+        amount: fc.integer({ min: -1, max: 200_000 }),
+        unit: fc.constantFrom('days', 'months', 'years', 'eons'),
+      }),
+      fc.record({ days: fc.integer({ min: -1, max: 400 }) }),
+    );
+    const leaf = fc.record(
+      { field: fc.constantFrom(...fields), op: fc.constantFrom(...ops), value },
+      { requiredKeys: ['field', 'op'] },
+    );
+    const node = fc.oneof(
+      leaf,
+      fc.array(leaf, { maxLength: 3 }).map((and) => ({ and })),
+      leaf.map((not) => ({ not })),
+    );
+    const answered = { ok: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(node, async (filter) => {
+        const r = await call<Problem>(svc.url, 'GET', listPath(filter), { token: admin });
+        expect([200, 422], JSON.stringify(filter)).toContain(r.status);
+        answered[r.status === 200 ? 'ok' : 'refused'] += 1;
+        if (r.status === 422) expect(r.body.errors?.[0]?.field).toMatch(/^query\.filter/);
+      }),
+      { numRuns: 150 },
+    );
+    // Both kinds occur, so the property exercised the SQL as well as the validation.
+    expect(answered.ok).toBeGreaterThan(5);
+    expect(answered.refused).toBeGreaterThan(5);
+  }, 60_000);
 });
 
 describe('POST /crm/customers/query', () => {
