@@ -134,7 +134,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customers,
       ),
       relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
-      consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox),
+      consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox, keys),
       merge: new CustomerMerge(
         database.db,
         customersRepo,

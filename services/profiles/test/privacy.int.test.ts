@@ -277,10 +277,30 @@ describe('erasure', () => {
         body: { related_customer_id: friend.body.id, type: 'friend' },
       });
       expect(rel.status, JSON.stringify(rel.body)).toBe(201);
-      await call(svc.url, 'POST', `/crm/customers/${id}/consent`, {
+      const consent = await call(svc.url, 'POST', `/crm/customers/${id}/consent`, {
         token: admin,
-        body: { channel: 'email', purpose: 'marketing', granted: true, source: 'booking_form' },
+        body: {
+          channel: 'email',
+          purpose: 'marketing',
+          granted: true,
+          source: 'booking_form',
+          note: 'Erin said yes at the desk',
+        },
       });
+      expect(consent.body).toMatchObject({ note: 'Erin said yes at the desk' });
+      const history = await call<Page<{ note: string | null }>>(
+        svc.url,
+        'GET',
+        `/crm/customers/${id}/consent/history`,
+        { token: admin },
+      );
+      expect(history.body.data.map((r) => r.note)).toEqual(['Erin said yes at the desk']);
+      const { rows: notes } = await db.query<{ note: string }>(
+        'SELECT note FROM profiles.consent_records WHERE tenant_id = $1 AND customer_id = $2',
+        [tenant, id],
+      );
+      expect(isSealed(notes[0]?.note)).toBe(true);
+      expect(notes[0]?.note).not.toContain('Erin');
       captured = await waitFor(async () => {
         await Promise.resolve();
         return listener.events.find(

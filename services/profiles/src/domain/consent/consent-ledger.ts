@@ -27,6 +27,8 @@ import type { ConsentRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { scopeOf } from '../customers/access.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
+import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
+import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import { isUuid } from '../customers/customer-service.js';
 
 /** Whose consent: the caller's own (`/me`) or a customer's by id. */
@@ -59,8 +61,25 @@ export class ConsentLedger {
     private readonly customers: CustomersRepository,
     private readonly audit: AuditTrail,
     private readonly outbox: Outbox,
+    private readonly keys: CustomerKeys,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** A record's note in clear; null once the customer's key is destroyed. */
+  private openNote(row: ConsentRow, dataKey: DataKey | undefined): string | null {
+    if (!isSealed(row.note)) return row.note;
+    if (!dataKey) return null;
+    const ctx = {
+      tenantId: row.tenantId,
+      customerId: row.customerId,
+      field: `consent.${row.id}.note`,
+    };
+    try {
+      return this.keys.open(dataKey, ctx, row.note) as string;
+    } catch (err) {
+      throw undecryptable(err) ?? err;
+    }
+  }
 
   /** The customer a caller means: their own for `/me`, any they may see otherwise. */
   private target(principal: Principal, whose: Whose): string {
@@ -118,8 +137,11 @@ export class ConsentLedger {
     });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
+    const dataKey = (await this.keys.forRead(this.db, principal.tenant, [customerId])).get(
+      customerId,
+    );
     return {
-      data: page.map(toConsentDto),
+      data: page.map((row) => ({ ...toConsentDto(row), note: this.openNote(row, dataKey) })),
       next_cursor:
         rows.length > query.limit && last
           ? encodeCursor([last.recordedAt.toISOString(), last.id])
@@ -144,15 +166,25 @@ export class ConsentLedger {
       const before = (await this.repo.current(tx, tenant, id)).find(
         (r) => r.channel === body.channel && r.purpose === body.purpose,
       );
+      const recordId = newId();
+      // Staff write free text here: sealed, so erasing the customer erases it too.
+      const note =
+        body.note === undefined || body.note === null
+          ? null
+          : this.keys.seal(
+              await this.keys.forWrite(tx, tenant, id),
+              { tenantId: tenant, customerId: id, field: `consent.${recordId}.note` },
+              body.note,
+            );
       const row = await this.repo.insert(tx, {
         tenantId: tenant,
-        id: newId(),
+        id: recordId,
         customerId: id,
         channel: body.channel,
         purpose: body.purpose,
         granted: body.granted,
         source: body.source,
-        note: body.note ?? null,
+        note,
         actorType: principal.role === 'customer' ? 'customer' : 'staff',
         actorId: principal.sub,
         recordedAt: this.clock(),
@@ -174,7 +206,7 @@ export class ConsentLedger {
         ],
         ctx,
       );
-      const dto = toConsentDto(row);
+      const dto = { ...toConsentDto(row), note: body.note ?? null };
       const data: z.infer<typeof ConsentChangedPayload> = {
         customer_id: id,
         channel: dto.channel,
