@@ -28,6 +28,16 @@ export interface Tombstone {
 }
 
 export class ErasureRepository {
+  /**
+   * Serialises an erasure with anything that could fill the same id again (a BookingX fact in
+   * flight): whoever comes second sees the first one's commit.
+   */
+  async lockId(db: Executor, tenantId: string, customerId: string): Promise<void> {
+    await db.execute(
+      sql`SELECT pg_advisory_xact_lock(hashtext(${`profiles:customer:${tenantId}:${customerId}`}))`,
+    );
+  }
+
   async tombstone(db: Executor, tenantId: string, customerId: string): Promise<Tombstone | null> {
     const [row] = await db
       .select({

@@ -50,6 +50,7 @@ export class CustomerEraser {
     }
     const tenantId = principal.tenant;
     return this.db.transaction(async (tx) => {
+      await this.repo.lockId(tx, tenantId, id);
       // The row lock serialises concurrent erasures: the second finds the tombstone.
       const [current] = await this.customers.lockMany(tx, { kind: 'tenant', tenantId }, [id]);
       if (!current) {
@@ -90,8 +91,12 @@ export class CustomerEraser {
     });
   }
 
-  /** Whether the id belongs to an erased customer, whom nothing may bring back. */
+  /**
+   * Whether the id belongs to an erased customer, whom nothing may bring back. Holds the id's
+   * lock for the rest of the transaction, so an erasure running now is seen once it commits.
+   */
   async isErased(tx: Executor, tenantId: string, id: string): Promise<boolean> {
+    await this.repo.lockId(tx, tenantId, id);
     return (await this.repo.tombstone(tx, tenantId, id)) !== null;
   }
 }
