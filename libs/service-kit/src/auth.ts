@@ -8,6 +8,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AppError } from './errors.js';
 
 export interface AuthSettings {
@@ -17,6 +18,8 @@ export interface AuthSettings {
   audience: string;
   /** Allow-list for JWKS keys; HS256 is the only algorithm accepted with a secret. */
   algorithms?: string[] | undefined;
+  /** Tokens whose verification is remembered (default 10,000). */
+  cacheSize?: number | undefined;
 }
 
 export interface Principal extends Claims {
@@ -38,7 +41,25 @@ export function createVerifier(settings: AuthSettings): TokenVerifier {
   } else {
     throw new Error('Authentication needs a JWKS URL or a secret');
   }
+  // A token verified once is taken again without the signature check until it expires, for
+  // at most a minute (so a key withdrawn from the JWKS stops working within that minute).
+  // The gateway and the service both verify every request; this makes the second one cheap.
+  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({
+    max: settings.cacheSize ?? 10_000,
+    ttl: 60_000,
+  });
   return async (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAtMs > Date.now()) return { ...hit.principal };
+      verified.delete(token);
+    }
+    const fresh = await verify(token);
+    verified.set(token, fresh);
+    return { ...fresh.principal };
+  };
+
+  async function verify(token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
     let payload: JWTPayload;
     try {
       const verified =
@@ -66,8 +87,9 @@ export function createVerifier(settings: AuthSettings): TokenVerifier {
     if (!claims.success) {
       throw new AppError('unauthenticated', 'The token lacks the CRM claims (tenant, role)');
     }
-    return { ...claims.data, token };
-  };
+    // jwtVerify requires `exp`.
+    return { principal: { ...claims.data, token }, expiresAtMs: (payload.exp ?? 0) * 1000 };
+  }
 }
 
 export interface DevTokenInput {

@@ -95,6 +95,22 @@ describe('HS256 verifier (development)', () => {
     expect(err.message).toMatch(/expired/);
   });
 
+  it('remembers a verified token only until it expires, and never for another signature', async () => {
+    const verify = createVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+    const token = await signHs256(claims(), { exp: Math.floor(Date.now() / 1000) + 2 });
+    const first = await verify(token);
+    expect(first.token).toBe(token);
+    // A caller changing its copy does not change what the next caller gets.
+    first.role = 'admin';
+    expect((await verify(token)).role).toBe('staff');
+    const [header, payload] = token.split('.');
+    const forged = `${header ?? ''}.${payload ?? ''}.${Buffer.from('forged').toString('base64url')}`;
+    expect((await rejection(verify, forged)).code).toBe('unauthenticated');
+    await new Promise((r) => setTimeout(r, 2_100));
+    const err = await rejection(verify, token);
+    expect(err.code).toBe('unauthenticated');
+  });
+
   it('rejects a wrong audience or issuer', async () => {
     expect((await rejection(hs256, await signHs256(claims(), { audience: 'billing' }))).code).toBe(
       'unauthenticated',
