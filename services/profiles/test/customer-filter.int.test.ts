@@ -1,5 +1,7 @@
 import {
   MAX_BULK_FILTER_MATCHES,
+  evaluateFilter,
+  type FilterNode,
   type BulkResult,
   type CloudEvent,
   type Customer,
@@ -13,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBus } from '../../../test/support/bus.js';
 import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
 import type { ProfilesConfig } from '../src/config.js';
+import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { CustomerFilter, filterRecordOf } from '../src/domain/customers/customer-filter.js';
 import { profilesService, type ProfilesDeps } from '../src/service.js';
 import { buildCustomerBody, newTenant } from './factories.js';
 
@@ -145,6 +149,38 @@ describe('GET /crm/customers?filter=', () => {
     expect(sorted(other)).not.toEqual(
       await ids(admin, { field: 'first_name', op: 'eq', value: 'ann' }),
     );
+
+    // The evaluator over the customers as the API returns them agrees with the SQL.
+    const { catalog } = await new CustomerFilter(new CustomFieldsRepository()).catalog(
+      svc.kit.database.db,
+      tenant,
+    );
+    const everyone = (
+      await call<Page<Customer>>(svc.url, 'GET', '/crm/customers?limit=200', { token: admin })
+    ).body.data;
+    const filters: FilterNode[] = [
+      { field: 'city', op: 'contains', value: 'BERLIN' },
+      { field: 'tags', op: 'not_contains', value: 'gold' },
+      { field: 'custom.colours', op: 'contains', value: 'RED' },
+      { field: 'custom.shoe_size', op: 'lt', value: 40 },
+      { not: { field: 'custom.shoe_size', op: 'lt', value: 40 } },
+      { field: 'assigned_to', op: 'in', value: ['rep-9', 'rep-2'] },
+      { field: 'birthday', op: 'is_set' },
+      { field: 'company_name', op: 'starts_with', value: '100%' },
+      {
+        or: [
+          { field: 'vip_status', op: 'eq', value: false },
+          { field: 'collaborator_ids', op: 'is_set' },
+        ],
+      },
+    ];
+    for (const filter of filters) {
+      const expected = everyone
+        .filter((c) => evaluateFilter(filter, filterRecordOf(c), { now: new Date(), catalog }))
+        .map((c) => c.id)
+        .sort();
+      expect(await ids(admin, filter), JSON.stringify(filter)).toEqual(expected);
+    }
 
     // A new definition is filterable at once.
     await call(svc.url, 'POST', '/crm/custom-fields', {

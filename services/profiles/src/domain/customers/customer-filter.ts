@@ -4,11 +4,14 @@ import {
   field,
   parseFilter,
   validateFilter,
+  type Customer,
   type CustomFieldType,
   type FieldType,
   type FilterCatalog,
   type FilterIssue,
   type FilterNode,
+  type FilterRecord,
+  type FilterValue,
 } from '@crm/contracts';
 import { AppError, type Executor, type Principal } from '@crm/service-kit';
 import type { SQL } from 'drizzle-orm';
@@ -65,6 +68,51 @@ const CUSTOM_TYPES: Record<CustomFieldType, FieldType> = {
   boolean: 'boolean',
   multiselect: 'string_list',
 };
+
+/**
+ * A customer as the in-memory evaluator reads it, keyed like the catalog, so a filter
+ * gives the same answer over a `Customer` as the SQL gives over its rows.
+ */
+export function filterRecordOf(customer: Customer): FilterRecord {
+  const collaborators = customer.collaborator_ids ?? [];
+  const record: Record<string, FilterValue> = {
+    first_name: customer.first_name,
+    last_name: customer.last_name,
+    email: customer.email,
+    phone: customer.phone,
+    customer_status: customer.customer_status,
+    customer_stage: customer.customer_stage,
+    vip_status: customer.vip_status,
+    do_not_contact: customer.do_not_contact,
+    created_at: customer.created_at,
+    updated_at: customer.updated_at,
+    birthday: customer.birthday,
+    anniversary: customer.anniversary,
+    city: customer.address?.city ?? null,
+    region: customer.address?.region ?? null,
+    postal_code: customer.address?.postal_code ?? null,
+    country: customer.address?.country ?? null,
+    company_name: customer.company_name,
+    job_title: customer.job_title,
+    source: customer.source,
+    referral_source: customer.referral_source,
+    preferred_contact_method: customer.preferred_contact_method,
+    timezone: customer.timezone,
+    locale: customer.locale ?? null,
+    owner_id: customer.owner_id,
+    team_id: customer.team_id,
+    collaborator_ids: collaborators,
+    assigned_to: customer.owner_id === null ? collaborators : [customer.owner_id, ...collaborators],
+    tags: customer.tags ?? [],
+  };
+  for (const [name, value] of Object.entries(customer.custom_fields ?? {})) {
+    record[`custom.${name}`] =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value.amount_minor
+        : value;
+  }
+  return record;
+}
 
 function invalid(issues: FilterIssue[], at: string[]): AppError {
   return new AppError(
