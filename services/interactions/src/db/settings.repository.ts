@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Executor } from '@crm/service-kit';
+import type { Executor, Tx } from '@crm/service-kit';
 import { eq } from 'drizzle-orm';
 import { trackingSettings } from './schema.js';
 
@@ -22,6 +22,9 @@ export function newIngestSecret(): string {
 }
 
 export class SettingsRepository {
+  /** Settings read inside a consumer's transaction, which may handle many events of a tenant. */
+  private readonly perTransaction = new WeakMap<Tx, Map<string, TrackingDefaults>>();
+
   constructor(private readonly defaults: TrackingDefaults) {}
 
   async find(db: Executor, tenantId: string): Promise<SettingsRow | null> {
@@ -35,6 +38,23 @@ export class SettingsRepository {
   /** The tenant's settings, or the defaults when it never changed them (not stored). */
   async effective(db: Executor, tenantId: string): Promise<TrackingDefaults> {
     return (await this.find(db, tenantId)) ?? this.defaults;
+  }
+
+  /**
+   * The same, read once per tenant within `tx`: for event handlers, which never change the
+   * settings, so every event of a batch sees what its transaction first read.
+   */
+  async effectiveWithin(tx: Tx, tenantId: string): Promise<TrackingDefaults> {
+    let seen = this.perTransaction.get(tx);
+    if (!seen) {
+      seen = new Map();
+      this.perTransaction.set(tx, seen);
+    }
+    const known = seen.get(tenantId);
+    if (known) return known;
+    const settings = await this.effective(tx, tenantId);
+    seen.set(tenantId, settings);
+    return settings;
   }
 
   /** Creates the row with defaults and a tracking key on first use. */

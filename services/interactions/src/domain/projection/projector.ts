@@ -5,7 +5,7 @@ import {
   type EventPayload,
   type TypedEvent,
 } from '@crm/contracts';
-import type { Executor, Outbox } from '@crm/service-kit';
+import type { Executor, Outbox, Tx } from '@crm/service-kit';
 import type { AliasesRepository } from '../../db/aliases.repository.js';
 import type { BookingsRepository, NewInteraction } from '../../db/bookings.repository.js';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
@@ -61,8 +61,8 @@ export class Projector {
     return this.d.aliases.lockAndResolve(tx, tenantId, id);
   }
 
-  async booking(tx: Executor, event: TypedEvent<BookingType>): Promise<void> {
-    if (!(await this.d.settings.effective(tx, event.tenantid)).trackBookings) return;
+  async booking(tx: Tx, event: TypedEvent<BookingType>): Promise<void> {
+    if (!(await this.d.settings.effectiveWithin(tx, event.tenantid)).trackBookings) return;
     const b = event.data.booking;
     const customerId = await this.customerOf(
       tx,
@@ -101,8 +101,8 @@ export class Projector {
     await this.d.timeline.add(tx, event.tenantid, event.id, bookingEntry(customerId, event));
   }
 
-  async payment(tx: Executor, event: TypedEvent<PaymentType>): Promise<void> {
-    if (!(await this.d.settings.effective(tx, event.tenantid)).trackBookings) return;
+  async payment(tx: Tx, event: TypedEvent<PaymentType>): Promise<void> {
+    if (!(await this.d.settings.effectiveWithin(tx, event.tenantid)).trackBookings) return;
     const p = event.data.payment;
     const customerId = await this.customerOf(
       tx,
@@ -131,8 +131,8 @@ export class Projector {
     await this.d.timeline.add(tx, event.tenantid, event.id, paymentEntry(customerId, event));
   }
 
-  async purchase(tx: Executor, event: TypedEvent<'bookingx.purchase.completed.v1'>) {
-    if (!(await this.d.settings.effective(tx, event.tenantid)).trackBookings) return;
+  async purchase(tx: Tx, event: TypedEvent<'bookingx.purchase.completed.v1'>) {
+    if (!(await this.d.settings.effectiveWithin(tx, event.tenantid)).trackBookings) return;
     const p = event.data.purchase;
     const customerId = await this.customerOf(
       tx,
@@ -223,9 +223,9 @@ export class Projector {
     await this.d.timeline.add(tx, event.tenantid, event.id, taskEntry(customerId, event));
   }
 
-  async message(tx: Executor, event: TypedEvent<MessageType>): Promise<void> {
+  async message(tx: Tx, event: TypedEvent<MessageType>): Promise<void> {
     const m = event.data.message;
-    const settings = await this.d.settings.effective(tx, event.tenantid);
+    const settings = await this.d.settings.effectiveWithin(tx, event.tenantid);
     const tracked =
       (m.channel === 'email' && settings.trackEmails) ||
       (m.channel === 'sms' && settings.trackSms) ||
