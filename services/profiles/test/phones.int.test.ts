@@ -455,9 +455,10 @@ describe('numbers from BookingX', () => {
 
     const booking = bookingEvent(tenant, bxId, '0151 12345678');
     await bus.publish([booking, booking]);
+    // The row and its numbers are read one after the other: wait until both show the change.
     const withBooked = await waitFor(async () => {
       const c = await get(admin, id);
-      return c.phones?.length === 2 && c;
+      return c.phones?.length === 2 && c.version === customer.version + 1 && c;
     });
     expect(summary(withBooked)).toEqual([`*${LONDON}:other`, `${MOBILE}:mobile`]);
 
