@@ -25,7 +25,9 @@ const running: Profiles[] = [];
 let db: pg.Client;
 
 async function start(keys: string, active?: string): Promise<Profiles> {
+  // Three services at once: small pools, so the suite's other files keep their connections.
   const svc = await startTestService(profilesService, migrationsFolder, {
+    DATABASE_POOL_MAX: '3',
     FIELD_ENCRYPTION_KEYS: keys,
     ...(active ? { FIELD_ENCRYPTION_ACTIVE_KEY: active } : {}),
   });
