@@ -2,10 +2,11 @@ import type { Executor } from '@crm/service-kit';
 import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CustomerScope } from '../domain/customers/access.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
-import { CustomFieldsRepository } from './custom-fields.repository.js';
-import type { CustomerPhone } from '@crm/contracts';
+import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {
   collaborators,
+  customFieldDefinitions,
+  customFieldValues,
   customerPhones,
   customerTags,
   customers,
@@ -76,82 +77,15 @@ export function scopePredicate(scope: CustomerScope): SQL {
   }
 }
 
+type SideTables = {
+  refs: string[];
+  tags: string[];
+  collaborators: string[];
+  phones: { number: string; type: string; primary: boolean }[];
+  custom_fields: Record<string, CustomFieldValue>;
+};
+
 export class CustomersRepository {
-  private readonly fields = new CustomFieldsRepository();
-
-  async refsOf(
-    db: Executor,
-    tenantId: string,
-    ids: string[],
-  ): Promise<Map<string, CustomerRecord['refs']>> {
-    const map = new Map<string, CustomerRecord['refs']>();
-    if (ids.length === 0) return map;
-    const rows = await db
-      .select()
-      .from(externalRefs)
-      .where(and(eq(externalRefs.tenantId, tenantId), inArray(externalRefs.customerId, ids)));
-    for (const r of rows) {
-      const list = map.get(r.customerId) ?? [];
-      list.push({ system: 'bookingx', externalId: r.externalId });
-      map.set(r.customerId, list);
-    }
-    return map;
-  }
-
-  async tagsOf(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (ids.length === 0) return map;
-    const rows = await db
-      .select({ customerId: customerTags.customerId, name: tags.name })
-      .from(customerTags)
-      .innerJoin(
-        tags,
-        and(eq(tags.tenantId, customerTags.tenantId), eq(tags.id, customerTags.tagId)),
-      )
-      .where(and(eq(customerTags.tenantId, tenantId), inArray(customerTags.customerId, ids)));
-    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r.name]);
-    return map;
-  }
-
-  async collaboratorsOf(
-    db: Executor,
-    tenantId: string,
-    ids: string[],
-  ): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (ids.length === 0) return map;
-    const rows = await db
-      .select()
-      .from(collaborators)
-      .where(and(eq(collaborators.tenantId, tenantId), inArray(collaborators.customerId, ids)));
-    for (const r of rows) map.set(r.customerId, [...(map.get(r.customerId) ?? []), r.staffId]);
-    return map;
-  }
-
-  /** Numbers by customer, the primary first, then as they were written. */
-  async phonesOf(
-    db: Executor,
-    tenantId: string,
-    ids: string[],
-  ): Promise<Map<string, CustomerPhone[]>> {
-    const map = new Map<string, CustomerPhone[]>();
-    if (ids.length === 0) return map;
-    const rows = await db
-      .select()
-      .from(customerPhones)
-      .where(and(eq(customerPhones.tenantId, tenantId), inArray(customerPhones.customerId, ids)))
-      .orderBy(desc(customerPhones.isPrimary), asc(customerPhones.position));
-    for (const r of rows) {
-      const phone: CustomerPhone = {
-        number: r.number,
-        type: r.type as CustomerPhone['type'],
-        primary: r.isPrimary,
-      };
-      map.set(r.customerId, [...(map.get(r.customerId) ?? []), phone]);
-    }
-    return map;
-  }
-
   /** Replaces the customer's numbers; the caller keeps `customers.phone` on the primary. */
   async setPhones(
     db: Executor,
@@ -175,25 +109,71 @@ export class CustomersRepository {
     );
   }
 
-  /** Rows with their side tables, three queries for any number of rows. */
+  /**
+   * Rows with their side tables (external refs, tags, collaborators, phones, active custom
+   * field values), read in one statement for any number of rows: one round trip, and one
+   * snapshot, so a concurrent write never shows half-applied.
+   */
   async records(db: Executor, rows: CustomerRow[]): Promise<CustomerRecord[]> {
     const first = rows[0];
     if (!first) return [];
-    const ids = rows.map((r) => r.id);
-    // One after the other: inside a transaction they share one connection anyway.
-    const refs = await this.refsOf(db, first.tenantId, ids);
-    const tagMap = await this.tagsOf(db, first.tenantId, ids);
-    const collab = await this.collaboratorsOf(db, first.tenantId, ids);
-    const phones = await this.phonesOf(db, first.tenantId, ids);
-    const values = await this.fields.valuesOf(db, first.tenantId, ids);
-    return rows.map((row) => ({
-      row,
-      refs: refs.get(row.id) ?? [],
-      tags: tagMap.get(row.id) ?? [],
-      collaborators: collab.get(row.id) ?? [],
-      phones: phones.get(row.id) ?? [],
-      customFields: values.get(row.id) ?? {},
-    }));
+    const side = await this.sideTablesOf(
+      db,
+      first.tenantId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => {
+      const s = side.get(row.id);
+      return {
+        row,
+        refs: (s?.refs ?? []).map((externalId) => ({ system: 'bookingx' as const, externalId })),
+        tags: s?.tags ?? [],
+        collaborators: s?.collaborators ?? [],
+        phones: (s?.phones ?? []).map((p) => ({
+          number: p.number,
+          type: p.type as CustomerPhone['type'],
+          primary: p.primary,
+        })),
+        customFields: s?.custom_fields ?? {},
+      };
+    });
+  }
+
+  private async sideTablesOf(
+    db: Executor,
+    tenantId: string,
+    ids: string[],
+  ): Promise<Map<string, SideTables>> {
+    const result = await db.execute<SideTables & { id: string }>(sql`
+      SELECT c.id::text AS id,
+        ARRAY(
+          SELECT r.external_id FROM ${externalRefs} r
+           WHERE r.tenant_id = ${tenantId} AND r.customer_id = c.id
+        ) AS refs,
+        ARRAY(
+          SELECT t.name FROM ${customerTags} ct
+            JOIN ${tags} t ON t.tenant_id = ct.tenant_id AND t.id = ct.tag_id
+           WHERE ct.tenant_id = ${tenantId} AND ct.customer_id = c.id
+        ) AS tags,
+        ARRAY(
+          SELECT k.staff_id FROM ${collaborators} k
+           WHERE k.tenant_id = ${tenantId} AND k.customer_id = c.id
+        ) AS collaborators,
+        COALESCE((
+          SELECT jsonb_agg(
+                   jsonb_build_object('number', p.number, 'type', p.type, 'primary', p.is_primary)
+                   ORDER BY p.is_primary DESC, p.position)
+            FROM ${customerPhones} p
+           WHERE p.tenant_id = ${tenantId} AND p.customer_id = c.id
+        ), '[]'::jsonb) AS phones,
+        COALESCE((
+          SELECT jsonb_object_agg(d.field_name, v.value)
+            FROM ${customFieldValues} v
+            JOIN ${customFieldDefinitions} d ON d.tenant_id = v.tenant_id AND d.id = v.field_id
+           WHERE v.tenant_id = ${tenantId} AND v.customer_id = c.id AND d.is_active
+        ), '{}'::jsonb) AS custom_fields
+      FROM unnest(${sql.param(ids)}::uuid[]) AS c(id)`);
+    return new Map(result.rows.map((r) => [r.id, r]));
   }
 
   async find(db: Executor, scope: CustomerScope, id: string): Promise<CustomerRecord | null> {
