@@ -66,7 +66,11 @@ export const CustomerTagsBody = z
   .meta({ id: 'CustomerTags' });
 export type CustomerTagsBody = z.infer<typeof CustomerTagsBody>;
 
-export const MAX_BULK_IDS = 1000;
+/**
+ * A bulk action by ids names at most this many customers: like a filter's matches, they
+ * change in one transaction at about 9 ms each, inside the gateway's upstream timeout.
+ */
+export const MAX_BULK_IDS = 250;
 /**
  * A bulk action on a filter changes at most this many customers, all in one transaction;
  * a filter matching more of the customers the caller may change is refused, nothing done.
