@@ -64,8 +64,10 @@ export const ProfilesConfig = BaseConfig.extend({
     .int()
     .min(1)
     .max(5000)
-    .default(500)
-    .describe('Rows of a CSV import committed together with their progress'),
+    .default(100)
+    .describe(
+      'Rows of a CSV import committed together with their progress; other audited writes of the tenant wait up to one batch',
+    ),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV === 'production' && !config.FIELD_ENCRYPTION_KEYS) {
     ctx.addIssue({
