@@ -170,8 +170,6 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ...bookingxHandlers(deps.customers, deps.eraser),
     ...searchHandlers(deps.search),
   }),
-  // Every audited change takes its tenant's audit-chain lock until commit: one batch per tenant.
-  consumer: { partitionKey: (event) => event.tenantid },
   jobs: async (boss, deps, kit) => {
     await startImportJobs(boss, {
       db: kit.database.db,
