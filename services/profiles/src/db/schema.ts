@@ -322,6 +322,9 @@ export const searchDocuments = profiles.table(
     primaryKey({ columns: [t.tenantId, t.customerId] }),
     index('search_documents_doc_idx').using('gin', t.doc),
     index('search_documents_names_idx').using('gin', sql`${t.names} profiles.gin_trgm_ops`),
+    // Typo matches nearest first (`<<->` ordered, with LIMIT) for search; the GIN index above
+    // serves the duplicate check's similarity filter.
+    index('search_documents_names_gist_idx').using('gist', sql`${t.names} profiles.gist_trgm_ops`),
     index('search_documents_email_idx').on(t.tenantId, t.email),
     index('search_documents_phone_idx').on(t.tenantId, t.phone),
     index('search_documents_phones_idx').using('gin', t.phones),

@@ -1,0 +1,1 @@
+CREATE INDEX "search_documents_names_gist_idx" ON "profiles"."search_documents" USING gist ("names" profiles.gist_trgm_ops);
