@@ -1,5 +1,6 @@
 import type { Customer, Problem, SearchPage } from '@crm/contracts';
 import type { RunningService } from '@crm/service-kit';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
 import type { ProfilesConfig } from '../src/config.js';
@@ -107,6 +108,75 @@ describe('search on Postgres', () => {
     await waitFor(async () => (await names(admin, 'q=pioneer')).length === 1, {
       what: 'tag indexing',
     });
+  });
+
+  it('ranks prefix matches above typo matches, which fill the page only after them', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    for (const body of [
+      { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' },
+      // A prefix match through the email only: its name is nothing like the query.
+      { first_name: 'Bob', last_name: 'Smith', email: 'lovelaceworks@example.com' },
+      // Not a prefix match, but a name closer to "lovelace" than Bob Smith's.
+      { first_name: 'Cy', last_name: 'Lovelaze', email: 'cy@example.com' },
+    ]) {
+      const r = await call(svc.url, 'POST', '/crm/customers', {
+        token: admin,
+        body: buildCustomerBody(body),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await waitFor(async () => (await names(admin, 'q=example')).length === 3, { what: 'indexing' });
+
+    expect(await names(admin, 'q=lovelace')).toEqual(['Ada Lovelace', 'Bob Smith', 'Cy Lovelaze']);
+    // No prefix matches at all: the typo matches alone.
+    expect((await names(admin, 'q=lovelase')).sort()).toEqual(['Ada Lovelace', 'Cy Lovelaze']);
+    expect(await names(admin, 'q=lovelase&status=inactive')).toEqual([]);
+    expect(await names(admin, 'q=lovelace&sort=last_name')).toEqual([
+      'Ada Lovelace',
+      'Cy Lovelaze',
+      'Bob Smith',
+    ]);
+
+    // Pages run through the prefix matches into the typo matches, each customer once.
+    const paged: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const r: Awaited<ReturnType<typeof search>> = await search(
+        admin,
+        `q=lovelace&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(r.status).toBe(200);
+      paged.push(...r.body.data.map((h) => h.first_name));
+      cursor = r.body.next_cursor;
+    }
+    expect(paged).toEqual(['Ada', 'Bob', 'Cy']);
+    const second = await search(admin, 'q=lovelace&limit=2');
+    const rest = await search(
+      admin,
+      `q=lovelace&limit=2&cursor=${encodeURIComponent(second.body.next_cursor ?? '')}`,
+    );
+    expect(rest.body.data.map((h) => h.first_name)).toEqual(['Cy']);
+    expect(rest.body.next_cursor).toBeNull();
+  });
+
+  it('reads typo matches nearest first from the GiST trigram index', async () => {
+    const db = svc.kit.database.db;
+    const indexes = await db.execute<{ indexdef: string }>(sql`
+      SELECT indexdef FROM pg_indexes
+       WHERE schemaname = 'profiles' AND indexname = 'search_documents_names_gist_idx'`);
+    expect(indexes.rows[0]?.indexdef).toMatch(/USING gist \(names profiles\.gist_trgm_ops\)/);
+    // The test tables are small, so the planner is told to stay off a scan of the table.
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      const r = await tx.execute<{ 'QUERY PLAN': string }>(sql`
+        EXPLAIN SELECT customer_id FROM profiles.search_documents
+         WHERE 'lovelase' OPERATOR(profiles.<%) names
+         ORDER BY 'lovelase' OPERATOR(profiles.<<->) names LIMIT 21`);
+      return r.rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan using search_documents_names_gist_idx/);
+    expect(plan).toMatch(/Order By:/);
   });
 
   it('filters on status, stage, VIP and tags, sorts, and pages with a cursor', async () => {

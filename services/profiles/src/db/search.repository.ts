@@ -6,6 +6,7 @@ import {
   hitOf,
   type SearchDocument,
   type SearchIndex,
+  type SearchMatch,
   type SearchRequest,
 } from '../domain/search/search-index.js';
 import { searchDocuments as d } from './schema.js';
@@ -33,6 +34,16 @@ const UPDATED_COLUMNS = [
 
 /** Customers one email or phone number can find: a fence for the planner, never reached in practice. */
 const EXACT_MATCHES_MAX = 1_000;
+
+/**
+ * Prefix matches a relevance-sorted name query ranks at most (the first the GIN index
+ * returns): ranking is per candidate, so this keeps a query's cost from growing with the
+ * tenant. A prefix shared by more customers than this is too broad to rank anyway.
+ */
+const PREFIX_CANDIDATES_MAX = 1_000;
+
+/** Typo matches, nearest first, that a name query sorted by name or change time takes. */
+const TYPO_CANDIDATES_MAX = 100;
 
 /** Below this word similarity a name is not a typo of the query any more. */
 const TYPO_THRESHOLD = 0.4;
@@ -78,6 +89,27 @@ function searchText(doc: SearchDocument): string {
 /** `ada lov` → `'ada':* & 'lov':*`; words hold letters and digits only. */
 function prefixQuery(words: string[]): string {
   return words.map((w) => `'${w}':*`).join(' & ');
+}
+
+type Sortable = Record<'lastName' | 'updatedAt' | 'customerId', AnyColumn>;
+
+function orderOn(sort: SearchRequest['sort'], c: Sortable, rank: SQL | null): SQL[] {
+  switch (sort) {
+    case 'last_name':
+      return [asc(c.lastName), asc(c.customerId)];
+    case '-last_name':
+      return [desc(c.lastName), desc(c.customerId)];
+    case 'updated_at':
+      return [asc(c.updatedAt), asc(c.customerId)];
+    case '-updated_at':
+      return [desc(c.updatedAt), desc(c.customerId)];
+    case 'relevance':
+      return rank ? [desc(rank), asc(c.customerId)] : [asc(c.lastName), asc(c.customerId)];
+  }
+}
+
+function hitOfRow(row: Omit<SearchDocument, 'customText'>): SearchHit {
+  return hitOf({ ...row, customText: [] });
 }
 
 /** The embedded search: tsvector prefixes and pg_trgm word similarity, in this service's schema. */
@@ -158,63 +190,102 @@ export class PostgresSearchIndex implements SearchIndex {
         )}]::text[]`,
       );
     }
-    let rank: SQL | null = null;
     const match = req.match;
+    if (match.kind === 'words') return this.searchWords(req, conditions, match);
     // Documents hold emails in lower case (see insertChunk), so the (tenant, email) index serves this.
     if (match.kind === 'email') conditions.push(eq(d.email, match.email));
-    else if (match.kind === 'phone') {
-      conditions.push(sql`${d.phones} @> ARRAY[${match.phone}]::text[]`);
-    } else {
-      const tsq = sql`to_tsquery('simple', ${prefixQuery(match.words)})`;
-      conditions.push(sql`(${d.doc} @@ ${tsq} OR ${match.text} OPERATOR(profiles.<%) ${d.names})`);
-      rank = sql`ts_rank(${d.doc}, ${tsq}) + profiles.word_similarity(${match.text}, ${d.names})`;
-    }
-    const orderOn = (c: Record<'lastName' | 'updatedAt' | 'customerId', AnyColumn>) =>
-      req.sort === 'last_name'
-        ? [asc(c.lastName), asc(c.customerId)]
-        : req.sort === '-last_name'
-          ? [desc(c.lastName), desc(c.customerId)]
-          : req.sort === 'updated_at'
-            ? [asc(c.updatedAt), asc(c.customerId)]
-            : req.sort === '-updated_at'
-              ? [desc(c.updatedAt), desc(c.customerId)]
-              : rank
-                ? [desc(rank), asc(c.customerId)]
-                : [asc(c.lastName), asc(c.customerId)];
+    else conditions.push(sql`${d.phones} @> ARRAY[${match.phone}]::text[]`);
+    // An email or a phone matches a handful of documents: find them by their index first.
+    // The inner LIMIT keeps the planner from walking the whole tenant in sort order
+    // instead, which it prefers for a LIMIT when it cannot estimate the match (1.1 s at
+    // 100,000 customers); drizzle drops an OFFSET 0, the usual fence.
+    const exact = this.db
+      .select()
+      .from(d)
+      .where(and(...conditions))
+      .limit(EXACT_MATCHES_MAX)
+      .as('exact');
+    const rows = await this.db
+      .select()
+      .from(exact)
+      .orderBy(...orderOn(req.sort, exact, null))
+      .limit(req.limit)
+      .offset(req.offset);
+    return rows.map(hitOfRow);
+  }
+
+  /**
+   * Words: prefix matches first (the tsvector's GIN index), then typo matches (word similarity
+   * over the trigram GiST index, nearest first) only where the prefix matches do not fill the
+   * page. Relevance ranks at most `PREFIX_CANDIDATES_MAX` prefix matches, so a query costs
+   * about the same in a tenant of 10,000 or 1,000,000.
+   */
+  private async searchWords(
+    req: SearchRequest,
+    conditions: SQL[],
+    match: Extract<SearchMatch, { kind: 'words' }>,
+  ): Promise<SearchHit[]> {
+    const tsq = sql`to_tsquery('simple', ${prefixQuery(match.words)})`;
+    const prefix = sql`${d.doc} @@ ${tsq}`;
+    const typo = sql`${match.text} OPERATOR(profiles.<%) ${d.names}`;
+    const distance = sql`${match.text} OPERATOR(profiles.<<->) ${d.names}`;
     return this.db.transaction(async (tx) => {
-      // The planner prices word_similarity and ts_rank per row far too low and scans every
-      // document of a large tenant (4x slower at 100,000 than the GIN indexes); a small
-      // tenant still gets its btree index.
       await tx.execute(
-        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true),
-                   set_config('enable_seqscan', ${rank ? 'off' : 'on'}, true)`,
+        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`,
       );
-      const matching = tx
+      if (req.sort !== 'relevance') {
+        // A sort by name or change time orders every prefix match and the nearest typo
+        // matches together.
+        const prefixIds = tx
+          .select({ id: d.customerId })
+          .from(d)
+          .where(and(...conditions, prefix));
+        const typoIds = tx
+          .select({ id: d.customerId })
+          .from(d)
+          .where(and(...conditions, typo))
+          .orderBy(distance)
+          .limit(TYPO_CANDIDATES_MAX);
+        const rows = await tx
+          .select()
+          .from(d)
+          .where(and(...conditions, sql`${d.customerId} IN ((${prefixIds}) UNION (${typoIds}))`))
+          .orderBy(...orderOn(req.sort, d, null))
+          .limit(req.limit)
+          .offset(req.offset);
+        return rows.map(hitOfRow);
+      }
+      // The inner LIMIT bounds what is ranked: ts_rank and word_similarity per candidate are
+      // what made a name query grow with the tenant.
+      const candidates = tx
         .select()
         .from(d)
-        .where(and(...conditions));
-      // An email or a phone matches a handful of documents: find them by their index first.
-      // The inner LIMIT keeps the planner from walking the whole tenant in sort order
-      // instead, which it prefers for a LIMIT when it cannot estimate the match (1.1 s at
-      // 100,000 customers); drizzle drops an OFFSET 0, the usual fence.
-      const exact = matching.limit(EXACT_MATCHES_MAX).as('exact');
-      const rows = rank
-        ? await matching
-            .orderBy(...orderOn(d))
-            .limit(req.limit)
-            .offset(req.offset)
-        : await tx
-            .select()
-            .from(exact)
-            .orderBy(...orderOn(exact))
-            .limit(req.limit)
-            .offset(req.offset);
-      return rows.map((r) =>
-        hitOf({
-          ...r,
-          customText: [],
-        }),
-      );
+        .where(and(...conditions, prefix))
+        .limit(PREFIX_CANDIDATES_MAX)
+        .as('candidates');
+      const rank = sql`ts_rank(${candidates.doc}, ${tsq}) + profiles.word_similarity(${match.text}, ${candidates.names})`;
+      const ranked = await tx
+        .select()
+        .from(candidates)
+        .orderBy(...orderOn('relevance', candidates, rank))
+        .limit(req.limit)
+        .offset(req.offset);
+      if (ranked.length >= req.limit) return ranked.map(hitOfRow);
+      // The page is not full: the prefix matches end on it (or before it), typos follow.
+      let prefixMatches = req.offset + ranked.length;
+      if (ranked.length === 0 && req.offset > 0) {
+        const [counted] = await tx.select({ n: sql<number>`count(*)::int` }).from(candidates);
+        prefixMatches = counted?.n ?? 0;
+      }
+      const typos = await tx
+        .select()
+        .from(d)
+        .where(and(...conditions, typo, sql`NOT (${prefix})`))
+        // Nearest first, straight from the GiST index (a tie-breaker would need every match).
+        .orderBy(distance)
+        .limit(req.limit - ranked.length)
+        .offset(Math.max(0, req.offset - prefixMatches));
+      return [...ranked, ...typos].map(hitOfRow);
     });
   }
 }
