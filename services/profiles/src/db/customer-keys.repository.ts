@@ -18,7 +18,8 @@ export class CustomerKeysRepository {
     db: Executor,
     row: typeof customerKeys.$inferInsert,
   ): Promise<CustomerKeyRow> {
-    await db.insert(customerKeys).values(row).onConflictDoNothing();
+    const [inserted] = await db.insert(customerKeys).values(row).onConflictDoNothing().returning();
+    if (inserted) return inserted;
     const [stored] = await this.find(db, row.tenantId, [row.customerId]);
     if (!stored) throw new Error('customer key vanished after insert');
     return stored;

@@ -96,6 +96,16 @@ export class CustomersRepository {
     await db
       .delete(customerPhones)
       .where(and(eq(customerPhones.tenantId, tenantId), eq(customerPhones.customerId, customerId)));
+    await this.addPhones(db, tenantId, customerId, phones);
+  }
+
+  /** The numbers of a customer who has none yet (a new one). */
+  async addPhones(
+    db: Executor,
+    tenantId: string,
+    customerId: string,
+    phones: CustomerPhone[],
+  ): Promise<void> {
     if (phones.length === 0) return;
     await db.insert(customerPhones).values(
       phones.map((p, position) => ({

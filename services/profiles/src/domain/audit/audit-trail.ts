@@ -19,6 +19,7 @@ import {
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
+import { memo, remember } from '../../db/tx-memo.js';
 import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
@@ -136,6 +137,15 @@ function revealed(
   };
 }
 
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+function headMemo(tenantId: string): string {
+  return `audit-head:${tenantId}`;
+}
+
 export interface VerifyReport {
   tenant_id: string;
   entries: number;
@@ -161,22 +171,34 @@ export class AuditTrail {
     customerId: string,
     changes: Change[],
     ctx: ChangeContext,
+    options: { created?: boolean } = {},
   ): Promise<void> {
     if (changes.length === 0) return;
     const sensitive = changes.some((c) => c.field.startsWith('custom_fields.'))
-      ? await this.repo.sensitiveFields(tx, tenantId)
+      ? await memo(
+          tx,
+          `audit-sensitive:${tenantId}`,
+          () => this.repo.sensitiveFields(tx, tenantId),
+          {
+            read: true,
+          },
+        )
       : new Set<string>();
     // Values are sealed with the customer's data key: erasure destroys it and leaves the
     // chain intact (the hashes cover the ciphertext) while the values become unreadable.
     const needsKey = changes.some(
       (c) => !sensitive.has(c.field) && (!isBlankValue(c.oldValue) || !isBlankValue(c.newValue)),
     );
-    const dataKey = needsKey ? await this.keys.forWrite(tx, tenantId, customerId) : null;
+    const dataKey = !needsKey
+      ? null
+      : options.created
+        ? await this.keys.forNew(tx, tenantId, customerId)
+        : await this.keys.forWrite(tx, tenantId, customerId);
     const seal = (id: string, slot: 'old' | 'new', value: unknown): unknown =>
       dataKey === null || isBlankValue(value)
         ? null
         : this.keys.seal(dataKey, { tenantId, customerId, field: `audit.${id}.${slot}` }, value);
-    const head = await this.repo.lockHead(tx, tenantId);
+    const head = await this.holdChain(tx, tenantId);
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS;
     const occurredAt = this.clock();
@@ -205,6 +227,16 @@ export class AuditTrail {
       return row;
     });
     await this.repo.insert(tx, rows);
+    remember(tx, headMemo(tenantId), { seq, hash: prev });
+  }
+
+  /**
+   * Takes the tenant's chain for the rest of the transaction and returns its last link. The
+   * transaction keeps the head in memory from then on (it holds the lock, so nobody else
+   * appends), and each later entry links to it without reading it again.
+   */
+  async holdChain(tx: Executor, tenantId: string): Promise<ChainHead | null> {
+    return memo(tx, headMemo(tenantId), () => this.repo.lockHead(tx, tenantId));
   }
 
   async list(

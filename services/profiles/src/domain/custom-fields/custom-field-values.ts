@@ -1,6 +1,7 @@
 import type { Customer, CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
 import { AppError, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import { memo } from '../../db/tx-memo.js';
 import type { CustomFieldRow } from '../../db/schema.js';
 import type { CheckedValue, SensitiveFields } from '../privacy/sensitive-fields.js';
 import { checkValue, type FieldRule } from './field-rules.js';
@@ -55,7 +56,12 @@ export class CustomFieldValues {
     mode: 'create' | 'update',
   ): Promise<CheckedValue[]> {
     if (mode === 'update' && (input === undefined || Object.keys(input).length === 0)) return [];
-    const definitions = await this.repo.list(db, tenantId);
+    const definitions = await memo(
+      db,
+      `custom-fields:${tenantId}`,
+      () => this.repo.list(db, tenantId),
+      { read: true },
+    );
     const byName = new Map(definitions.map((d) => [d.fieldName, d]));
     const errors: FieldError[] = [];
     const out: CheckedValue[] = [];

@@ -54,7 +54,9 @@ export class CustomerEvents {
   ) {}
 
   async created(tx: Executor, customer: Customer, ctx: ChangeContext): Promise<void> {
-    await this.audit.record(tx, customer.tenant_id, customer.id, creationChanges(customer), ctx);
+    await this.audit.record(tx, customer.tenant_id, customer.id, creationChanges(customer), ctx, {
+      created: true,
+    });
     await this.outbox.append(tx, [
       {
         event: makeEvent({

@@ -11,6 +11,7 @@ import {
   type CreateCustomerBody,
   type Customer,
   type CustomerPhone,
+  type CustomFieldValue,
   type CustomerTagsBody,
   type ListCustomersQuery,
   type QueryCustomersBody,
@@ -34,6 +35,7 @@ import type { CustomersRepository, SortField } from '../../db/customers.reposito
 import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
+import { memo } from '../../db/tx-memo.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';
@@ -257,26 +259,26 @@ export class CustomerService {
         createdAt: new Date(),
         updatedAt: new Date(),
       });
+      // A new customer has no side rows yet: only inserts, and none for an empty list.
       const collaborators = [...new Set(body.collaborator_ids ?? [])];
-      await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
-      await this.repo.setPhones(tx, principal.tenant, row.id, phones);
+      if (collaborators.length > 0) {
+        await this.repo.setCollaborators(tx, principal.tenant, row.id, collaborators);
+      }
+      await this.repo.addPhones(tx, principal.tenant, row.id, phones);
       if (bookingxId !== undefined) {
         await this.repo.linkExternalRef(tx, principal.tenant, row.id, bookingxId);
       }
       const refs =
         bookingxId === undefined ? [] : [{ system: 'bookingx' as const, externalId: bookingxId }];
-      await this.fieldsRepo.setValues(
-        tx,
-        principal.tenant,
-        row.id,
-        await this.fieldValues.seal(tx, principal.tenant, row.id, values),
-      );
-      const customFields = (await this.fieldsRepo.valuesOf(tx, principal.tenant, [row.id])).get(
-        row.id,
-      );
-      const customer = toCustomerDto(
-        recordOf(row, { collaborators, phones, refs, customFields: customFields ?? {} }),
-      );
+      const sealed = await this.fieldValues.seal(tx, principal.tenant, row.id, values);
+      await this.fieldsRepo.setValues(tx, principal.tenant, row.id, sealed);
+      // What was just stored is what reading it back gives (check refuses inactive fields).
+      const customFields: Record<string, CustomFieldValue> = {};
+      sealed.forEach((v, i) => {
+        const name = values[i]?.name;
+        if (name !== undefined && v.value !== null) customFields[name] = v.value;
+      });
+      const customer = toCustomerDto(recordOf(row, { collaborators, phones, refs, customFields }));
       await this.events.created(
         tx,
         customer,
@@ -665,10 +667,20 @@ export class CustomerService {
     ctx: ChangeContext,
   ): Promise<CustomerRecord[]> {
     const tenant = principal.tenant;
-    const toAdd = await this.tags.byNames(tx, tenant, body.add);
+    // An import tags row after row with the same few names: each set is read once.
+    const byNames = (names: string[]) =>
+      names.length === 0
+        ? Promise.resolve([])
+        : memo(
+            tx,
+            `tags:${tenant}:${JSON.stringify([...names].sort())}`,
+            () => this.tags.byNames(tx, tenant, names),
+            { read: true },
+          );
+    const toAdd = await byNames(body.add);
     const missing = unknownTags(body.add, toAdd);
     if (missing) throw missing;
-    const toRemove = await this.tags.byNames(tx, tenant, body.remove);
+    const toRemove = await byNames(body.remove);
     const removeNames = new Set(toRemove.map((t) => t.name));
     const changed: CustomerRecord[] = [];
     for (const record of records) {
@@ -781,7 +793,7 @@ export class CustomerService {
     });
     if (created) {
       await this.repo.linkExternalRef(tx, tenantId, id, person.bookingx_id);
-      await this.repo.setPhones(tx, tenantId, id, phones);
+      await this.repo.addPhones(tx, tenantId, id, phones);
       await this.events.created(
         tx,
         toCustomerDto(

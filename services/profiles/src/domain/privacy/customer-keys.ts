@@ -1,6 +1,7 @@
 import { AppError, type Db, type Executor } from '@crm/service-kit';
 import type { CustomerKeysRepository } from '../../db/customer-keys.repository.js';
 import type { CustomerKeyRow } from '../../db/schema.js';
+import { forget, memo } from '../../db/tx-memo.js';
 import {
   MasterKeyMissingError,
   UndecryptableError,
@@ -24,6 +25,10 @@ export function undecryptable(err: unknown): AppError | null {
   return null;
 }
 
+function dataKeyMemo(tenantId: string, customerId: string): string {
+  return `data-key:${tenantId}:${customerId}`;
+}
+
 /** The data keys of customers: made on first write, unwrapped per use, destroyed on erasure. */
 export class CustomerKeys {
   constructor(
@@ -37,17 +42,37 @@ export class CustomerKeys {
 
   /** The customer's data key, created (and wrapped by the active master key) when missing. */
   async forWrite(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
-    const [found] = await this.repo.find(tx, tenantId, [customerId]);
-    if (found) return this.unwrap(found);
-    const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
-    // A concurrent first write may have stored its key first: use whichever is stored.
-    const stored = await this.repo.insertIfAbsent(tx, {
-      tenantId,
-      customerId,
-      keyVersion: dataKey.version,
-      ...this.crypto.wrap(tenantId, customerId, dataKey),
+    // A change seals its audit values and sensitive fields with the same key: read it once.
+    return memo(tx, dataKeyMemo(tenantId, customerId), async () => {
+      const [found] = await this.repo.find(tx, tenantId, [customerId]);
+      if (found) return this.unwrap(found);
+      const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
+      // A concurrent first write may have stored its key first: use whichever is stored.
+      const stored = await this.repo.insertIfAbsent(tx, {
+        tenantId,
+        customerId,
+        keyVersion: dataKey.version,
+        ...this.crypto.wrap(tenantId, customerId, dataKey),
+      });
+      return this.unwrap(stored);
     });
-    return this.unwrap(stored);
+  }
+
+  /**
+   * The data key of a customer this transaction has just created: stored straight away,
+   * read only when one was there already (an id that existed before).
+   */
+  async forNew(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
+    return memo(tx, dataKeyMemo(tenantId, customerId), async () => {
+      const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
+      const stored = await this.repo.insertIfAbsent(tx, {
+        tenantId,
+        customerId,
+        keyVersion: dataKey.version,
+        ...this.crypto.wrap(tenantId, customerId, dataKey),
+      });
+      return this.unwrap(stored);
+    });
   }
 
   /** Data keys of the customers that have one; an erased customer has none. */
@@ -61,6 +86,7 @@ export class CustomerKeys {
   }
 
   async destroy(tx: Executor, tenantId: string, customerIds: string[]): Promise<number> {
+    for (const id of customerIds) forget(tx, dataKeyMemo(tenantId, id));
     return this.repo.delete(tx, tenantId, customerIds);
   }
 

@@ -2,6 +2,7 @@ import type { Customer, CustomFieldValue } from '@crm/contracts';
 import { AppError, type Db, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { SensitiveValuesRepository } from '../../db/sensitive-values.repository.js';
+import { memo } from '../../db/tx-memo.js';
 import { undecryptable, type CustomerKeys } from './customer-keys.js';
 import { isSealed } from './field-crypto.js';
 
@@ -96,7 +97,9 @@ export class SensitiveFields {
 
   /** Names of the tenant's sensitive fields. */
   async names(db: Executor, tenantId: string): Promise<Set<string>> {
-    const defs = await this.fields.list(db, tenantId);
+    const defs = await memo(db, `custom-fields:${tenantId}`, () => this.fields.list(db, tenantId), {
+      read: true,
+    });
     return new Set(defs.filter((d) => d.isSensitive).map((d) => d.fieldName));
   }
 

@@ -6,6 +6,7 @@ import {
 } from '@crm/contracts';
 import { AppError, type Db, type Executor, type Principal, matchesIfMatch } from '@crm/service-kit';
 import type { StagesRepository } from '../../db/stages.repository.js';
+import { memo } from '../../db/tx-memo.js';
 
 export interface StageList {
   stages: LifecycleStage[];
@@ -75,7 +76,10 @@ export class LifecycleStagesService {
 
   /** A stage outside the tenant's list is refused with 422 naming the field. */
   async assertKnown(db: Executor, tenantId: string, stage: string, field = 'customer_stage') {
-    const { stages } = await this.current(db, tenantId);
+    // Read once per transaction: an import checks the stage of every row.
+    const { stages } = await memo(db, `stages:${tenantId}`, () => this.current(db, tenantId), {
+      read: true,
+    });
     if (!stages.some((s) => s.key === stage)) {
       throw new AppError('validation_failed', 'Unknown lifecycle stage', [
         {
