@@ -77,6 +77,20 @@ export class Outbox {
     if (held && held.length > 0) await this.write(tx, held);
   }
 
+  /**
+   * Hands what a savepoint held back over to its transaction once the savepoint succeeded:
+   * held there too when the transaction defers, written now otherwise. A savepoint that was
+   * rolled back simply never hands over, and what it held is dropped with it.
+   */
+  async handOver(from: Executor, to: Executor): Promise<void> {
+    const held = this.deferred.get(from);
+    this.deferred.delete(from);
+    if (!held || held.length === 0) return;
+    const into = this.deferred.get(to);
+    if (into) into.push(...held);
+    else await this.write(to, held);
+  }
+
   private async write(tx: Executor, rows: OutboxRow[]): Promise<void> {
     await tx.insert(this.tables.outbox).values(rows);
     await tx.execute(sql`SELECT pg_notify(${outboxChannel(this.schema)}, '')`);

@@ -123,6 +123,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         new ImportsRepository(),
         fieldsRepo,
         customers,
+        audit,
+        outbox,
         logger,
       ),
       exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),

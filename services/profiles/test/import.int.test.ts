@@ -276,6 +276,11 @@ describe('CSV import', () => {
     const done = await importAndWait(admin, lines.join('\n'), { mapping: MAPPING });
     expect(done).toMatchObject({ status: 'completed', total_rows: 11, created: 4, failed: 7 });
     expect(await countCustomers(tenant)).toBe(4);
+    // Row 6 was created, then refused for its tag: its audit entries went with it, and the
+    // rows after it link to the entry before it.
+    const chain = await svc.deps.audit.verify(tenant);
+    expect(chain).toMatchObject({ ok: true, broken_at_seq: null });
+    expect(chain.entries).toBeGreaterThan(0);
     const errors = await errorsOf(admin, done.id);
     const byRow = new Map(errors.map((e) => [e.row, e]));
     expect([...byRow.keys()]).toEqual([3, 5, 6, 8, 9, 10, 11]);
@@ -417,6 +422,7 @@ describe('CSV import', () => {
       expect(dry).toMatchObject({ status: 'completed', dry_run: true, created: 4, skipped: 1 });
       expect(dry.failed).toBe(1);
       expect(await countCustomers(tenant)).toBe(0);
+      expect(await svc.deps.audit.verify(tenant)).toMatchObject({ ok: true, entries: 0 });
       const dryErrors = await errorsOf(admin, dry.id);
       expect(dryErrors).toEqual([expect.objectContaining({ row: 3, column: 'E-mail' })]);
 
@@ -428,6 +434,9 @@ describe('CSV import', () => {
         failed: dry.failed,
       });
       expect(await countCustomers(tenant)).toBe(4);
+      const chain = await svc.deps.audit.verify(tenant);
+      expect(chain).toMatchObject({ ok: true });
+      expect(chain.entries).toBeGreaterThan(0);
       // Only the real run spoke on the bus.
       await waitFor(() =>
         Promise.resolve(listener.events.filter((e) => e.tenantid === tenant).length >= 4),

@@ -1,5 +1,12 @@
 import { CreateCustomerBody, UpdateCustomerBody, type OnDuplicate } from '@crm/contracts';
-import { AppError, type Db, type Logger, type Principal, type Tx } from '@crm/service-kit';
+import {
+  AppError,
+  type Db,
+  type Logger,
+  type Outbox,
+  type Principal,
+  type Tx,
+} from '@crm/service-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -11,7 +18,8 @@ import type {
   ImportsRepository,
   Matches,
 } from '../../db/imports.repository.js';
-import type { ChangeContext } from '../audit/audit-trail.js';
+import { savepoint } from '../../db/tx-memo.js';
+import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { actorOf, viaRoute } from '../customers/customer-events.js';
 import type { CustomerService, Within } from '../customers/customer-service.js';
 import { records } from './csv.js';
@@ -104,6 +112,8 @@ export class ImportRunner {
     private readonly repo: ImportsRepository,
     private readonly fields: CustomFieldsRepository,
     private readonly customers: CustomerService,
+    private readonly audit: AuditTrail,
+    private readonly outbox: Outbox,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -224,6 +234,13 @@ export class ImportRunner {
       };
       const errors: ImportErrorRow[] = [];
       const newKeys: ImportKeyRow[] = [];
+      if (prepared.some((p) => p.errors.length === 0)) {
+        // Every change is audited, and the first would take the tenant's chain until commit
+        // anyway: taken here, outside the rows' savepoints, its head stays known for the
+        // whole batch. The rows' events are written together at the end.
+        await this.audit.holdChain(tx, tenantId);
+        this.outbox.defer(tx);
+      }
       const principal = principalOf(imp);
       const ctx: ChangeContext = {
         actor: actorOf(principal),
@@ -267,6 +284,7 @@ export class ImportRunner {
           });
         }
       }
+      await this.outbox.flush(tx);
       await this.repo.addErrors(tx, errors);
       await this.repo.addKeys(tx, newKeys);
       await this.repo.addBatch(tx, tenantId, id, counts, this.clock());
@@ -454,11 +472,16 @@ export class ImportRunner {
     work: (sp: Tx) => Promise<Outcome>,
   ): Promise<Outcome | RowError[]> {
     let outcome: Outcome | undefined;
+    let row: Tx | undefined;
     try {
-      await tx.transaction(async (sp) => {
+      await savepoint(tx, async (sp) => {
+        row = sp;
+        // Held back until the row is through: a row undone takes its events with it.
+        this.outbox.defer(sp);
         outcome = await work(sp);
         if (dryRun) throw new DryRunRollback();
       });
+      if (row !== undefined) await this.outbox.handOver(row, tx);
     } catch (err) {
       if (!(err instanceof DryRunRollback)) {
         const errors = rowErrorsOf(err, plan);
