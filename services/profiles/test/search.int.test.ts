@@ -165,7 +165,9 @@ describe('search on Postgres', () => {
     const indexes = await db.execute<{ indexdef: string }>(sql`
       SELECT indexdef FROM pg_indexes
        WHERE schemaname = 'profiles' AND indexname = 'search_documents_names_gist_idx'`);
-    expect(indexes.rows[0]?.indexdef).toMatch(/USING gist \(names profiles\.gist_trgm_ops\)/);
+    expect(indexes.rows[0]?.indexdef).toMatch(
+      /USING gist \(names profiles\.gist_trgm_ops \(siglen='48'\)\)/,
+    );
     // The test tables are small, so the planner is told to stay off a scan of the table.
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);

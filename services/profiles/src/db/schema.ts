@@ -323,8 +323,13 @@ export const searchDocuments = profiles.table(
     index('search_documents_doc_idx').using('gin', t.doc),
     index('search_documents_names_idx').using('gin', sql`${t.names} profiles.gin_trgm_ops`),
     // Typo matches nearest first (`<<->` ordered, with LIMIT) for search; the GIN index above
-    // serves the duplicate check's similarity filter.
-    index('search_documents_names_gist_idx').using('gist', sql`${t.names} profiles.gist_trgm_ops`),
+    // serves the duplicate check's similarity filter. A 48-byte signature instead of 12: names
+    // and company names saturate the default, and a nearest-first scan read 3.7 times as many
+    // pages at 1,000,000 documents.
+    index('search_documents_names_gist_idx').using(
+      'gist',
+      sql`${t.names} profiles.gist_trgm_ops(siglen = 48)`,
+    ),
     index('search_documents_email_idx').on(t.tenantId, t.email),
     index('search_documents_phone_idx').on(t.tenantId, t.phone),
     index('search_documents_phones_idx').using('gin', t.phones),

@@ -1,0 +1,2 @@
+DROP INDEX "profiles"."search_documents_names_gist_idx";--> statement-breakpoint
+CREATE INDEX "search_documents_names_gist_idx" ON "profiles"."search_documents" USING gist ("names" profiles.gist_trgm_ops(siglen = 48));
