@@ -36,6 +36,11 @@ const REQUIRED_ENV = {
 };
 
 const hasDockerCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+if (!hasDockerCompose) {
+  console.warn(
+    'SKIPPED: test/deploy/compose.test.ts runs `docker-compose config` only where docker-compose is installed (.ci/run installs it on Debian).',
+  );
+}
 const scratch = mkdtempSync(join(tmpdir(), 'crm-compose-test-'));
 // An empty env file, so a developer's own `.env` cannot change what the test renders.
 const emptyEnvFile = join(scratch, 'empty.env');
