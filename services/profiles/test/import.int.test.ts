@@ -400,6 +400,41 @@ describe('CSV import', () => {
     });
   });
 
+  it('shares the audit chain with API writes made while it runs: the chain still verifies', async () => {
+    const { tenant, admin } = await tenantWithFields();
+    const lines = [HEADER];
+    for (let i = 1; i <= 24; i += 1) lines.push(row(i));
+    const started = await upload(admin, lines.join('\n'), { mapping: MAPPING });
+    expect(started.status).toBe(202);
+    // Two writers at a time until the import is through (and at least a few).
+    let writes = 0;
+    for (let status = ''; writes < 4 || (status !== 'completed' && status !== 'failed');) {
+      const pair = await Promise.all(
+        [0, 1].map((k) =>
+          call(svc.url, 'POST', '/crm/customers', {
+            token: admin,
+            body: { first_name: `Api${writes + k}`, custom_fields: { hobby: 'Go' } },
+          }),
+        ),
+      );
+      expect(pair.map((w) => w.status)).toEqual([201, 201]);
+      writes += 2;
+      const now = await call<CustomerImport>(
+        svc.url,
+        'GET',
+        `/crm/customers/imports/${started.body.id}`,
+        { token: admin },
+      );
+      status = now.body.status;
+    }
+    const done = await finished(admin, started.body.id);
+    expect(done).toMatchObject({ status: 'completed', created: 24, failed: 0 });
+    expect(await countCustomers(tenant)).toBe(24 + writes);
+    const chain = await svc.deps.audit.verify(tenant);
+    expect(chain).toMatchObject({ ok: true, broken_at_seq: null });
+    expect(chain.entries).toBeGreaterThan(24 + writes);
+  });
+
   it('a dry run reports what a real run would, and writes no customer', async () => {
     const { tenant, admin } = await tenantWithFields();
     const listener = await bus.listen('crm.events', 'crm.customer.#');
