@@ -66,6 +66,17 @@ export interface ConsumerOptions {
    * deadlocking.
    */
   partitionKey?: ((event: TypedEvent<EventType>) => string) | undefined;
+  /**
+   * Called on each consumer transaction: `begin` before the first handler, `beforeCommit`
+   * after the last one. A service holds back per-tenant serialisation points (profiles'
+   * audit chain) until `beforeCommit`, so concurrent batches only queue for the last moment.
+   */
+  transaction?: TransactionHooks | undefined;
+}
+
+export interface TransactionHooks {
+  begin?: (tx: Tx) => void;
+  beforeCommit?: (tx: Tx) => Promise<void>;
 }
 
 interface Delivery {
@@ -437,6 +448,7 @@ export class Consumer {
       const fresh = new Set(inserted.map((r) => r.eventId));
       if (fresh.size === 0) return events.map(() => true);
       outbox.defer(tx);
+      this.options.transaction?.begin?.(tx);
       const outcomes: boolean[] = [];
       for (const event of events) {
         const handler = this.options.handlers[event.type] as EventHandler | undefined;
@@ -448,6 +460,7 @@ export class Consumer {
         await handler({ tx, outbox, logger: logger.child({ event_id: event.id }) }, event);
         outcomes.push(false);
       }
+      await this.options.transaction?.beforeCommit?.(tx);
       await outbox.flush(tx);
       return outcomes;
     });

@@ -42,8 +42,8 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   /** Media types some route takes as a raw upload (e.g. text/csv), and their size limit in bytes. */
   uploads?: (config: C) => { types: string[]; limit: number };
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
-  /** How the consumer batches; see `ConsumerOptions.partitionKey`. */
-  consumer?: Pick<ConsumerOptions, 'partitionKey'>;
+  /** How the consumer batches: `ConsumerOptions.partitionKey` and `.transaction`. */
+  consumer?: (deps: D) => Pick<ConsumerOptions, 'partitionKey' | 'transaction'>;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
 }
@@ -157,7 +157,7 @@ export async function startService<C extends BaseConfig, D>(
     retryMaxMs: config.AMQP_RETRY_MAX_MS,
     batchSize: config.CONSUMER_BATCH_SIZE,
     concurrency: config.CONSUMER_CONCURRENCY,
-    partitionKey: def.consumer?.partitionKey,
+    ...def.consumer?.(deps),
   });
   const deadLetters = new DeadLetterStore({
     broker,

@@ -172,6 +172,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ...bookingxHandlers(deps.customers, deps.eraser),
     ...searchHandlers(deps.search),
   }),
+  // A batch's audit entries join the tenant's chain just before commit, so batches of one
+  // tenant queue for the chain only for their last statements.
+  consumer: ({ audit }) => ({
+    transaction: { begin: (tx) => audit.defer(tx), beforeCommit: (tx) => audit.flush(tx) },
+  }),
   jobs: async (boss, deps, kit) => {
     await startImportJobs(boss, {
       db: kit.database.db,

@@ -14,6 +14,7 @@ import {
   type Db,
   type Executor,
   type Principal,
+  type Tx,
   invalidCursor,
 } from '@crm/service-kit';
 import type { AuditRepository } from '../../db/audit.repository.js';
@@ -24,7 +25,7 @@ import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
-import { entryHash, GENESIS } from './chain.js';
+import { entryHash, GENESIS, type ChainedFields } from './chain.js';
 
 export interface Change {
   field: string;
@@ -155,8 +156,13 @@ export interface VerifyReport {
   reason: string | null;
 }
 
+/** An entry before it is linked into its tenant's chain (no sequence number or hashes yet). */
+type UnlinkedEntry = Omit<ChainedFields, 'seq'>;
+
 /** The profile audit trail: written in the transaction of each change, read by admins. */
 export class AuditTrail {
+  private readonly held = new WeakMap<object, UnlinkedEntry[]>();
+
   constructor(
     private readonly db: Db,
     private readonly repo: AuditRepository,
@@ -198,17 +204,12 @@ export class AuditTrail {
       dataKey === null || isBlankValue(value)
         ? null
         : this.keys.seal(dataKey, { tenantId, customerId, field: `audit.${id}.${slot}` }, value);
-    const head = await this.holdChain(tx, tenantId);
-    let seq = head?.seq ?? 0;
-    let prev = head?.hash ?? GENESIS;
     const occurredAt = this.clock();
-    const rows = changes.map((c) => {
+    const entries: UnlinkedEntry[] = changes.map((c) => {
       const masked = sensitive.has(c.field);
-      seq += 1;
       const id = newId();
-      const fields = {
+      return {
         tenantId,
-        seq,
         id,
         customerId,
         occurredAt,
@@ -221,6 +222,46 @@ export class AuditTrail {
         newValue: masked ? null : seal(id, 'new', c.newValue),
         masked,
       };
+    });
+    const held = this.held.get(tx);
+    if (held) {
+      held.push(...entries);
+      return;
+    }
+    await this.link(tx, tenantId, entries);
+  }
+
+  /**
+   * Holds back the entries recorded on `tx` until `flush(tx)`: the tenant's chain is then
+   * locked only for the last statements of the transaction, so transactions that handle
+   * many events (a consumer's batch) do their work side by side and queue only to append.
+   */
+  defer(tx: Tx): void {
+    this.held.set(tx, []);
+  }
+
+  /** Links and writes what `tx` held back, tenant by tenant in id order (no lock cycles). */
+  async flush(tx: Tx): Promise<void> {
+    const held = this.held.get(tx);
+    this.held.delete(tx);
+    if (!held || held.length === 0) return;
+    const byTenant = new Map<string, UnlinkedEntry[]>();
+    for (const entry of held) {
+      byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
+    }
+    for (const tenantId of [...byTenant.keys()].sort()) {
+      await this.link(tx, tenantId, byTenant.get(tenantId) ?? []);
+    }
+  }
+
+  /** Appends entries to the tenant's chain: takes it, links each to the one before, writes. */
+  private async link(tx: Executor, tenantId: string, entries: UnlinkedEntry[]): Promise<void> {
+    const head = await this.holdChain(tx, tenantId);
+    let seq = head?.seq ?? 0;
+    let prev = head?.hash ?? GENESIS;
+    const rows = entries.map((entry) => {
+      seq += 1;
+      const fields = { ...entry, seq };
       const hash = entryHash(prev, fields);
       const row = { ...fields, prevHash: prev, hash };
       prev = hash;
