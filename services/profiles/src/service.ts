@@ -175,7 +175,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   // A batch's audit entries join the tenant's chain just before commit, so batches of one
   // tenant queue for the chain only for their last statements.
   consumer: ({ audit }) => ({
-    transaction: { begin: (tx) => audit.defer(tx), beforeCommit: (tx) => audit.flush(tx) },
+    transaction: {
+      begin: (tx) => {
+        audit.defer(tx);
+      },
+      beforeCommit: (tx) => audit.flush(tx),
+    },
   }),
   jobs: async (boss, deps, kit) => {
     await startImportJobs(boss, {
