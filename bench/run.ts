@@ -2,13 +2,14 @@
  * Runs the named benchmarks, each against a scratch database and vhost of its own, prints
  * a table per benchmark and writes bench/results/<name>-<timestamp>.json.
  *
- *   pnpm bench -- gateway-get outbox timeline ingest simulator-ingest [--quick] [--dist]
+ *   pnpm bench -- gateway-get outbox timeline ingest simulator-ingest csv-import [--quick] [--dist]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { csvImportBench } from './benchmarks/csv-import.js';
 import { gatewayGet } from './benchmarks/gateway-get.js';
 import { ingestBench } from './benchmarks/ingest.js';
 import { outboxBench } from './benchmarks/outbox.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   searchBench,
   ingestBench,
   simulatorIngestBench,
+  csvImportBench,
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
