@@ -74,8 +74,8 @@ export const csvImportBench: Benchmark = {
     const services = await startServices(ctx, scratch, ['profiles', 'gateway'], {
       IMPORT_MAX_BYTES: String(64 * 1024 * 1024),
       IMPORT_BATCH_SIZE: String(batchSize),
-      // An upload through the gateway is bounded by its body limit too.
-      BODY_LIMIT: '64mb',
+      // An upload through the gateway is bounded by its upload limit too.
+      UPLOAD_BODY_LIMIT: '64mb',
     });
     const gatewayUrl = services.get('gateway')?.url ?? '';
     const token = await signDevToken({

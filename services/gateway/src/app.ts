@@ -9,7 +9,7 @@ import { proxyRouter } from './http/proxy.js';
 import { rateLimiter } from './http/rate-limit.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT'>;
+  config: Pick<GatewayConfig, 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT' | 'UPLOAD_BODY_LIMIT'>;
   logger: Logger;
   metrics: Metrics;
   verify: TokenVerifier;
@@ -42,6 +42,7 @@ export function buildApp(deps: GatewayDeps): Express {
       upstreams: deps.upstreams,
       verify: deps.verify,
       bodyLimit: deps.config.BODY_LIMIT,
+      uploadLimit: deps.config.UPLOAD_BODY_LIMIT,
     }),
   );
   return finish();

@@ -21,6 +21,21 @@ function isOrigin(value: string): boolean {
 const positiveMs = z.coerce.number().int().min(1);
 
 /** The gateway keeps no database or broker connection yet, so it takes only these keys. */
+/** A size such as 512kb or 1mb, as bytes. */
+function byteSize(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const bytes = parseByteSize(value);
+      if (bytes === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'Expected a size such as 512kb or 1mb' });
+        return z.NEVER;
+      }
+      return bytes;
+    });
+}
+
 export const GatewayConfig = BaseConfig.pick({
   NODE_ENV: true,
   LOG_LEVEL: true,
@@ -69,17 +84,11 @@ export const GatewayConfig = BaseConfig.pick({
       ),
     )
     .describe('Comma-separated browser origins allowed to call the API; empty means no CORS'),
-  BODY_LIMIT: z
-    .string()
-    .default('1mb')
-    .transform((value, ctx) => {
-      const bytes = parseByteSize(value);
-      if (bytes === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'Expected a size such as 512kb or 1mb' });
-        return z.NEVER;
-      }
-      return bytes;
-    })
-    .describe('Largest request body forwarded, e.g. 512kb or 1mb; larger ones get 413'),
+  BODY_LIMIT: byteSize('1mb').describe(
+    'Largest request body forwarded, e.g. 512kb or 1mb; larger ones get 413',
+  ),
+  UPLOAD_BODY_LIMIT: byteSize('20mb').describe(
+    'Largest raw upload forwarded to a route that takes one (a CSV import); larger ones get 413',
+  ),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -45,6 +45,7 @@ beforeAll(async () => {
     INTERACTIONS_URL: interactions.url,
     COMMS_URL: comms.url,
     BODY_LIMIT: '1kb',
+    UPLOAD_BODY_LIMIT: '8kb',
   });
   createdGateway = buildTestGateway(allUpstreamsAt(created.url));
   token = await tokenFor(TENANT_A);
@@ -219,6 +220,27 @@ describe('forwarding', () => {
     expect(res.status).toBe(413);
     expect(Problem.parse(res.body).code).toBe('payload_too_large');
     expect(profiles.received.length).toBe(before);
+  });
+
+  it('lets a raw upload through up to UPLOAD_BODY_LIMIT, and no further', async () => {
+    const csv = `first_name\n${'Ada\n'.repeat(1000)}`;
+    const before = profiles.received.length;
+    const ok = await request(gateway.app)
+      .post('/crm/customers/imports?mapping=%7B%7D')
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'text/csv')
+      .send(csv);
+    // Over BODY_LIMIT (1 kB) but under UPLOAD_BODY_LIMIT (8 kB): forwarded whole.
+    expect(ok.status).toBe(200);
+    expect(profiles.received.length).toBe(before + 1);
+    expect(profiles.received.at(-1)?.body.length).toBe(Buffer.byteLength(csv));
+    const tooBig = await request(gateway.app)
+      .post('/crm/customers/imports?mapping=%7B%7D')
+      .set('Authorization', bearer(token))
+      .set('Content-Type', 'text/csv')
+      .send('x'.repeat(9 * 1024));
+    expect(tooBig.status).toBe(413);
+    expect(profiles.received.length).toBe(before + 1);
   });
 });
 

@@ -10,6 +10,7 @@ describe('resolveTarget', () => {
       service: 'profiles',
       routeId: 'listCustomers',
       auth: 'jwt',
+      upload: false,
     });
     expect(resolveTarget('PATCH', `/crm/customers/${ID}`)).toMatchObject({
       service: 'profiles',
@@ -18,6 +19,14 @@ describe('resolveTarget', () => {
       kind: 'upstream',
       service: 'interactions',
     });
+  });
+
+  it('marks the routes that take a raw upload', () => {
+    expect(resolveTarget('POST', '/crm/customers/imports')).toMatchObject({
+      service: 'profiles',
+      upload: true,
+    });
+    expect(resolveTarget('POST', '/crm/customers')).toMatchObject({ upload: false });
   });
 
   it('marks the signed ingest and the beacon as routes without a JWT', () => {
@@ -34,6 +43,7 @@ describe('resolveTarget', () => {
       service: 'comms',
       routeId: 'listDeadLetters',
       auth: 'jwt',
+      upload: false,
     });
     expect(
       resolveTarget('POST', `/crm/admin/services/notes-tasks/dead-letters/${ID}/replay`),

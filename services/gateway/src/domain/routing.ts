@@ -15,6 +15,8 @@ export type RouteTarget =
       routeId: RouteId;
       /** Signed ingest and the tracking beacon carry no JWT; their service verifies them. */
       auth: RouteDefinition['auth'];
+      /** The route takes a raw upload, bounded by its own limit. */
+      upload: boolean;
     }
   | { kind: 'gateway'; routeId: RouteId }
   | { kind: 'not_found' }
@@ -50,6 +52,7 @@ export function resolveTarget(method: string, url: string): RouteTarget {
       service: match.service,
       routeId: match.route.id,
       auth: match.route.auth,
+      upload: (match.route as RouteDefinition).request.bodyContentType !== undefined,
     };
   }
   return { kind: 'gateway', routeId: match.route.id };

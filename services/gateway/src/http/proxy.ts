@@ -10,6 +10,8 @@ export interface ProxyOptions {
   upstreams: Upstreams;
   verify: TokenVerifier;
   bodyLimit: number;
+  /** For routes that take a raw upload (`bodyContentType` in the route table). */
+  uploadLimit: number;
 }
 
 /** The id the kit's request logger gave this request (from the caller's X-Request-Id if valid). */
@@ -54,7 +56,7 @@ export function proxyRouter(options: ProxyOptions): Router {
   const forward: RequestHandler = async (req, res) => {
     const target = targets.get(req);
     if (target === undefined) throw new AppError('internal', 'Request reached the proxy unrouted');
-    const body = await readRawBody(req, options.bodyLimit);
+    const body = await readRawBody(req, target.upload ? options.uploadLimit : options.bodyLimit);
     const answer = await options.upstreams[target.service].call({
       method: req.method,
       path: req.originalUrl,
