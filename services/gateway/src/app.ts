@@ -9,7 +9,10 @@ import { proxyRouter } from './http/proxy.js';
 import { rateLimiter } from './http/rate-limit.js';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT' | 'UPLOAD_BODY_LIMIT'>;
+  config: Pick<
+    GatewayConfig,
+    'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT' | 'UPLOAD_BODY_LIMIT'
+  >;
   logger: Logger;
   metrics: Metrics;
   verify: TokenVerifier;
