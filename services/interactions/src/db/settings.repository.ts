@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Executor, Tx } from '@crm/service-kit';
+import { memo, type Executor, type Tx } from '@crm/service-kit';
 import { eq } from 'drizzle-orm';
 import { trackingSettings } from './schema.js';
 
@@ -22,9 +22,6 @@ export function newIngestSecret(): string {
 }
 
 export class SettingsRepository {
-  /** Settings read inside a consumer's transaction, which may handle many events of a tenant. */
-  private readonly perTransaction = new WeakMap<Tx, Map<string, TrackingDefaults>>();
-
   constructor(private readonly defaults: TrackingDefaults) {}
 
   async find(db: Executor, tenantId: string): Promise<SettingsRow | null> {
@@ -45,16 +42,9 @@ export class SettingsRepository {
    * settings, so every event of a batch sees what its transaction first read.
    */
   async effectiveWithin(tx: Tx, tenantId: string): Promise<TrackingDefaults> {
-    let seen = this.perTransaction.get(tx);
-    if (!seen) {
-      seen = new Map();
-      this.perTransaction.set(tx, seen);
-    }
-    const known = seen.get(tenantId);
-    if (known) return known;
-    const settings = await this.effective(tx, tenantId);
-    seen.set(tenantId, settings);
-    return settings;
+    return memo(tx, `tracking-settings:${tenantId}`, () => this.effective(tx, tenantId), {
+      read: true,
+    });
   }
 
   /** Creates the row with defaults and a tracking key on first use. */

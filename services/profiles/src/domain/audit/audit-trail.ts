@@ -20,7 +20,7 @@ import {
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
-import { memo, remember } from '../../db/tx-memo.js';
+import { memo, remember } from '@crm/service-kit';
 import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';

@@ -1,7 +1,7 @@
 import type { Customer, CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
 import { AppError, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
-import { memo } from '../../db/tx-memo.js';
+import { memo } from '@crm/service-kit';
 import type { CustomFieldRow } from '../../db/schema.js';
 import type { CheckedValue, SensitiveFields } from '../privacy/sensitive-fields.js';
 import { checkValue, type FieldRule } from './field-rules.js';

@@ -18,7 +18,7 @@ import type {
   ImportsRepository,
   Matches,
 } from '../../db/imports.repository.js';
-import { savepoint } from '../../db/tx-memo.js';
+import { savepoint } from '@crm/service-kit';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { actorOf, viaRoute } from '../customers/customer-events.js';
 import type { CustomerService, Within } from '../customers/customer-service.js';

@@ -2,7 +2,7 @@ import type { Customer, CustomFieldValue } from '@crm/contracts';
 import { AppError, type Db, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { SensitiveValuesRepository } from '../../db/sensitive-values.repository.js';
-import { memo } from '../../db/tx-memo.js';
+import { memo } from '@crm/service-kit';
 import { undecryptable, type CustomerKeys } from './customer-keys.js';
 import { isSealed } from './field-crypto.js';
 

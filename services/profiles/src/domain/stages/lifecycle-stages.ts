@@ -6,7 +6,7 @@ import {
 } from '@crm/contracts';
 import { AppError, type Db, type Executor, type Principal, matchesIfMatch } from '@crm/service-kit';
 import type { StagesRepository } from '../../db/stages.repository.js';
-import { memo } from '../../db/tx-memo.js';
+import { memo } from '@crm/service-kit';
 
 export interface StageList {
   stages: LifecycleStage[];

@@ -1,4 +1,4 @@
-import type { Executor, Tx } from '@crm/service-kit';
+import type { Executor, Tx } from './db.js';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
 /**
