@@ -111,6 +111,24 @@ async function customerByEmail(token: string, email: string): Promise<Customer[]
   return r.body.data;
 }
 
+/** Audit entries of the tenant whose customer does not exist (a row that was undone). */
+async function orphanAuditEntries(tenant: string): Promise<number> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM profiles.audit_log a
+        WHERE a.tenant_id = $1
+          AND NOT EXISTS (SELECT 1 FROM profiles.customers c
+                           WHERE c.tenant_id = a.tenant_id AND c.id = a.customer_id)`,
+      [tenant],
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 async function countCustomers(tenant: string): Promise<number> {
   const client = new pg.Client({ connectionString: inject('databaseUrl') });
   await client.connect();
@@ -281,6 +299,7 @@ describe('CSV import', () => {
     const chain = await svc.deps.audit.verify(tenant);
     expect(chain).toMatchObject({ ok: true, broken_at_seq: null });
     expect(chain.entries).toBeGreaterThan(0);
+    expect(await orphanAuditEntries(tenant)).toBe(0);
     const errors = await errorsOf(admin, done.id);
     const byRow = new Map(errors.map((e) => [e.row, e]));
     expect([...byRow.keys()]).toEqual([3, 5, 6, 8, 9, 10, 11]);

@@ -254,6 +254,24 @@ export class AuditTrail {
     }
   }
 
+  /**
+   * Hands what a savepoint held back over to its transaction once the savepoint succeeded:
+   * held there too when the transaction defers, linked now otherwise. A savepoint that was
+   * rolled back never hands over, and its entries are dropped with it.
+   */
+  async handOver(from: Tx, to: Tx): Promise<void> {
+    const held = this.held.get(from);
+    this.held.delete(from);
+    if (!held || held.length === 0) return;
+    const into = this.held.get(to);
+    if (into) {
+      into.push(...held);
+      return;
+    }
+    this.held.set(to, held);
+    await this.flush(to);
+  }
+
   /** Appends entries to the tenant's chain: takes it, links each to the one before, writes. */
   private async link(tx: Executor, tenantId: string, entries: UnlinkedEntry[]): Promise<void> {
     const head = await this.holdChain(tx, tenantId);

@@ -234,13 +234,11 @@ export class ImportRunner {
       };
       const errors: ImportErrorRow[] = [];
       const newKeys: ImportKeyRow[] = [];
-      if (prepared.some((p) => p.errors.length === 0)) {
-        // Every change is audited, and the first would take the tenant's chain until commit
-        // anyway: taken here, outside the rows' savepoints, its head stays known for the
-        // whole batch. The rows' events are written together at the end.
-        await this.audit.holdChain(tx, tenantId);
-        this.outbox.defer(tx);
-      }
+      // The rows' audit entries join the tenant's chain, and their events the outbox, together
+      // at the end: the chain is locked only for the batch's last statements, so API writes
+      // of the tenant do not wait for the whole batch.
+      this.audit.defer(tx);
+      this.outbox.defer(tx);
       const principal = principalOf(imp);
       const ctx: ChangeContext = {
         actor: actorOf(principal),
@@ -284,6 +282,7 @@ export class ImportRunner {
           });
         }
       }
+      await this.audit.flush(tx);
       await this.outbox.flush(tx);
       await this.repo.addErrors(tx, errors);
       await this.repo.addKeys(tx, newKeys);
@@ -476,12 +475,17 @@ export class ImportRunner {
     try {
       await savepoint(tx, async (sp) => {
         row = sp;
-        // Held back until the row is through: a row undone takes its events with it.
+        // Held back until the row is through: a row undone takes its events and audit
+        // entries with it.
+        this.audit.defer(sp);
         this.outbox.defer(sp);
         outcome = await work(sp);
         if (dryRun) throw new DryRunRollback();
       });
-      if (row !== undefined) await this.outbox.handOver(row, tx);
+      if (row !== undefined) {
+        await this.audit.handOver(row, tx);
+        await this.outbox.handOver(row, tx);
+      }
     } catch (err) {
       if (!(err instanceof DryRunRollback)) {
         const errors = rowErrorsOf(err, plan);
