@@ -58,13 +58,24 @@ export function errorMessage(err: unknown): string {
 export async function waitUntil(
   what: string,
   probe: () => Promise<{ done: boolean; status: string }>,
-  options: { timeoutMs: number; intervalMs?: number; onStatus?: (status: string) => void },
+  options: {
+    timeoutMs: number;
+    intervalMs?: number;
+    /**
+     * The largest share of the wall time the probe may take: a probe that grows slow (a count
+     * over a table that grows) is spaced out so that it does not take the CPU being measured.
+     */
+    maxBusyShare?: number;
+    onStatus?: (status: string) => void;
+  },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = 0;
   for (;;) {
+    const began = Date.now();
     const { done, status } = await probe();
     if (done) return;
+    const took = Date.now() - began;
     if (options.onStatus && Date.now() - lastReport > 5_000) {
       lastReport = Date.now();
       options.onStatus(status);
@@ -72,6 +83,8 @@ export async function waitUntil(
     if (Date.now() > deadline) {
       throw new Error(`${what}: not done within ${options.timeoutMs / 1000} s (${status})`);
     }
-    await sleep(options.intervalMs ?? 100);
+    const share = options.maxBusyShare;
+    const spaced = share === undefined ? 0 : (took * (1 - share)) / share;
+    await sleep(Math.max(options.intervalMs ?? 100, spaced));
   }
 }
