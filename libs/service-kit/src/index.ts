@@ -13,6 +13,7 @@ export * from './jobs.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './migrate.js';
+export * from './held-back.js';
 export * from './outbox.js';
 export * from './relay.js';
 export * from './service.js';

@@ -2,6 +2,7 @@ import { exchangeOf, isEventType, CRM_EXCHANGE, type CloudEvent } from '@crm/con
 import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
+import { HeldBack } from './held-back.js';
 import type { KitTables } from './tables.js';
 
 export function outboxChannel(schema: string): string {
@@ -33,7 +34,7 @@ export interface OutboxMessage {
  */
 export class Outbox {
   /** Transactions whose appends are held back and written at once by `flush`. */
-  private readonly deferred = new WeakMap<object, OutboxRow[]>();
+  private readonly held = new HeldBack<OutboxRow>((tx, rows) => this.write(tx, rows));
 
   constructor(
     private readonly tables: KitTables,
@@ -54,12 +55,7 @@ export class Outbox {
         envelope,
       };
     });
-    const held = this.deferred.get(tx);
-    if (held) {
-      held.push(...rows);
-      return;
-    }
-    await this.write(tx, rows);
+    await this.held.add(tx, rows);
   }
 
   /**
@@ -68,13 +64,11 @@ export class Outbox {
    * The rows are still written inside `tx`: the guarantee is unchanged.
    */
   defer(tx: Executor): void {
-    this.deferred.set(tx, []);
+    this.held.defer(tx);
   }
 
   async flush(tx: Executor): Promise<void> {
-    const held = this.deferred.get(tx);
-    this.deferred.delete(tx);
-    if (held && held.length > 0) await this.write(tx, held);
+    await this.held.flush(tx);
   }
 
   /**
@@ -83,12 +77,7 @@ export class Outbox {
    * rolled back simply never hands over, and what it held is dropped with it.
    */
   async handOver(from: Executor, to: Executor): Promise<void> {
-    const held = this.deferred.get(from);
-    this.deferred.delete(from);
-    if (!held || held.length === 0) return;
-    const into = this.deferred.get(to);
-    if (into) into.push(...held);
-    else await this.write(to, held);
+    await this.held.handOver(from, to);
   }
 
   private async write(tx: Executor, rows: OutboxRow[]): Promise<void> {

@@ -20,7 +20,7 @@ import {
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
-import { memo, remember } from '@crm/service-kit';
+import { HeldBack, memo, remember } from '@crm/service-kit';
 import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
@@ -161,7 +161,10 @@ type UnlinkedEntry = Omit<ChainedFields, 'seq'>;
 
 /** The profile audit trail: written in the transaction of each change, read by admins. */
 export class AuditTrail {
-  private readonly held = new WeakMap<object, UnlinkedEntry[]>();
+  /** Entries held back by a transaction (`defer`) and linked all at once by `flush`. */
+  private readonly held = new HeldBack<UnlinkedEntry>((tx, entries) =>
+    this.linkByTenant(tx, entries),
+  );
 
   constructor(
     private readonly db: Db,
@@ -223,12 +226,7 @@ export class AuditTrail {
         masked,
       };
     });
-    const held = this.held.get(tx);
-    if (held) {
-      held.push(...entries);
-      return;
-    }
-    await this.link(tx, tenantId, entries);
+    await this.held.add(tx, entries);
   }
 
   /**
@@ -237,21 +235,12 @@ export class AuditTrail {
    * many events (a consumer's batch) do their work side by side and queue only to append.
    */
   defer(tx: Tx): void {
-    this.held.set(tx, []);
+    this.held.defer(tx);
   }
 
-  /** Links and writes what `tx` held back, tenant by tenant in id order (no lock cycles). */
+  /** Links and writes what `tx` held back. */
   async flush(tx: Tx): Promise<void> {
-    const held = this.held.get(tx);
-    this.held.delete(tx);
-    if (!held || held.length === 0) return;
-    const byTenant = new Map<string, UnlinkedEntry[]>();
-    for (const entry of held) {
-      byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
-    }
-    for (const tenantId of [...byTenant.keys()].sort()) {
-      await this.link(tx, tenantId, byTenant.get(tenantId) ?? []);
-    }
+    await this.held.flush(tx);
   }
 
   /**
@@ -260,16 +249,18 @@ export class AuditTrail {
    * rolled back never hands over, and its entries are dropped with it.
    */
   async handOver(from: Tx, to: Tx): Promise<void> {
-    const held = this.held.get(from);
-    this.held.delete(from);
-    if (!held || held.length === 0) return;
-    const into = this.held.get(to);
-    if (into) {
-      into.push(...held);
-      return;
+    await this.held.handOver(from, to);
+  }
+
+  /** Links entries into their tenants' chains, tenant by tenant in id order (no lock cycles). */
+  private async linkByTenant(tx: Executor, entries: UnlinkedEntry[]): Promise<void> {
+    const byTenant = new Map<string, UnlinkedEntry[]>();
+    for (const entry of entries) {
+      byTenant.set(entry.tenantId, [...(byTenant.get(entry.tenantId) ?? []), entry]);
     }
-    this.held.set(to, held);
-    await this.flush(to);
+    for (const tenantId of [...byTenant.keys()].sort()) {
+      await this.link(tx, tenantId, byTenant.get(tenantId) ?? []);
+    }
   }
 
   /** Appends entries to the tenant's chain: takes it, links each to the one before, writes. */
@@ -294,7 +285,7 @@ export class AuditTrail {
    * transaction keeps the head in memory from then on (it holds the lock, so nobody else
    * appends), and each later entry links to it without reading it again.
    */
-  async holdChain(tx: Executor, tenantId: string): Promise<ChainHead | null> {
+  private async holdChain(tx: Executor, tenantId: string): Promise<ChainHead | null> {
     return memo(tx, headMemo(tenantId), () => this.repo.lockHead(tx, tenantId));
   }
 
