@@ -45,16 +45,7 @@ export class CustomerKeys {
     // A change seals its audit values and sensitive fields with the same key: read it once.
     return memo(tx, dataKeyMemo(tenantId, customerId), async () => {
       const [found] = await this.repo.find(tx, tenantId, [customerId]);
-      if (found) return this.unwrap(found);
-      const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
-      // A concurrent first write may have stored its key first: use whichever is stored.
-      const stored = await this.repo.insertIfAbsent(tx, {
-        tenantId,
-        customerId,
-        keyVersion: dataKey.version,
-        ...this.crypto.wrap(tenantId, customerId, dataKey),
-      });
-      return this.unwrap(stored);
+      return found ? this.unwrap(found) : this.create(tx, tenantId, customerId);
     });
   }
 
@@ -63,16 +54,23 @@ export class CustomerKeys {
    * read only when one was there already (an id that existed before).
    */
   async forNew(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
-    return memo(tx, dataKeyMemo(tenantId, customerId), async () => {
-      const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
-      const stored = await this.repo.insertIfAbsent(tx, {
-        tenantId,
-        customerId,
-        keyVersion: dataKey.version,
-        ...this.crypto.wrap(tenantId, customerId, dataKey),
-      });
-      return this.unwrap(stored);
+    return memo(tx, dataKeyMemo(tenantId, customerId), () => this.create(tx, tenantId, customerId));
+  }
+
+  /**
+   * Stores a new data key for the customer, wrapped by the active master key. A concurrent
+   * first write (or an id that existed before) may have stored one first: whichever is
+   * stored is the customer's key.
+   */
+  private async create(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
+    const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
+    const stored = await this.repo.insertIfAbsent(tx, {
+      tenantId,
+      customerId,
+      keyVersion: dataKey.version,
+      ...this.crypto.wrap(tenantId, customerId, dataKey),
     });
+    return this.unwrap(stored);
   }
 
   /** Data keys of the customers that have one; an erased customer has none. */
