@@ -111,36 +111,33 @@ async function customerByEmail(token: string, email: string): Promise<Customer[]
   return r.body.data;
 }
 
-/** Audit entries of the tenant whose customer does not exist (a row that was undone). */
-async function orphanAuditEntries(tenant: string): Promise<number> {
+/** A count read straight from the database. */
+async function countOf(query: string, params: unknown[]): Promise<number> {
   const client = new pg.Client({ connectionString: inject('databaseUrl') });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM profiles.audit_log a
-        WHERE a.tenant_id = $1
-          AND NOT EXISTS (SELECT 1 FROM profiles.customers c
-                           WHERE c.tenant_id = a.tenant_id AND c.id = a.customer_id)`,
-      [tenant],
-    );
+    const { rows } = await client.query<{ n: number }>(query, params);
     return rows[0]?.n ?? 0;
   } finally {
     await client.end();
   }
 }
 
-async function countCustomers(tenant: string): Promise<number> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM profiles.customers WHERE tenant_id = $1',
-      [tenant],
-    );
-    return rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
+function countCustomers(tenant: string): Promise<number> {
+  return countOf('SELECT count(*)::int AS n FROM profiles.customers WHERE tenant_id = $1', [
+    tenant,
+  ]);
+}
+
+/** Audit entries of the tenant whose customer does not exist (a row that was undone). */
+function orphanAuditEntries(tenant: string): Promise<number> {
+  return countOf(
+    `SELECT count(*)::int AS n FROM profiles.audit_log a
+      WHERE a.tenant_id = $1
+        AND NOT EXISTS (SELECT 1 FROM profiles.customers c
+                         WHERE c.tenant_id = a.tenant_id AND c.id = a.customer_id)`,
+    [tenant],
+  );
 }
 
 const MAPPING = {
