@@ -20,7 +20,6 @@ function isOrigin(value: string): boolean {
 
 const positiveMs = z.coerce.number().int().min(1);
 
-/** The gateway keeps no database or broker connection yet, so it takes only these keys. */
 /** A size such as 512kb or 1mb, as bytes. */
 function byteSize(fallback: string) {
   return z
@@ -36,6 +35,7 @@ function byteSize(fallback: string) {
     });
 }
 
+/** The gateway keeps no database or broker connection yet, so it takes only these keys. */
 export const GatewayConfig = BaseConfig.pick({
   NODE_ENV: true,
   LOG_LEVEL: true,
