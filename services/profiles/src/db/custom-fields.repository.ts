@@ -1,5 +1,5 @@
 import type { CustomFieldValue } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import { memo, type Executor } from '@crm/service-kit';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   customFieldDefinitions as defs,
@@ -10,6 +10,15 @@ import {
 export type NewCustomFieldRow = typeof defs.$inferInsert;
 
 export class CustomFieldsRepository {
+  /**
+   * Every definition of the tenant, read once per transaction: a write checks its values and
+   * its sensitive fields against them, and an import's batch does so for every row. Outside
+   * a transaction it always reads.
+   */
+  async definitions(db: Executor, tenantId: string): Promise<CustomFieldRow[]> {
+    return memo(db, `custom-fields:${tenantId}`, () => this.list(db, tenantId), { read: true });
+  }
+
   async list(db: Executor, tenantId: string, includeInactive = true): Promise<CustomFieldRow[]> {
     return db
       .select()

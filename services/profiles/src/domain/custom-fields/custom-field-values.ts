@@ -1,7 +1,6 @@
 import type { Customer, CustomFieldType, CustomFieldValue, FieldError } from '@crm/contracts';
 import { AppError, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
-import { memo } from '@crm/service-kit';
 import type { CustomFieldRow } from '../../db/schema.js';
 import type { CheckedValue, SensitiveFields } from '../privacy/sensitive-fields.js';
 import { checkValue, type FieldRule } from './field-rules.js';
@@ -56,12 +55,7 @@ export class CustomFieldValues {
     mode: 'create' | 'update',
   ): Promise<CheckedValue[]> {
     if (mode === 'update' && (input === undefined || Object.keys(input).length === 0)) return [];
-    const definitions = await memo(
-      db,
-      `custom-fields:${tenantId}`,
-      () => this.repo.list(db, tenantId),
-      { read: true },
-    );
+    const definitions = await this.repo.definitions(db, tenantId);
     const byName = new Map(definitions.map((d) => [d.fieldName, d]));
     const errors: FieldError[] = [];
     const out: CheckedValue[] = [];

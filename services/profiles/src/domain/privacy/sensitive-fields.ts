@@ -2,7 +2,6 @@ import type { Customer, CustomFieldValue } from '@crm/contracts';
 import { AppError, type Db, type Executor } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { SensitiveValuesRepository } from '../../db/sensitive-values.repository.js';
-import { memo } from '@crm/service-kit';
 import { undecryptable, type CustomerKeys } from './customer-keys.js';
 import { isSealed } from './field-crypto.js';
 
@@ -97,9 +96,7 @@ export class SensitiveFields {
 
   /** Names of the tenant's sensitive fields. */
   async names(db: Executor, tenantId: string): Promise<Set<string>> {
-    const defs = await memo(db, `custom-fields:${tenantId}`, () => this.fields.list(db, tenantId), {
-      read: true,
-    });
+    const defs = await this.fields.definitions(db, tenantId);
     return new Set(defs.filter((d) => d.isSensitive).map((d) => d.fieldName));
   }
 
