@@ -10,7 +10,10 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
+  HeldBack,
+  memo,
   notFound,
+  remember,
   type Db,
   type Executor,
   type Principal,
@@ -20,7 +23,6 @@ import {
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
-import { HeldBack, memo, remember } from '@crm/service-kit';
 import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';

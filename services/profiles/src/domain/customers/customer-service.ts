@@ -27,6 +27,7 @@ import {
   type Principal,
   invalidCursor,
   matchesIfMatch,
+  memo,
 } from '@crm/service-kit';
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
@@ -35,7 +36,6 @@ import type { CustomersRepository, SortField } from '../../db/customers.reposito
 import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
-import { memo } from '@crm/service-kit';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
 import { scopeOf } from './access.js';

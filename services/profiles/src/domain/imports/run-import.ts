@@ -6,6 +6,7 @@ import {
   type Outbox,
   type Principal,
   type Tx,
+  savepoint,
 } from '@crm/service-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { z } from 'zod';
@@ -18,7 +19,6 @@ import type {
   ImportsRepository,
   Matches,
 } from '../../db/imports.repository.js';
-import { savepoint } from '@crm/service-kit';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { actorOf, viaRoute } from '../customers/customer-events.js';
 import type { CustomerService, Within } from '../customers/customer-service.js';

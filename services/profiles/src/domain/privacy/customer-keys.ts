@@ -1,7 +1,6 @@
-import { AppError, type Db, type Executor } from '@crm/service-kit';
+import { AppError, forget, memo, type Db, type Executor } from '@crm/service-kit';
 import type { CustomerKeysRepository } from '../../db/customer-keys.repository.js';
 import type { CustomerKeyRow } from '../../db/schema.js';
-import { forget, memo } from '@crm/service-kit';
 import {
   MasterKeyMissingError,
   UndecryptableError,

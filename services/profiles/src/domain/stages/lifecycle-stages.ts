@@ -4,9 +4,15 @@ import {
   type LifecycleStage,
   type PutLifecycleStagesBody,
 } from '@crm/contracts';
-import { AppError, type Db, type Executor, type Principal, matchesIfMatch } from '@crm/service-kit';
+import {
+  AppError,
+  memo,
+  type Db,
+  type Executor,
+  type Principal,
+  matchesIfMatch,
+} from '@crm/service-kit';
 import type { StagesRepository } from '../../db/stages.repository.js';
-import { memo } from '@crm/service-kit';
 
 export interface StageList {
   stages: LifecycleStage[];
