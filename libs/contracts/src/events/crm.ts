@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CustomFieldDefinition } from '../http/custom-fields.js';
-import { Customer } from '../http/customers.js';
+import { CustomFieldDefinition } from '../http/profiles/custom-fields.js';
+import { Customer } from '../http/profiles/customers.js';
 import { Money } from '../money.js';
 
 export const CustomerCreatedPayload = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../pagination.js';
+import { PageQuery, pageOf } from '../../pagination.js';
 
 export const AuditEntry = z
   .object({

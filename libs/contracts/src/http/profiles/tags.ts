@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Filter } from '../filter/ast.js';
-import { PageQuery, pageOf } from '../pagination.js';
+import { Filter } from '../../filter/ast.js';
+import { PageQuery, pageOf } from '../../pagination.js';
 
 const tagName = z
   .string()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { InteractionType } from '../events/crm.js';
-import { Money } from '../money.js';
-import { PageQuery, pageOf } from '../pagination.js';
+import { InteractionType } from '../../events/crm.js';
+import { Money } from '../../money.js';
+import { PageQuery, pageOf } from '../../pagination.js';
 import { TIMELINE_KINDS } from './timeline.js';
 
 /** What staff log by hand; bookings, payments and purchases come from BookingX. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Filter } from '../filter/ast.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, PageQuery, pageOf } from '../pagination.js';
+import { Filter } from '../../filter/ast.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, PageQuery, pageOf } from '../../pagination.js';
 import { CustomFieldValues } from './custom-fields.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked', 'archived'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Money } from '../money.js';
-import { PageQuery, pageOf } from '../pagination.js';
+import { Money } from '../../money.js';
+import { PageQuery, pageOf } from '../../pagination.js';
 import { LifecycleStage } from './tags.js';
 
 export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LIMIT } from '../pagination.js';
+import { MAX_LIMIT } from '../../pagination.js';
 import { CUSTOMER_STATUSES } from './customers.js';
 
 export const SearchCustomersQuery = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf } from '../pagination.js';
+import { pageOf } from '../../pagination.js';
 
 /** A message a service gave up on after its delivery limit, kept for inspection and replay. */
 export const DeadLetter = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CONSENT_CHANNELS, CONSENT_PURPOSES } from '../events/crm.js';
-import { PageQuery, pageOf } from '../pagination.js';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES } from '../../events/crm.js';
+import { PageQuery, pageOf } from '../../pagination.js';
 import { Address, CustomerPhone, CustomerWritable, Preferences } from './customers.js';
 
 export const ConsentChannel = z.enum(CONSENT_CHANNELS);

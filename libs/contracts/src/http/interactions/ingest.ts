@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { EnvelopeBase } from '../events/envelope.js';
+import { EnvelopeBase } from '../../events/envelope.js';
 
 /**
  * BookingX sites without a broker post their events to `POST /crm/ingest/bookingx`:

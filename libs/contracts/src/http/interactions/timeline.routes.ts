@@ -1,0 +1,55 @@
+import {
+  STAFF,
+  customerNotFound,
+  forbidden,
+  invalid,
+  json,
+  type RouteDefinition,
+  unauthenticated,
+} from '../common.js';
+import { CustomerIdParams } from '../profiles/customers.js';
+import { TimelinePage, TimelineQuery } from './timeline.js';
+import { TimelineExportQuery } from './interactions.js';
+
+export const timelineRoutes = {
+  getCustomerTimeline: {
+    id: 'getCustomerTimeline',
+    method: 'get',
+    path: '/crm/customers/{id}/timeline',
+    service: 'interactions',
+    summary: 'Customer timeline',
+    description:
+      'Everything that happened with a customer — bookings, payments, interactions, notes, tasks, messages — newest first.',
+    tags: ['Timeline'],
+    roles: STAFF,
+    request: { params: CustomerIdParams, query: TimelineQuery },
+    responses: {
+      200: json('One page of timeline entries, newest first.', TimelinePage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  exportCustomerTimeline: {
+    id: 'exportCustomerTimeline',
+    method: 'get',
+    path: '/crm/customers/{id}/timeline/export',
+    service: 'interactions',
+    summary: 'Export a customer timeline',
+    description:
+      'The whole timeline the caller may see, newest first, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
+    tags: ['Timeline'],
+    roles: ['admin', 'manager', 'staff', 'sales_rep', 'customer'],
+    request: { params: CustomerIdParams, query: TimelineExportQuery },
+    responses: {
+      200: { description: 'The entries, as `text/csv` or `application/json`.' },
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+} as const satisfies Record<string, RouteDefinition>;

@@ -1,0 +1,34 @@
+import {
+  ADMIN,
+  customerNotFound,
+  forbidden,
+  invalid,
+  json,
+  type RouteDefinition,
+  unauthenticated,
+} from '../common.js';
+import { CustomerIdParams } from './customers.js';
+import { AuditPage, ListAuditQuery } from './audit.js';
+
+export const auditRoutes = {
+  listCustomerAudit: {
+    id: 'listCustomerAudit',
+    method: 'get',
+    path: '/crm/customers/{id}/audit',
+    service: 'profiles',
+    summary: "A customer's audit trail",
+    description:
+      'Every change to the profile, newest first: who, when, which field, old and new value (sensitive fields masked) and the route or event that made it. The trail is append-only and hash-chained per tenant.',
+    tags: ['Customers'],
+    roles: ADMIN,
+    request: { params: CustomerIdParams, query: ListAuditQuery },
+    responses: {
+      200: json('One page of changes.', AuditPage),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+} as const satisfies Record<string, RouteDefinition>;

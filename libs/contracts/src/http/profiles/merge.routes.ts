@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import {
+  ADMIN_MANAGER,
+  CUSTOMER_EDITORS,
+  ETag,
+  IfMatchHeader,
+  customerNotFound,
+  forbidden,
+  invalid,
+  json,
+  problem,
+  type RouteDefinition,
+  unauthenticated,
+} from '../common.js';
+import { Customer, CustomerIdParams } from './customers.js';
+import { DuplicateList, MergeCustomersBody } from './merge.js';
+
+export const mergeRoutes = {
+  listCustomerDuplicates: {
+    id: 'listCustomerDuplicates',
+    method: 'get',
+    path: '/crm/customers/{id}/duplicates',
+    service: 'profiles',
+    summary: 'Likely duplicates of a customer',
+    description:
+      'Customers the caller may see with the same email (score 1), the same phone (0.9) or a similar name (up to 0.6), best first.',
+    tags: ['Customers'],
+    roles: CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams },
+    responses: {
+      200: json('The suggestions.', DuplicateList),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+    },
+    auth: 'jwt',
+  },
+  mergeCustomers: {
+    id: 'mergeCustomers',
+    method: 'post',
+    path: '/crm/customers/{id}/merge',
+    service: 'profiles',
+    summary: 'Merge customers into this one',
+    description:
+      'The customer in the path survives with its id and takes, field by field, the values chosen; tags, collaborators, custom field values, external references and consent move to it. Reading a merged id afterwards answers with the survivor. Publishes `crm.customer.merged.v1` (every service re-keys its rows) and `crm.customer.updated.v1` for the survivor.',
+    tags: ['Customers'],
+    roles: ADMIN_MANAGER,
+    request: { params: CustomerIdParams, body: MergeCustomersBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The survivor after the merge.', Customer, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: problem(
+        'The survivor or a merged customer does not exist for the caller (code `not_found`).',
+      ),
+      412: problem(
+        'The survivor changed since the `If-Match` version was read (code `precondition_failed`).',
+      ),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+} as const satisfies Record<string, RouteDefinition>;

@@ -1,0 +1,31 @@
+import {
+  STAFF,
+  forbidden,
+  invalid,
+  json,
+  type RouteDefinition,
+  unauthenticated,
+} from '../common.js';
+import { SearchCustomersQuery, SearchPage } from './search.js';
+
+export const searchRoutes = {
+  searchCustomers: {
+    id: 'searchCustomers',
+    method: 'get',
+    path: '/crm/search',
+    service: 'profiles',
+    summary: 'Search customers',
+    description:
+      'Over name, email, phone, tags, company and custom text fields: word prefixes and small typos match; an email or phone number matches exactly. Only customers the caller may see. A change is searchable within about a second: the index follows the events the change published.',
+    tags: ['Customers'],
+    roles: STAFF,
+    request: { query: SearchCustomersQuery },
+    responses: {
+      200: json('One page of hits, best first unless sorted otherwise.', SearchPage),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+} as const satisfies Record<string, RouteDefinition>;
