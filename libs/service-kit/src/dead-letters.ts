@@ -1,6 +1,6 @@
 import {
   DeadLetterPage,
-  PageQuery,
+  adminRoutes,
   decodeCursor,
   encodeCursor,
   fromWire,
@@ -8,10 +8,9 @@ import {
   type DeadLetter,
 } from '@crm/contracts';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
-import { Router } from 'express';
 import { z } from 'zod';
-import { principalOf, requireRole } from './auth.js';
+import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
+import { handle, type BoundRoute } from './routes.js';
 import type { Broker } from './broker.js';
 import { declareDeadLetterQueue } from './consumer.js';
 import type { Db } from './db.js';
@@ -19,7 +18,6 @@ import { AppError, invalidCursor } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
 import type { KitTables } from './tables.js';
-import { parse } from './validate.js';
 
 type DeadLetterRow = KitTables['deadLetters']['$inferSelect'];
 
@@ -252,22 +250,14 @@ export class DeadLetterStore {
   }
 }
 
-const IdParams = z.object({ id: z.uuid() });
-
-/** Admin routes: `/crm/admin/services/<service>/dead-letters[/<id>/replay]`. */
-export function deadLetterRouter(service: string, store: DeadLetterStore): Router {
-  const router = Router();
-  const base = `/crm/admin/services/${service}/dead-letters`;
-  router.get(base, requireRole('admin'), async (req, res) => {
-    const query = parse(PageQuery.strict(), req.query, 'query');
-    const page = DeadLetterPage.parse(
-      await store.list(principalOf(req).tenant, query.limit, query.cursor),
-    );
-    res.json(page);
-  });
-  router.post(`${base}/:id/replay`, requireRole('admin'), async (req, res) => {
-    const { id } = parse(IdParams, req.params, 'params');
-    res.status(202).json(await store.replay(principalOf(req).tenant, id));
-  });
-  return router;
+/** Admin routes: `/crm/admin/services/<service>/dead-letters[/<id>/replay]`, for this service. */
+export function deadLetterRoutes(store: DeadLetterStore): BoundRoute[] {
+  return [
+    handle(adminRoutes.listDeadLetters, async ({ principal, query }) =>
+      DeadLetterPage.parse(await store.list(principal.tenant, query.limit, query.cursor)),
+    ),
+    handle(adminRoutes.replayDeadLetter, ({ principal, params }) =>
+      store.replay(principal.tenant, params.id),
+    ),
+  ];
 }

@@ -16,6 +16,7 @@ export * from './migrate.js';
 export * from './held-back.js';
 export * from './outbox.js';
 export * from './relay.js';
+export * from './routes.js';
 export * from './service.js';
 export * from './shutdown.js';
 export * from './tables.js';

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PgSchema } from 'drizzle-orm/pg-core';
-import type { Express, Router } from 'express';
+import type { Express } from 'express';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { authenticate, createVerifier, type TokenVerifier } from './auth.js';
 import { Broker } from './broker.js';
 import { BaseConfig, loadConfig } from './config.js';
 import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
-import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
+import { DeadLetterStore, deadLetterRoutes } from './dead-letters.js';
+import { mountRoutes, type BoundRoute } from './routes.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
@@ -32,9 +33,8 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   defaultPort: number;
   /** Builds the service's own dependencies (repositories, use cases) from the kit's. */
   build: (kit: KitDeps<C>) => D;
-  routes?: (deps: D, kit: KitDeps<C>) => Router;
-  /** Routes that authenticate their callers themselves (signed webhooks, public beacons). */
-  publicRoutes?: (deps: D, kit: KitDeps<C>) => Router;
+  /** The service's routes of the contracts' table, each bound to its handler (`handle`). */
+  routes?: (deps: D, kit: KitDeps<C>) => readonly BoundRoute[];
   /** Where the service's migrations are; readiness waits until all of them are applied. */
   migrationsFolder?: string;
   /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
@@ -204,11 +204,22 @@ export async function startService<C extends BaseConfig, D>(
       },
     },
   });
-  if (def.publicRoutes) app.use(def.publicRoutes(deps, kit));
+  const bound = [...(def.routes?.(deps, kit) ?? []), ...deadLetterRoutes(deadLetters)];
+  // Signed webhooks and public beacons prove their callers themselves, before any token check.
+  app.use(
+    mountRoutes(
+      def.name,
+      bound.filter((b) => b.route.auth !== 'jwt'),
+    ),
+  );
   app.use('/crm', authenticate(verify));
   app.use('/crm', idempotency(database.db, tables));
-  app.use(deadLetterRouter(def.name, deadLetters));
-  if (def.routes) app.use(def.routes(deps, kit));
+  app.use(
+    mountRoutes(
+      def.name,
+      bound.filter((b) => b.route.auth === 'jwt'),
+    ),
+  );
   finish();
 
   await consumer.start();

@@ -15,9 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createVerifier, signDevToken } from '../src/auth.js';
 import { DEAD_LETTER_EXCHANGE, type Broker } from '../src/broker.js';
 import { declareServiceQueues, queueNames } from '../src/consumer.js';
-import { DeadLetterStore, deadLetterRouter } from '../src/dead-letters.js';
+import { DeadLetterStore, deadLetterRoutes } from '../src/dead-letters.js';
 import { createServiceApp } from '../src/http.js';
 import { createMetrics } from '../src/metrics.js';
+import { mountRoutes } from '../src/routes.js';
 import { buildBookingxCustomerEvent } from './factories.js';
 import {
   TestAmqp,
@@ -31,7 +32,8 @@ import {
 } from './support.js';
 
 const SECRET = 'a-development-secret-of-more-than-32-chars';
-const SERVICE = 'kit-dl';
+// A real service name: the route table only knows those; the queue prefix keeps the test apart.
+const SERVICE = 'segments';
 const { queue, dlq } = queueNames(SERVICE, `${uniqueName('kit-test')}.`);
 const BASE = `/crm/admin/services/${SERVICE}/dead-letters`;
 
@@ -57,7 +59,7 @@ beforeAll(async () => {
     '/crm',
     authenticate(createVerifier({ secret: SECRET, issuer: 'bookingx-crm', audience: 'crm' })),
   );
-  app.use(deadLetterRouter(SERVICE, store));
+  app.use(mountRoutes(SERVICE, deadLetterRoutes(store)));
   made.finish();
 });
 

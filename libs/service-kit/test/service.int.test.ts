@@ -1,13 +1,12 @@
-import { PROBLEM_CONTENT_TYPE, newId } from '@crm/contracts';
+import { PROBLEM_CONTENT_TYPE, ROLES, newId, type RouteDefinition } from '@crm/contracts';
 import { eq } from 'drizzle-orm';
-import { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { principalOf, signDevToken } from '../src/auth.js';
+import { signDevToken } from '../src/auth.js';
+import { handle } from '../src/routes.js';
 import { BaseConfig } from '../src/config.js';
 import { startService, type RunningService, type ServiceDefinition } from '../src/service.js';
-import { parse } from '../src/validate.js';
 import type { TestService } from './fixtures/schema.js';
 import { buildCustomerEvent } from './factories.js';
 import {
@@ -22,6 +21,49 @@ import {
 const SECRET = 'a-development-secret-of-more-than-32-chars';
 const CreateRecord = z.object({ name: z.string().min(1).max(100) }).strict();
 
+const common = { service: 'profiles', tags: ['Test'], roles: ROLES, auth: 'jwt' } as const;
+const json = (schema: z.ZodType) => ({
+  description: 'ok',
+  contentType: 'application/json',
+  schema,
+});
+
+/** Routes of this test service, declared as the contracts declare a real service's. */
+const testRoutes = {
+  createRecord: {
+    ...common,
+    id: 'createRecord',
+    method: 'post',
+    path: '/crm/records',
+    summary: 'Create a record',
+    request: { body: CreateRecord },
+    responses: {
+      201: {
+        ...json(z.object({ id: z.string(), name: z.string() })),
+        headers: z.object({ Location: z.string() }),
+      },
+    },
+  },
+  flaky: {
+    ...common,
+    id: 'flaky',
+    method: 'post',
+    path: '/crm/flaky',
+    summary: 'Fails on its first call per tenant',
+    request: {},
+    responses: { 201: json(z.object({ attempts: z.number() })) },
+  },
+  slow: {
+    ...common,
+    id: 'slow',
+    method: 'get',
+    path: '/crm/slow',
+    summary: 'Waits for the test to let it finish',
+    request: {},
+    responses: { 200: json(z.object({ done: z.boolean() })) },
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
 let svc: TestServiceDb;
 let running: RunningService<BaseConfig, { tables: TestService }> | null = null;
 const tenants = new Set<string>();
@@ -35,32 +77,31 @@ function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables
     config: BaseConfig,
     defaultPort: 0,
     build: () => ({ tables }),
-    routes: (deps, kit) => {
-      const router = Router();
-      router.post('/crm/records', async (req, res) => {
-        const body = parse(CreateRecord, req.body, 'body');
-        const { tenant } = principalOf(req);
+    routes: (deps, kit) => [
+      handle(testRoutes.createRecord, async ({ body, principal }) => {
         const id = newId();
         await kit.database.db.transaction(async (tx) => {
-          await tx.insert(deps.tables.records).values({ id, tenantId: tenant, name: body.name });
-          await kit.outbox.append(tx, { event: buildCustomerEvent({ tenantId: tenant }) });
+          await tx
+            .insert(deps.tables.records)
+            .values({ id, tenantId: principal.tenant, name: body.name });
+          await kit.outbox.append(tx, {
+            event: buildCustomerEvent({ tenantId: principal.tenant }),
+          });
         });
-        res.status(201).location(`/crm/records/${id}`).json({ id, name: body.name });
-      });
-      router.post('/crm/flaky', (req, res) => {
-        const { tenant } = principalOf(req);
-        const attempts = (flaky.get(tenant) ?? 0) + 1;
-        flaky.set(tenant, attempts);
+        return { id, name: body.name };
+      }),
+      handle(testRoutes.flaky, ({ principal }) => {
+        const attempts = (flaky.get(principal.tenant) ?? 0) + 1;
+        flaky.set(principal.tenant, attempts);
         if (attempts === 1) throw new Error('a dependency was down');
-        res.status(201).json({ attempts });
-      });
-      router.get('/crm/slow', async (_req, res) => {
+        return { attempts };
+      }),
+      handle(testRoutes.slow, async () => {
         slow.entered = true;
         await slow.gate.wait;
-        res.json({ done: true });
-      });
-      return router;
-    },
+        return { done: true };
+      }),
+    ],
     handlers: (deps) => ({
       'crm.customer.created.v1': async ({ tx }, event) => {
         if (!tenants.has(event.tenantid)) return;

@@ -31,7 +31,7 @@ export const deadLettersRoutes = {
       'Events the service gave up on after its delivery limit, newest first, with the reason of the last failure.',
     tags: ['Admin'],
     roles: ADMIN,
-    request: { params: DeadLetterListParams, query: PageQuery },
+    request: { params: DeadLetterListParams, query: PageQuery.strict() },
     responses: {
       200: json('One page of dead letters.', DeadLetterPage),
       401: unauthenticated,
