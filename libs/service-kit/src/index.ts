@@ -17,6 +17,7 @@ export * from './held-back.js';
 export * from './outbox.js';
 export * from './relay.js';
 export * from './routes.js';
+export * from './streams.js';
 export * from './service.js';
 export * from './shutdown.js';
 export * from './tables.js';

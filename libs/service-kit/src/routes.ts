@@ -80,7 +80,7 @@ export interface HandleOptions<C> {
    * For routes that are not `jwt` (signed webhooks): proves the caller before the request is
    * parsed, so a stranger learns nothing from validation errors; the result is `input.caller`.
    */
-  authenticate?: (req: Request) => Promise<C> | C;
+  authenticate?: (req: Request) => Promise<C>;
 }
 
 /** A route of the table bound to the handler that serves it. */
@@ -94,9 +94,9 @@ export interface BoundRoute {
  * query, headers and body with the route's schemas, refuses roles the route does not list
  * (403), and answers with the route's success status, `ETag` and `Location` as declared.
  */
-export function handle<R extends RouteDefinition, C = undefined>(
+export function handle<R extends RouteDefinition, C = never>(
   route: R,
-  handler: RouteHandler<R, C>,
+  handler: RouteHandler<R, NoInfer<C>>,
   options: HandleOptions<C> = {},
 ): BoundRoute {
   const success = successOf(route);
@@ -135,9 +135,7 @@ export function handle<R extends RouteDefinition, C = undefined>(
       const result = await handler(input);
       if (result === STREAMED) return;
       const { body, options: answer } =
-        result instanceof Reply
-          ? (result as Reply<unknown>)
-          : { body: result as unknown, options: {} as ReplyOptions };
+        result instanceof Reply ? result : { body: result as unknown, options: {} as ReplyOptions };
       if (body === undefined) {
         res.status(answer.status ?? 204).end();
         return;
@@ -191,9 +189,8 @@ export function mountRoutes(service: string, bound: readonly BoundRoute[]): Requ
 function run(middleware: RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
     const result: unknown = middleware(req, res, (err?: unknown) => {
-      if (err !== undefined && err !== null)
-        reject(err instanceof Error ? err : new Error(String(err)));
-      else resolve();
+      if (err === undefined || err === null) resolve();
+      else reject(err instanceof Error ? err : new Error('middleware failed', { cause: err }));
     });
     if (result instanceof Promise) result.catch(reject);
   });

@@ -1,4 +1,20 @@
-import type { ServiceDefinition } from '@crm/service-kit';
+import type { Request, Response } from 'express';
+import {
+  INGEST_SIGNATURE_HEADER,
+  INGEST_TENANT_HEADER,
+  INGEST_TIMESTAMP_HEADER,
+  interactionsRoutes as routes,
+  type TimelineExportQuery,
+} from '@crm/contracts';
+import {
+  handle,
+  reply,
+  sendCsv,
+  sendJsonArray,
+  type Principal,
+  type STREAMED,
+  type ServiceDefinition,
+} from '@crm/service-kit';
 import { InteractionsConfig } from './config.js';
 import { AliasesRepository } from './db/aliases.repository.js';
 import { BookingsRepository } from './db/bookings.repository.js';
@@ -15,8 +31,8 @@ import { TrackingSettingsService } from './domain/settings/tracking-settings.js'
 import { TimelineReader } from './domain/timeline/get-timeline.js';
 import { PageViewTracker } from './domain/tracking/track-page-view.js';
 import { handlers } from './events/handlers.js';
-import { publicRoutes } from './http/public.routes.js';
-import { routes } from './http/routes.js';
+import { TIMELINE_CSV_COLUMNS, timelineCsvRow } from './domain/timeline/timeline-csv.js';
+import { pageViewLimiter } from './domain/tracking/page-view-limiter.js';
 import { migrationsFolder } from './db/migrations-folder.js';
 
 export interface InteractionsDeps {
@@ -65,8 +81,83 @@ export const interactionsService: ServiceDefinition<InteractionsConfig, Interact
       tracker: new PageViewTracker(db, settings, aliases, timeline, engagement, outbox),
     };
   },
-  routes,
-  publicRoutes: (deps, kit) =>
-    publicRoutes(deps.ingest, deps.tracker, kit.config.TRACK_RATE_LIMIT_PER_MINUTE),
+  routes: (deps, { config }) => [
+    handle(routes.ingestBookingx, ({ caller, body }) => deps.ingest.accept(caller, body), {
+      authenticate: (req: Request) =>
+        deps.ingest.verify({
+          tenantId: req.get(INGEST_TENANT_HEADER),
+          timestamp: req.get(INGEST_TIMESTAMP_HEADER),
+          signature: req.get(INGEST_SIGNATURE_HEADER),
+          rawBody: req.rawBody,
+        }),
+    }),
+    handle(routes.trackPageView, ({ body }) => deps.tracker.track(body), {
+      before: [pageViewLimiter(config.TRACK_RATE_LIMIT_PER_MINUTE)],
+    }),
+    handle(routes.getCustomerTimeline, ({ principal, params, query }) =>
+      deps.timeline.get(principal, params.id, query),
+    ),
+    handle(routes.exportCustomerTimeline, ({ principal, params, query, res }) =>
+      exportTimeline(deps, principal, params.id, query, res),
+    ),
+    handle(routes.getMyTimeline, ({ principal, query }) =>
+      deps.timeline.get(principal, principal.sub, query),
+    ),
+    handle(routes.exportMyTimeline, ({ principal, query, res }) =>
+      exportTimeline(deps, principal, principal.sub, query, res),
+    ),
+    handle(routes.getCustomerEngagement, ({ principal, params }) =>
+      deps.timeline.engagementOf(principal, params.id),
+    ),
+    handle(routes.listInteractions, ({ principal, params, query }) =>
+      deps.log.list(principal, params.id, query),
+    ),
+    handle(routes.logInteraction, async ({ principal, params, body }) => {
+      const created = await deps.log.log(principal, params.id, body);
+      return reply(created, {
+        location: `/crm/customers/${created.customer_id}/interactions/${created.id}`,
+      });
+    }),
+    handle(routes.getInteraction, ({ principal, params }) =>
+      deps.log.get(principal, params.id, params.interactionId),
+    ),
+    handle(routes.updateInteraction, ({ principal, params, body, headers }) =>
+      deps.log.update(principal, params.id, params.interactionId, body, headers['if-match']),
+    ),
+    handle(routes.deleteInteraction, ({ principal, params }) =>
+      deps.log.delete(principal, params.id, params.interactionId),
+    ),
+    handle(routes.getTrackingSettings, ({ principal }) => deps.settings.get(principal)),
+    handle(routes.updateTrackingSettings, ({ principal, body }) =>
+      deps.settings.update(principal, body),
+    ),
+    handle(routes.rotateIngestSecret, async ({ principal }) =>
+      reply(await deps.settings.rotateIngestSecret(principal), {
+        headers: { 'Cache-Control': 'no-store' },
+      }),
+    ),
+  ],
   handlers: (deps) => handlers(deps.projector),
 };
+
+async function exportTimeline(
+  deps: InteractionsDeps,
+  principal: Principal,
+  customerId: string,
+  query: TimelineExportQuery,
+  res: Response,
+): Promise<typeof STREAMED> {
+  // Checked before the first byte, so a refusal is still a clean problem+json.
+  await deps.timeline.assertVisible(principal, customerId);
+  const entries = deps.timeline.export(principal, customerId, query);
+  const filename = `timeline-${customerId}.${query.format}`;
+  if (query.format === 'json') return sendJsonArray(res, entries, filename);
+  return sendCsv(res, mapAsync(entries, timelineCsvRow), {
+    filename,
+    columns: TIMELINE_CSV_COLUMNS,
+  });
+}
+
+async function* mapAsync<T, U>(items: AsyncIterable<T>, map: (item: T) => U): AsyncGenerator<U> {
+  for await (const item of items) yield map(item);
+}

@@ -43,6 +43,14 @@ async function entries(customerId: string, token: string, query = '') {
   return r.body.data;
 }
 
+/** A customer reads their own timeline through /crm/me. */
+async function myEntries(token: string) {
+  const r = await call<Page<TimelineEntry>>(svc.url, 'GET', '/crm/me/timeline?limit=200', {
+    token,
+  });
+  return r.body.data;
+}
+
 async function settled(tenant: string, eventIds: string[]): Promise<void> {
   await waitFor(
     async () => {
@@ -98,7 +106,10 @@ describe('the timeline of every service', () => {
     expect(staffView.map((e) => e.summary)).toContain('Stage changed from new to regular');
 
     const self = await tokenFor(tenant, 'customer', { sub: customerId });
-    const customerView = await entries(customerId, self);
+    const customerView = await myEntries(self);
+    expect(
+      (await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`, { token: self })).status,
+    ).toBe(403);
     const text = JSON.stringify(customerView);
     expect(text).not.toContain('Difficult about prices');
     expect(customerView.map((e) => e.kind).sort()).toEqual(['message', 'message', 'note']);
@@ -287,7 +298,7 @@ describe('timeline export', () => {
     );
 
     const self = await tokenFor(tenant, 'customer', { sub: customerId });
-    const mine = await fetch(`${svc.url}/crm/customers/${customerId}/timeline/export?format=csv`, {
+    const mine = await fetch(`${svc.url}/crm/me/timeline/export?format=csv`, {
       headers: { authorization: `Bearer ${self}` },
     });
     const text = await mine.text();

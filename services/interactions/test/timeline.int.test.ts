@@ -238,7 +238,9 @@ describe('who may read a timeline', () => {
     expect((await timeline(tenant, customerId, '', cleo)).status).toBe(200);
     expect((await timeline(tenant, customerId, '', dan)).status).toBe(404);
     const self = await tokenFor(tenant, 'customer', { sub: customerId });
-    expect((await timeline(tenant, customerId, '', self)).status).toBe(200);
+    // A customer reads their own timeline at /crm/me/timeline; the staff route is not theirs.
+    expect((await timeline(tenant, customerId, '', self)).status).toBe(403);
+    expect((await call(svc.url, 'GET', '/crm/me/timeline', { token: self })).status).toBe(200);
     const otherTenant = await tokenFor(newTenant(), 'admin');
     expect((await timeline(tenant, customerId, '', otherTenant)).status).toBe(404);
     const anonymous = await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`);

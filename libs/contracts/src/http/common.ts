@@ -122,10 +122,10 @@ export const IdempotencyKeyHeader = z.object({
 export const IfMatchHeader = z.object({
   'if-match': z
     .string()
-    .regex(/^"\d+"$/)
+    .regex(/^\s*(\*|(W\/)?"\d+"(\s*,\s*(W\/)?"\d+")*)\s*$/)
     .optional()
     .describe(
-      'The `ETag` last read. The update is refused with 412 when the customer has changed since.',
+      'The `ETag` last read (or `*`). The change is refused with 412 when the object has changed since.',
     ),
 });
 

@@ -1,4 +1,5 @@
 import {
+  CUSTOMER,
   STAFF,
   customerNotFound,
   forbidden,
@@ -41,13 +42,51 @@ export const timelineRoutes = {
     description:
       'The whole timeline the caller may see, newest first, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
     tags: ['Timeline'],
-    roles: ['admin', 'manager', 'staff', 'sales_rep', 'customer'],
+    roles: STAFF,
     request: { params: CustomerIdParams, query: TimelineExportQuery },
     responses: {
       200: { description: 'The entries, as `text/csv` or `application/json`.' },
       401: unauthenticated,
       403: forbidden,
       404: customerNotFound,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  getMyTimeline: {
+    id: 'getMyTimeline',
+    method: 'get',
+    path: '/crm/me/timeline',
+    service: 'interactions',
+    summary: 'My timeline',
+    description:
+      'The signed-in customer’s own timeline, newest first: what the business shares with them (private notes and internal events are left out).',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: { query: TimelineQuery },
+    responses: {
+      200: json('One page of timeline entries, newest first.', TimelinePage),
+      401: unauthenticated,
+      403: forbidden,
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  exportMyTimeline: {
+    id: 'exportMyTimeline',
+    method: 'get',
+    path: '/crm/me/timeline/export',
+    service: 'interactions',
+    summary: 'Export my timeline',
+    description:
+      'The signed-in customer’s own timeline as they see it, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
+    tags: ['Self-service'],
+    roles: CUSTOMER,
+    request: { query: TimelineExportQuery },
+    responses: {
+      200: { description: 'The entries, as `text/csv` or `application/json`.' },
+      401: unauthenticated,
+      403: forbidden,
       422: invalid,
     },
     auth: 'jwt',

@@ -1,7 +1,7 @@
 import {
   BOOKINGX_EVENTS,
   INGEST_MAX_SKEW_SECONDS,
-  IngestBatch,
+  type IngestBatch,
   verifyIngestSignature,
   type CloudEvent,
   type IngestResult,
@@ -15,7 +15,6 @@ export interface SignedRequest {
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: Buffer | undefined;
-  body: unknown;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,7 +32,8 @@ export class BookingxIngest {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async ingest(req: SignedRequest): Promise<IngestResult> {
+  /** Proves the caller: the tenant's secret signed these exact bytes, recently. Returns the tenant. */
+  async verify(req: SignedRequest): Promise<string> {
     const refuse = (detail: string) => new AppError('unauthenticated', detail);
     if (!req.tenantId || !UUID.test(req.tenantId)) throw refuse('X-BookingX-Tenant is missing');
     if (!req.timestamp || !/^\d{1,12}$/.test(req.timestamp)) {
@@ -51,14 +51,14 @@ export class BookingxIngest {
     if (!verifyIngestSignature(settings.ingestSecret, timestamp, req.rawBody, req.signature)) {
       throw refuse('The signature does not match');
     }
+    return req.tenantId;
+  }
 
-    const batch = IngestBatch.safeParse(req.body);
-    if (!batch.success) {
-      throw new AppError('validation_failed', 'The batch is not valid', fieldErrorsOf(batch.error));
-    }
-    const events = batch.data.events as CloudEvent[];
+  /** Validates a verified batch whole, and puts each event not seen before on the bus. */
+  async accept(tenantId: string, batch: IngestBatch): Promise<IngestResult> {
+    const events = batch.events as CloudEvent[];
     const errors = events.flatMap((event, i) => {
-      if (event.tenantid !== req.tenantId) {
+      if (event.tenantid !== tenantId) {
         return [
           {
             field: `events.${i}.tenantid`,
@@ -88,7 +88,6 @@ export class BookingxIngest {
       throw new AppError('validation_failed', 'The batch was refused whole', errors);
     }
 
-    const tenantId = req.tenantId;
     return this.db.transaction(async (tx) => {
       const fresh = await tx
         .insert(ingestedEvents)
