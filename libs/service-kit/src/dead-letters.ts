@@ -1,12 +1,4 @@
-import {
-  DeadLetterPage,
-  PageQuery,
-  decodeCursor,
-  encodeCursor,
-  fromWire,
-  newId,
-  type DeadLetter,
-} from '@crm/contracts';
+import { DeadLetterPage, PageQuery, fromWire, newId, type DeadLetter } from '@crm/contracts';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import { Router } from 'express';
@@ -15,9 +7,10 @@ import { principalOf, requireRole } from './auth.js';
 import type { Broker } from './broker.js';
 import { declareDeadLetterQueue } from './consumer.js';
 import type { Db } from './db.js';
-import { AppError, invalidCursor } from './errors.js';
+import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
+import { encodeCursor, readCursor } from './paging.js';
 import type { KitTables } from './tables.js';
 import { parse } from './validate.js';
 
@@ -183,11 +176,7 @@ export class DeadLetterStore {
     const t = tables.deadLetters;
     let where: SQL | undefined = eq(t.tenantId, tenantId);
     if (cursor) {
-      const key = ListCursor.safeParse(decodeCursor(cursor));
-      if (!key.success) {
-        throw invalidCursor();
-      }
-      const [at, id] = key.data;
+      const [at, id] = readCursor(ListCursor, cursor);
       where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);
     }
     const exactAt = sql<string>`to_char(${t.deadLetteredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -15,6 +15,7 @@ export * from './metrics.js';
 export * from './migrate.js';
 export * from './held-back.js';
 export * from './outbox.js';
+export * from './paging.js';
 export * from './relay.js';
 export * from './service.js';
 export * from './shutdown.js';

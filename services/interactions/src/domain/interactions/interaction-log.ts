@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   newId,
   type Interaction,
   type ListInteractionsQuery,
@@ -10,14 +8,17 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
+  CursorTime,
   type Db,
+  encodeCursor,
   type Executor,
+  matchesIfMatch,
+  notFound,
   type Outbox,
   type Principal,
-  invalidCursor,
-  matchesIfMatch,
+  readCursor,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import {
   toInteractionDto,
   type InteractionsRepository,
@@ -28,6 +29,9 @@ import type { TimelineRepository } from '../../db/timeline.repository.js';
 import type { CustomerAccess } from '../access.js';
 import { publishRecorded } from '../projection/projector.js';
 import { loggedInteractionEntry } from '../timeline/entries.js';
+
+/** Where the next page starts: the last interaction's date and id. */
+const InteractionCursor = z.tuple([CursorTime, z.uuid()]);
 
 const TRACKED_BY: Partial<Record<string, keyof TrackingDefaults>> = {
   call: 'trackCalls',
@@ -74,16 +78,8 @@ export class InteractionLog {
     const resolved = await this.access.require(this.db, principal, customerId);
     let after: { at: Date; id: string } | undefined;
     if (q.cursor) {
-      const key = decodeCursor(q.cursor);
-      if (
-        !key ||
-        typeof key[0] !== 'string' ||
-        typeof key[1] !== 'string' ||
-        Number.isNaN(Date.parse(key[0]))
-      ) {
-        throw invalidCursor();
-      }
-      after = { at: new Date(key[0]), id: key[1] };
+      const [at, id] = readCursor(InteractionCursor, q.cursor);
+      after = { at, id };
     }
     const rows = await this.repo.list(this.db, {
       tenantId: principal.tenant,

@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   EMPTY_PREFERENCES,
   newId,
   type AuditEntry,
@@ -10,16 +8,18 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
+  type Db,
+  encodeCursor,
+  type Executor,
   HeldBack,
   memo,
   notFound,
-  remember,
-  type Db,
-  type Executor,
   type Principal,
+  readCursor,
+  remember,
   type Tx,
-  invalidCursor,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
@@ -28,6 +28,9 @@ import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import { entryHash, GENESIS, type ChainedFields } from './chain.js';
+
+/** Where the next page starts: the last entry's sequence number. */
+const AuditCursor = z.tuple([z.number().int().nonnegative()]);
 
 export interface Change {
   field: string;
@@ -307,11 +310,7 @@ export class AuditTrail {
     if (!hasTrail) throw notFound('Customer');
     let beforeSeq: number | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 1 || typeof key[0] !== 'number') {
-        throw invalidCursor();
-      }
-      beforeSeq = key[0];
+      [beforeSeq] = readCursor(AuditCursor, query.cursor);
     }
     const rows = await this.repo.page(this.db, principal.tenant, customerId, {
       field: query.field,

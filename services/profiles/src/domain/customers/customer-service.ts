@@ -1,7 +1,5 @@
 import {
   bookingxCustomerId,
-  decodeCursor,
-  encodeCursor,
   newId,
   type BookingxPerson,
   type BulkAssignBody,
@@ -21,13 +19,15 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
   type Db,
+  encodeCursor,
   type Executor,
-  type Principal,
   invalidCursor,
   matchesIfMatch,
   memo,
+  notFound,
+  type Principal,
+  readCursor,
 } from '@crm/service-kit';
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
@@ -52,6 +52,9 @@ import {
   withNumbers,
   withPrimary,
 } from './phones.js';
+
+/** Where the next page starts: the sort it was issued for, the last customer's sort value and id. */
+const CustomerCursor = z.tuple([z.string(), z.string(), z.uuid()]);
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -328,17 +331,9 @@ export class CustomerService {
     const field = query.sort.replace(/^-/, '') as SortField;
     let after: { value: string; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (
-        !key ||
-        key.length !== 3 ||
-        key[0] !== query.sort ||
-        typeof key[1] !== 'string' ||
-        typeof key[2] !== 'string'
-      ) {
-        throw invalidCursor();
-      }
-      after = { value: key[1], id: key[2] };
+      const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
+      if (sort !== query.sort) throw invalidCursor();
+      after = { value, id };
     }
     const predicate =
       filter === undefined
