@@ -23,4 +23,4 @@ export * from './tables.js';
 export * from './telemetry.js';
 export * from './validate.js';
 export * from './filter/compile.js';
-export * from './tx-memo.js';
+export * from './tx-context.js';

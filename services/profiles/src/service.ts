@@ -178,10 +178,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   // tenant queue for the chain only for their last statements.
   consumer: ({ audit }) => ({
     transaction: {
-      begin: (tx) => {
-        audit.defer(tx);
+      begin: (ctx) => {
+        audit.defer(ctx);
+        ctx.onBeforeCommit(() => audit.flush(ctx));
       },
-      beforeCommit: (tx) => audit.flush(tx),
     },
   }),
   jobs: async (boss, deps, kit) => {

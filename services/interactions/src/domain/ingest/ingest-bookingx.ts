@@ -6,7 +6,7 @@ import {
   type CloudEvent,
   type IngestResult,
 } from '@crm/contracts';
-import { AppError, fieldErrorsOf, type Db, type Outbox } from '@crm/service-kit';
+import { AppError, fieldErrorsOf, type Db, type Outbox, transaction } from '@crm/service-kit';
 import { ingestedEvents } from '../../db/schema.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
 
@@ -89,7 +89,7 @@ export class BookingxIngest {
     }
 
     const tenantId = req.tenantId;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const fresh = await tx
         .insert(ingestedEvents)
         .values(ids.map((eventId) => ({ tenantId, eventId })))

@@ -17,6 +17,7 @@ import {
   type Outbox,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import {
@@ -114,7 +115,7 @@ export class InteractionLog {
     body: LogInteractionBody,
   ): Promise<Interaction> {
     this.requireStaff(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const resolved = await this.access.require(tx, principal, customerId);
       const setting = TRACKED_BY[body.interaction_type];
       if (setting && !(await this.settings.effective(tx, principal.tenant))[setting]) {
@@ -183,7 +184,7 @@ export class InteractionLog {
     ifMatch: string | undefined,
   ): Promise<Interaction> {
     this.requireStaff(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const before = await this.editable(tx, principal, customerId, id);
       if (!matchesIfMatch(ifMatch, before.version)) {
         throw new AppError(
@@ -215,7 +216,7 @@ export class InteractionLog {
 
   async delete(principal: Principal, customerId: string, id: string): Promise<void> {
     this.requireStaff(principal);
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const before = await this.editable(tx, principal, customerId, id);
       await this.repo.delete(tx, principal.tenant, id);
       await this.repo.audit(tx, {

@@ -19,6 +19,7 @@ import {
   type Outbox,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { ConsentRepository } from '../../db/consent.repository.js';
@@ -159,7 +160,7 @@ export class ConsentLedger {
     }
     const id = this.target(principal, whose);
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       // The customer's row lock orders records of one customer, so "newest" is well defined.
       const [customer] = await this.customers.lockMany(tx, scopeOf(principal), [id]);
       if (!customer) throw notFound('Customer');

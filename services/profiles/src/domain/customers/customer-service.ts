@@ -28,6 +28,7 @@ import {
   notFound,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
@@ -289,7 +290,7 @@ export class CustomerService {
       );
       return this.fieldValues.reveal(tx, customer);
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   /** A merged id answers with its survivor, so links to it keep working. */
@@ -470,7 +471,7 @@ export class CustomerService {
       );
       return after;
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   /**
@@ -487,7 +488,7 @@ export class CustomerService {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       const url = await store(tx);
       const updated = await this.repo.update(
@@ -525,14 +526,14 @@ export class CustomerService {
       );
       return this.fieldValues.reveal(tx, toCustomerDto(after ?? current));
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   async bulkTags(principal: Principal, body: BulkTagsBody): Promise<BulkResult> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot tag customers');
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const target = await this.lockTargets(tx, principal, body);
       const changed = await this.applyTags(
         tx,
@@ -614,7 +615,7 @@ export class CustomerService {
     via: 'bulkSetStage' | 'bulkAssign',
     team: { add: string[]; remove: string[] } = { add: [], remove: [] },
   ): Promise<BulkResult> {
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       if (changes.customerStage !== undefined) {
         await this.stages.assertKnown(tx, principal.tenant, changes.customerStage);
       }

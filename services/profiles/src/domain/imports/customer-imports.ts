@@ -16,6 +16,7 @@ import {
   notFound,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -96,7 +97,7 @@ export class CustomerImports {
     planImport(csv.header, query.mapping, definitions);
     if (this.queue === undefined) throw new AppError('internal', 'The import queue is not running');
     const now = this.clock();
-    const row = await this.db.transaction((tx) =>
+    const row = await transaction(this.db, ({ db: tx }) =>
       this.repo.insert(
         tx,
         {

@@ -20,6 +20,7 @@ import {
   notFound,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
@@ -128,7 +129,7 @@ export class Pipeline {
     body: CreateOpportunityBody,
   ): Promise<Opportunity> {
     assertSales(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const [customer] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!customer) throw notFound('Customer');
       const { stages } = await this.stageList(tx, principal.tenant);
@@ -159,7 +160,7 @@ export class Pipeline {
     ifMatch: string | undefined,
   ): Promise<Opportunity> {
     assertSales(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.find(tx, scopeOf(principal), id, true);
       if (!current) throw notFound('Opportunity');
       if (!matchesIfMatch(ifMatch, current.version)) {
@@ -215,7 +216,7 @@ export class Pipeline {
         { field: `stages.${repeated}.key`, code: 'duplicate', message: 'Stage keys are unique' },
       ]);
     }
-    const stored = await this.db.transaction(async (tx) => {
+    const stored = await transaction(this.db, async ({ db: tx }) => {
       const current = (await this.repo.lockStages(tx, principal.tenant)) ?? {
         stages: DEFAULT_OPPORTUNITY_STAGES,
         version: 1,

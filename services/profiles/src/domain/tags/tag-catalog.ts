@@ -15,6 +15,7 @@ import {
   notFound,
   type Principal,
   readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
@@ -112,7 +113,7 @@ export class TagCatalog {
       throw new AppError('forbidden', 'Only admins and managers curate the tag catalog');
     }
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {
@@ -148,7 +149,7 @@ export class TagCatalog {
       throw new AppError('forbidden', 'Only admins delete tags');
     }
     const tenant = principal.tenant;
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {
