@@ -19,6 +19,7 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
+  CursorTime,
   type Db,
   encodeCursor,
   type Executor,
@@ -333,7 +334,10 @@ export class CustomerService {
     let after: { value: string; id: string } | undefined;
     if (query.cursor) {
       const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
-      if (sort !== query.sort) throw invalidCursor();
+      const byTime = field === 'created_at' || field === 'updated_at';
+      if (sort !== query.sort || (byTime && !CursorTime.safeParse(value).success)) {
+        throw invalidCursor();
+      }
       after = { value, id };
     }
     const predicate =
