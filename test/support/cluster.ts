@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import { createLogger, createMetrics, createVerifier, listen, loadConfig } from '@crm/service-kit';
-import { buildApp } from '../../services/gateway/src/app.js';
+import { buildApp } from '../../services/gateway/src/service.js';
 import { closeUpstreams, createUpstreams } from '../../services/gateway/src/clients/upstreams.js';
 import { GatewayConfig } from '../../services/gateway/src/config.js';
 import { migrationsFolder as interactionsMigrations } from '../../services/interactions/src/db/migrations-folder.js';

@@ -31,7 +31,7 @@ Send \`Authorization: Bearer <JWT>\`. The token names the user (\`sub\`), the te
 - Unknown fields in a body or query are refused with 422, never silently dropped.
 
 ## Pagination
-Lists are cursor-paginated. Pass \`limit\` (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}) and get \`{"data": [...], "next_cursor": "..." | null}\`. To read the next page, repeat the request with \`cursor=<next_cursor>\` and the same filters and sort; \`null\` means there is no more. Cursors are opaque and only valid for the query that produced them. Sort with \`sort=field\` or \`sort=-field\` (descending).
+Lists are cursor-paginated. Pass \`limit\` (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}) and get \`{"data": [...], "next_cursor": "..." | null}\`. To read the next page, repeat the request with \`cursor=<next_cursor>\` and the same filters and sort; \`null\` means there is no more. Cursors are opaque and only valid for the query that produced them; any other cursor is refused with 400 \`invalid_cursor\`. Sort with \`sort=field\` or \`sort=-field\` (descending).
 
 ## Concurrency: ETag and If-Match
 A read of a single object returns an \`ETag\` header holding its version in quotes, e.g. \`"3"\`. Send it back in \`If-Match\` on an update: when the object changed in between, the update is refused with 412 \`precondition_failed\` and nothing is written. Without \`If-Match\` the last write wins.

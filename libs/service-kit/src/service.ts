@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgSchema } from 'drizzle-orm/pg-core';
 import type { Express } from 'express';
 import { Gauge } from 'prom-client';
@@ -35,8 +34,11 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   build: (kit: KitDeps<C>) => D;
   /** The service's routes of the contracts' table, each bound to its handler (`handle`). */
   routes?: (deps: D, kit: KitDeps<C>) => readonly BoundRoute[];
-  /** Where the service's migrations are; readiness waits until all of them are applied. */
-  migrationsFolder?: string;
+  /**
+   * Where the migrations of `schema` are; /readyz answers 503 while any of them is not
+   * applied, so a new version takes no traffic before its schema does.
+   */
+  migrationsFolder: string;
   /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
   bodyLimit?: string;
   /** Media types some route takes as a raw upload (e.g. text/csv), and their size limit in bytes. */
@@ -113,7 +115,7 @@ export async function startService<C extends BaseConfig, D>(
     audience: config.JWT_AUDIENCE,
     algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
   });
-  const expectedMigrations = def.migrationsFolder ? countMigrations(def.migrationsFolder) : 1;
+  const expectedMigrations = migrationsIn(def.migrationsFolder);
   const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
   const deps = def.build(kit);
 
@@ -190,13 +192,14 @@ export async function startService<C extends BaseConfig, D>(
         await database.pool.query('SELECT 1');
       },
       migrations: async () => {
-        const { rows } = await database.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${schemaName}.__migrations`,
+        const { rows } = await database.pool.query<{ hash: string; created_at: string }>(
+          `SELECT hash, created_at::text AS created_at FROM ${schemaName}.__migrations`,
         );
-        const applied = rows[0]?.n ?? 0;
+        const applied = new Set(rows.map((row) => migrationKey(row.created_at, row.hash)));
+        const pending = expectedMigrations.filter((key) => !applied.has(key)).length;
         // A new version must not take traffic before its migrations ran.
-        if (applied < expectedMigrations) {
-          throw new Error(`${applied} of ${expectedMigrations} migrations applied`);
+        if (pending > 0) {
+          throw new Error(`${pending} of ${expectedMigrations.length} migrations pending`);
         }
       },
       broker: () => {
@@ -265,10 +268,17 @@ async function scheduleKitJobs(boss: PgBoss, database: Database, tables: KitTabl
   });
 }
 
-/** Entries in drizzle's journal: the migrations this build expects to find applied. */
-function countMigrations(folder: string): number {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
-    entries?: unknown[];
-  };
-  return journal.entries?.length ?? 1;
+/**
+ * The migrations this build expects to find applied, each named as `__migrations` records
+ * it: the journal time it was created at and the hash of its SQL, so a schema migrated from
+ * other files than these is not taken for an up-to-date one.
+ */
+function migrationsIn(folder: string): string[] {
+  return readMigrationFiles({ migrationsFolder: folder }).map((m) =>
+    migrationKey(String(m.folderMillis), m.hash),
+  );
+}
+
+function migrationKey(createdAt: string, hash: string): string {
+  return `${createdAt}:${hash}`;
 }

@@ -180,14 +180,25 @@ describe('dead-letter admin routes', () => {
     });
   });
 
-  it('rejects a bad cursor, limit or unknown query parameter with 422', async () => {
+  it('rejects a bad or forged cursor with 400 invalid_cursor', async () => {
     const token = await tokenFor(newId());
-    for (const query of [
-      { cursor: 'not-a-cursor' },
-      { limit: '0' },
-      { limit: '201' },
-      { sort: 'id' },
+    for (const cursor of [
+      'not a cursor!',
+      Buffer.from(JSON.stringify(['yesterday', newId()])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-01-01T00:00:00Z', 'not-a-uuid'])).toString('base64url'),
     ]) {
+      const res = await request(app)
+        .get(BASE)
+        .query({ cursor })
+        .set('authorization', `Bearer ${token}`)
+        .expect(400);
+      expect(Problem.parse(res.body).code).toBe('invalid_cursor');
+    }
+  });
+
+  it('rejects a bad limit or unknown query parameter with 422', async () => {
+    const token = await tokenFor(newId());
+    for (const query of [{ limit: '0' }, { limit: '201' }, { sort: 'id' }]) {
       const res = await request(app)
         .get(BASE)
         .query(query)

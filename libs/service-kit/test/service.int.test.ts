@@ -1,3 +1,5 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PROBLEM_CONTENT_TYPE, ROLES, newId, type RouteDefinition } from '@crm/contracts';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
@@ -12,6 +14,7 @@ import { buildCustomerEvent } from './factories.js';
 import {
   createTestServiceDb,
   gate,
+  migrationsFor,
   testEnv,
   uniqueName,
   waitFor,
@@ -65,15 +68,20 @@ const testRoutes = {
 } as const satisfies Record<string, RouteDefinition>;
 
 let svc: TestServiceDb;
+let migrationsFolder: string;
 let running: RunningService<BaseConfig, { tables: TestService }> | null = null;
 const tenants = new Set<string>();
 const slow = { gate: gate(), entered: false };
 const flaky = new Map<string, number>();
 
-function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables: TestService }> {
+function definition(
+  tables: TestService,
+  folder = migrationsFolder,
+): ServiceDefinition<BaseConfig, { tables: TestService }> {
   return {
     name: 'kit-svc',
     schema: tables.schema,
+    migrationsFolder: folder,
     config: BaseConfig,
     defaultPort: 0,
     build: () => ({ tables }),
@@ -113,20 +121,25 @@ function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables
   };
 }
 
+function serviceEnv(): Record<string, string> {
+  const { databaseUrl, amqpUrl } = testEnv();
+  return {
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: amqpUrl,
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    OUTBOX_POLL_MS: '100',
+  };
+}
+
 beforeAll(async () => {
   svc = await createTestServiceDb('service');
-  const { databaseUrl, amqpUrl } = testEnv();
+  migrationsFolder = await migrationsFor(svc.schemaName);
   running = await startService(definition(svc.tables), {
     port: 0,
     queuePrefix: `${uniqueName('kit-test')}.`,
-    env: {
-      DATABASE_URL: databaseUrl,
-      AMQP_URL: amqpUrl,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      OUTBOX_POLL_MS: '100',
-    },
+    env: serviceEnv(),
   });
 });
 
@@ -134,7 +147,36 @@ afterAll(async () => {
   slow.gate.open();
   await running?.stop();
   await svc.close();
+  await rm(migrationsFolder, { recursive: true, force: true });
 });
+
+/**
+ * A copy of the service's migrations with `extra` more after them, which the schema has
+ * not seen; `edited` also changes the SQL of the one it has, as a rewritten migration would.
+ */
+async function laterMigrations(extra: number, edited = false): Promise<string> {
+  const folder = await migrationsFor(svc.schemaName);
+  const journalFile = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(await readFile(journalFile, 'utf8')) as {
+    entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[];
+  };
+  const [first] = journal.entries;
+  if (!first) throw new Error('the fixture has no migration');
+  if (edited) {
+    const file = join(folder, `${first.tag}.sql`);
+    await writeFile(file, `${await readFile(file, 'utf8')}\n-- edited after it was applied\n`);
+  }
+  for (let i = 1; i <= extra; i++) {
+    const tag = `000${i}_later_${i}`;
+    journal.entries.push({ ...first, idx: i, when: first.when + i * 1000, tag });
+    await writeFile(
+      join(folder, `${tag}.sql`),
+      `CREATE TABLE "${svc.schemaName}"."later_${i}" ("id" uuid PRIMARY KEY NOT NULL);\n`,
+    );
+  }
+  await writeFile(journalFile, JSON.stringify(journal));
+  return folder;
+}
 
 function service(): RunningService<BaseConfig, { tables: TestService }> {
   if (!running) throw new Error('the service did not start');
@@ -159,6 +201,30 @@ describe('startService', () => {
       status: 'ready',
       checks: { database: 'ok', migrations: 'ok', broker: 'ok' },
     });
+  });
+
+  it('is not ready while its schema lacks a migration of this build, naming how many', async () => {
+    for (const [extra, edited, pending, total] of [
+      [2, false, 2, 3],
+      [0, true, 1, 1],
+    ] as const) {
+      const folder = await laterMigrations(extra, edited);
+      const behind = await startService(definition(svc.tables, folder), {
+        port: 0,
+        queuePrefix: `${uniqueName('kit-test-behind')}.`,
+        env: serviceEnv(),
+      });
+      try {
+        const res = await request(behind.url).get('/readyz').expect(503);
+        expect(res.body).toMatchObject({
+          status: 'not_ready',
+          checks: { database: 'ok', migrations: `${pending} of ${total} migrations pending` },
+        });
+      } finally {
+        await behind.stop();
+        await rm(folder, { recursive: true, force: true });
+      }
+    }
   });
 
   it('exposes outbox, consumer and HTTP metrics', async () => {

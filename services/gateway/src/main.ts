@@ -10,7 +10,7 @@ import {
   onShutdown,
   startTelemetry,
 } from '@crm/service-kit';
-import { buildApp } from './app.js';
+import { buildApp } from './service.js';
 import { closeUpstreams, createUpstreams } from './clients/upstreams.js';
 import { GatewayConfig } from './config.js';
 

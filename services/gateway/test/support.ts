@@ -11,7 +11,7 @@ import {
 } from '@crm/service-kit';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import type { Express } from 'express';
-import { buildApp } from '../src/app.js';
+import { buildApp } from '../src/service.js';
 import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
 import { GatewayConfig } from '../src/config.js';
 import { z } from 'zod';

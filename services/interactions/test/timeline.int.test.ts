@@ -3,6 +3,7 @@ import {
   makeEvent,
   type Customer,
   type Page,
+  type Problem,
   type TimelineEntry,
 } from '@crm/contracts';
 import type { RunningService } from '@crm/service-kit';
@@ -192,6 +193,23 @@ describe('timeline from BookingX facts', () => {
     );
     expect(second.body.data.map((e) => e.type)).toEqual(['bookingx.booking.created.v1']);
     expect(second.body.next_cursor).toBeNull();
+
+    // Not a cursor, or well-formed base64url JSON it never issued: a time that does not parse.
+    for (const cursor of [
+      'not a cursor',
+      Buffer.from(JSON.stringify(['the 5th of May', second.body.data[0]?.id])).toString(
+        'base64url',
+      ),
+    ]) {
+      const forged = await call<Problem>(
+        svc.url,
+        'GET',
+        `/crm/customers/${customerId}/timeline?cursor=${encodeURIComponent(cursor)}`,
+        { token: await tokenFor(tenant, 'admin') },
+      );
+      expect(forged.status).toBe(400);
+      expect(forged.body.code).toBe('invalid_cursor');
+    }
   });
 
   it('publishes crm.interaction.recorded.v1 once per interaction', async () => {

@@ -45,6 +45,9 @@ async function trail(token: string, id: string, query = ''): Promise<AuditEntry[
   return r.body.data;
 }
 
+/** Well-formed base64url JSON that no audit page issued. */
+const forged = (key: unknown): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
 describe('the audit trail', () => {
   it('records who changed which field from what to what, through which route or event, masking sensitive fields', async () => {
     const tenant = newTenant();
@@ -240,10 +243,16 @@ describe('the audit trail', () => {
       token: await tokenFor(newTenant(), 'admin'),
     });
     expect(stranger.status).toBe(404);
-    const badCursor = await call(svc.url, 'GET', `/crm/customers/${id}/audit?cursor=abc`, {
-      token: admin,
-    });
-    expect(badCursor.status).toBe(422);
+    for (const cursor of ['abc', forged(['1']), forged([-1]), forged({ seq: 1 })]) {
+      const badCursor = await call<Problem>(
+        svc.url,
+        'GET',
+        `/crm/customers/${id}/audit?cursor=${cursor}`,
+        { token: admin },
+      );
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.code).toBe('invalid_cursor');
+    }
     const unknownParam = await call(svc.url, 'GET', `/crm/customers/${id}/audit?since=1`, {
       token: admin,
     });

@@ -150,7 +150,21 @@ describe('customers over HTTP', () => {
     const badCursor = await call<Problem>(svc.url, 'GET', '/crm/customers?cursor=zzz', {
       token: admin,
     });
-    expect(badCursor.status).toBe(422);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.code).toBe('invalid_cursor');
+    // Well-formed base64url JSON this list did not issue: another sort, no uuid, no time.
+    for (const key of [
+      ['last_name', 'Smith', '0190f5a4-7b7e-7cc3-8c3a-2b1f4f0c9d11'],
+      ['-created_at', '2026-01-01T00:00:00.000Z', "x' OR '1'='1"],
+      ['-created_at', 'yesterday', '0190f5a4-7b7e-7cc3-8c3a-2b1f4f0c9d11'],
+    ]) {
+      const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+      const forged = await call<Problem>(svc.url, 'GET', `/crm/customers?cursor=${cursor}`, {
+        token: admin,
+      });
+      expect(forged.status).toBe(400);
+      expect(forged.body.code).toBe('invalid_cursor');
+    }
   });
 });
 

@@ -247,7 +247,6 @@ describe('search on Postgres', () => {
       ['q=example&vip=maybe', 'query.vip'],
       ['q=example&sort=email', 'query.sort'],
       ['q=example&limit=500', 'query.limit'],
-      ['q=example&cursor=nope', 'query.cursor'],
       ['q=example&owner=me', 'query.owner'],
     ] as const) {
       const r = await call<Problem>(svc.url, 'GET', `/crm/search?${query}`, { token: admin });
@@ -256,6 +255,14 @@ describe('search on Postgres', () => {
         r.body.errors?.map((e) => e.field),
         query,
       ).toContain(field);
+    }
+    const forged = Buffer.from(JSON.stringify(['offset', -5])).toString('base64url');
+    for (const cursor of ['nope', forged]) {
+      const r = await call<Problem>(svc.url, 'GET', `/crm/search?q=example&cursor=${cursor}`, {
+        token: admin,
+      });
+      expect(r.status, cursor).toBe(400);
+      expect(r.body.code, cursor).toBe('invalid_cursor');
     }
   });
 

@@ -6,7 +6,7 @@ import {
   type CloudEvent,
   type IngestResult,
 } from '@crm/contracts';
-import { AppError, fieldErrorsOf, type Db, type Outbox } from '@crm/service-kit';
+import { AppError, fieldErrorsOf, type Db, type Outbox, transaction } from '@crm/service-kit';
 import { ingestedEvents } from '../../db/schema.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
 
@@ -88,7 +88,7 @@ export class BookingxIngest {
       throw new AppError('validation_failed', 'The batch was refused whole', errors);
     }
 
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const fresh = await tx
         .insert(ingestedEvents)
         .values(ids.map((eventId) => ({ tenantId, eventId })))

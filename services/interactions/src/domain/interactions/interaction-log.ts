@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   newId,
   type Interaction,
   type ListInteractionsQuery,
@@ -10,14 +8,18 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
+  CursorTime,
   type Db,
+  encodeCursor,
   type Executor,
+  matchesIfMatch,
+  notFound,
   type Outbox,
   type Principal,
-  invalidCursor,
-  matchesIfMatch,
+  readCursor,
+  transaction,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import {
   toInteractionDto,
   type InteractionsRepository,
@@ -28,6 +30,9 @@ import type { TimelineRepository } from '../../db/timeline.repository.js';
 import type { CustomerAccess } from '../access.js';
 import { publishRecorded } from '../projection/projector.js';
 import { loggedInteractionEntry } from '../timeline/entries.js';
+
+/** Where the next page starts: the last interaction's date and id. */
+const InteractionCursor = z.tuple([CursorTime, z.uuid()]);
 
 const TRACKED_BY: Partial<Record<string, keyof TrackingDefaults>> = {
   call: 'trackCalls',
@@ -74,16 +79,8 @@ export class InteractionLog {
     const resolved = await this.access.require(this.db, principal, customerId);
     let after: { at: Date; id: string } | undefined;
     if (q.cursor) {
-      const key = decodeCursor(q.cursor);
-      if (
-        !key ||
-        typeof key[0] !== 'string' ||
-        typeof key[1] !== 'string' ||
-        Number.isNaN(Date.parse(key[0]))
-      ) {
-        throw invalidCursor();
-      }
-      after = { at: new Date(key[0]), id: key[1] };
+      const [at, id] = readCursor(InteractionCursor, q.cursor);
+      after = { at, id };
     }
     const rows = await this.repo.list(this.db, {
       tenantId: principal.tenant,
@@ -118,7 +115,7 @@ export class InteractionLog {
     body: LogInteractionBody,
   ): Promise<Interaction> {
     this.requireStaff(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const resolved = await this.access.require(tx, principal, customerId);
       const setting = TRACKED_BY[body.interaction_type];
       if (setting && !(await this.settings.effective(tx, principal.tenant))[setting]) {
@@ -187,7 +184,7 @@ export class InteractionLog {
     ifMatch: string | undefined,
   ): Promise<Interaction> {
     this.requireStaff(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const before = await this.editable(tx, principal, customerId, id);
       if (!matchesIfMatch(ifMatch, before.version)) {
         throw new AppError(
@@ -219,7 +216,7 @@ export class InteractionLog {
 
   async delete(principal: Principal, customerId: string, id: string): Promise<void> {
     this.requireStaff(principal);
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const before = await this.editable(tx, principal, customerId, id);
       await this.repo.delete(tx, principal.tenant, id);
       await this.repo.audit(tx, {

@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   type Engagement,
   type Page,
   type TimelineEntry,
@@ -8,10 +6,21 @@ import {
   type TimelineKind,
   type TimelineQuery,
 } from '@crm/contracts';
-import { AppError, type Db, type Principal, invalidCursor } from '@crm/service-kit';
+import {
+  AppError,
+  CursorTime,
+  type Db,
+  encodeCursor,
+  type Principal,
+  readCursor,
+} from '@crm/service-kit';
+import { z } from 'zod';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
 import type { CustomerAccess } from '../access.js';
+
+/** Where the next page starts: the last entry's time and id. */
+const TimelineCursor = z.tuple([CursorTime, z.uuid()]);
 
 const EXPORT_PAGE = 500;
 
@@ -31,16 +40,8 @@ export class TimelineReader {
     const resolved = await this.access.require(this.db, principal, customerId);
     let after: { occurredAt: Date; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (
-        !key ||
-        typeof key[0] !== 'string' ||
-        typeof key[1] !== 'string' ||
-        Number.isNaN(Date.parse(key[0]))
-      ) {
-        throw invalidCursor();
-      }
-      after = { occurredAt: new Date(key[0]), id: key[1] };
+      const [occurredAt, id] = readCursor(TimelineCursor, query.cursor);
+      after = { occurredAt, id };
     }
     const rows = await this.repo.page(this.db, {
       tenantId: principal.tenant,

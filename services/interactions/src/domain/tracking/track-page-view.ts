@@ -1,5 +1,5 @@
 import { bookingxCustomerId, newId, type TrackBody } from '@crm/contracts';
-import { AppError, type Db, type Outbox } from '@crm/service-kit';
+import { AppError, type Db, type Outbox, transaction } from '@crm/service-kit';
 import { jwtVerify } from 'jose';
 import type { AliasesRepository } from '../../db/aliases.repository.js';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
@@ -36,7 +36,7 @@ export class PageViewTracker {
       bookingxId = await consentedIdentity(body.identity, settings.ingestSecret);
     }
     const occurredAt = body.occurred_at ? new Date(body.occurred_at) : new Date();
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const customerId = bookingxId
         ? await this.aliases.resolve(tx, tenantId, bookingxCustomerId(tenantId, bookingxId))
         : null;

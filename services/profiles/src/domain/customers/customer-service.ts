@@ -1,7 +1,5 @@
 import {
   bookingxCustomerId,
-  decodeCursor,
-  encodeCursor,
   newId,
   type BookingxPerson,
   type BulkAssignBody,
@@ -21,13 +19,17 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
+  CursorTime,
   type Db,
+  encodeCursor,
   type Executor,
-  type Principal,
   invalidCursor,
   matchesIfMatch,
   memo,
+  notFound,
+  type Principal,
+  readCursor,
+  transaction,
 } from '@crm/service-kit';
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
@@ -52,6 +54,9 @@ import {
   withNumbers,
   withPrimary,
 } from './phones.js';
+
+/** Where the next page starts: the sort it was issued for, the last customer's sort value and id. */
+const CustomerCursor = z.tuple([z.string(), z.string(), z.uuid()]);
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -286,7 +291,7 @@ export class CustomerService {
       );
       return this.fieldValues.reveal(tx, customer);
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   /** A merged id answers with its survivor, so links to it keep working. */
@@ -328,17 +333,12 @@ export class CustomerService {
     const field = query.sort.replace(/^-/, '') as SortField;
     let after: { value: string; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (
-        !key ||
-        key.length !== 3 ||
-        key[0] !== query.sort ||
-        typeof key[1] !== 'string' ||
-        typeof key[2] !== 'string'
-      ) {
+      const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
+      const byTime = field === 'created_at' || field === 'updated_at';
+      if (sort !== query.sort || (byTime && !CursorTime.safeParse(value).success)) {
         throw invalidCursor();
       }
-      after = { value: key[1], id: key[2] };
+      after = { value, id };
     }
     const predicate =
       filter === undefined
@@ -475,7 +475,7 @@ export class CustomerService {
       );
       return after;
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   /**
@@ -492,7 +492,7 @@ export class CustomerService {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot change customer profiles');
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       const url = await store(tx);
       const updated = await this.repo.update(
@@ -530,14 +530,14 @@ export class CustomerService {
       );
       return this.fieldValues.reveal(tx, toCustomerDto(after ?? current));
     };
-    return within ? run(within.tx) : this.db.transaction(run);
+    return within ? run(within.tx) : transaction(this.db, ({ db }) => run(db));
   }
 
   async bulkTags(principal: Principal, body: BulkTagsBody): Promise<BulkResult> {
     if (!EDIT_ROLES.has(principal.role)) {
       throw new AppError('forbidden', 'Your role cannot tag customers');
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const target = await this.lockTargets(tx, principal, body);
       const changed = await this.applyTags(
         tx,
@@ -619,7 +619,7 @@ export class CustomerService {
     via: 'bulkSetStage' | 'bulkAssign',
     team: { add: string[]; remove: string[] } = { add: [], remove: [] },
   ): Promise<BulkResult> {
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       if (changes.customerStage !== undefined) {
         await this.stages.assertKnown(tx, principal.tenant, changes.customerStage);
       }

@@ -12,6 +12,7 @@ import {
   type Outbox,
   type Principal,
   matchesIfMatch,
+  transaction,
 } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -145,7 +146,7 @@ export class CustomerMerge {
       );
     }
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const locked = await this.customers.lockMany(tx, scopeOf(principal), [...sources]);
       const byId = new Map(locked.map((r) => [r.row.id, r]));
       const survivor = byId.get(survivorId);

@@ -11,6 +11,7 @@ import {
   type Executor,
   type Outbox,
   type Principal,
+  transaction,
 } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
@@ -49,7 +50,7 @@ export class CustomerEraser {
       throw new AppError('forbidden', 'Only admins erase customers');
     }
     const tenantId = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockId(tx, tenantId, id);
       // The row lock serialises concurrent erasures: the second finds the tombstone.
       const [current] = await this.customers.lockMany(tx, { kind: 'tenant', tenantId }, [id]);

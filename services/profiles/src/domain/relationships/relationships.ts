@@ -17,6 +17,7 @@ import {
   type Executor,
   type Principal,
   matchesIfMatch,
+  transaction,
 } from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { RelationshipsRepository } from '../../db/relationships.repository.js';
@@ -88,7 +89,7 @@ export class Relationships {
         },
       ]);
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const both = await this.customers.visible(tx, scopeOf(principal), [
         customerId,
         body.related_customer_id,
@@ -119,7 +120,7 @@ export class Relationships {
 
   async delete(principal: Principal, customerId: string, relationshipId: string): Promise<void> {
     assertEditor(principal);
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const [self] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!self) throw notFound('Customer');
       const row = await this.repo.find(tx, principal.tenant, customerId, relationshipId);
@@ -138,7 +139,7 @@ export class Relationships {
   async createHousehold(principal: Principal, body: CreateHouseholdBody): Promise<Household> {
     assertEditor(principal);
     const ids = [...new Set(body.member_ids)];
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.assertVisible(tx, principal, ids);
       const row = await this.repo.createHousehold(tx, {
         tenantId: principal.tenant,
@@ -173,7 +174,7 @@ export class Relationships {
     ifMatch: string | undefined,
   ): Promise<Household> {
     assertEditor(principal);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const add = [...new Set(body.add_member_ids ?? [])];
       const remove = [...new Set(body.remove_member_ids ?? [])];
@@ -194,7 +195,7 @@ export class Relationships {
     ifMatch: string | undefined,
   ): Promise<void> {
     assertEditor(principal);
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const memberIds = await this.repo.memberIds(tx, principal.tenant, current.id);
       await this.repo.deleteHousehold(tx, principal.tenant, current.id);

@@ -1,7 +1,5 @@
 import {
   isStaff,
-  decodeCursor,
-  encodeCursor,
   newId,
   type CreateTagBody,
   type ListTagsQuery,
@@ -11,15 +9,21 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
   type Db,
-  type Principal,
-  invalidCursor,
+  encodeCursor,
   matchesIfMatch,
+  notFound,
+  type Principal,
+  readCursor,
+  transaction,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { routeContext } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
+
+/** Where the next page starts: the last tag's lower-case name and id. */
+const TagCursor = z.tuple([z.string(), z.uuid()]);
 
 const CURATORS = new Set(['admin', 'manager']);
 
@@ -58,11 +62,8 @@ export class TagCatalog {
     assertStaff(principal);
     let after: { name: string; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw invalidCursor();
-      }
-      after = { name: key[0], id: key[1] };
+      const [name, id] = readCursor(TagCursor, query.cursor);
+      after = { name, id };
     }
     const rows = await this.repo.list(this.db, principal.tenant, {
       prefix: query.q,
@@ -112,7 +113,7 @@ export class TagCatalog {
       throw new AppError('forbidden', 'Only admins and managers curate the tag catalog');
     }
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {
@@ -148,7 +149,7 @@ export class TagCatalog {
       throw new AppError('forbidden', 'Only admins delete tags');
     }
     const tenant = principal.tenant;
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {
