@@ -55,7 +55,8 @@ export function tokenFor(
     secret: TEST_JWT_SECRET,
     tenant,
     role,
-    sub: extra.sub ?? `${role}-${randomUUID().slice(0, 8)}`,
+    // A customer's subject is its customer id; a staff member's is free-form.
+    sub: extra.sub ?? (role === 'customer' ? randomUUID() : `${role}-${randomUUID().slice(0, 8)}`),
     teams: extra.teams ?? [],
   });
 }
