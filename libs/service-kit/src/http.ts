@@ -6,8 +6,9 @@ import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './errors.js';
-import type { Logger } from './logger.js';
+import { safeError, safeRequest, type Logger } from './logger.js';
 import { httpMetrics, type Metrics } from './metrics.js';
+import { refuseNulInRequest } from './validate.js';
 
 /** Throws when not ready; may return a short state to report (e.g. a breaker's) instead of "ok". */
 export type ReadinessCheck = () => Promise<string | void> | string | void;
@@ -69,6 +70,7 @@ export function createServiceApp(options: ServiceAppOptions): {
   app.use(
     pinoHttp({
       logger: options.logger,
+      serializers: { err: safeError, req: safeRequest },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -99,6 +101,7 @@ export function createServiceApp(options: ServiceAppOptions): {
         },
       }),
     );
+    app.use(refuseNulInRequest);
   }
 
   return {
