@@ -2,7 +2,9 @@ import {
   bookingxCustomerId,
   decodeCursor,
   encodeCursor,
+  lenientPhone,
   newId,
+  normaliseEmail,
   type BookingxPerson,
   type BulkAssignBody,
   type BulkResult,
@@ -42,7 +44,7 @@ import { scopeOf } from './access.js';
 import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
-import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
+import { isValidTimeZone, normalisePhone } from './normalise.js';
 import { CustomerFilter } from './customer-filter.js';
 import {
   checkPhones,
