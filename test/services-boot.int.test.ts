@@ -52,7 +52,8 @@ describe('every service boots the same way', () => {
         );
         expect(ready.status).toBe(200);
         expect(ready.body.checks).toMatchObject({ database: 'ok', broker: 'ok', migrations: 'ok' });
-        const metrics = await fetch(`${svc.url}/metrics`).then((r) => r.text());
+        expect((await fetch(`${svc.url}/metrics`)).status).toBe(404);
+        const metrics = await fetch(`${svc.metricsUrl}/metrics`).then((r) => r.text());
         for (const metric of [
           'outbox_pending_events',
           'outbox_oldest_pending_seconds',

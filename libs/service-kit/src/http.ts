@@ -34,7 +34,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The Express app every service starts from: request ids, logs, metrics, JSON bodies,
- * /healthz, /readyz and /metrics. Routes go in between; `finish()` adds the 404 and
+ * /healthz and /readyz (metrics have their own listener: `serveMetrics`). Routes go in between; `finish()` adds the 404 and
  * the problem+json error handler last.
  */
 export function createServiceApp(options: ServiceAppOptions): {
@@ -62,9 +62,6 @@ export function createServiceApp(options: ServiceAppOptions): {
       }
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
   app.use(
