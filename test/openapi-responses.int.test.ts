@@ -623,7 +623,7 @@ describe('every operation of the OpenAPI document, answered by the real services
         const got = await send('GET', '/crm/admin/services/interactions/dead-letters', {
           token: admin,
         });
-        return (got.body as Page<{ id: string }>).data?.length > 0 && got;
+        return (got.body as Page<{ id: string }>).data.length > 0 && got;
       },
       { what: 'the dead letter' },
     );
