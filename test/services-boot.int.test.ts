@@ -22,7 +22,7 @@ import { call, startTestService, tokenFor, waitFor } from './support/services.js
 function entry<C extends BaseConfig, D>(def: ServiceDefinition<C, D>, folder: string) {
   return {
     name: def.name,
-    start: async (): Promise<{ url: string; stop: () => Promise<void> }> =>
+    start: async (): Promise<{ url: string; metricsUrl: string; stop: () => Promise<void> }> =>
       startTestService(def, folder),
   };
 }

@@ -19,7 +19,9 @@ export const API_VERSION = '0.1.0';
 
 export const SECURITY_SCHEME = 'bearerAuth';
 
-export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']> & {
+  jsonSchemaDialect?: string;
+};
 
 const API_DESCRIPTION = `The REST API of the Enhanced CRM for BookingX. Every route sits behind one gateway under \`/crm\`.
 
@@ -190,10 +192,11 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
   if (document.webhooks !== undefined && Object.keys(document.webhooks).length === 0) {
     delete document.webhooks;
   }
+  const { openapi, ...rest } = document;
   return {
-    openapi: document.openapi,
+    openapi,
     jsonSchemaDialect: JSON_SCHEMA_DIALECT,
-    ...document,
+    ...rest,
     ...nullableRefsAsAnyOf(document),
   };
 }

@@ -87,7 +87,8 @@ describe('openapi.json', () => {
       expect(operation?.security).toEqual(security[route.auth]);
       const responses = operation?.responses ?? {};
       const statuses = Object.keys(route.responses);
-      const { params, query, headers, body } = route.request;
+      const request: RouteDefinition['request'] = route.request;
+      const { params, query, headers, body } = request;
       const takesInput = [params, query, headers, body].some((part) => part !== undefined);
       // The kit answers 422 for any bad part of a request, so every such operation says so.
       const expected = takesInput && !statuses.includes('422') ? [...statuses, '422'] : statuses;
