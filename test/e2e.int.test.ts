@@ -3,7 +3,8 @@ import type { Customer, Page, TimelineEntry } from '@crm/contracts';
 import { generate, publishEvents, type SimulatedEvent } from '@crm/simulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCluster } from './support/cluster.js';
-import { call, tokenFor, waitFor } from './support/services.js';
+import { signDevToken } from '@crm/service-kit';
+import { TEST_JWT_SECRET, call, tokenFor, waitFor } from './support/services.js';
 
 let cluster: Awaited<ReturnType<typeof startCluster>>;
 let gatewayUrl: string;
@@ -92,5 +93,53 @@ describe('a booking published by BookingX, read back through the gateway', () =>
       (await call(gatewayUrl, 'GET', `/crm/customers/${customerId}/timeline`, { token: stranger }))
         .status,
     ).toBe(404);
+  });
+});
+
+describe('a profile changed by a staff member', () => {
+  it('shows that member, as the audit trail names them, on the timeline', async () => {
+    const tenant = randomUUID();
+    const token = await signDevToken({
+      secret: TEST_JWT_SECRET,
+      tenant,
+      role: 'admin',
+      sub: 'staff-grace',
+      name: 'Grace Hopper',
+    });
+    const created = await call<Customer>(gatewayUrl, 'POST', '/crm/customers', {
+      token,
+      body: { first_name: 'Ada', last_name: 'Lovelace', email: `${randomUUID()}@example.com` },
+    });
+    expect(created.status).toBe(201);
+    const updated = await call<Customer>(gatewayUrl, 'PATCH', `/crm/customers/${created.body.id}`, {
+      token,
+      body: { company_name: 'Analytical Engines' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(updated.status).toBe(200);
+
+    const staff = { type: 'staff', id: 'staff-grace', name: 'Grace Hopper' };
+    const audit = await call<Page<{ field: string; actor: unknown }>>(
+      gatewayUrl,
+      'GET',
+      `/crm/customers/${created.body.id}/audit?field=company_name`,
+      { token },
+    );
+    expect(audit.body.data[0]?.actor).toMatchObject(staff);
+    const entries = await waitFor(
+      async () => {
+        const r = await call<Page<TimelineEntry>>(
+          gatewayUrl,
+          'GET',
+          `/crm/customers/${created.body.id}/timeline?kind=customer`,
+          { token },
+        );
+        return r.status === 200 && r.body.data.length >= 2 && r.body.data;
+      },
+      { what: 'the created and updated entries on the timeline' },
+    );
+    const byType = new Map(entries.map((e) => [e.type, e]));
+    expect(byType.get('crm.customer.updated.v1')?.actor).toEqual(staff);
+    expect(byType.get('crm.customer.created.v1')?.actor).toEqual(staff);
   });
 });

@@ -22,7 +22,7 @@ import { call, startTestService, tokenFor, waitFor } from './support/services.js
 function entry<C extends BaseConfig, D>(def: ServiceDefinition<C, D>, folder: string) {
   return {
     name: def.name,
-    start: async (): Promise<{ url: string; stop: () => Promise<void> }> =>
+    start: async (): Promise<{ url: string; metricsUrl: string; stop: () => Promise<void> }> =>
       startTestService(def, folder),
   };
 }
@@ -52,7 +52,8 @@ describe('every service boots the same way', () => {
         );
         expect(ready.status).toBe(200);
         expect(ready.body.checks).toMatchObject({ database: 'ok', broker: 'ok', migrations: 'ok' });
-        const metrics = await fetch(`${svc.url}/metrics`).then((r) => r.text());
+        expect((await fetch(`${svc.url}/metrics`)).status).toBe(404);
+        const metrics = await fetch(`${svc.metricsUrl}/metrics`).then((r) => r.text());
         for (const metric of [
           'outbox_pending_events',
           'outbox_oldest_pending_seconds',

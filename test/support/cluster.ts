@@ -11,13 +11,27 @@ import { migrationsFolder as profilesMigrations } from '../../services/profiles/
 import { profilesService } from '../../services/profiles/src/service.js';
 import { startTestService, testEnv } from './services.js';
 
+/** A loopback port nothing listens on (1 is privileged). */
+export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
+
 /** Profiles and interactions in this process, behind a real gateway on a free port. */
 export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
   const profiles = await startTestService(profilesService, profilesMigrations);
   const interactions = await startTestService(interactionsService, interactionsMigrations);
   const config = loadConfig(
     GatewayConfig,
-    testEnv({ PROFILES_URL: profiles.url, INTERACTIONS_URL: interactions.url, PORT: '0' }),
+    testEnv({
+      // The services this cluster does not run answer nothing, whatever listens on their
+      // default ports on this machine.
+      NOTES_TASKS_URL: CLOSED_UPSTREAM,
+      COMMS_URL: CLOSED_UPSTREAM,
+      SEGMENTS_URL: CLOSED_UPSTREAM,
+      AUTOMATION_URL: CLOSED_UPSTREAM,
+      ANALYTICS_URL: CLOSED_UPSTREAM,
+      PROFILES_URL: profiles.url,
+      INTERACTIONS_URL: interactions.url,
+      PORT: '0',
+    }),
   );
   const metrics = createMetrics('gateway');
   const upstreams = createUpstreams(config, metrics);

@@ -20,6 +20,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     AMQP_URL: inject('amqpUrl'),
     JWT_SECRET: TEST_JWT_SECRET,
     OUTBOX_POLL_MS: '200',
+    // A free port, never the default one another process on this machine may hold.
+    METRICS_PORT: '0',
     AMQP_RETRY_BASE_MS: '20',
     AMQP_RETRY_MAX_MS: '200',
     ...extra,
@@ -55,7 +57,8 @@ export function tokenFor(
     secret: TEST_JWT_SECRET,
     tenant,
     role,
-    sub: extra.sub ?? `${role}-${randomUUID().slice(0, 8)}`,
+    // A customer's subject is its customer id; a staff member's is free-form.
+    sub: extra.sub ?? (role === 'customer' ? randomUUID() : `${role}-${randomUUID().slice(0, 8)}`),
     teams: extra.teams ?? [],
   });
 }

@@ -19,7 +19,9 @@ export const API_VERSION = '0.1.0';
 
 export const SECURITY_SCHEME = 'bearerAuth';
 
-export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']> & {
+  jsonSchemaDialect?: string;
+};
 
 const API_DESCRIPTION = `The REST API of the Enhanced CRM for BookingX. Every route sits behind one gateway under \`/crm\`.
 
@@ -65,6 +67,18 @@ const DEFAULT_PROBLEM: ResponseConfig = {
     'Any other error: malformed JSON (400), payload too large (413), wrong content type (415), rate limited (429), internal (500), upstream unavailable or timed out (503, 504).',
   content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
 };
+
+/** The kit validates params, query, headers and body alike and answers 422 for any of them. */
+const VALIDATION_PROBLEM: ResponseConfig = {
+  description:
+    'A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`).',
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+};
+
+function takesInput(route: RouteDefinition): boolean {
+  const { params, query, headers, body } = route.request;
+  return params !== undefined || query !== undefined || headers !== undefined || body !== undefined;
+}
 
 /** `idempotency-key` → `Idempotency-Key`: the schemas key headers as Node delivers them. */
 function canonicalHeaderName(name: string): string {
@@ -123,6 +137,7 @@ function routeConfig(route: RouteDefinition): RouteConfig {
   for (const [status, def] of Object.entries(route.responses)) {
     responses[status] = response(def);
   }
+  if (takesInput(route) && responses['422'] === undefined) responses['422'] = VALIDATION_PROBLEM;
   responses.default = DEFAULT_PROBLEM;
   const config: RouteConfig = {
     method: route.method,
@@ -168,7 +183,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
       version: API_VERSION,
       description: API_DESCRIPTION,
     },
-    servers: [{ url: 'http://localhost:8080', description: 'The gateway, run locally' }],
+    // Relative: the paths start with /crm, so "Try it out" calls whichever gateway serves the docs.
+    servers: [{ url: '/', description: 'The gateway that serves this document' }],
     security: [{ [SECURITY_SCHEME]: [] }],
     tags: TAGS,
   });
@@ -176,5 +192,51 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
   if (document.webhooks !== undefined && Object.keys(document.webhooks).length === 0) {
     delete document.webhooks;
   }
-  return document;
+  const { openapi, ...rest } = document;
+  return {
+    openapi,
+    jsonSchemaDialect: JSON_SCHEMA_DIALECT,
+    ...rest,
+    ...nullableRefsAsAnyOf(document),
+  };
+}
+
+export const JSON_SCHEMA_DIALECT = 'https://spec.openapis.org/oas/3.1/dialect/base';
+
+/**
+ * The generator writes a nullable reference as `allOf: [{$ref}, {type: ['object', 'null']}]`,
+ * which no value satisfies when null (the referenced schema refuses it). In JSON Schema
+ * 2020-12 it is `anyOf: [{$ref}, {type: 'null'}]`.
+ */
+function nullableRefsAsAnyOf(
+  document: OpenApiDocument,
+): Pick<OpenApiDocument, 'paths' | 'components'> {
+  return {
+    paths: rewrite(document.paths) as OpenApiDocument['paths'],
+    components: rewrite(document.components) as OpenApiDocument['components'],
+  };
+}
+
+function rewrite(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewrite);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, rewrite(item)] as const);
+  const object = Object.fromEntries(entries) as Record<string, unknown>;
+  const { allOf, ...rest } = object;
+  if (!Array.isArray(allOf) || allOf.length !== 2) return object;
+  const [ref, nullable] = allOf as unknown[];
+  if (!isRef(ref) || !isNullMarker(nullable)) return object;
+  return { anyOf: [ref, { type: 'null' }], ...rest };
+}
+
+function isRef(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && '$ref' in value;
+}
+
+/** `{type: [..., 'null']}` and nothing else. */
+function isNullMarker(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  const type = (value as { type?: unknown }).type;
+  return keys.length === 1 && Array.isArray(type) && type.includes('null');
 }

@@ -15,7 +15,7 @@ import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, defaultMetricsPort, serveMetrics, type Metrics } from './metrics.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './relay.js';
 import { closeServer, onShutdown } from './shutdown.js';
@@ -67,6 +67,8 @@ export interface RunningService<C, D> {
   app: Express;
   server: Server;
   url: string;
+  /** The Prometheus listener, apart from the public port: `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   consumer: Consumer;
   relay: OutboxRelay;
   deadLetters: DeadLetterStore;
@@ -78,6 +80,8 @@ export interface RunningService<C, D> {
 export interface StartOptions {
   env?: Record<string, string | undefined>;
   port?: number;
+  /** Port of the /metrics listener (tests pass 0); else METRICS_PORT, else the service's default. */
+  metricsPort?: number;
   /** Prefix for queue names, so test suites sharing a broker never share a queue. */
   queuePrefix?: string;
   /** Install SIGTERM/SIGINT handlers (the real process does; tests do not). */
@@ -235,10 +239,17 @@ export async function startService<C extends BaseConfig, D>(
   const server = await listen(app, port, config.HOST);
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
-  logger.info({ url }, `${def.name} listening`);
+  const metricsServer = await serveMetrics(
+    metrics,
+    options.metricsPort ?? config.METRICS_PORT ?? defaultMetricsPort(def.defaultPort),
+    config.HOST,
+  );
+  const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
+  logger.info({ url, metrics_url: metricsUrl }, `${def.name} listening`);
 
   const closers = [
     closeServer(server),
+    closeServer(metricsServer),
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
@@ -254,7 +265,19 @@ export async function startService<C extends BaseConfig, D>(
     : async () => {
         for (const close of closers) await close().catch(() => undefined);
       };
-  return { kit, deps, app, server, url, consumer, relay, deadLetters, jobs: boss, stop };
+  return {
+    kit,
+    deps,
+    app,
+    server,
+    url,
+    metricsUrl,
+    consumer,
+    relay,
+    deadLetters,
+    jobs: boss,
+    stop,
+  };
 }
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';

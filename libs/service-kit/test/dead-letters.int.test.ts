@@ -84,7 +84,13 @@ function newStore(b: Broker): DeadLetterStore {
 }
 
 function tokenFor(tenant: string, role: Role = 'admin'): Promise<string> {
-  return signDevToken({ secret: SECRET, tenant, role });
+  // A customer's subject is its customer id.
+  return signDevToken({
+    secret: SECRET,
+    tenant,
+    role,
+    ...(role === 'customer' ? { sub: newId() } : {}),
+  });
 }
 
 /** Dead letters of one tenant, stored in one statement: they share one timestamp. */

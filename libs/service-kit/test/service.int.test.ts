@@ -138,6 +138,7 @@ beforeAll(async () => {
   migrationsFolder = await migrationsFor(svc.schemaName);
   running = await startService(definition(svc.tables), {
     port: 0,
+    metricsPort: 0,
     queuePrefix: `${uniqueName('kit-test')}.`,
     env: serviceEnv(),
   });
@@ -227,10 +228,13 @@ describe('startService', () => {
     }
   });
 
-  it('exposes outbox, consumer and HTTP metrics', async () => {
-    const { url } = service();
+  it('exposes outbox, consumer and HTTP metrics on a port of their own, not the public one', async () => {
+    const { url, metricsUrl } = service();
+    expect(metricsUrl).not.toBe(url);
     await request(url).get('/healthz').expect(200);
-    const res = await request(url).get('/metrics').expect(200);
+    await request(url).get('/metrics').expect(404);
+    await request(metricsUrl).get('/healthz').expect(404);
+    const res = await request(metricsUrl).get('/metrics').expect(200);
     const text = res.text;
     for (const name of [
       'outbox_pending_events',

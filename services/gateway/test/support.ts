@@ -128,12 +128,22 @@ export interface TestGateway {
   close: () => Promise<void>;
 }
 
-/** The gateway as main.ts builds it, from an environment as the process would read it. */
+/**
+ * Where an upstream a test does not give points: a loopback port nothing listens on (1 is
+ * privileged), so a test never reaches whatever runs on a service's default port.
+ */
+export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
+
+/**
+ * The gateway as main.ts builds it, from an environment as the process would read it. Every
+ * upstream the environment does not name is closed.
+ */
 export function buildTestGateway(env: Record<string, string> = {}): TestGateway {
   const config = loadConfig(GatewayConfig, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: SECRET,
+    ...allUpstreamsAt(CLOSED_UPSTREAM),
     ...env,
   });
   const metrics = createMetrics('gateway');

@@ -341,9 +341,19 @@ describe('/crm/me', () => {
       sub: '0190f5a4-7c1e-7d2a-9b3c-4d5e6f708192',
     });
     expect((await call(svc.url, 'GET', '/crm/me', { token: ghost })).status).toBe(404);
-    const notUuid = await tokenFor(tenant, 'customer', { sub: 'someone' });
-    expect((await call(svc.url, 'GET', '/crm/me', { token: notUuid })).status).toBe(404);
-    expect((await call(svc.url, 'GET', '/crm/me/consent', { token: notUuid })).status).toBe(404);
+    // A customer token whose subject is not a customer id names nobody: 401 on every route.
+    const { tenant: itsTenant, customer: existing } = await setup();
+    const notUuid = await tokenFor(itsTenant, 'customer', { sub: 'someone' });
+    for (const path of [
+      '/crm/me',
+      '/crm/me/consent',
+      '/crm/customers',
+      `/crm/customers/${existing.id}`,
+    ]) {
+      const res = await call<{ code: string }>(svc.url, 'GET', path, { token: notUuid });
+      expect(res.status, path).toBe(401);
+      expect(res.body.code).toBe('unauthenticated');
+    }
     // A customer of another tenant with the same id sees nothing.
     const { customer } = await setup();
     const elsewhere = await tokenFor(newTenant(), 'customer', { sub: customer.id });

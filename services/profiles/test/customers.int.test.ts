@@ -53,6 +53,14 @@ describe('customers over HTTP', () => {
     expect(patched.body.last_name).toBe(created.body.last_name);
     expect(patched.body.version).toBe(2);
 
+    const nulPatch = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${created.body.id}`, {
+      token: admin,
+      body: { company_name: 'Acme\u0000Ltd' },
+      headers: { 'if-match': '"2"' },
+    });
+    expect(nulPatch.status).toBe(422);
+    expect(nulPatch.body.errors?.[0]?.field).toBe('company_name');
+
     const stale = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${created.body.id}`, {
       token: admin,
       body: { vip_status: false },
@@ -139,6 +147,26 @@ describe('customers over HTTP', () => {
       body: buildCustomerBody({ email: 'not-an-email' }),
     });
     expect(email.status).toBe(422);
+
+    // PostgreSQL cannot store U+0000: refused as invalid input, never a 500.
+    const nul = await call<Problem>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({ first_name: 'Ada\u0000' }),
+    });
+    expect(nul.status).toBe(422);
+    expect(nul.body.code).toBe('validation_failed');
+    expect(nul.body.errors).toEqual([
+      {
+        field: 'first_name',
+        code: 'invalid_string',
+        message: 'Must not contain the NUL character (U+0000)',
+      },
+    ]);
+    const nulQuery = await call<Problem>(svc.url, 'GET', '/crm/customers?q=Ada%00', {
+      token: admin,
+    });
+    expect(nulQuery.status).toBe(422);
+    expect(nulQuery.body.errors?.[0]?.field).toBe('query.q');
 
     const list = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: admin });
     expect(list.body.data).toHaveLength(0);

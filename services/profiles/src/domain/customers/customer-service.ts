@@ -1,6 +1,8 @@
 import {
   bookingxCustomerId,
+  lenientPhone,
   newId,
+  normaliseEmail,
   type BookingxPerson,
   type BulkAssignBody,
   type BulkResult,
@@ -44,7 +46,7 @@ import { scopeOf } from './access.js';
 import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';
-import { isValidTimeZone, lenientPhone, normaliseEmail, normalisePhone } from './normalise.js';
+import { isValidTimeZone, normalisePhone } from './normalise.js';
 import { CustomerFilter } from './customer-filter.js';
 import {
   checkPhones,
