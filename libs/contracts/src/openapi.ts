@@ -102,6 +102,11 @@ function response(def: RouteResponse): ResponseConfig {
   if (def.schema !== undefined) {
     config.content = { [def.contentType ?? JSON_CONTENT_TYPE]: { schema: def.schema } };
   }
+  if (def.content !== undefined) {
+    config.content = Object.fromEntries(
+      Object.entries(def.content).map(([type, schema]) => [type, { schema }]),
+    );
+  }
   return config;
 }
 
