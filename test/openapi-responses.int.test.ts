@@ -536,11 +536,11 @@ describe('every operation of the OpenAPI document, answered by the real services
       }),
       200,
     );
-    const self = await tokenFor(tenant, 'customer', { sub: customer.id });
-    conforms('getMyTimeline', await send('GET', '/crm/me/timeline', { token: self }), 200);
+    const itself = await tokenFor(tenant, 'customer', { sub: customer.id });
+    conforms('getMyTimeline', await send('GET', '/crm/me/timeline', { token: itself }), 200);
     conforms(
       'exportMyTimeline',
-      await send('GET', '/crm/me/timeline/export?format=json', { token: self }),
+      await send('GET', '/crm/me/timeline/export?format=json', { token: itself }),
       200,
     );
 
