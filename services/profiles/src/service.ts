@@ -21,6 +21,7 @@ import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { CustomerEraser } from './domain/privacy/erase-customer.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
@@ -67,6 +68,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   schema: profiles,
   config: ProfilesConfig,
   defaultPort: 8081,
+  migrationsFolder,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
   build: ({ database, outbox, config, logger }) => {
     const tagsRepo = new TagsRepository();
