@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Customer, Page, TimelineEntry } from '@crm/contracts';
 import { generate, publishEvents, type SimulatedEvent } from '@crm/simulator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startCluster } from './support/cluster.js';
-import { call, tokenFor, waitFor } from './support/services.js';
+import { api, tokenFor, waitFor } from '@crm/testing';
+import { startCluster } from './cluster.js';
 
 let cluster: Awaited<ReturnType<typeof startCluster>>;
 let gatewayUrl: string;
@@ -47,9 +47,7 @@ describe('a booking published by BookingX, read back through the gateway', () =>
     const admin = await tokenFor(tenant, 'admin');
     const customer = await waitFor(
       async () => {
-        const r = await call<Customer>(gatewayUrl, 'GET', `/crm/customers/${customerId}`, {
-          token: admin,
-        });
+        const r = await api(gatewayUrl).as(admin).get<Customer>(`/crm/customers/${customerId}`);
         return r.status === 200 && r.body;
       },
       { what: 'the customer through the gateway', timeoutMs: 30_000 },
@@ -63,12 +61,11 @@ describe('a booking published by BookingX, read back through the gateway', () =>
         let cursor: string | null = null;
         do {
           const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-          const r: { status: number; body: Page<TimelineEntry> } = await call<Page<TimelineEntry>>(
-            gatewayUrl,
-            'GET',
-            `/crm/customers/${customerId}/timeline?kind=booking,payment&limit=20${q}`,
-            { token: admin },
-          );
+          const r: { status: number; body: Page<TimelineEntry> } = await api(gatewayUrl)
+            .as(admin)
+            .get<Page<TimelineEntry>>(
+              `/crm/customers/${customerId}/timeline?kind=booking,payment&limit=20${q}`,
+            );
           if (r.status !== 200) return false;
           all.push(...r.body.data);
           cursor = r.body.next_cursor;
@@ -85,12 +82,11 @@ describe('a booking published by BookingX, read back through the gateway', () =>
 
     // Another tenant's admin sees nothing of it.
     const stranger = await tokenFor(randomUUID(), 'admin');
+    expect((await api(gatewayUrl).as(stranger).get(`/crm/customers/${customerId}`)).status).toBe(
+      404,
+    );
     expect(
-      (await call(gatewayUrl, 'GET', `/crm/customers/${customerId}`, { token: stranger })).status,
-    ).toBe(404);
-    expect(
-      (await call(gatewayUrl, 'GET', `/crm/customers/${customerId}/timeline`, { token: stranger }))
-        .status,
+      (await api(gatewayUrl).as(stranger).get(`/crm/customers/${customerId}/timeline`)).status,
     ).toBe(404);
   });
 });

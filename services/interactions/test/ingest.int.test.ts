@@ -9,33 +9,17 @@ import {
   type Problem,
   type TimelineEntry,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { buildBookingEvent, nextBxId } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
+import { interactionsService } from '../src/service.js';
+import { buildBookingEvent } from './factories.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(interactionsService);
 
 async function credentials(tenant: string): Promise<IngestCredentials> {
-  const r = await call<IngestCredentials>(
-    svc.url,
-    'POST',
-    '/crm/interactions/settings/ingest-secret',
-    {
-      token: await tokenFor(tenant, 'admin'),
-    },
-  );
+  const r = await api(svc.url)
+    .as(await tokenFor(tenant, 'admin'))
+    .post<IngestCredentials>('/crm/interactions/settings/ingest-secret');
   expect(r.status).toBe(201);
   return r.body;
 }
@@ -82,12 +66,9 @@ describe('BookingX over signed HTTP', () => {
     const admin = await tokenFor(tenant, 'admin');
     await waitFor(
       async () => {
-        const r = await call<Page<TimelineEntry>>(
-          svc.url,
-          'GET',
-          `/crm/customers/${customerId}/timeline`,
-          { token: admin },
-        );
+        const r = await api(svc.url)
+          .as(admin)
+          .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline`);
         return r.status === 200 && r.body.data.length === 3;
       },
       { what: 'the ingested bookings on the timeline' },

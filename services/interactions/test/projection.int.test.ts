@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
+import { describe, expect, it } from 'vitest';
+import { api, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { interactionsService } from '../src/service.js';
 import {
   assignmentEvent,
   erasedEvent,
@@ -18,28 +14,15 @@ import {
   taskEvent,
   workflowEvent,
 } from './events.js';
-import { buildBookingEvent, nextBxId } from './factories.js';
+import { buildBookingEvent } from './factories.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(interactionsService);
+const bus = useBus();
 
 async function entries(customerId: string, token: string, query = '') {
-  const r = await call<Page<TimelineEntry>>(
-    svc.url,
-    'GET',
-    `/crm/customers/${customerId}/timeline?limit=200${query}`,
-    { token },
-  );
+  const r = await api(svc.url)
+    .as(token)
+    .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline?limit=200${query}`);
   return r.body.data;
 }
 
@@ -106,16 +89,12 @@ describe('the timeline of every service', () => {
       'Note from Staff staff-1: Enjoy your voucher!',
     );
 
-    const engagement = await call<Engagement>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customerId}/engagement`,
-      { token: anna },
-    );
+    const engagement = await api(svc.url)
+      .as(anna)
+      .get<Engagement>(`/crm/customers/${customerId}/engagement`);
     expect(engagement.body).toMatchObject({ email_opens: 1, email_clicks: 1, replies: 1 });
     expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customerId}/engagement`, { token: self }))
-        .status,
+      (await api(svc.url).as(self).get(`/crm/customers/${customerId}/engagement`)).status,
     ).toBe(403);
   });
 
@@ -200,18 +179,15 @@ describe('the timeline of every service', () => {
     expect(all.map((e) => e.summary)).toContain('Merged with 1 duplicate profile');
     // The merged id still answers, with the survivor's timeline.
     expect((await entries(duplicate, admin)).map((e) => e.id)).toEqual(all.map((e) => e.id));
-    const engagement = await call<Engagement>(
-      svc.url,
-      'GET',
-      `/crm/customers/${survivor}/engagement`,
-      { token: admin },
-    );
+    const engagement = await api(svc.url)
+      .as(admin)
+      .get<Engagement>(`/crm/customers/${survivor}/engagement`);
     expect(engagement.body).toMatchObject({ bookings: 3, email_opens: 1 });
     // Access follows the survivor's assignment, not the duplicate's.
     const ben = await tokenFor(tenant, 'staff', { sub: 'staff-ben' });
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${duplicate}/timeline`, { token: ben })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(ben).get(`/crm/customers/${duplicate}/timeline`)).status).toBe(
+      404,
+    );
   });
 
   it('erases everything about an erased customer', async () => {

@@ -5,37 +5,18 @@ import {
   type Page,
   type TimelineEntry,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { buildBookingEvent, buildPaymentEvent, newTenant, nextBxId } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, newTenant, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { interactionsService } from '../src/service.js';
+import { buildBookingEvent, buildPaymentEvent } from './factories.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(interactionsService);
+const bus = useBus();
 
 async function timeline(tenant: string, customerId: string, query = '', token?: string) {
-  return call<Page<TimelineEntry>>(
-    svc.url,
-    'GET',
-    `/crm/customers/${customerId}/timeline${query}`,
-    {
-      token: token ?? (await tokenFor(tenant, 'admin')),
-    },
-  );
+  return api(svc.url)
+    .as(token ?? (await tokenFor(tenant, 'admin')))
+    .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline${query}`);
 }
 
 function customerEvent(
@@ -241,7 +222,7 @@ describe('who may read a timeline', () => {
     expect((await timeline(tenant, customerId, '', self)).status).toBe(200);
     const otherTenant = await tokenFor(newTenant(), 'admin');
     expect((await timeline(tenant, customerId, '', otherTenant)).status).toBe(404);
-    const anonymous = await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`);
+    const anonymous = await api(svc.url).get(`/crm/customers/${customerId}/timeline`);
     expect(anonymous.status).toBe(401);
     const bad = await timeline(tenant, customerId, '?kind=gossip');
     expect(bad.status).toBe(422);
