@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import {
+  bookingxCustomerId,
   EVENT_CATALOG,
   makeEvent,
   newId,
@@ -157,6 +158,17 @@ const segment = (): EventPayload<'crm.segment.member_added.v1'> => ({
   customer_id: newId(),
 });
 
+/** Who publishes each kind of event, as the envelope's source. */
+function sourceOf(type: EventType): string {
+  if (type.startsWith('bookingx.')) return 'bookingx/test';
+  if (/^crm\.(note|task)\./.test(type)) return 'crm/notes-tasks';
+  if (type.startsWith('crm.message.')) return 'crm/comms';
+  if (type.startsWith('crm.segment.')) return 'crm/segments';
+  if (type.startsWith('crm.workflow.')) return 'crm/automation';
+  if (type.startsWith('crm.interaction.')) return 'crm/interactions';
+  return 'crm/profiles';
+}
+
 /** A valid payload of each type in the catalog, for tests to override what they care about. */
 const DEFAULTS: { [T in EventType]: (ctx: Context) => EventPayload<T> } = {
   'bookingx.customer.created.v1': bxCustomer,
@@ -270,6 +282,30 @@ function merge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
+/** The BookingX customer an event of BookingX is about. */
+function bookingxCustomerOf(data: unknown): string | undefined {
+  if (!isRecord(data)) return undefined;
+  for (const value of Object.values(data)) {
+    if (!isRecord(value)) continue;
+    if (typeof value.bookingx_id === 'string' && !isRecord(value.customer))
+      return value.bookingx_id;
+    if (isRecord(value.customer) && typeof value.customer.bookingx_id === 'string') {
+      return value.customer.bookingx_id;
+    }
+  }
+  return undefined;
+}
+
+/** The version of the customer a `crm.customer.*` event carries, which is its sequence. */
+function versionOf(data: unknown): number | undefined {
+  if (!isRecord(data)) return undefined;
+  if (typeof data.version === 'number') return data.version;
+  if (isRecord(data.customer) && typeof data.customer.version === 'number') {
+    return data.customer.version;
+  }
+  return undefined;
+}
+
 /** The customer a CRM event is about, which its subject names. */
 function customerOf(data: unknown): string | undefined {
   if (!isRecord(data)) return undefined;
@@ -284,9 +320,17 @@ function customerOf(data: unknown): string | undefined {
   return undefined;
 }
 
+/** The subject as the publisher sets it: the customer's id (for BookingX, the derived one). */
+function subjectOf(type: EventType, tenantId: string, data: unknown): string | undefined {
+  if (type.startsWith('crm.')) return customerOf(data);
+  const bookingxId = bookingxCustomerOf(data);
+  return bookingxId === undefined ? undefined : bookingxCustomerId(tenantId, bookingxId);
+}
+
 /**
  * A CloudEvent of `type` whose payload is the catalog's default merged with `overrides.data`,
- * checked against the catalog's schema. CRM events name their customer as the subject.
+ * checked against the catalog's schema. The subject is the customer the event is about, and
+ * a `crm.customer.*` event's sequence is the customer's version, as their publishers set them.
  */
 export function buildEvent<T extends EventType>(
   type: T,
@@ -301,11 +345,12 @@ export function buildEvent<T extends EventType>(
   if (!checked.success) throw new Error(`buildEvent(${type}): ${checked.error.message}`);
   return makeEvent({
     type,
-    source: overrides.source ?? (type.startsWith('bookingx.') ? 'bookingx/test' : 'crm/test'),
+    source: overrides.source ?? sourceOf(type),
     tenantId: ctx.tenantId,
     time: ctx.time,
-    subject: overrides.subject ?? (type.startsWith('crm.') ? customerOf(data) : undefined),
-    sequence: overrides.sequence,
+    subject: overrides.subject ?? subjectOf(type, ctx.tenantId, data),
+    sequence:
+      overrides.sequence ?? (type.startsWith('crm.customer.') ? versionOf(data) : undefined),
     id: overrides.id,
     traceparent: overrides.traceparent,
     data: data as EventPayload<T>,

@@ -10,9 +10,8 @@ import {
   type TimelineEntry,
 } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
+import { api, buildEvent, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
-import { buildBookingEvent } from './factories.js';
 
 const svc = useService(interactionsService);
 
@@ -40,13 +39,13 @@ function post(tenant: string, secret: string, body: unknown, at = Math.floor(Dat
 
 function bookings(tenant: string, customerBx: string, n: number): CloudEvent[] {
   return Array.from({ length: n }, (_, i) =>
-    buildBookingEvent({
+    buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(),
+      time: new Date(Date.UTC(2026, 9, 1 + i)),
+      sequence: 0,
+      data: {
+        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+      },
     }),
   );
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Interaction, Page, Problem, TimelineEntry, TrackingSettings } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
-import { assignmentEvent } from './events.js';
 
 const svc = useService(interactionsService);
 const bus = useBus();
@@ -12,7 +11,13 @@ const bus = useBus();
 async function setUp() {
   const tenant = randomUUID();
   const customerId = randomUUID();
-  await bus.publish([assignmentEvent(tenant, customerId, 'staff-anna')]);
+  await bus.publish([
+    buildEvent('crm.customer.assignment.changed.v1', {
+      tenantId: tenant,
+      sequence: 1,
+      data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+    }),
+  ]);
   const admin = await tokenFor(tenant, 'admin', { sub: 'admin-1' });
   await waitFor(async () => {
     const r = await api(svc.url).as(admin).get(`/crm/customers/${customerId}/interactions`);
@@ -117,7 +122,16 @@ describe('staff log interactions', () => {
     // Ben is not assigned to this customer: he may not even know it exists.
     expect((await api(svc.url).as(ben).patch(item, { subject: 'x' })).status).toBe(404);
     await bus.publish([
-      assignmentEvent(tenant, path.split('/')[3] ?? '', 'staff-anna', 2, ['staff-ben']),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 2,
+        data: {
+          customer_id: path.split('/')[3] ?? '',
+          owner_id: 'staff-anna',
+          version: 2,
+          collaborator_ids: ['staff-ben'],
+        },
+      }),
     ]);
     await waitFor(async () => (await api(svc.url).as(ben).get(path)).status === 200);
     const notAuthor = await api(svc.url).as(ben).patch<Problem>(item, { subject: 'x' });

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { api, buildEvent, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
-import {
-  assignmentEvent,
-  erasedEvent,
-  mergeEvent,
-  messageEvent,
-  noteEvent,
-  segmentEvent,
-  stageEvent,
-  taskEvent,
-  workflowEvent,
-} from './events.js';
-import { buildBookingEvent } from './factories.js';
 
 const svc = useService(interactionsService);
 const bus = useBus();
@@ -43,24 +31,60 @@ describe('the timeline of every service', () => {
   it('shows notes, tasks, messages, segments, workflows and stage changes, each to whom it may', async () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
-    const privateNote = noteEvent(tenant, customerId, {
-      is_private: true,
-      excerpt: 'Difficult about prices',
+    const privateNote = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: {
+        note: { customer_id: customerId, is_private: true, excerpt: 'Difficult about prices' },
+      },
     });
-    const publicNote = noteEvent(tenant, customerId, { excerpt: 'Enjoy your voucher!' });
+    const publicNote = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, excerpt: 'Enjoy your voucher!' } },
+    });
     const events = [
-      assignmentEvent(tenant, customerId, 'staff-anna'),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+      }),
       privateNote,
       publicNote,
-      taskEvent(tenant, customerId),
-      taskEvent(tenant, customerId, true),
-      messageEvent(tenant, customerId, 'crm.message.sent.v1'),
-      messageEvent(tenant, customerId, 'crm.message.opened.v1'),
-      messageEvent(tenant, customerId, 'crm.message.clicked.v1'),
-      messageEvent(tenant, customerId, 'crm.message.received.v1'),
-      segmentEvent(tenant, customerId),
-      workflowEvent(tenant, customerId),
-      stageEvent(tenant, customerId),
+      buildEvent('crm.task.created.v1', {
+        tenantId: tenant,
+        data: { task: { customer_id: customerId } },
+      }),
+      buildEvent('crm.task.completed.v1', {
+        tenantId: tenant,
+        data: { task: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.sent.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.opened.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.clicked.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.received.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.segment.member_added.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
+      buildEvent('crm.workflow.action_executed.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
+      buildEvent('crm.customer.stage_changed.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
     ];
     await bus.publish([...events, privateNote]);
     await settled(
@@ -102,20 +126,36 @@ describe('the timeline of every service', () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
     const noteId = randomUUID();
-    const v1 = noteEvent(tenant, customerId, { id: noteId, excerpt: 'first draft', version: 1 });
-    const v3 = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, excerpt: 'final words', version: 3, is_pinned: true },
-      'crm.note.updated.v1',
-    );
-    const v2 = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, excerpt: 'second draft', version: 2 },
-      'crm.note.updated.v1',
-    );
-    await bus.publish([assignmentEvent(tenant, customerId, null), v3, v1, v2]);
+    const v1 = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, excerpt: 'first draft', version: 1 } },
+    });
+    const v3 = buildEvent('crm.note.updated.v1', {
+      tenantId: tenant,
+      data: {
+        note: {
+          customer_id: customerId,
+          id: noteId,
+          excerpt: 'final words',
+          version: 3,
+          is_pinned: true,
+        },
+      },
+    });
+    const v2 = buildEvent('crm.note.updated.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, excerpt: 'second draft', version: 2 } },
+    });
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      v3,
+      v1,
+      v2,
+    ]);
     await settled(tenant, [v1.id, v2.id, v3.id]);
     const admin = await tokenFor(tenant, 'admin');
     const notes = await entries(customerId, admin, '&kind=note');
@@ -125,12 +165,10 @@ describe('the timeline of every service', () => {
       icon: 'pin',
     });
 
-    const deleted = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, version: 4 },
-      'crm.note.deleted.v1',
-    );
+    const deleted = buildEvent('crm.note.deleted.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, version: 4 } },
+    });
     await bus.publish([deleted]);
     await settled(tenant, [deleted.id]);
     expect(await entries(customerId, admin, '&kind=note')).toHaveLength(0);
@@ -143,22 +181,31 @@ describe('the timeline of every service', () => {
     const survivor = bookingxCustomerId(tenant, survivorBx);
     const duplicate = bookingxCustomerId(tenant, duplicateBx);
     const booking = (bx: string, day: number) =>
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: bx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: new Date(Date.UTC(2026, 5, day)).toISOString(),
+        time: new Date(Date.UTC(2026, 5, day)),
+        sequence: 0,
+        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
       });
     const before = [
       booking(survivorBx, 1),
       booking(duplicateBx, 2),
-      messageEvent(tenant, duplicate, 'crm.message.opened.v1'),
+      buildEvent('crm.message.opened.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: duplicate } },
+      }),
     ];
     await bus.publish([
-      assignmentEvent(tenant, survivor, 'staff-anna'),
-      assignmentEvent(tenant, duplicate, 'staff-ben'),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: survivor, owner_id: 'staff-anna', version: 1 },
+      }),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: duplicate, owner_id: 'staff-ben', version: 1 },
+      }),
       ...before,
     ]);
     await settled(
@@ -166,7 +213,10 @@ describe('the timeline of every service', () => {
       before.map((e) => e.id),
     );
 
-    const merge = mergeEvent(tenant, survivor, [duplicate]);
+    const merge = buildEvent('crm.customer.merged.v1', {
+      tenantId: tenant,
+      data: { survivor_id: survivor, merged_ids: [duplicate] },
+    });
     await bus.publish([merge]);
     await settled(tenant, [merge.id]);
     const late = booking(duplicateBx, 3);
@@ -195,22 +245,33 @@ describe('the timeline of every service', () => {
     const bx = nextBxId();
     const customerId = bookingxCustomerId(tenant, bx);
     const facts = [
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: bx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: '2026-06-01T09:00:00Z',
+        time: new Date('2026-06-01T09:00:00Z'),
+        sequence: 0,
+        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
       }),
-      messageEvent(tenant, customerId, 'crm.message.received.v1'),
+      buildEvent('crm.message.received.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
     ];
-    await bus.publish([assignmentEvent(tenant, customerId, null), ...facts]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      ...facts,
+    ]);
     await settled(
       tenant,
       facts.map((e) => e.id),
     );
-    const erase = erasedEvent(tenant, customerId);
+    const erase = buildEvent('crm.customer.erased.v1', {
+      tenantId: tenant,
+      data: { customer_id: customerId },
+    });
     await bus.publish([erase]);
     await settled(tenant, [erase.id]);
     const { rows } = await svc.kit.database.pool.query<{ n: number }>(
@@ -230,11 +291,29 @@ describe('timeline export', () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
     const events = [
-      noteEvent(tenant, customerId, { is_private: true, excerpt: 'internal, "quoted", text' }),
-      noteEvent(tenant, customerId, { excerpt: 'Thanks for visiting' }),
-      messageEvent(tenant, customerId, 'crm.message.sent.v1'),
+      buildEvent('crm.note.created.v1', {
+        tenantId: tenant,
+        data: {
+          note: { customer_id: customerId, is_private: true, excerpt: 'internal, "quoted", text' },
+        },
+      }),
+      buildEvent('crm.note.created.v1', {
+        tenantId: tenant,
+        data: { note: { customer_id: customerId, excerpt: 'Thanks for visiting' } },
+      }),
+      buildEvent('crm.message.sent.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
     ];
-    await bus.publish([assignmentEvent(tenant, customerId, null), ...events]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      ...events,
+    ]);
     await settled(
       tenant,
       events.map((e) => e.id),

@@ -6,9 +6,17 @@ import {
   type TimelineEntry,
 } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, newTenant, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import {
+  api,
+  buildEvent,
+  newTenant,
+  nextBxId,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
 import { interactionsService } from '../src/service.js';
-import { buildBookingEvent, buildPaymentEvent } from './factories.js';
 
 const svc = useService(interactionsService);
 const bus = useBus();
@@ -84,36 +92,54 @@ describe('timeline from BookingX facts', () => {
     const customerBx = nextBxId();
     const bookingBx = nextBxId();
     const customerId = bookingxCustomerId(tenant, customerBx);
-    const created = buildBookingEvent({
+    const created = buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: '2026-05-01T09:00:00Z',
+      time: new Date('2026-05-01T09:00:00Z'),
+      sequence: 0,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          status: 'confirmed',
+          revision: 0,
+        },
+      },
     });
-    const moved = buildBookingEvent({
+    const moved = buildEvent('bookingx.booking.rescheduled.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 1,
-      status: 'confirmed',
-      type: 'bookingx.booking.rescheduled.v1',
-      time: '2026-05-03T09:00:00Z',
-      startAt: '2026-05-14T10:00:00.000Z',
+      time: new Date('2026-05-03T09:00:00Z'),
+      sequence: 1,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          start_at: '2026-05-14T10:00:00.000Z',
+          end_at: '2026-05-14T10:45:00.000Z',
+          status: 'confirmed',
+          revision: 1,
+        },
+      },
     });
-    const done = buildBookingEvent({
+    const done = buildEvent('bookingx.booking.completed.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 2,
-      status: 'completed',
-      type: 'bookingx.booking.completed.v1',
-      time: '2026-05-14T11:00:00Z',
-      startAt: '2026-05-14T10:00:00.000Z',
+      time: new Date('2026-05-14T11:00:00Z'),
+      sequence: 2,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          start_at: '2026-05-14T10:00:00.000Z',
+          end_at: '2026-05-14T10:45:00.000Z',
+          status: 'completed',
+          revision: 2,
+        },
+      },
     });
-    const paid = buildPaymentEvent(tenant, customerBx, bookingBx, '2026-05-14T11:05:00.000Z');
+    const paid = buildEvent('bookingx.payment.captured.v1', {
+      tenantId: tenant,
+      time: new Date('2026-05-14T11:05:00.000Z'),
+      data: { payment: { booking_id: bookingBx, customer: { bookingx_id: customerBx } } },
+    });
 
     // Out of order and duplicated, as at-least-once delivery allows.
     await bus.publish([done, created, paid, done, moved, created]);
@@ -179,13 +205,13 @@ describe('timeline from BookingX facts', () => {
     const tenant = newTenant();
     const listener = await bus.listen('crm.events', 'crm.interaction.recorded.v1');
     const customerBx = nextBxId();
-    const booking = buildBookingEvent({
+    const booking = buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: '2026-06-01T09:00:00Z',
+      time: new Date('2026-06-01T09:00:00Z'),
+      sequence: 0,
+      data: {
+        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+      },
     });
     await bus.publish([booking, booking]);
     await waitFor(() => Promise.resolve(listener.events.some((e) => e.tenantid === tenant)));
@@ -201,13 +227,13 @@ describe('who may read a timeline', () => {
     const customerBx = nextBxId();
     const customerId = bookingxCustomerId(tenant, customerBx);
     await bus.publish([
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: customerBx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: '2026-06-01T09:00:00Z',
+        time: new Date('2026-06-01T09:00:00Z'),
+        sequence: 0,
+        data: {
+          booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+        },
       }),
       customerEvent(tenant, customerId, 3, 'staff-cleo'),
       customerEvent(tenant, customerId, 2, 'staff-dan'),

@@ -9,9 +9,8 @@ import {
 } from '@crm/contracts';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { api, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
-import { assignmentEvent } from './events.js';
 
 const svc = useService(interactionsService, {
   env: {
@@ -68,7 +67,13 @@ describe('page views from the booking site', () => {
         .recorded,
     ).toBe('customer');
 
-    await bus.publish([assignmentEvent(tenant, customerId, 'staff-anna')]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+      }),
+    ]);
     const timeline = await waitFor(async () => {
       const r = await api(svc.url)
         .as(admin)

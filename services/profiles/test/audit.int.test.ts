@@ -14,6 +14,7 @@ import { describe, expect, inject, it } from 'vitest';
 import {
   api,
   buildCustomer,
+  buildEvent,
   newTenant,
   TEST_JWT_SECRET,
   tokenFor,
@@ -23,7 +24,6 @@ import {
 } from '@crm/testing';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { profilesService } from '../src/service.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 
 const svc = useService(profilesService);
 const bus = useBus();
@@ -134,19 +134,16 @@ describe('the audit trail', () => {
   it('records changes that come from BookingX events with the event as the way in', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = buildBookingxCustomerEvent(
-      tenant,
-      {},
-      'bookingx.customer.created.v1',
-      new Date('2026-01-01T00:00:00Z'),
-    );
+    const created = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      time: new Date('2026-01-01T00:00:00Z'),
+    });
     const bxId = (created.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
-    const updated = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, last_name: 'Hopper-Smith' },
-      'bookingx.customer.updated.v1',
-      new Date('2026-02-01T00:00:00Z'),
-    );
+    const updated = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      time: new Date('2026-02-01T00:00:00Z'),
+      data: { customer: { bookingx_id: bxId, last_name: 'Hopper-Smith' } },
+    });
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([created]);
     await waitFor(
@@ -172,8 +169,12 @@ describe('the audit trail', () => {
     const adminA = await tokenFor(tenantA, 'admin');
     const adminB = await tokenFor(tenantB, 'admin');
     const events = [
-      ...Array.from({ length: 40 }, () => buildBookingxCustomerEvent(tenantA)),
-      ...Array.from({ length: 20 }, () => buildBookingxCustomerEvent(tenantB)),
+      ...Array.from({ length: 40 }, () =>
+        buildEvent('bookingx.customer.created.v1', { tenantId: tenantA }),
+      ),
+      ...Array.from({ length: 20 }, () =>
+        buildEvent('bookingx.customer.created.v1', { tenantId: tenantB }),
+      ),
     ];
     // The consumer takes these in batches; the API writes land between and inside them.
     await bus.publish(events);

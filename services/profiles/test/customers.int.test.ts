@@ -1,8 +1,16 @@
 import { bookingxCustomerId, type Customer, type Page, type Problem } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import {
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
 import { profilesService } from '../src/service.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 
 const svc = useService(profilesService);
 const bus = useBus();
@@ -185,12 +193,10 @@ describe('customers from BookingX', () => {
   it('creates a profile with the derived id once, however often the event comes, and applies newer updates only', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = buildBookingxCustomerEvent(
-      tenant,
-      {},
-      'bookingx.customer.created.v1',
-      new Date('2026-01-01T10:00:00Z'),
-    );
+    const created = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      time: new Date('2026-01-01T10:00:00Z'),
+    });
     const data = created.data as { customer: { bookingx_id: string } };
     const id = bookingxCustomerId(tenant, data.customer.bookingx_id);
     await bus.publish([created, created]);
@@ -203,18 +209,20 @@ describe('customers from BookingX', () => {
       { system: 'bookingx', external_id: data.customer.bookingx_id },
     ]);
 
-    const newer = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: data.customer.bookingx_id, email: 'grace.new@example.com' },
-      'bookingx.customer.updated.v1',
-      new Date('2026-03-01T10:00:00Z'),
-    );
-    const older = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: data.customer.bookingx_id, email: 'grace.old@example.com' },
-      'bookingx.customer.updated.v1',
-      new Date('2026-02-01T10:00:00Z'),
-    );
+    const newer = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      time: new Date('2026-03-01T10:00:00Z'),
+      data: {
+        customer: { bookingx_id: data.customer.bookingx_id, email: 'grace.new@example.com' },
+      },
+    });
+    const older = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      time: new Date('2026-02-01T10:00:00Z'),
+      data: {
+        customer: { bookingx_id: data.customer.bookingx_id, email: 'grace.old@example.com' },
+      },
+    });
     // One after the other: the consumer may run two deliveries at once, in either order.
     await bus.publish([newer]);
     await waitFor(async () => {

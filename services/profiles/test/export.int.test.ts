@@ -5,9 +5,9 @@ import {
   api,
   buildCustomer,
   newTenant,
+  startTestService,
   tokenFor,
   useService,
-  startTestService,
 } from '@crm/testing';
 import { profilesService } from '../src/service.js';
 

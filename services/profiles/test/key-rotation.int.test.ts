@@ -10,9 +10,9 @@ import {
   api,
   buildCustomer,
   newTenant,
+  startTestService,
   TEST_JWT_SECRET,
   tokenFor,
-  startTestService,
 } from '@crm/testing';
 import type { ProfilesConfig } from '../src/config.js';
 import { profilesService, type ProfilesDeps } from '../src/service.js';

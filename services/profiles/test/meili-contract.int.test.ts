@@ -1,6 +1,6 @@
 import type { Customer, SearchPage } from '@crm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, waitFor, useService } from '@crm/testing';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
 import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
 import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';

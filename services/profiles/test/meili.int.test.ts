@@ -1,6 +1,6 @@
 import type { Customer, SearchPage } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, waitFor, useService } from '@crm/testing';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
 import { profilesService } from '../src/service.js';
 
 const MEILI_URL = process.env.MEILI_URL;

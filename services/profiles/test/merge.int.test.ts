@@ -10,9 +10,17 @@ import {
   type SearchPage,
 } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import {
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
 import { profilesService } from '../src/service.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 
 const svc = useService(profilesService);
 const bus = useBus();
@@ -129,7 +137,10 @@ describe('merge', () => {
       granted: true,
       source: 'paper_form',
     });
-    const bx = buildBookingxCustomerEvent(tenant, { first_name: 'Ada', last_name: 'L.' });
+    const bx = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { first_name: 'Ada', last_name: 'L.' } },
+    });
     const bxId = (bx.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const fromBookingx = bookingxCustomerId(tenant, bxId);
     await bus.publish([bx]);
@@ -205,11 +216,10 @@ describe('merge', () => {
     );
 
     // A later BookingX update of the merged customer does not bring it back.
-    const later = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, first_name: 'Back' },
-      'bookingx.customer.updated.v1',
-    );
+    const later = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      data: { customer: { bookingx_id: bxId, first_name: 'Back' } },
+    });
     await bus.publish([later]);
     await waitFor(async () => {
       const { rows } = await svc.kit.database.pool.query<{ n: number }>(

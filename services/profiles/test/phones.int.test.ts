@@ -15,15 +15,15 @@ import { describe, expect, it } from 'vitest';
 import {
   api,
   buildCustomer,
+  buildEvent,
   newTenant,
+  startTestService,
   tokenFor,
   useBus,
   useService,
   waitFor,
-  startTestService,
 } from '@crm/testing';
 import { profilesService } from '../src/service.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
 const svc = useService(profilesService);
@@ -432,7 +432,10 @@ describe('numbers from BookingX', () => {
   it('creates the profile with its number as primary, and adds the number of a booking once', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = buildBookingxCustomerEvent(tenant, { phone: '+44 20 7946 0001' });
+    const created = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { phone: '+44 20 7946 0001' } },
+    });
     const bxId = (created.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([created]);

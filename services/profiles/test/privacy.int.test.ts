@@ -17,18 +17,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   api,
   buildCustomer,
+  buildEvent,
   newTenant,
   TEST_JWT_SECRET,
+  tokenFor,
   useBus,
   useService,
-  tokenFor,
   waitFor,
 } from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
 import { profilesService } from '../src/service.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 
 const svc = useService(profilesService);
 const bus = useBus();
@@ -226,7 +226,10 @@ describe('erasure', () => {
     await defineFields(admin);
     expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
 
-    const fact = buildBookingxCustomerEvent(tenant, { first_name: 'Erin', last_name: 'Erased' });
+    const fact = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { first_name: 'Erin', last_name: 'Erased' } },
+    });
     const bxId = (fact.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([fact]);
@@ -415,11 +418,10 @@ describe('erasure', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // BookingX speaks of the person again: acknowledged, not brought back.
-    const later = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, first_name: 'Erin' },
-      'bookingx.customer.updated.v1',
-    );
+    const later = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      data: { customer: { bookingx_id: bxId, first_name: 'Erin' } },
+    });
     await bus.publish([later]);
     await waitFor(async () => {
       const { rows } = await db.query('SELECT 1 FROM profiles.inbox WHERE event_id = $1', [

@@ -1,7 +1,7 @@
 import type { Customer } from '@crm/contracts';
 import type { Executor } from '@crm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, waitFor, useService } from '@crm/testing';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
 import { MeiliSearchIndex } from '../src/clients/meili-search.js';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomersRepository } from '../src/db/customers.repository.js';
