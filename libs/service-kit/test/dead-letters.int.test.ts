@@ -12,13 +12,13 @@ import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import { authenticate, createVerifier, signDevToken } from '../src/auth.js';
 import { DEAD_LETTER_EXCHANGE, type Broker } from '../src/broker.js';
 import { declareServiceQueues, queueNames } from '../src/consumer.js';
 import { DeadLetterStore, deadLetterRouter } from '../src/dead-letters.js';
 import { createServiceApp } from '../src/http.js';
 import { createMetrics } from '../src/metrics.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 import {
   TestAmqp,
   adminClient,
@@ -26,7 +26,6 @@ import {
   openBroker,
   silentLogger,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -88,7 +87,7 @@ function tokenFor(tenant: string, role: Role = 'admin'): Promise<string> {
 /** Dead letters of one tenant, stored in one statement: they share one timestamp. */
 async function seedDeadLetters(tenantId: string, count: number): Promise<string[]> {
   const rows = Array.from({ length: count }, () => {
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     return {
       id: newId(),
       queue,
@@ -268,9 +267,9 @@ describe('dead-letter store', () => {
             await probe.close().catch(() => undefined);
           }
         },
-        { message: 'dead-letter queue declared again' },
+        { what: 'dead-letter queue declared again' },
       );
-      const event = buildBookingxCustomerEvent();
+      const event = buildEvent('bookingx.customer.created.v1');
       const wire = toWire(event);
       amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
         ...wire.properties,
@@ -284,7 +283,7 @@ describe('dead-letter store', () => {
             .where(eq(svc.tables.deadLetters.eventId, event.id));
           return rows.length === 1;
         },
-        { message: 'dead letter stored after the queue came back' },
+        { what: 'dead letter stored after the queue came back' },
       );
     } finally {
       await recovering.stop();
@@ -308,7 +307,7 @@ describe('dead-letter store', () => {
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
 
-      const event = buildBookingxCustomerEvent();
+      const event = buildEvent('bookingx.customer.created.v1');
       const deadLetterId = newId();
       const wire = toWire(event);
       amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
@@ -329,7 +328,7 @@ describe('dead-letter store', () => {
           );
           return (rows[0]?.n ?? 0) > 0;
         },
-        { message: 'store blocked on the table lock' },
+        { what: 'store blocked on the table lock' },
       );
 
       await ownBroker.close();

@@ -4,20 +4,13 @@ import { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import { principalOf, signDevToken } from '../src/auth.js';
 import { BaseConfig } from '../src/config.js';
 import { startService, type RunningService, type ServiceDefinition } from '../src/service.js';
 import { parse } from '../src/validate.js';
 import type { TestService } from './fixtures/schema.js';
-import { buildCustomerEvent } from './factories.js';
-import {
-  createTestServiceDb,
-  gate,
-  testEnv,
-  uniqueName,
-  waitFor,
-  type TestServiceDb,
-} from './support.js';
+import { createTestServiceDb, gate, testEnv, uniqueName, type TestServiceDb } from './support.js';
 
 const SECRET = 'a-development-secret-of-more-than-32-chars';
 const CreateRecord = z.object({ name: z.string().min(1).max(100) }).strict();
@@ -43,7 +36,9 @@ function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables
         const id = newId();
         await kit.database.db.transaction(async (tx) => {
           await tx.insert(deps.tables.records).values({ id, tenantId: tenant, name: body.name });
-          await kit.outbox.append(tx, { event: buildCustomerEvent({ tenantId: tenant }) });
+          await kit.outbox.append(tx, {
+            event: buildEvent('crm.customer.created.v1', { tenantId: tenant }),
+          });
         });
         res.status(201).location(`/crm/records/${id}`).json({ id, name: body.name });
       });
@@ -184,7 +179,7 @@ describe('startService', () => {
       async () =>
         (await svc.database.db.select().from(effects).where(eq(effects.tenantId, tenant)))
           .length === 1,
-      { message: 'event published and handled' },
+      { what: 'event published and handled' },
     );
   });
 
@@ -306,7 +301,7 @@ describe('startService', () => {
       .get('/crm/slow')
       .set('authorization', `Bearer ${await tokenFor(newId())}`)
       .then((res) => res);
-    await waitFor(() => slow.entered, { message: 'slow request started' });
+    await waitFor(() => slow.entered, { what: 'slow request started' });
 
     const stopping = running.stop();
     slow.gate.open();
