@@ -1,13 +1,13 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import {
   TENANT_A,
   allUpstreamsAt,
   bearer,
   buildTestGateway,
   freePort,
-  sleep,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,

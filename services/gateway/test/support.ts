@@ -207,7 +207,3 @@ export async function listenApp(
       }),
   };
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
