@@ -65,7 +65,8 @@ function fixture<T extends object>(
     get(_target, key) {
       if (current === undefined) throw new Error(`${what} is used before beforeAll started it`);
       const value: unknown = Reflect.get(current.value, key);
-      return typeof value === 'function' ? value.bind(current.value) : value;
+      if (typeof value !== 'function') return value;
+      return (value as (...args: unknown[]) => unknown).bind(current.value);
     },
   });
 }
