@@ -12,7 +12,7 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(
   probe: () => T | Promise<T>,
-  { timeoutMs = 15_000, intervalMs = 50, what = 'condition' }: WaitOptions = {},
+  { timeoutMs = 15_000, intervalMs = 25, what = 'condition' }: WaitOptions = {},
 ): Promise<Exclude<T, undefined | null | false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

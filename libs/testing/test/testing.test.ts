@@ -122,7 +122,7 @@ describe('api', () => {
           auth: req.headers.authorization,
           body,
         });
-        if (req.url === '/problem') {
+        if (req.url?.startsWith('/problem')) {
           res.writeHead(404, { 'content-type': 'application/problem+json' });
           res.end(
             JSON.stringify({
@@ -138,7 +138,7 @@ describe('api', () => {
         } else if (req.url === '/empty') {
           res.writeHead(204);
           res.end();
-        } else if (req.url === '/customers' && req.method === 'POST') {
+        } else if (req.url === '/crm/customers' && req.method === 'POST') {
           res.writeHead(201, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ id: 'c-1', ...(JSON.parse(body) as object) }));
         } else {
