@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from '@crm/contracts';
 import { PURGE_IDEMPOTENCY_KEYS, type BaseConfig, type ServiceDefinition } from '@crm/service-kit';
 import { describe, expect, it } from 'vitest';
-import { api, tokenFor, waitFor, startTestService } from '@crm/testing';
+import { api, startTestService, tokenFor, waitFor } from '@crm/testing';
 import { analyticsService } from '../services/analytics/src/service.js';
 import { automationService } from '../services/automation/src/service.js';
 import { commsService } from '../services/comms/src/service.js';

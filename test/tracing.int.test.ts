@@ -8,7 +8,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor, startTestService } from '@crm/testing';
+import { startTestService, waitFor } from '@crm/testing';
 import { interactionsService } from '../services/interactions/src/service.js';
 import { profilesService } from '../services/profiles/src/service.js';
 
