@@ -10,10 +10,8 @@ import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' 
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBookingEvent } from '../services/interactions/test/factories.js';
-import { TestBus } from './support/bus.js';
-import { startCluster } from './support/cluster.js';
-import { tokenFor, waitFor } from './support/services.js';
+import { TestBus, buildEvent, tokenFor, waitFor } from '@crm/testing';
+import { startCluster } from './cluster.js';
 
 // ajv-formats is CommonJS with its function as the default export's default.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -563,16 +561,7 @@ describe('every operation of the OpenAPI document, answered by the real services
     const credentials = r.body as IngestCredentials;
     const at = Math.floor(Date.now() / 1000);
     const raw = JSON.stringify({
-      events: [
-        buildBookingEvent({
-          type: 'bookingx.booking.created.v1',
-          tenantId: tenant,
-          customerBxId: '4711',
-          time: new Date().toISOString(),
-          revision: 0,
-          status: 'confirmed',
-        }),
-      ],
+      events: [buildEvent('bookingx.booking.created.v1', { tenantId: tenant })],
     });
     conforms(
       'ingestBookingx',

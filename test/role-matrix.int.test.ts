@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ROLES, ROUTES, SERVICE_FROM_PATH, type RouteDefinition } from '@crm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
 import { interactionsService } from '../services/interactions/src/service.js';
-import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
 import { profilesService } from '../services/profiles/src/service.js';
-import { call, startTestService, tokenFor } from './support/services.js';
+import { api, startTestService, tokenFor } from '@crm/testing';
 
-type Running = Awaited<ReturnType<typeof startTestService>>;
+type Running = Awaited<ReturnType<typeof startTestService>>['service'];
 const running: Record<string, Running> = {};
 
 beforeAll(async () => {
-  running.profiles = await startTestService(profilesService, profilesMigrations);
-  running.interactions = await startTestService(interactionsService, interactionsMigrations);
+  running.profiles = (await startTestService(profilesService)).service;
+  running.interactions = (await startTestService(interactionsService)).service;
 });
 
 afterAll(async () => {
@@ -54,10 +52,11 @@ describe('the role matrix of the route table', () => {
           const token = await tokenFor(tenant, role, { sub });
           const path = concrete(route, service);
           const raw = route.request.bodyContentType !== undefined;
-          const res = await call(server.url, route.method.toUpperCase(), path, {
-            token,
-            ...(route.request.body !== undefined && !raw ? { body: {} } : {}),
-          });
+          const res = await api(server.url)
+            .as(token)
+            .request(route.method.toUpperCase(), path, {
+              ...(route.request.body !== undefined && !raw ? { body: {} } : {}),
+            });
           const where = `${role} ${route.method.toUpperCase()} ${path}`;
           if (route.roles.includes(role)) {
             expect(res.status, where).not.toBe(403);

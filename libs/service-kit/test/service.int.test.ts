@@ -5,19 +5,18 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import { signDevToken } from '../src/auth.js';
 import { handle } from '../src/routes.js';
 import { BaseConfig } from '../src/config.js';
 import { startService, type RunningService, type ServiceDefinition } from '../src/service.js';
 import type { TestService } from './fixtures/schema.js';
-import { buildCustomerEvent } from './factories.js';
 import {
   createTestServiceDb,
   gate,
   migrationsFor,
   testEnv,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -93,7 +92,7 @@ function definition(
             .insert(deps.tables.records)
             .values({ id, tenantId: principal.tenant, name: body.name });
           await kit.outbox.append(tx, {
-            event: buildCustomerEvent({ tenantId: principal.tenant }),
+            event: buildEvent('crm.customer.created.v1', { tenantId: principal.tenant }),
           });
         });
         return { id, name: body.name };
@@ -295,7 +294,7 @@ describe('startService', () => {
       async () =>
         (await svc.database.db.select().from(effects).where(eq(effects.tenantId, tenant)))
           .length === 1,
-      { message: 'event published and handled' },
+      { what: 'event published and handled' },
     );
   });
 
@@ -417,7 +416,7 @@ describe('startService', () => {
       .get('/crm/slow')
       .set('authorization', `Bearer ${await tokenFor(newId())}`)
       .then((res) => res);
-    await waitFor(() => slow.entered, { message: 'slow request started' });
+    await waitFor(() => slow.entered, { what: 'slow request started' });
 
     const stopping = running.stop();
     slow.gate.open();

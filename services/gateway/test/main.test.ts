@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import {
   SECRET,
   TENANT_A,
   allUpstreamsAt,
   bearer,
-  sleep,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,

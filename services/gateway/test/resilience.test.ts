@@ -1,6 +1,7 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import {
   CLOSED_UPSTREAM,
   SERVICES,
@@ -9,7 +10,6 @@ import {
   bearer,
   buildTestGateway,
   freePort,
-  sleep,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,

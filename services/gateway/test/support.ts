@@ -217,7 +217,3 @@ export async function listenApp(
       }),
   };
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -22,6 +22,7 @@ import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { CustomerEraser } from './domain/privacy/erase-customer.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
@@ -69,6 +70,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   migrationsFolder,
   config: ProfilesConfig,
   defaultPort: 8081,
+  migrationsFolder,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
   build: ({ database, outbox, config, logger }) => {
     const tagsRepo = new TagsRepository();

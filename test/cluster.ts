@@ -2,22 +2,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import { createLogger, createMetrics, createVerifier, listen, loadConfig } from '@crm/service-kit';
-import { buildApp } from '../../services/gateway/src/service.js';
-import { closeUpstreams, createUpstreams } from '../../services/gateway/src/clients/upstreams.js';
-import { GatewayConfig } from '../../services/gateway/src/config.js';
-import { migrationsFolder as interactionsMigrations } from '../../services/interactions/src/db/migrations-folder.js';
-import { interactionsService } from '../../services/interactions/src/service.js';
-import { migrationsFolder as profilesMigrations } from '../../services/profiles/src/db/migrations-folder.js';
-import { profilesService } from '../../services/profiles/src/service.js';
-import { startTestService, testEnv } from './services.js';
+import { startTestService, testEnv } from '@crm/testing';
+import { buildApp } from '../services/gateway/src/service.js';
+import { closeUpstreams, createUpstreams } from '../services/gateway/src/clients/upstreams.js';
+import { GatewayConfig } from '../services/gateway/src/config.js';
+import { interactionsService } from '../services/interactions/src/service.js';
+import { profilesService } from '../services/profiles/src/service.js';
 
 /** A loopback port nothing listens on (1 is privileged). */
 export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
 
 /** Profiles and interactions in this process, behind a real gateway on a free port. */
 export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
-  const profiles = await startTestService(profilesService, profilesMigrations);
-  const interactions = await startTestService(interactionsService, interactionsMigrations);
+  const profiles = (await startTestService(profilesService)).service;
+  const interactions = (await startTestService(interactionsService)).service;
   const config = loadConfig(
     GatewayConfig,
     testEnv({

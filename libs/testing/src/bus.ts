@@ -1,13 +1,13 @@
 import { exchangeOf, fromWire, isEventType, toWire, type CloudEvent } from '@crm/contracts';
 import { connect, type ChannelModel } from 'amqplib';
-import { inject } from 'vitest';
+import { testAmqpUrl } from './env.js';
 
 /** A test's own view of the bus: publish as BookingX would, and listen to what the CRM says. */
 export class TestBus {
   private constructor(private readonly conn: ChannelModel) {}
 
   static async open(): Promise<TestBus> {
-    return new TestBus(await connect(inject('amqpUrl')));
+    return new TestBus(await connect(testAmqpUrl()));
   }
 
   async publish(events: CloudEvent[]): Promise<void> {
