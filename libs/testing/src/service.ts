@@ -29,9 +29,6 @@ export async function startTestService<C extends BaseConfig, D>(
   options: UseServiceOptions = {},
 ): Promise<{ service: RunningService<C, D>; stop: () => Promise<void> }> {
   const migrationsFolder = options.migrationsFolder ?? def.migrationsFolder;
-  if (migrationsFolder === undefined) {
-    throw new Error(`${def.name} names no migrations folder: pass options.migrationsFolder`);
-  }
   await runMigrations({
     databaseUrl: testDatabaseUrl(),
     schema: def.schema.schemaName,
