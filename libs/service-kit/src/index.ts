@@ -23,3 +23,4 @@ export * from './telemetry.js';
 export * from './validate.js';
 export * from './filter/compile.js';
 export * from './tx-memo.js';
+export * from './customers/index.js';

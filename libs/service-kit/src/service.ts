@@ -13,6 +13,12 @@ import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
+import { Upstream } from './http-client.js';
+import { CustomerReplicaConfig } from './customers/config.js';
+import type { CustomerDataDeclaration } from './customers/declaration.js';
+import { CustomerModule, combineHandlers } from './customers/module.js';
+import { ProfilesLookup } from './customers/replica.js';
+import { customerTables } from './customers/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -44,6 +50,12 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
   /** How the consumer batches: `ConsumerOptions.partitionKey` and `.transaction`. */
   consumer?: (deps: D) => Pick<ConsumerOptions, 'partitionKey' | 'transaction'>;
+  /**
+   * The customer data the service keeps: the kit then wires the replica of assignments (with
+   * `replica`), merge and erasure into its consumer, and hands the modules over as `kit.customers`.
+   * The schema must spread `customerTables` in.
+   */
+  customers?: CustomerDataDeclaration;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
 }
@@ -57,6 +69,8 @@ export interface KitDeps<C> {
   outbox: Outbox;
   broker: Broker;
   verify: TokenVerifier;
+  /** Present when the service declares `customers`. */
+  customers?: CustomerModule | undefined;
 }
 
 export interface RunningService<C, D> {
@@ -114,7 +128,32 @@ export async function startService<C extends BaseConfig, D>(
     algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
   });
   const expectedMigrations = def.migrationsFolder ? countMigrations(def.migrationsFolder) : 1;
-  const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
+  // Read like PORT: the service's config schema includes CustomerReplicaConfig for its docs.
+  const profiles = def.customers?.replica ? loadConfig(CustomerReplicaConfig, env) : null;
+  const lookup = profiles
+    ? new ProfilesLookup(
+        new Upstream({
+          name: 'profiles',
+          baseUrl: profiles.PROFILES_URL,
+          timeoutMs: profiles.PROFILES_TIMEOUT_MS,
+          metrics,
+        }),
+      )
+    : null;
+  const customers = def.customers
+    ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)
+    : undefined;
+  const kit: KitDeps<C> = {
+    config,
+    logger,
+    metrics,
+    database,
+    tables,
+    outbox,
+    broker,
+    verify,
+    customers,
+  };
   const deps = def.build(kit);
 
   new Gauge({
@@ -148,7 +187,7 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: def.handlers?.(deps, kit) ?? {},
+    handlers: combineHandlers(customers?.handlers() ?? {}, def.handlers?.(deps, kit) ?? {}),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,
@@ -228,6 +267,9 @@ export async function startService<C extends BaseConfig, D>(
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
+    async () => {
+      await lookup?.close();
+    },
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
     () => database.close(),

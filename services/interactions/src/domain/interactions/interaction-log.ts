@@ -11,6 +11,7 @@ import {
 import {
   AppError,
   notFound,
+  type CustomerAccess,
   type Db,
   type Executor,
   type Outbox,
@@ -25,7 +26,6 @@ import {
 } from '../../db/interactions.repository.js';
 import type { SettingsRepository, TrackingDefaults } from '../../db/settings.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
-import type { CustomerAccess } from '../access.js';
 import { publishRecorded } from '../projection/projector.js';
 import { loggedInteractionEntry } from '../timeline/entries.js';
 

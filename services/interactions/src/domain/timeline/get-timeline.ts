@@ -8,10 +8,15 @@ import {
   type TimelineKind,
   type TimelineQuery,
 } from '@crm/contracts';
-import { AppError, type Db, type Principal, invalidCursor } from '@crm/service-kit';
+import {
+  AppError,
+  type CustomerAccess,
+  type Db,
+  type Principal,
+  invalidCursor,
+} from '@crm/service-kit';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
-import type { CustomerAccess } from '../access.js';
 
 const EXPORT_PAGE = 500;
 

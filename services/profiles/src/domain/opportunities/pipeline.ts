@@ -20,11 +20,11 @@ import {
   type Principal,
   invalidCursor,
   matchesIfMatch,
+  scopeOf,
 } from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { OpportunitiesRepository } from '../../db/opportunities.repository.js';
 import type { OpportunityRow } from '../../db/schema.js';
-import { scopeOf } from '../customers/access.js';
 
 const SALES = new Set(['admin', 'manager', 'sales_rep']);
 

@@ -5,11 +5,10 @@ import {
   type SearchCustomersQuery,
   type SearchPage,
 } from '@crm/contracts';
-import { AppError, type Executor, type Principal, invalidCursor } from '@crm/service-kit';
+import { AppError, type Executor, type Principal, invalidCursor, scopeOf } from '@crm/service-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
-import { scopeOf } from '../customers/access.js';
 import type { CustomerRecord } from '../customers/customer.js';
 import type { SearchDocument, SearchIndex, SearchMatch } from './search-index.js';
 
