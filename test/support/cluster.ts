@@ -11,10 +11,25 @@ import { migrationsFolder as profilesMigrations } from '../../services/profiles/
 import { profilesService } from '../../services/profiles/src/service.js';
 import { startTestService, testEnv } from './services.js';
 
+/** Profiles and interactions in this process; interactions asks this profiles about new customers. */
+export async function startProfilesAndInteractions() {
+  const profiles = await startTestService(profilesService, profilesMigrations);
+  const interactions = await startTestService(interactionsService, interactionsMigrations, {
+    PROFILES_URL: profiles.url,
+  });
+  return {
+    profiles,
+    interactions,
+    stop: async () => {
+      await interactions.stop();
+      await profiles.stop();
+    },
+  };
+}
+
 /** Profiles and interactions in this process, behind a real gateway on a free port. */
 export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
-  const profiles = await startTestService(profilesService, profilesMigrations);
-  const interactions = await startTestService(interactionsService, interactionsMigrations);
+  const { profiles, interactions } = await startProfilesAndInteractions();
   const config = loadConfig(
     GatewayConfig,
     testEnv({ PROFILES_URL: profiles.url, INTERACTIONS_URL: interactions.url, PORT: '0' }),

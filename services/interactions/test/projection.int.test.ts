@@ -3,10 +3,10 @@ import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } fr
 import type { RunningService } from '@crm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import { startProfilesAndInteractions } from '../../../test/support/cluster.js';
+import { call, tokenFor, waitFor } from '../../../test/support/services.js';
 import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
+import type { InteractionsDeps } from '../src/service.js';
 import {
   assignmentEvent,
   erasedEvent,
@@ -21,16 +21,20 @@ import {
 import { buildBookingEvent, nextBxId } from './factories.js';
 
 let svc: RunningService<InteractionsConfig, InteractionsDeps>;
+let stopServices: () => Promise<void>;
 let bus: TestBus;
 
 beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
+  // Interactions asks profiles about customers its replica has not heard of.
+  const started = await startProfilesAndInteractions();
+  svc = started.interactions;
+  stopServices = started.stop;
   bus = await TestBus.open();
 });
 
 afterAll(async () => {
   await bus.close();
-  await svc.stop();
+  await stopServices();
 });
 
 async function entries(customerId: string, token: string, query = '') {

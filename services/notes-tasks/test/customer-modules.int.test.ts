@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { makeEvent, type CloudEvent } from '@crm/contracts';
+import { scopeOf, signDevToken, type RunningService } from '@crm/service-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBus } from '../../../test/support/bus.js';
+import { startTestService, TEST_JWT_SECRET, waitFor } from '../../../test/support/services.js';
+import type { NotesTasksConfig } from '../src/config.js';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
+import { notesTasksService } from '../src/service.js';
+
+let svc: RunningService<NotesTasksConfig, Record<string, never>>;
+let bus: TestBus;
+
+beforeAll(async () => {
+  svc = await startTestService(notesTasksService, migrationsFolder);
+  bus = await TestBus.open();
+});
+
+afterAll(async () => {
+  await bus.close();
+  await svc.stop();
+});
+
+const system = { type: 'system' as const, id: null, name: null };
+
+function assignment(tenant: string, customerId: string, ownerId: string, version: number) {
+  return makeEvent({
+    type: 'crm.customer.assignment.changed.v1',
+    source: 'crm/profiles',
+    tenantId: tenant,
+    subject: customerId,
+    sequence: version,
+    data: { customer_id: customerId, owner_id: ownerId, team_id: null, collaborator_ids: [], version },
+  });
+}
+
+async function replicaRow(tenant: string, customerId: string) {
+  const { rows } = await svc.kit.database.pool.query<{ owner_id: string; version: number }>(
+    'SELECT owner_id, version FROM notes_tasks.customer_access WHERE tenant_id = $1 AND customer_id = $2',
+    [tenant, customerId],
+  );
+  return rows[0];
+}
+
+async function checkAs(tenant: string, sub: string, customerId: string) {
+  const principal = {
+    tenant,
+    sub,
+    role: 'staff' as const,
+    teams: [],
+    token: await signDevToken({ secret: TEST_JWT_SECRET, tenant, role: 'staff', sub, teams: [] }),
+  };
+  return svc.kit.customers?.replica.check(svc.kit.database.db, scopeOf(principal), customerId);
+}
+
+describe('notes-tasks declares its customer data and the kit does the rest', () => {
+  it('keeps the assignment replica from crm.customer.assignment.changed.v1, newest version first', async () => {
+    const tenant = randomUUID();
+    const customerId = randomUUID();
+    await bus.publish([assignment(tenant, customerId, 'staff-anna', 2)]);
+    await waitFor(async () => (await replicaRow(tenant, customerId))?.version === 2, {
+      what: 'the assignment in the replica',
+    });
+    expect(await checkAs(tenant, 'staff-anna', customerId)).toBe('visible');
+    expect(await checkAs(tenant, 'staff-ben', customerId)).toBe('hidden');
+    expect(await checkAs(tenant, 'staff-ben', randomUUID())).toBe('unknown');
+
+    // A stale event after a newer one changes nothing; the next version does.
+    await bus.publish([assignment(tenant, customerId, 'staff-ben', 1)]);
+    await bus.publish([assignment(tenant, customerId, 'staff-cleo', 3)]);
+    await waitFor(async () => (await replicaRow(tenant, customerId))?.version === 3, {
+      what: 'version 3',
+    });
+    expect(await replicaRow(tenant, customerId)).toEqual({ owner_id: 'staff-cleo', version: 3 });
+  });
+
+  it('records merged ids and an erasure, once however often the events arrive', async () => {
+    const tenant = randomUUID();
+    const survivor = randomUUID();
+    const merged = randomUUID();
+    await bus.publish([
+      assignment(tenant, survivor, 'staff-anna', 1),
+      assignment(tenant, merged, 'staff-anna', 1),
+    ]);
+    await waitFor(async () => (await replicaRow(tenant, merged)) !== undefined, {
+      what: 'both customers in the replica',
+    });
+    const mergedEvent: CloudEvent = makeEvent({
+      type: 'crm.customer.merged.v1',
+      source: 'crm/profiles',
+      tenantId: tenant,
+      subject: survivor,
+      data: { survivor_id: survivor, merged_ids: [merged], merged_by: system },
+    });
+    await bus.publish([mergedEvent, mergedEvent]);
+    const db = svc.kit.database.db;
+    const aliases = svc.kit.customers?.aliases;
+    await waitFor(async () => (await aliases?.resolve(db, tenant, merged)) === survivor, {
+      what: 'the alias',
+    });
+    expect(await replicaRow(tenant, merged)).toBeUndefined();
+
+    const erased = makeEvent({
+      type: 'crm.customer.erased.v1',
+      source: 'crm/profiles',
+      tenantId: tenant,
+      subject: survivor,
+      data: { customer_id: survivor, erased_by: system },
+    });
+    await bus.publish([erased, erased]);
+    const erasure = svc.kit.customers?.erasure;
+    const at = await waitFor(() => erasure?.erasedAt(db, tenant, survivor) ?? Promise.resolve(null), {
+      what: 'the erasure recorded',
+    });
+    expect(at).toBeInstanceOf(Date);
+    expect(await replicaRow(tenant, survivor)).toBeUndefined();
+    const { rows } = await svc.kit.database.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM notes_tasks.erasures WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+});
