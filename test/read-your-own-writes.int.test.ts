@@ -72,8 +72,11 @@ describe('a customer just created in profiles', () => {
     expect((await call(interactions.url, 'GET', path, { token: ben })).status).toBe(404);
     expect((await call(interactions.url, 'GET', path, { token: anna })).status).toBe(200);
     expect(
-      (await call(interactions.url, 'GET', `/crm/customers/${randomUUID()}/timeline`, { token: anna }))
-        .status,
+      (
+        await call(interactions.url, 'GET', `/crm/customers/${randomUUID()}/timeline`, {
+          token: anna,
+        })
+      ).status,
     ).toBe(404);
 
     // The replica learnt version 1 from the lookup; the reassignment (version 2) still lands.

@@ -30,7 +30,13 @@ function assignment(tenant: string, customerId: string, ownerId: string, version
     tenantId: tenant,
     subject: customerId,
     sequence: version,
-    data: { customer_id: customerId, owner_id: ownerId, team_id: null, collaborator_ids: [], version },
+    data: {
+      customer_id: customerId,
+      owner_id: ownerId,
+      team_id: null,
+      collaborator_ids: [],
+      version,
+    },
   });
 }
 
@@ -109,9 +115,12 @@ describe('notes-tasks declares its customer data and the kit does the rest', () 
     });
     await bus.publish([erased, erased]);
     const erasure = svc.kit.customers?.erasure;
-    const at = await waitFor(() => erasure?.erasedAt(db, tenant, survivor) ?? Promise.resolve(null), {
-      what: 'the erasure recorded',
-    });
+    const at = await waitFor(
+      () => erasure?.erasedAt(db, tenant, survivor) ?? Promise.resolve(null),
+      {
+        what: 'the erasure recorded',
+      },
+    );
     expect(at).toBeInstanceOf(Date);
     expect(await replicaRow(tenant, survivor)).toBeUndefined();
     const { rows } = await svc.kit.database.pool.query<{ n: number }>(
