@@ -13,7 +13,6 @@ import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRouter } from './dead-letters.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
-import { Upstream } from './http-client.js';
 import { CustomerReplicaConfig } from './customers/config.js';
 import type { CustomerDataDeclaration } from './customers/declaration.js';
 import { CustomerModule, combineHandlers } from './customers/module.js';
@@ -129,16 +128,8 @@ export async function startService<C extends BaseConfig, D>(
   });
   const expectedMigrations = def.migrationsFolder ? countMigrations(def.migrationsFolder) : 1;
   // Read like PORT: the service's config schema includes CustomerReplicaConfig for its docs.
-  const profiles = def.customers?.replica ? loadConfig(CustomerReplicaConfig, env) : null;
-  const lookup = profiles
-    ? new ProfilesLookup(
-        new Upstream({
-          name: 'profiles',
-          baseUrl: profiles.PROFILES_URL,
-          timeoutMs: profiles.PROFILES_TIMEOUT_MS,
-          metrics,
-        }),
-      )
+  const lookup = def.customers?.replica
+    ? ProfilesLookup.to(loadConfig(CustomerReplicaConfig, env), metrics)
     : null;
   const customers = def.customers
     ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)

@@ -1,4 +1,4 @@
-import type { EventType } from '@crm/contracts';
+import { isEventType } from '@crm/contracts';
 import type { Principal } from '../auth.js';
 import type { EventHandler, Handlers } from '../consumer.js';
 import type { Executor } from '../db.js';
@@ -99,7 +99,7 @@ export class CustomerModule {
 /** Both maps' handlers; where both handle a type, `first`'s runs first in the same transaction. */
 export function combineHandlers(first: Handlers, then: Handlers): Handlers {
   const out: Record<string, EventHandler> = {};
-  const types = new Set([...Object.keys(first), ...Object.keys(then)]) as Set<EventType>;
+  const types = new Set([...Object.keys(first), ...Object.keys(then)].filter(isEventType));
   for (const type of types) {
     const a = first[type] as EventHandler | undefined;
     const b = then[type] as EventHandler | undefined;
@@ -112,5 +112,5 @@ export function combineHandlers(first: Handlers, then: Handlers): Handlers {
         : (a ?? b);
     if (both) out[type] = both;
   }
-  return out as Handlers;
+  return out;
 }

@@ -4,7 +4,9 @@ import type { Principal } from '../auth.js';
 import type { Handlers } from '../consumer.js';
 import type { Executor } from '../db.js';
 import { AppError } from '../errors.js';
-import type { Upstream } from '../http-client.js';
+import { Upstream } from '../http-client.js';
+import type { Metrics } from '../metrics.js';
+import type { CustomerReplicaConfig } from './config.js';
 import { replicaPredicate, type CustomerScope } from './access.js';
 import type { CustomerTables } from './tables.js';
 
@@ -113,6 +115,16 @@ export interface CustomerLookup {
  */
 export class ProfilesLookup implements CustomerLookup {
   constructor(private readonly upstream: Upstream) {}
+
+  static to(config: CustomerReplicaConfig, metrics?: Metrics): ProfilesLookup {
+    const upstream = new Upstream({
+      name: 'profiles',
+      baseUrl: config.PROFILES_URL,
+      timeoutMs: config.PROFILES_TIMEOUT_MS,
+      metrics,
+    });
+    return new ProfilesLookup(upstream);
+  }
 
   async find(principal: Principal, customerId: string): Promise<Assignment | null> {
     const res = await this.upstream.call({
