@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { makeEvent, type CloudEvent } from '@crm/contracts';
-import { scopeOf, signDevToken, type RunningService } from '@crm/service-kit';
+import { customerVisible, scopeOf, signDevToken, type RunningService } from '@crm/service-kit';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBus } from '../../../test/support/bus.js';
 import { startTestService, TEST_JWT_SECRET, waitFor } from '../../../test/support/services.js';
@@ -48,15 +49,34 @@ async function replicaRow(tenant: string, customerId: string) {
   return rows[0];
 }
 
-async function checkAs(tenant: string, sub: string, customerId: string) {
-  const principal = {
+async function staffPrincipal(tenant: string, sub: string) {
+  return {
     tenant,
     sub,
     role: 'staff' as const,
     teams: [],
     token: await signDevToken({ secret: TEST_JWT_SECRET, tenant, role: 'staff', sub, teams: [] }),
   };
+}
+
+async function checkAs(tenant: string, sub: string, customerId: string) {
+  const principal = await staffPrincipal(tenant, sub);
   return svc.kit.customers?.replica.check(svc.kit.database.db, scopeOf(principal), customerId);
+}
+
+/** The ids among `ids` the staff member may see, as a repository's query would filter them. */
+async function visibleAs(tenant: string, sub: string, ids: string[]): Promise<string[]> {
+  const replica = svc.kit.customers?.replica.table;
+  if (!replica) throw new Error('notes-tasks keeps a replica');
+  const scope = scopeOf(await staffPrincipal(tenant, sub));
+  const values = sql.join(
+    ids.map((id) => sql`(${id}::uuid)`),
+    sql`, `,
+  );
+  const { rows } = await svc.kit.database.db.execute<{ id: string }>(
+    sql`SELECT v.id FROM (VALUES ${values}) AS v(id) WHERE ${customerVisible(replica, scope, sql`v.id`)}`,
+  );
+  return rows.map((r) => r.id);
 }
 
 describe('notes-tasks declares its customer data and the kit does the rest', () => {
@@ -70,6 +90,9 @@ describe('notes-tasks declares its customer data and the kit does the rest', () 
     expect(await checkAs(tenant, 'staff-anna', customerId)).toBe('visible');
     expect(await checkAs(tenant, 'staff-ben', customerId)).toBe('hidden');
     expect(await checkAs(tenant, 'staff-ben', randomUUID())).toBe('unknown');
+    const stranger = randomUUID();
+    expect(await visibleAs(tenant, 'staff-anna', [customerId, stranger])).toEqual([customerId]);
+    expect(await visibleAs(tenant, 'staff-ben', [customerId, stranger])).toEqual([]);
 
     // A stale event after a newer one changes nothing; the next version does.
     await bus.publish([assignment(tenant, customerId, 'staff-ben', 1)]);
