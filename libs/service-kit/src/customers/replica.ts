@@ -137,7 +137,7 @@ export class ProfilesLookup implements CustomerLookup {
     if (res.status !== 200) {
       throw new AppError('upstream_unavailable', `profiles answered ${res.status}`);
     }
-    const parsed = Customer.safeParse(JSON.parse(res.body.toString('utf8')));
+    const parsed = Customer.safeParse(parseJson(res.body.toString('utf8')));
     if (!parsed.success || parsed.data.tenant_id !== principal.tenant) {
       throw new AppError('upstream_unavailable', 'profiles answered with an unexpected body');
     }
@@ -146,5 +146,13 @@ export class ProfilesLookup implements CustomerLookup {
 
   close(): Promise<void> {
     return this.upstream.close();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
