@@ -12,10 +12,25 @@ import { profilesService } from '../services/profiles/src/service.js';
 /** A loopback port nothing listens on (1 is privileged). */
 export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
 
+/** Profiles and interactions in this process; interactions asks this profiles about new customers. */
+export async function startProfilesAndInteractions() {
+  const profiles = (await startTestService(profilesService)).service;
+  const interactions = (
+    await startTestService(interactionsService, { env: { PROFILES_URL: profiles.url } })
+  ).service;
+  return {
+    profiles,
+    interactions,
+    stop: async () => {
+      await interactions.stop();
+      await profiles.stop();
+    },
+  };
+}
+
 /** Profiles and interactions in this process, behind a real gateway on a free port. */
 export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
-  const profiles = (await startTestService(profilesService)).service;
-  const interactions = (await startTestService(interactionsService)).service;
+  const { profiles, interactions } = await startProfilesAndInteractions();
   const config = loadConfig(
     GatewayConfig,
     testEnv({

@@ -26,3 +26,4 @@ export * from './telemetry.js';
 export * from './validate.js';
 export * from './filter/compile.js';
 export * from './tx-context.js';
+export * from './customers/index.js';

@@ -13,6 +13,11 @@ import { DeadLetterStore, deadLetterRoutes } from './dead-letters.js';
 import { mountRoutes, type BoundRoute } from './routes.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
+import { CustomerReplicaConfig } from './customers/config.js';
+import type { CustomerDataDeclaration } from './customers/declaration.js';
+import { CustomerModule, combineHandlers } from './customers/module.js';
+import { ProfilesLookup } from './customers/replica.js';
+import { customerTables } from './customers/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, defaultMetricsPort, serveMetrics, type Metrics } from './metrics.js';
@@ -46,6 +51,12 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
   /** How the consumer batches: `ConsumerOptions.partitionKey` and `.transaction`. */
   consumer?: (deps: D) => Pick<ConsumerOptions, 'partitionKey' | 'transaction'>;
+  /**
+   * The customer data the service keeps: the kit then wires the replica of assignments (with
+   * `replica`), merge and erasure into its consumer, and hands the modules over as `kit.customers`.
+   * The schema must spread `customerTables` in.
+   */
+  customers?: CustomerDataDeclaration;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
 }
@@ -59,6 +70,8 @@ export interface KitDeps<C> {
   outbox: Outbox;
   broker: Broker;
   verify: TokenVerifier;
+  /** Present when the service declares `customers`. */
+  customers?: CustomerModule | undefined;
 }
 
 export interface RunningService<C, D> {
@@ -120,7 +133,24 @@ export async function startService<C extends BaseConfig, D>(
     algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
   });
   const expectedMigrations = migrationsIn(def.migrationsFolder);
-  const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
+  // Read like PORT: the service's config schema includes CustomerReplicaConfig for its docs.
+  const lookup = def.customers?.replica
+    ? ProfilesLookup.to(loadConfig(CustomerReplicaConfig, env), metrics)
+    : null;
+  const customers = def.customers
+    ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)
+    : undefined;
+  const kit: KitDeps<C> = {
+    config,
+    logger,
+    metrics,
+    database,
+    tables,
+    outbox,
+    broker,
+    verify,
+    customers,
+  };
   const deps = def.build(kit);
 
   new Gauge({
@@ -154,7 +184,7 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: def.handlers?.(deps, kit) ?? {},
+    handlers: combineHandlers(customers?.handlers() ?? {}, def.handlers?.(deps, kit) ?? {}),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,
@@ -253,6 +283,9 @@ export async function startService<C extends BaseConfig, D>(
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
+    async () => {
+      await lookup?.close();
+    },
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
     () => database.close(),

@@ -13,17 +13,24 @@ import {
   sendJsonArray,
   type Principal,
   type STREAMED,
+  type CustomerModule,
   type ServiceDefinition,
 } from '@crm/service-kit';
 import { InteractionsConfig } from './config.js';
-import { AliasesRepository } from './db/aliases.repository.js';
 import { BookingsRepository } from './db/bookings.repository.js';
 import { EngagementRepository } from './db/engagement.repository.js';
 import { InteractionsRepository } from './db/interactions.repository.js';
-import { interactionsSchema } from './db/schema.js';
+import {
+  bookings,
+  engagement,
+  interactionAudit,
+  interactions,
+  interactionsSchema,
+  pageViews,
+  timelineEntries,
+} from './db/schema.js';
 import { SettingsRepository } from './db/settings.repository.js';
 import { TimelineRepository } from './db/timeline.repository.js';
-import { CustomerAccess } from './domain/access.js';
 import { BookingxIngest } from './domain/ingest/ingest-bookingx.js';
 import { InteractionLog } from './domain/interactions/interaction-log.js';
 import { Projector } from './domain/projection/projector.js';
@@ -44,6 +51,8 @@ export interface InteractionsDeps {
   tracker: PageViewTracker;
 }
 
+const engagementRepository = new EngagementRepository();
+
 export const interactionsService: ServiceDefinition<InteractionsConfig, InteractionsDeps> = {
   name: 'interactions',
   schema: interactionsSchema,
@@ -52,11 +61,56 @@ export const interactionsService: ServiceDefinition<InteractionsConfig, Interact
   migrationsFolder,
   // A batch of 500 BookingX events is about 600 KB of JSON.
   bodyLimit: '2mb',
-  build: ({ database, outbox, config }) => {
+  // What this service keeps about a customer: moved to the survivor on a merge, and on an
+  // erasure deleted, except the audit of staff edits, which keeps who did what and when.
+  customers: {
+    replica: true,
+    tables: [
+      {
+        table: interactions,
+        tenantId: interactions.tenantId,
+        customerId: interactions.customerId,
+        erase: 'delete',
+      },
+      {
+        table: bookings,
+        tenantId: bookings.tenantId,
+        customerId: bookings.customerId,
+        erase: 'delete',
+      },
+      {
+        table: timelineEntries,
+        tenantId: timelineEntries.tenantId,
+        customerId: timelineEntries.customerId,
+        erase: 'delete',
+      },
+      {
+        table: pageViews,
+        tenantId: pageViews.tenantId,
+        customerId: pageViews.customerId,
+        erase: 'delete',
+      },
+      {
+        table: engagement,
+        tenantId: engagement.tenantId,
+        customerId: engagement.customerId,
+        erase: 'delete',
+        merge: (db, tenantId, survivorId, merged) =>
+          engagementRepository.fold(db, tenantId, survivorId, merged),
+      },
+      {
+        table: interactionAudit,
+        tenantId: interactionAudit.tenantId,
+        customerId: interactionAudit.customerId,
+        erase: { anonymise: [interactionAudit.before, interactionAudit.after] },
+      },
+    ],
+  },
+  build: ({ database, outbox, config, customers }) => {
     const db = database.db;
+    const kitCustomers = requireCustomers(customers);
     const timeline = new TimelineRepository();
-    const aliases = new AliasesRepository();
-    const engagement = new EngagementRepository();
+    const aliases = kitCustomers.aliases;
     const settings = new SettingsRepository({
       trackBookings: config.TRACK_BOOKINGS,
       trackEmails: config.TRACK_EMAILS,
@@ -64,21 +118,23 @@ export const interactionsService: ServiceDefinition<InteractionsConfig, Interact
       trackCalls: config.TRACK_CALLS,
       trackWebsiteVisits: config.TRACK_WEBSITE_VISITS,
     });
-    const access = new CustomerAccess(aliases, timeline);
+    const access = kitCustomers.access({
+      knownLocally: (db, tenantId, customerId) => timeline.hasEntries(db, tenantId, customerId),
+    });
     return {
       projector: new Projector({
         bookings: new BookingsRepository(),
         timeline,
         aliases,
-        engagement,
+        engagement: engagementRepository,
         settings,
         outbox,
       }),
-      timeline: new TimelineReader(db, timeline, access, engagement),
+      timeline: new TimelineReader(db, timeline, access, engagementRepository),
       log: new InteractionLog(db, new InteractionsRepository(), timeline, settings, access, outbox),
       settings: new TrackingSettingsService(db, settings),
       ingest: new BookingxIngest(db, settings, outbox),
-      tracker: new PageViewTracker(db, settings, aliases, timeline, engagement, outbox),
+      tracker: new PageViewTracker(db, settings, aliases, timeline, engagementRepository, outbox),
     };
   },
   routes: (deps, { config }) => [
@@ -160,4 +216,9 @@ async function exportTimeline(
 
 async function* mapAsync<T, U>(items: AsyncIterable<T>, map: (item: T) => U): AsyncGenerator<U> {
   for await (const item of items) yield map(item);
+}
+
+function requireCustomers(customers: CustomerModule | undefined): CustomerModule {
+  if (!customers) throw new Error('interactions declares customers; the kit builds them');
+  return customers;
 }

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Interaction, Page, Problem, TimelineEntry, TrackingSettings } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../../profiles/src/service.js';
 import { interactionsService } from '../src/service.js';
 
-const svc = useService(interactionsService);
+// Interactions asks profiles about customers its replica has not heard of.
+const profiles = useService(profilesService);
+const svc = useService(interactionsService, { env: () => ({ PROFILES_URL: profiles.url }) });
 const bus = useBus();
 
 /** A tenant with one customer assigned to `staff-anna`, known to the access replica. */

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import { api, buildEvent, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../../profiles/src/service.js';
 import { interactionsService } from '../src/service.js';
 
-const svc = useService(interactionsService);
+// Interactions asks profiles about customers its replica has not heard of.
+const profiles = useService(profilesService);
+const svc = useService(interactionsService, { env: () => ({ PROFILES_URL: profiles.url }) });
 const bus = useBus();
 
 async function entries(customerId: string, token: string, query = '') {

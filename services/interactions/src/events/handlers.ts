@@ -1,7 +1,10 @@
 import type { Handlers } from '@crm/service-kit';
 import type { Projector } from '../domain/projection/projector.js';
 
-/** Everything the timeline shows, from BookingX and from every CRM service. */
+/**
+ * Everything the timeline shows, from BookingX and from every CRM service. The kit's customer
+ * modules (service.ts) keep the assignment replica and handle merges and erasures.
+ */
 export function handlers(p: Projector): Handlers {
   return {
     'bookingx.booking.created.v1': ({ tx }, e) => p.booking(tx, e),
@@ -14,10 +17,8 @@ export function handlers(p: Projector): Handlers {
     'bookingx.purchase.completed.v1': ({ tx }, e) => p.purchase(tx, e),
     'crm.customer.created.v1': ({ tx }, e) => p.customer(tx, e),
     'crm.customer.updated.v1': ({ tx }, e) => p.customer(tx, e),
-    'crm.customer.assignment.changed.v1': ({ tx }, e) => p.assignment(tx, e),
     'crm.customer.stage_changed.v1': ({ tx }, e) => p.stageChanged(tx, e),
     'crm.customer.merged.v1': ({ tx }, e) => p.merged(tx, e),
-    'crm.customer.erased.v1': ({ tx }, e) => p.erased(tx, e),
     'crm.note.created.v1': ({ tx }, e) => p.note(tx, e),
     'crm.note.updated.v1': ({ tx }, e) => p.note(tx, e),
     'crm.note.deleted.v1': ({ tx }, e) => p.noteDeleted(tx, e),

@@ -1,8 +1,7 @@
 import type { SearchHit } from '@crm/contracts';
 import { transaction } from '@crm/service-kit';
-import type { Db, Executor } from '@crm/service-kit';
+import type { Db, Executor, CustomerScope } from '@crm/service-kit';
 import { and, asc, desc, eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { CustomerScope } from '../domain/customers/access.js';
 import {
   hitOf,
   type SearchDocument,

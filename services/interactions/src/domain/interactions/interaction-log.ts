@@ -9,11 +9,12 @@ import {
 import {
   AppError,
   CursorTime,
+  notFound,
+  type CustomerAccess,
   type Db,
   encodeCursor,
   type Executor,
   matchesIfMatch,
-  notFound,
   type Outbox,
   type Principal,
   readCursor,
@@ -27,7 +28,6 @@ import {
 } from '../../db/interactions.repository.js';
 import type { SettingsRepository, TrackingDefaults } from '../../db/settings.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
-import type { CustomerAccess } from '../access.js';
 import { publishRecorded } from '../projection/projector.js';
 import { loggedInteractionEntry } from '../timeline/entries.js';
 

@@ -5,8 +5,7 @@ import {
   type EventPayload,
   type TypedEvent,
 } from '@crm/contracts';
-import type { Executor, Outbox, Tx } from '@crm/service-kit';
-import type { AliasesRepository } from '../../db/aliases.repository.js';
+import type { CustomerAliases, Executor, Outbox, Tx } from '@crm/service-kit';
 import type { BookingsRepository, NewInteraction } from '../../db/bookings.repository.js';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
@@ -42,7 +41,7 @@ type MessageType =
 export interface ProjectorDeps {
   bookings: BookingsRepository;
   timeline: TimelineRepository;
-  aliases: AliasesRepository;
+  aliases: CustomerAliases;
   engagement: EngagementRepository;
   settings: SettingsRepository;
   outbox: Outbox;
@@ -164,28 +163,7 @@ export class Projector {
   }
 
   async customer(tx: Executor, event: TypedEvent<CustomerType>): Promise<void> {
-    const c = event.data.customer;
-    await this.d.timeline.upsertAccess(tx, {
-      tenantId: event.tenantid,
-      customerId: c.id,
-      ownerId: c.owner_id,
-      teamId: c.team_id,
-      collaboratorIds: c.collaborator_ids,
-      version: c.version,
-    });
     await this.d.timeline.add(tx, event.tenantid, event.id, customerEntry(event));
-  }
-
-  async assignment(tx: Executor, event: TypedEvent<'crm.customer.assignment.changed.v1'>) {
-    const d = event.data;
-    await this.d.timeline.upsertAccess(tx, {
-      tenantId: event.tenantid,
-      customerId: d.customer_id,
-      ownerId: d.owner_id,
-      teamId: d.team_id,
-      collaboratorIds: d.collaborator_ids,
-      version: d.version,
-    });
   }
 
   async stageChanged(tx: Executor, event: TypedEvent<'crm.customer.stage_changed.v1'>) {
@@ -194,13 +172,9 @@ export class Projector {
     await this.d.timeline.add(tx, event.tenantid, event.id, entry);
   }
 
+  /** The kit's merge handler has moved the rows to the survivor before this runs. */
   async merged(tx: Executor, event: TypedEvent<'crm.customer.merged.v1'>) {
-    await this.d.aliases.merge(tx, event.tenantid, event.data.survivor_id, event.data.merged_ids);
     await this.d.timeline.add(tx, event.tenantid, event.id, mergeEntry(event));
-  }
-
-  async erased(tx: Executor, event: TypedEvent<'crm.customer.erased.v1'>) {
-    await this.d.aliases.erase(tx, event.tenantid, event.data.customer_id);
   }
 
   async note(tx: Executor, event: TypedEvent<'crm.note.created.v1' | 'crm.note.updated.v1'>) {

@@ -9,6 +9,7 @@ import {
 import {
   AppError,
   CursorTime,
+  type CustomerAccess,
   type Db,
   encodeCursor,
   type Principal,
@@ -17,7 +18,6 @@ import {
 import { z } from 'zod';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import type { TimelineRepository } from '../../db/timeline.repository.js';
-import type { CustomerAccess } from '../access.js';
 
 /** Where the next page starts: the last entry's time and id. */
 const TimelineCursor = z.tuple([CursorTime, z.uuid()]);

@@ -1,7 +1,12 @@
 import { bookingxCustomerId, newId, type TrackBody } from '@crm/contracts';
-import { AppError, type Db, type Outbox, transaction } from '@crm/service-kit';
+import {
+  AppError,
+  type CustomerAliases,
+  type Db,
+  type Outbox,
+  transaction,
+} from '@crm/service-kit';
 import { jwtVerify } from 'jose';
-import type { AliasesRepository } from '../../db/aliases.repository.js';
 import type { EngagementRepository } from '../../db/engagement.repository.js';
 import { pageViews } from '../../db/schema.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
@@ -18,7 +23,7 @@ export class PageViewTracker {
   constructor(
     private readonly db: Db,
     private readonly settings: SettingsRepository,
-    private readonly aliases: AliasesRepository,
+    private readonly aliases: CustomerAliases,
     private readonly timeline: TimelineRepository,
     private readonly engagement: EngagementRepository,
     private readonly outbox: Outbox,

@@ -18,12 +18,12 @@ import {
   readCursor,
   remember,
   type TxContext,
+  scopeOf,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
-import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';

@@ -20,13 +20,13 @@ import {
   type Principal,
   readCursor,
   transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { ConsentRepository } from '../../db/consent.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { ConsentRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';

@@ -32,6 +32,7 @@ import {
   type Principal,
   readCursor,
   transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
@@ -42,7 +43,6 @@ import type { NewCustomerRow } from '../../db/schema.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
-import { scopeOf } from './access.js';
 import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR, routeContext, type CustomerEvents } from './customer-events.js';

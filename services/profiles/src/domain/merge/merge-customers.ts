@@ -13,6 +13,7 @@ import {
   type Principal,
   matchesIfMatch,
   transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -20,7 +21,6 @@ import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { toCustomerDto, type CustomerRecord } from '../customers/customer.js';
 import {
   actorOf,

@@ -21,12 +21,12 @@ import {
   type Principal,
   readCursor,
   transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { OpportunitiesRepository } from '../../db/opportunities.repository.js';
 import type { OpportunityRow } from '../../db/schema.js';
-import { scopeOf } from '../customers/access.js';
 
 /** Where the next page starts: the last opportunity's creation time and id. */
 const OpportunityCursor = z.tuple([CursorTime, z.uuid()]);

@@ -7,12 +7,11 @@ import {
   type Customer,
   type UploadPictureBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Principal } from '@crm/service-kit';
+import { AppError, notFound, type Db, type Principal, scopeOf } from '@crm/service-kit';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { PicturesRepository } from '../../db/pictures.repository.js';
-import { scopeOf } from '../customers/access.js';
 import type { CustomerService } from '../customers/customer-service.js';
 
 /** Images beyond this many pixels are refused before decoding (decompression bombs). */

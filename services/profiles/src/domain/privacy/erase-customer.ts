@@ -71,6 +71,7 @@ export class CustomerEraser {
       );
       const merged = await this.repo.mergedInto(tx, tenantId, id);
       await this.repo.deletePersonalData(tx, tenantId, id);
+      await this.repo.deleteKitCopies(tx, tenantId, [id, ...merged]);
       await this.keys.destroy(tx, tenantId, [id, ...merged]);
       const tomb = { tenantId, customerId: id, erasedAt, erasedBy: principal.sub };
       await this.repo.bury(tx, { ...tomb, reason: body.reason });

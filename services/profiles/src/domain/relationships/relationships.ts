@@ -18,12 +18,12 @@ import {
   type Principal,
   matchesIfMatch,
   transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { RelationshipsRepository } from '../../db/relationships.repository.js';
 import type { CustomerRow, HouseholdRow, RelationshipRow } from '../../db/schema.js';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { routeContext } from '../customers/customer-events.js';
 
 const EDITORS = new Set(['admin', 'manager', 'sales_rep']);

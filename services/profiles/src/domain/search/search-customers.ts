@@ -5,12 +5,12 @@ import {
   type Executor,
   type Principal,
   readCursor,
+  scopeOf,
 } from '@crm/service-kit';
 import { z } from 'zod';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
-import { scopeOf } from '../customers/access.js';
 import type { CustomerRecord } from '../customers/customer.js';
 import type { SearchDocument, SearchIndex, SearchMatch } from './search-index.js';
 
