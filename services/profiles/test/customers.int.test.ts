@@ -183,12 +183,16 @@ describe('who may see and change which customer', () => {
     expect(
       (await call(svc.url, 'GET', `/crm/customers/${other.body.id}`, { token: manager })).status,
     ).toBe(404);
+    // A customer reads their own profile at /crm/me; the staff routes are refused.
     expect(
       (await call(svc.url, 'GET', `/crm/customers/${mine.body.id}`, { token: self })).status,
-    ).toBe(200);
+    ).toBe(403);
     expect(
       (await call(svc.url, 'GET', `/crm/customers/${other.body.id}`, { token: self })).status,
-    ).toBe(404);
+    ).toBe(403);
+    const me = await call<Customer>(svc.url, 'GET', '/crm/me', { token: self });
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(mine.body.id);
     expect(
       (await call(svc.url, 'GET', `/crm/customers/${mine.body.id}`, { token: stranger })).status,
     ).toBe(404);

@@ -1,5 +1,4 @@
 import {
-  isStaff,
   makeEvent,
   newId,
   type CreateCustomFieldBody,
@@ -45,12 +44,6 @@ export function toDefinitionDto(row: CustomFieldRow): CustomFieldDefinition {
 type DefinitionEvent =
   'crm.custom_field.created.v1' | 'crm.custom_field.updated.v1' | 'crm.custom_field.deleted.v1';
 
-function assertAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') {
-    throw new AppError('forbidden', 'Only admins manage custom fields');
-  }
-}
-
 /** The custom field builder; every change is published so segments can filter on it at once. */
 export class CustomFieldDefinitions {
   constructor(
@@ -62,20 +55,17 @@ export class CustomFieldDefinitions {
   ) {}
 
   async list(principal: Principal, includeInactive: boolean): Promise<CustomFieldDefinition[]> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Custom fields are for staff');
     const rows = await this.repo.list(this.db, principal.tenant, includeInactive);
     return rows.map(toDefinitionDto);
   }
 
   async get(principal: Principal, id: string): Promise<CustomFieldDefinition> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Custom fields are for staff');
     const row = await this.repo.find(this.db, principal.tenant, id);
     if (!row) throw notFound('Custom field');
     return toDefinitionDto(row);
   }
 
   async create(principal: Principal, body: CreateCustomFieldBody): Promise<CustomFieldDefinition> {
-    assertAdmin(principal);
     const errors = definitionErrors({
       name: body.field_name,
       type: body.field_type,
@@ -124,7 +114,6 @@ export class CustomFieldDefinitions {
     body: UpdateCustomFieldBody,
     ifMatch: string | undefined,
   ): Promise<CustomFieldDefinition> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     return this.db.transaction(async (tx) => {
       await this.repo.lockTenant(tx, tenant);
@@ -172,7 +161,6 @@ export class CustomFieldDefinitions {
   }
 
   async delete(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     await this.db.transaction(async (tx) => {
       await this.repo.lockTenant(tx, tenant);
@@ -201,7 +189,6 @@ export class CustomFieldDefinitions {
     principal: Principal,
     body: ReorderCustomFieldsBody,
   ): Promise<CustomFieldDefinition[]> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     return this.db.transaction(async (tx) => {
       await this.repo.lockTenant(tx, tenant);

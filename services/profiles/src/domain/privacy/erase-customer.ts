@@ -4,14 +4,7 @@ import {
   type CustomerErasure,
   type EraseCustomerBody,
 } from '@crm/contracts';
-import {
-  AppError,
-  notFound,
-  type Db,
-  type Executor,
-  type Outbox,
-  type Principal,
-} from '@crm/service-kit';
+import { notFound, type Db, type Executor, type Outbox, type Principal } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { ErasureRepository, Tombstone } from '../../db/erasure.repository.js';
@@ -45,9 +38,6 @@ export class CustomerEraser {
   ) {}
 
   async erase(principal: Principal, id: string, body: EraseCustomerBody): Promise<CustomerErasure> {
-    if (principal.role !== 'admin') {
-      throw new AppError('forbidden', 'Only admins erase customers');
-    }
     const tenantId = principal.tenant;
     return this.db.transaction(async (tx) => {
       await this.repo.lockId(tx, tenantId, id);

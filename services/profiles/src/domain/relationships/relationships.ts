@@ -1,5 +1,4 @@
 import {
-  isStaff,
   newId,
   RELATIONSHIP_INVERSES,
   type CreateHouseholdBody,
@@ -25,16 +24,8 @@ import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { scopeOf } from '../customers/access.js';
 import { routeContext } from '../customers/customer-events.js';
 
-const EDITORS = new Set(['admin', 'manager', 'sales_rep']);
-
 function member(row: CustomerRow) {
   return { id: row.id, first_name: row.firstName, last_name: row.lastName };
-}
-
-function assertEditor(principal: Principal): void {
-  if (!EDITORS.has(principal.role)) {
-    throw new AppError('forbidden', 'Your role cannot change relationships');
-  }
 }
 
 /** Typed two-sided relationships between customers, and households. */
@@ -47,7 +38,6 @@ export class Relationships {
   ) {}
 
   async list(principal: Principal, customerId: string): Promise<CustomerRelationships> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Relationships are for staff');
     const scope = scopeOf(principal);
     const [self] = await this.customers.visible(this.db, scope, [customerId]);
     if (!self) throw notFound('Customer');
@@ -78,7 +68,6 @@ export class Relationships {
     customerId: string,
     body: CreateRelationshipBody,
   ): Promise<Relationship> {
-    assertEditor(principal);
     if (body.related_customer_id === customerId) {
       throw new AppError('validation_failed', 'A customer cannot be related to itself', [
         {
@@ -118,7 +107,6 @@ export class Relationships {
   }
 
   async delete(principal: Principal, customerId: string, relationshipId: string): Promise<void> {
-    assertEditor(principal);
     await this.db.transaction(async (tx) => {
       const [self] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!self) throw notFound('Customer');
@@ -136,7 +124,6 @@ export class Relationships {
   }
 
   async createHousehold(principal: Principal, body: CreateHouseholdBody): Promise<Household> {
-    assertEditor(principal);
     const ids = [...new Set(body.member_ids)];
     return this.db.transaction(async (tx) => {
       await this.assertVisible(tx, principal, ids);
@@ -158,7 +145,6 @@ export class Relationships {
   }
 
   async getHousehold(principal: Principal, id: string): Promise<Household> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Households are for staff');
     const row = await this.repo.household(this.db, principal.tenant, id);
     if (!row) throw notFound('Household');
     const dto = await this.householdDto(this.db, principal, row);
@@ -172,7 +158,6 @@ export class Relationships {
     body: UpdateHouseholdBody,
     ifMatch: string | undefined,
   ): Promise<Household> {
-    assertEditor(principal);
     return this.db.transaction(async (tx) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const add = [...new Set(body.add_member_ids ?? [])];
@@ -193,7 +178,6 @@ export class Relationships {
     id: string,
     ifMatch: string | undefined,
   ): Promise<void> {
-    assertEditor(principal);
     await this.db.transaction(async (tx) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const memberIds = await this.repo.memberIds(tx, principal.tenant, current.id);

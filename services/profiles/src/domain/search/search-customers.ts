@@ -1,7 +1,6 @@
 import {
   decodeCursor,
   encodeCursor,
-  isStaff,
   type SearchCustomersQuery,
   type SearchPage,
 } from '@crm/contracts';
@@ -78,7 +77,6 @@ export class CustomerSearch {
   }
 
   async search(principal: Principal, query: SearchCustomersQuery): Promise<SearchPage> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Search is for staff');
     let offset = 0;
     if (query.cursor) {
       const key = decodeCursor(query.cursor);

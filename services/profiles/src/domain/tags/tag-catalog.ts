@@ -1,5 +1,4 @@
 import {
-  isStaff,
   decodeCursor,
   encodeCursor,
   newId,
@@ -20,12 +19,6 @@ import {
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { routeContext } from '../customers/customer-events.js';
 import type { CustomerService } from '../customers/customer-service.js';
-
-const CURATORS = new Set(['admin', 'manager']);
-
-function assertStaff(principal: Principal): void {
-  if (!isStaff(principal.role)) throw new AppError('forbidden', 'The tag catalog is for staff');
-}
 
 export function toTagDto({ row, customerCount }: TagWithCount): Tag {
   return {
@@ -55,7 +48,6 @@ export class TagCatalog {
   ) {}
 
   async list(principal: Principal, query: ListTagsQuery): Promise<Page<Tag>> {
-    assertStaff(principal);
     let after: { name: string; id: string } | undefined;
     if (query.cursor) {
       const key = decodeCursor(query.cursor);
@@ -81,16 +73,12 @@ export class TagCatalog {
   }
 
   async get(principal: Principal, id: string): Promise<Tag> {
-    assertStaff(principal);
     const found = await this.repo.find(this.db, principal.tenant, id);
     if (!found) throw notFound('Tag');
     return toTagDto(found);
   }
 
   async create(principal: Principal, body: CreateTagBody): Promise<Tag> {
-    if (!CURATORS.has(principal.role)) {
-      throw new AppError('forbidden', 'Only admins and managers curate the tag catalog');
-    }
     const row = await this.repo.insert(this.db, {
       tenantId: principal.tenant,
       id: newId(),
@@ -108,9 +96,6 @@ export class TagCatalog {
     body: UpdateTagBody,
     ifMatch: string | undefined,
   ): Promise<Tag> {
-    if (!CURATORS.has(principal.role)) {
-      throw new AppError('forbidden', 'Only admins and managers curate the tag catalog');
-    }
     const tenant = principal.tenant;
     return this.db.transaction(async (tx) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
@@ -144,9 +129,6 @@ export class TagCatalog {
   }
 
   async delete(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
-    if (principal.role !== 'admin') {
-      throw new AppError('forbidden', 'Only admins delete tags');
-    }
     const tenant = principal.tenant;
     await this.db.transaction(async (tx) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
