@@ -176,6 +176,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     handle(routes.updateCustomer, ({ principal, params, body, headers }) =>
       deps.customers.update(principal, params.id, body, headers['if-match']),
     ),
+    handle(routes.replaceCustomer, ({ principal, params, body, headers }) =>
+      deps.customers.replace(principal, params.id, body, headers['if-match']),
+    ),
     handle(routes.bulkTagCustomers, ({ principal, body }) =>
       deps.customers.bulkTags(principal, body),
     ),

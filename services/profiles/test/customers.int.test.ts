@@ -287,3 +287,108 @@ describe('customers from BookingX', () => {
     expect(list.body.data).toHaveLength(1);
   });
 });
+
+describe('PUT /crm/customers/{id}', () => {
+  it('replaces every writable field, resetting what is left out, with the events and audit of a PATCH', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const listener = await bus.listen('crm.events', 'crm.customer.#');
+    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody({
+        company_name: 'Analytical Engines',
+        vip_status: true,
+        preferences: { preferred_days: ['mon'] },
+      }),
+    });
+    const id = created.body.id;
+
+    const replaced = await call<Customer>(svc.url, 'PUT', `/crm/customers/${id}`, {
+      token: admin,
+      body: { first_name: 'Augusta', email: created.body.email },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(replaced.headers.get('etag')).toBe('"2"');
+    expect(replaced.body).toMatchObject({
+      first_name: 'Augusta',
+      last_name: '',
+      email: created.body.email,
+      phone: null,
+      phones: [],
+      timezone: null,
+      company_name: null,
+      vip_status: false,
+      customer_stage: 'new',
+      // Assignment is not part of the profile a replacement rewrites.
+      owner_id: created.body.owner_id,
+      version: 2,
+    });
+    expect(replaced.body.preferences?.preferred_days).toEqual([]);
+
+    const events = await waitFor(
+      () =>
+        Promise.resolve(listener.events.filter((e) => e.subject === id)).then(
+          (l) => l.some((e) => e.type === 'crm.customer.updated.v1') && l,
+        ),
+      { what: 'customer events' },
+    );
+    const updated = events.find((e) => e.type === 'crm.customer.updated.v1');
+    const changed = (updated?.data as { changed_fields?: string[] } | undefined)?.changed_fields;
+    for (const field of ['first_name', 'company_name', 'vip_status']) {
+      expect(changed).toContain(field);
+    }
+    await listener.close();
+
+    const audit = await call<Page<{ via: string; field: string; new_value: unknown }>>(
+      svc.url,
+      'GET',
+      `/crm/customers/${id}/audit?field=company_name`,
+      { token: admin },
+    );
+    expect(audit.body.data).toContainEqual(
+      expect.objectContaining({ via: 'PUT /crm/customers/{id}', new_value: null }),
+    );
+  });
+
+  it('refuses a stale If-Match with 412 and a missing required field with 422', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
+      token: admin,
+      body: buildCustomerBody(),
+    });
+    const id = created.body.id;
+    await call(svc.url, 'PATCH', `/crm/customers/${id}`, {
+      token: admin,
+      body: { vip_status: true },
+    });
+
+    const stale = await call<Problem>(svc.url, 'PUT', `/crm/customers/${id}`, {
+      token: admin,
+      body: { first_name: 'Ada' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body.code).toBe('precondition_failed');
+
+    const missing = await call<Problem>(svc.url, 'PUT', `/crm/customers/${id}`, {
+      token: admin,
+      body: { last_name: 'Lovelace' },
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toContainEqual(expect.objectContaining({ field: 'first_name' }));
+
+    const staff = await tokenFor(tenant, 'staff');
+    expect(
+      (
+        await call(svc.url, 'PUT', `/crm/customers/${id}`, {
+          token: staff,
+          body: { first_name: 'X' },
+        })
+      ).status,
+    ).toBe(403);
+    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, { token: admin });
+    expect(after.body).toMatchObject({ first_name: 'Ada', version: 2 });
+  });
+});

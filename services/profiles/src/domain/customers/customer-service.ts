@@ -15,6 +15,7 @@ import {
   type CustomerTagsBody,
   type ListCustomersQuery,
   type QueryCustomersBody,
+  type ReplaceCustomerBody,
   type Page,
   type UpdateCustomerBody,
   type UpdateMeBody,
@@ -52,6 +53,43 @@ import {
   withNumbers,
   withPrimary,
 } from './phones.js';
+
+/**
+ * A replacement as the changes it makes: every field left out set to null, an empty list or
+ * its create default. Assignment is changed only where sent, since it is not the profile's.
+ */
+function replacementOf(body: ReplaceCustomerBody, defaultStage: string): UpdateCustomerBody {
+  const phones =
+    body.phones ??
+    (body.phone === undefined || body.phone === null ? [] : [{ number: body.phone }]);
+  return {
+    ...body,
+    phone: undefined,
+    phones,
+    email: body.email ?? null,
+    timezone: body.timezone ?? null,
+    locale: body.locale ?? null,
+    address: body.address ?? null,
+    preferences: body.preferences ?? {},
+    profile_picture_url: body.profile_picture_url ?? null,
+    company_name: body.company_name ?? null,
+    job_title: body.job_title ?? null,
+    website: body.website ?? null,
+    linkedin_url: body.linkedin_url ?? null,
+    facebook_url: body.facebook_url ?? null,
+    instagram_url: body.instagram_url ?? null,
+    twitter_url: body.twitter_url ?? null,
+    preferred_contact_method: body.preferred_contact_method ?? null,
+    preferred_contact_time: body.preferred_contact_time ?? null,
+    birthday: body.birthday ?? null,
+    anniversary: body.anniversary ?? null,
+    referral_source: body.referral_source ?? null,
+    customer_status: body.customer_status ?? 'active',
+    customer_stage: body.customer_stage ?? defaultStage,
+    vip_status: body.vip_status ?? false,
+    do_not_contact: body.do_not_contact ?? false,
+  };
+}
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -377,6 +415,23 @@ export class CustomerService {
     return this.fieldValues.reveal(within?.tx ?? this.db, after);
   }
 
+  /** Every writable field rewritten: what is left out is reset, as `replacementOf` says. */
+  async replace(
+    principal: Principal,
+    id: string,
+    body: ReplaceCustomerBody,
+    ifMatch: string | undefined,
+  ): Promise<Customer> {
+    const after = await this.patch(
+      principal,
+      id,
+      replacementOf(body, this.settings.defaultStage),
+      ifMatch,
+      'replaceCustomer',
+    );
+    return this.fieldValues.reveal(this.db, after);
+  }
+
   /** A customer changing their own profile; the route has refused every staff-only field. */
   async updateSelf(
     principal: Principal,
@@ -398,26 +453,36 @@ export class CustomerService {
     id: string,
     body: UpdateCustomerBody,
     ifMatch: string | undefined,
-    via: 'updateCustomer' | 'updateMe',
+    via: 'updateCustomer' | 'updateMe' | 'replaceCustomer',
     within?: Within,
   ): Promise<Customer> {
     assertMayAssign(principal, body);
     const columns = toColumns(body);
+    const replaces = via === 'replaceCustomer';
     const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
         await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
       }
       if (body.preferences !== undefined) {
-        columns.preferences = { ...current.row.preferences, ...body.preferences };
+        columns.preferences = replaces
+          ? body.preferences
+          : { ...current.row.preferences, ...body.preferences };
       }
       const phones = nextPhones(body, this.settings.phoneRegion, current.phones);
       if (phones) columns.phone = primaryOf(phones);
+      // A replacement clears the values it leaves out and needs the required ones, as a create.
+      const sent = replaces
+        ? {
+            ...Object.fromEntries(Object.keys(current.customFields).map((name) => [name, null])),
+            ...body.custom_fields,
+          }
+        : body.custom_fields;
       const values = await this.fieldValues.check(
         tx,
         principal.tenant,
-        body.custom_fields,
-        'update',
+        sent,
+        replaces ? 'create' : 'update',
       );
       const updated = await this.repo.update(
         tx,
