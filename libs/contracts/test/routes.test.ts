@@ -70,7 +70,7 @@ describe('matchRoute', () => {
   it('returns undefined on a method mismatch and lists the allowed methods', () => {
     expect(matchRoute('DELETE', `/crm/customers/${ID}`)).toBeUndefined();
     expect(matchRoute('PUT', '/crm/customers')).toBeUndefined();
-    expect(allowedMethods(`/crm/customers/${ID}`)).toEqual(['get', 'patch']);
+    expect(allowedMethods(`/crm/customers/${ID}`)).toEqual(['get', 'put', 'patch']);
     expect(allowedMethods('/crm/customers')).toEqual(['get', 'post']);
     expect(allowedMethods('/crm/nothing')).toEqual([]);
   });

@@ -14,6 +14,15 @@ import { parse } from './validate.js';
 type Part<
   R extends RouteDefinition,
   K extends 'params' | 'query' | 'headers' | 'body',
+> = K extends 'body'
+  ? R['request'] extends { bodyContentType: string }
+    ? Buffer
+    : Parsed<R, K>
+  : Parsed<R, K>;
+
+type Parsed<
+  R extends RouteDefinition,
+  K extends 'params' | 'query' | 'headers' | 'body',
 > = R['request'] extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
 /** The lowest 2xx a route declares: what it answers when its handler returns a body. */
@@ -126,7 +135,11 @@ export function handle<R extends RouteDefinition, C = never>(
         params: request.params ? parse(request.params, params, 'params') : undefined,
         query: request.query ? parse(request.query, req.query, 'query') : undefined,
         headers: request.headers ? parse(request.headers, req.headers, 'headers') : undefined,
-        body: request.body ? parse(request.body, req.body, 'body') : undefined,
+        body: request.bodyContentType
+          ? rawBodyOf(req, request.bodyContentType)
+          : request.body
+            ? parse(request.body, req.body, 'body')
+            : undefined,
         principal,
         caller,
         req,
@@ -194,6 +207,15 @@ function run(middleware: RequestHandler, req: Request, res: Response): Promise<v
     });
     if (result instanceof Promise) result.catch(reject);
   });
+}
+
+/** An upload the service reads itself: the bytes, when they came as the declared media type. */
+function rawBodyOf(req: Request, contentType: string): Buffer {
+  const body: unknown = req.body;
+  if (!req.is(contentType) || !Buffer.isBuffer(body)) {
+    throw new AppError('unsupported_media_type', `Send the body as ${contentType}`);
+  }
+  return body;
 }
 
 function successOf(route: RouteDefinition): { status: number; response: RouteResponse } {

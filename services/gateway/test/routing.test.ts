@@ -63,10 +63,11 @@ describe('resolveTarget', () => {
       kind: 'method_not_allowed',
       allow: ['GET', 'POST'],
     });
-    expect(resolveTarget('PUT', `/crm/customers/${ID}?x=1`)).toEqual({
+    expect(resolveTarget('DELETE', `/crm/customers/${ID}?x=1`)).toEqual({
       kind: 'method_not_allowed',
-      allow: ['GET', 'PATCH'],
+      allow: ['GET', 'PUT', 'PATCH'],
     });
+    expect(resolveTarget('PUT', `/crm/customers/${ID}`).kind).toBe('upstream');
   });
 
   it('refuses dot segments, which an upstream would resolve into another path', () => {

@@ -1,4 +1,6 @@
-import type { ServiceDefinition } from '@crm/service-kit';
+import type { RequestHandler } from 'express';
+import { IMPORT_CONTENT_TYPE, profilesRoutes as routes } from '@crm/contracts';
+import { STREAMED, handle, reply, sendCsv, type ServiceDefinition } from '@crm/service-kit';
 import { ProfilesConfig } from './config.js';
 import { AuditRepository } from './db/audit.repository.js';
 import { MeiliSearchIndex } from './clients/meili-search.js';
@@ -17,12 +19,10 @@ import { TagsRepository } from './db/tags.repository.js';
 import { ImportsRepository } from './db/imports.repository.js';
 import { CustomerImports } from './domain/imports/customer-imports.js';
 import { ImportRunner } from './domain/imports/run-import.js';
-import { IMPORT_CONTENT_TYPE } from '@crm/contracts';
 import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
-import { migrationsFolder } from './db/migrations-folder.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { CustomerEraser } from './domain/privacy/erase-customer.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
@@ -44,7 +44,7 @@ import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
 import { TagCatalog } from './domain/tags/tag-catalog.js';
 import { bookingxHandlers } from './events/bookingx.handlers.js';
 import { searchHandlers } from './events/search.handlers.js';
-import { routes } from './http/routes.js';
+import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
 
 export interface ProfilesDeps {
   customers: CustomerService;
@@ -70,7 +70,6 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   migrationsFolder,
   config: ProfilesConfig,
   defaultPort: 8081,
-  migrationsFolder,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
   build: ({ database, outbox, config, logger }) => {
     const tagsRepo = new TagsRepository();
@@ -171,7 +170,196 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       ),
     };
   },
-  routes,
+  routes: (deps) => [
+    handle(routes.createCustomer, ({ principal, body }) => deps.customers.create(principal, body)),
+    handle(routes.listCustomers, ({ principal, query }) => deps.customers.list(principal, query)),
+    handle(routes.queryCustomers, ({ principal, body }) => deps.customers.query(principal, body)),
+    handle(routes.getCustomer, ({ principal, params }) => deps.customers.get(principal, params.id)),
+    handle(routes.updateCustomer, ({ principal, params, body, headers }) =>
+      deps.customers.update(principal, params.id, body, headers['if-match']),
+    ),
+    handle(routes.replaceCustomer, ({ principal, params, body, headers }) =>
+      deps.customers.replace(principal, params.id, body, headers['if-match']),
+    ),
+    handle(routes.bulkTagCustomers, ({ principal, body }) =>
+      deps.customers.bulkTags(principal, body),
+    ),
+    handle(routes.bulkSetStage, ({ principal, body }) => deps.customers.bulkStage(principal, body)),
+    handle(routes.bulkAssign, ({ principal, body }) => deps.customers.bulkAssign(principal, body)),
+    handle(routes.exportCustomers, async ({ principal, query, res }): Promise<typeof STREAMED> =>
+      sendCsv(res, await deps.exporter.start(principal, query), { filename: 'customers.csv' }),
+    ),
+    handle(routes.setCustomerTags, ({ principal, params, body, headers }) =>
+      deps.customers.changeTags(principal, params.id, body, headers['if-match']),
+    ),
+    handle(routes.listCustomerDuplicates, async ({ principal, params }) => ({
+      data: await deps.merge.duplicates(principal, params.id),
+      next_cursor: null,
+    })),
+    handle(routes.mergeCustomers, ({ principal, params, body, headers }) =>
+      deps.merge.merge(principal, params.id, body, headers['if-match']),
+    ),
+    handle(routes.listCustomerAudit, ({ principal, params, query }) =>
+      deps.audit.list(principal, params.id, query),
+    ),
+    handle(routes.eraseCustomer, ({ principal, params, body }) =>
+      deps.eraser.erase(principal, params.id, body),
+    ),
+    handle(routes.searchCustomers, ({ principal, query }) => deps.search.search(principal, query)),
+
+    handle(routes.createCustomerImport, ({ principal, query, body }) =>
+      deps.imports.start(principal, query, body),
+    ),
+    handle(routes.listCustomerImports, ({ principal, query }) =>
+      deps.imports.list(principal, query),
+    ),
+    handle(routes.getCustomerImport, ({ principal, params }) =>
+      deps.imports.get(principal, params.id),
+    ),
+    handle(routes.listCustomerImportErrors, ({ principal, params, query }) =>
+      deps.imports.errors(principal, params.id, query),
+    ),
+    handle(
+      routes.exportCustomerImportErrors,
+      async ({ principal, params, res }): Promise<typeof STREAMED> =>
+        sendCsv(res, await deps.imports.errorRows(principal, params.id), {
+          filename: `import-${params.id}-errors.csv`,
+        }),
+    ),
+
+    handle(routes.listTags, ({ principal, query }) => deps.tags.list(principal, query)),
+    handle(routes.createTag, ({ principal, body }) => deps.tags.create(principal, body)),
+    handle(routes.getTag, ({ principal, params }) => deps.tags.get(principal, params.tag_id)),
+    handle(routes.updateTag, ({ principal, params, body, headers }) =>
+      deps.tags.update(principal, params.tag_id, body, headers['if-match']),
+    ),
+    handle(routes.deleteTag, ({ principal, params, headers }) =>
+      deps.tags.delete(principal, params.tag_id, headers['if-match']),
+    ),
+
+    handle(routes.getLifecycleStages, async ({ principal }) => {
+      const list = await deps.stages.get(principal);
+      return reply({ data: list.stages }, { version: list.version });
+    }),
+    handle(routes.putLifecycleStages, async ({ principal, body, headers }) => {
+      const list = await deps.stages.put(principal, body, headers['if-match']);
+      return reply({ data: list.stages }, { version: list.version });
+    }),
+
+    handle(routes.listCustomFields, async ({ principal, query }) => ({
+      data: await deps.customFields.list(principal, query.include_inactive === 'true'),
+      next_cursor: null,
+    })),
+    handle(routes.createCustomField, ({ principal, body }) =>
+      deps.customFields.create(principal, body),
+    ),
+    handle(routes.reorderCustomFields, async ({ principal, body }) => ({
+      data: await deps.customFields.reorder(principal, body),
+      next_cursor: null,
+    })),
+    handle(routes.getCustomField, ({ principal, params }) =>
+      deps.customFields.get(principal, params.field_id),
+    ),
+    handle(routes.updateCustomField, ({ principal, params, body, headers }) =>
+      deps.customFields.update(principal, params.field_id, body, headers['if-match']),
+    ),
+    handle(routes.deleteCustomField, ({ principal, params, headers }) =>
+      deps.customFields.delete(principal, params.field_id, headers['if-match']),
+    ),
+
+    handle(routes.getCustomerConsent, ({ principal, params }) =>
+      deps.consent.state(principal, { customerId: params.id }),
+    ),
+    handle(routes.recordCustomerConsent, ({ principal, params, body }) =>
+      deps.consent.record(principal, { customerId: params.id }, body),
+    ),
+    handle(routes.listCustomerConsentHistory, ({ principal, params, query }) =>
+      deps.consent.history(principal, params.id, query),
+    ),
+
+    handle(routes.getMe, async ({ principal }) => toMeDto(await deps.customers.getSelf(principal))),
+    handle(
+      routes.updateMe,
+      async ({ principal, body, headers }) =>
+        toMeDto(await deps.customers.updateSelf(principal, body, headers['if-match'])),
+      { before: [refuseStaffOnlyFieldsOfCustomers] },
+    ),
+    handle(routes.getMyConsent, ({ principal }) => deps.consent.state(principal, 'self')),
+    handle(routes.recordMyConsent, ({ principal, body }) =>
+      deps.consent.record(principal, 'self', { ...body, source: 'self_service' }),
+    ),
+
+    handle(routes.listCustomerRelationships, ({ principal, params }) =>
+      deps.relationships.list(principal, params.id),
+    ),
+    handle(routes.createRelationship, ({ principal, params, body }) =>
+      deps.relationships.create(principal, params.id, body),
+    ),
+    handle(routes.deleteRelationship, ({ principal, params }) =>
+      deps.relationships.delete(principal, params.id, params.relationship_id),
+    ),
+    handle(routes.createHousehold, ({ principal, body }) =>
+      deps.relationships.createHousehold(principal, body),
+    ),
+    handle(routes.getHousehold, ({ principal, params }) =>
+      deps.relationships.getHousehold(principal, params.household_id),
+    ),
+    handle(routes.updateHousehold, ({ principal, params, body, headers }) =>
+      deps.relationships.updateHousehold(principal, params.household_id, body, headers['if-match']),
+    ),
+    handle(routes.deleteHousehold, ({ principal, params, headers }) =>
+      deps.relationships.deleteHousehold(principal, params.household_id, headers['if-match']),
+    ),
+
+    handle(routes.listCustomerOpportunities, ({ principal, params, query }) =>
+      deps.pipeline.list(principal, query, params.id),
+    ),
+    handle(routes.createOpportunity, async ({ principal, params, body }) => {
+      const opportunity = await deps.pipeline.create(principal, params.id, body);
+      return reply(opportunity, { location: `/crm/opportunities/${opportunity.id}` });
+    }),
+    handle(routes.listOpportunities, ({ principal, query }) =>
+      deps.pipeline.list(principal, query),
+    ),
+    handle(routes.getOpportunity, ({ principal, params }) =>
+      deps.pipeline.get(principal, params.opportunity_id),
+    ),
+    handle(routes.updateOpportunity, ({ principal, params, body, headers }) =>
+      deps.pipeline.update(principal, params.opportunity_id, body, headers['if-match']),
+    ),
+    handle(routes.getOpportunityStages, async ({ principal }) => {
+      const { version, ...stages } = await deps.pipeline.stages(principal);
+      return reply(stages, { version });
+    }),
+    handle(routes.putOpportunityStages, async ({ principal, body, headers }) => {
+      const { version, ...stages } = await deps.pipeline.putStages(
+        principal,
+        body,
+        headers['if-match'],
+      );
+      return reply(stages, { version });
+    }),
+
+    handle(routes.putCustomerPicture, ({ principal, params, body, headers }) =>
+      deps.pictures.upload(principal, params.id, body, headers['if-match']),
+    ),
+    handle(
+      routes.getCustomerPicture,
+      async ({ principal, params, res }): Promise<typeof STREAMED> => {
+        const picture = await deps.pictures.get(principal, params.id);
+        res
+          .set('ETag', `"${picture.sha256}"`)
+          .set('Cache-Control', 'private, max-age=300')
+          .set('X-Content-Type-Options', 'nosniff')
+          .type(picture.contentType)
+          .send(picture.content);
+        return STREAMED;
+      },
+    ),
+    handle(routes.deleteCustomerPicture, async ({ principal, params, headers }) => {
+      await deps.pictures.remove(principal, params.id, headers['if-match']);
+    }),
+  ],
   handlers: (deps) => ({
     ...bookingxHandlers(deps.customers, deps.eraser),
     ...searchHandlers(deps.search),
@@ -199,4 +387,13 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     // documents that arrived before the settings.
     await deps.search.start();
   },
+};
+
+/**
+ * Fields of a profile that only staff change are refused by name before the body is read,
+ * so a customer learns why rather than seeing `unrecognized_key`.
+ */
+const refuseStaffOnlyFieldsOfCustomers: RequestHandler = (req, _res, next) => {
+  if (req.principal?.role === 'customer') refuseStaffOnlyFields(req.body);
+  next();
 };

@@ -169,7 +169,7 @@ describe('GET /crm/customers?filter=', () => {
     expect(await ids(admin, { field: 'custom.member', op: 'is_set' })).toEqual([]);
   });
 
-  it('keeps to what the caller may see: manager own and team, staff and sales rep assigned, customer self', async () => {
+  it('keeps to what the caller may see: manager own and team, staff and sales rep assigned, customer refused', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
     const mine = await customer(admin, { owner_id: 'rep-1', first_name: 'Zed' });
@@ -194,9 +194,10 @@ describe('GET /crm/customers?filter=', () => {
       expect(await ids(t, { field: 'owner_id', op: 'eq', value: '@me' })).toEqual(sorted(mine));
     }
     expect(await ids(await tokenFor(newTenant(), 'admin'), zed)).toEqual([]);
-    // The customer role lists itself only, filter or not.
-    expect(await ids(await tokenFor(tenant, 'customer', { sub: mine.id }), zed)).toEqual([mine.id]);
-    expect((await api(svc.url).get(listPath(zed))).status).toBe(401);
+    // The list is for staff; a customer reads their own profile at /crm/me.
+    const self = await tokenFor(tenant, 'customer', { sub: mine.id });
+    expect((await api(svc.url).as(self).request('GET', listPath(zed))).status).toBe(403);
+    expect((await api(svc.url).request('GET', listPath(zed))).status).toBe(401);
   });
 
   it('pages through a filtered list with the sort and cursor', async () => {
@@ -462,7 +463,7 @@ describe('POST /crm/customers/query', () => {
     const rep = await tokenFor(tenant, 'staff', { sub: 'rep-1' });
     expect((await query(rep, { filter })).body.data.map((c) => c.id)).toEqual([a.id]);
     const self = await query(await tokenFor(tenant, 'customer', { sub: b.id }), { filter });
-    expect(self.body.data.map((c) => c.id)).toEqual([b.id]);
+    expect(self.status).toBe(403);
     expect((await query(await tokenFor(newTenant(), 'admin'), { filter })).body.data).toEqual([]);
     expect((await api(svc.url).post('/crm/customers/query', { filter })).status).toBe(401);
 

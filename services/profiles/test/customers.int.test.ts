@@ -202,17 +202,31 @@ describe('who may see and change which customer', () => {
     const self = await tokenFor(tenant, 'customer', { sub: mine.body.id });
     const stranger = await tokenFor(newTenant(), 'admin');
 
-    expect((await api(svc.url).as(anna).get(`/crm/customers/${mine.body.id}`)).status).toBe(200);
-    expect((await api(svc.url).as(anna).get(`/crm/customers/${other.body.id}`)).status).toBe(404);
-    expect((await api(svc.url).as(manager).get(`/crm/customers/${mine.body.id}`)).status).toBe(200);
-    expect((await api(svc.url).as(manager).get(`/crm/customers/${other.body.id}`)).status).toBe(
-      404,
-    );
-    expect((await api(svc.url).as(self).get(`/crm/customers/${mine.body.id}`)).status).toBe(200);
-    expect((await api(svc.url).as(self).get(`/crm/customers/${other.body.id}`)).status).toBe(404);
-    expect((await api(svc.url).as(stranger).get(`/crm/customers/${mine.body.id}`)).status).toBe(
-      404,
-    );
+    expect(
+      (await api(svc.url).as(anna).request('GET', `/crm/customers/${mine.body.id}`)).status,
+    ).toBe(200);
+    expect(
+      (await api(svc.url).as(anna).request('GET', `/crm/customers/${other.body.id}`)).status,
+    ).toBe(404);
+    expect(
+      (await api(svc.url).as(manager).request('GET', `/crm/customers/${mine.body.id}`)).status,
+    ).toBe(200);
+    expect(
+      (await api(svc.url).as(manager).request('GET', `/crm/customers/${other.body.id}`)).status,
+    ).toBe(404);
+    // A customer reads their own profile at /crm/me; the staff routes are refused.
+    expect(
+      (await api(svc.url).as(self).request('GET', `/crm/customers/${mine.body.id}`)).status,
+    ).toBe(403);
+    expect(
+      (await api(svc.url).as(self).request('GET', `/crm/customers/${other.body.id}`)).status,
+    ).toBe(403);
+    const me = await api(svc.url).as(self).request<Customer>('GET', '/crm/me');
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(mine.body.id);
+    expect(
+      (await api(svc.url).as(stranger).request('GET', `/crm/customers/${mine.body.id}`)).status,
+    ).toBe(404);
 
     const annaList = await api(svc.url).as(anna).get<Page<Customer>>('/crm/customers');
     expect(annaList.body.data.map((c) => c.id)).toEqual([mine.body.id]);
@@ -289,5 +303,109 @@ describe('customers from BookingX', () => {
 
     const list = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers');
     expect(list.body.data).toHaveLength(1);
+  });
+});
+
+describe('PUT /crm/customers/{id}', () => {
+  it('replaces every writable field, resetting what is left out, with the events and audit of a PATCH', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const listener = await bus.listen('crm.events', 'crm.customer.#');
+    const created = await api(svc.url)
+      .as(admin)
+      .request<Customer>('POST', '/crm/customers', {
+        body: buildCustomer({
+          company_name: 'Analytical Engines',
+          vip_status: true,
+          preferences: { preferred_days: ['mon'] },
+        }),
+      });
+    const id = created.body.id;
+
+    const replaced = await api(svc.url)
+      .as(admin)
+      .request<Customer>('PUT', `/crm/customers/${id}`, {
+        body: { first_name: 'Augusta', email: created.body.email },
+        headers: { 'if-match': '"1"' },
+      });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(replaced.headers.get('etag')).toBe('"2"');
+    expect(replaced.body).toMatchObject({
+      first_name: 'Augusta',
+      last_name: '',
+      email: created.body.email,
+      phone: null,
+      phones: [],
+      timezone: null,
+      company_name: null,
+      vip_status: false,
+      customer_stage: 'new',
+      // Assignment is not part of the profile a replacement rewrites.
+      owner_id: created.body.owner_id,
+      version: 2,
+    });
+    expect(replaced.body.preferences?.preferred_days).toEqual([]);
+
+    const events = await waitFor(
+      () =>
+        Promise.resolve(listener.events.filter((e) => e.subject === id)).then(
+          (l) => l.some((e) => e.type === 'crm.customer.updated.v1') && l,
+        ),
+      { what: 'customer events' },
+    );
+    const updated = events.find((e) => e.type === 'crm.customer.updated.v1');
+    const changed = (updated?.data as { changed_fields?: string[] } | undefined)?.changed_fields;
+    for (const field of ['first_name', 'company_name', 'vip_status']) {
+      expect(changed).toContain(field);
+    }
+    await listener.close();
+
+    const audit = await api(svc.url)
+      .as(admin)
+      .request<Page<{ via: string; field: string; new_value: unknown }>>(
+        'GET',
+        `/crm/customers/${id}/audit?field=company_name`,
+      );
+    expect(audit.body.data).toContainEqual(
+      expect.objectContaining({ via: 'PUT /crm/customers/{id}', new_value: null }),
+    );
+  });
+
+  it('refuses a stale If-Match with 412 and a missing required field with 422', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const created = await api(svc.url)
+      .as(admin)
+      .request<Customer>('POST', '/crm/customers', { body: buildCustomer() });
+    const id = created.body.id;
+    await api(svc.url)
+      .as(admin)
+      .request('PATCH', `/crm/customers/${id}`, { body: { vip_status: true } });
+
+    const stale = await api(svc.url)
+      .as(admin)
+      .request<Problem>('PUT', `/crm/customers/${id}`, {
+        body: { first_name: 'Ada' },
+        headers: { 'if-match': '"1"' },
+      });
+    expect(stale.status).toBe(412);
+    expect(stale.body.code).toBe('precondition_failed');
+
+    const missing = await api(svc.url)
+      .as(admin)
+      .request<Problem>('PUT', `/crm/customers/${id}`, { body: { last_name: 'Lovelace' } });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toContainEqual(expect.objectContaining({ field: 'first_name' }));
+
+    const staff = await tokenFor(tenant, 'staff');
+    expect(
+      (
+        await api(svc.url)
+          .as(staff)
+          .request('PUT', `/crm/customers/${id}`, { body: { first_name: 'X' } })
+      ).status,
+    ).toBe(403);
+    const after = await api(svc.url).as(admin).request<Customer>('GET', `/crm/customers/${id}`);
+    expect(after.body).toMatchObject({ first_name: 'Ada', version: 2 });
   });
 });

@@ -258,9 +258,15 @@ describe('role × route for the record, tags, stages and assignment', () => {
 
   it('customers of the same tenant never see another customer through the staff routes', async () => {
     const w = await world();
-    const list = await api(svc.url)
+    const list = await api(svc.url).as(w.tokens.customer_other).request('GET', '/crm/customers');
+    expect(list.status).toBe(403);
+    const query = await api(svc.url)
       .as(w.tokens.customer_other)
-      .get<Page<Customer>>('/crm/customers');
-    expect(list.body.data.map((c) => c.id)).not.toContain(w.customer.id);
+      .request('POST', '/crm/customers/query', { body: {} });
+    expect(query.status).toBe(403);
+    const get = await api(svc.url)
+      .as(w.tokens.customer_other)
+      .request('GET', `/crm/customers/${w.customer.id}`);
+    expect(get.status).toBe(403);
   });
 });

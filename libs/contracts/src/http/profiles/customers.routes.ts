@@ -25,6 +25,7 @@ import {
   ExportCustomersQuery,
   ListCustomersQuery,
   QueryCustomersBody,
+  ReplaceCustomerBody,
   UpdateCustomerBody,
 } from './customers.js';
 import {
@@ -132,6 +133,29 @@ export const customersRoutes = {
     tags: ['Customers'],
     roles: CUSTOMER_EDITORS,
     request: { params: CustomerIdParams, body: UpdateCustomerBody, headers: IfMatchHeader },
+    responses: {
+      200: json('The customer after the change.', Customer, z.object({ ETag })),
+      401: unauthenticated,
+      403: forbidden,
+      404: customerNotFound,
+      412: problem(
+        'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
+      ),
+      422: invalid,
+    },
+    auth: 'jwt',
+  },
+  replaceCustomer: {
+    id: 'replaceCustomer',
+    method: 'put',
+    path: '/crm/customers/{id}',
+    service: 'profiles',
+    summary: 'Replace a customer',
+    description:
+      'Rewrites every writable field: the fields required on create are required, and a field left out is reset — to null, an empty list (`phones`, custom field values), or its create default (`last_name` empty, `customer_status` active, the default stage, `vip_status` and `do_not_contact` false, empty `preferences`). `owner_id`, `team_id` and `collaborator_ids` change only when sent (admins and managers). Publishes `crm.customer.updated.v1`, as `PATCH` does.',
+    tags: ['Customers'],
+    roles: CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: ReplaceCustomerBody, headers: IfMatchHeader },
     responses: {
       200: json('The customer after the change.', Customer, z.object({ ETag })),
       401: unauthenticated,

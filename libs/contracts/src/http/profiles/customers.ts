@@ -180,6 +180,13 @@ export const CustomerWritable = z.object({
 export const CreateCustomerBody = CustomerWritable.strict().meta({ id: 'CreateCustomer' });
 export type CreateCustomerBody = z.infer<typeof CreateCustomerBody>;
 
+/**
+ * A full replacement of the writable fields: required as on create, and a field left out is
+ * reset (to null, an empty list, or its create default). Assignment is left alone unless sent.
+ */
+export const ReplaceCustomerBody = CustomerWritable.strict().meta({ id: 'ReplaceCustomer' });
+export type ReplaceCustomerBody = z.infer<typeof ReplaceCustomerBody>;
+
 // Without the create-time default, a PATCH that leaves out last_name must not clear it.
 export const UpdateCustomerBody = CustomerWritable.extend({
   last_name: z.string().trim().max(100),

@@ -1,5 +1,4 @@
 import {
-  isStaff,
   makeEvent,
   newId,
   type CreateCustomFieldBody,
@@ -46,12 +45,6 @@ export function toDefinitionDto(row: CustomFieldRow): CustomFieldDefinition {
 type DefinitionEvent =
   'crm.custom_field.created.v1' | 'crm.custom_field.updated.v1' | 'crm.custom_field.deleted.v1';
 
-function assertAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') {
-    throw new AppError('forbidden', 'Only admins manage custom fields');
-  }
-}
-
 /** The custom field builder; every change is published so segments can filter on it at once. */
 export class CustomFieldDefinitions {
   constructor(
@@ -63,20 +56,17 @@ export class CustomFieldDefinitions {
   ) {}
 
   async list(principal: Principal, includeInactive: boolean): Promise<CustomFieldDefinition[]> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Custom fields are for staff');
     const rows = await this.repo.list(this.db, principal.tenant, includeInactive);
     return rows.map(toDefinitionDto);
   }
 
   async get(principal: Principal, id: string): Promise<CustomFieldDefinition> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Custom fields are for staff');
     const row = await this.repo.find(this.db, principal.tenant, id);
     if (!row) throw notFound('Custom field');
     return toDefinitionDto(row);
   }
 
   async create(principal: Principal, body: CreateCustomFieldBody): Promise<CustomFieldDefinition> {
-    assertAdmin(principal);
     const errors = definitionErrors({
       name: body.field_name,
       type: body.field_type,
@@ -125,7 +115,6 @@ export class CustomFieldDefinitions {
     body: UpdateCustomFieldBody,
     ifMatch: string | undefined,
   ): Promise<CustomFieldDefinition> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);
@@ -173,7 +162,6 @@ export class CustomFieldDefinitions {
   }
 
   async delete(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     await transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);
@@ -202,7 +190,6 @@ export class CustomFieldDefinitions {
     principal: Principal,
     body: ReorderCustomFieldsBody,
   ): Promise<CustomFieldDefinition[]> {
-    assertAdmin(principal);
     const tenant = principal.tenant;
     return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);

@@ -15,6 +15,7 @@ import {
   type CustomerTagsBody,
   type ListCustomersQuery,
   type QueryCustomersBody,
+  type ReplaceCustomerBody,
   type Page,
   type UpdateCustomerBody,
   type UpdateMeBody,
@@ -60,6 +61,43 @@ import {
 /** Where the next page starts: the sort it was issued for, the last customer's sort value and id. */
 const CustomerCursor = z.tuple([z.string(), z.string(), z.uuid()]);
 
+/**
+ * A replacement as the changes it makes: every field left out set to null, an empty list or
+ * its create default. Assignment is changed only where sent, since it is not the profile's.
+ */
+function replacementOf(body: ReplaceCustomerBody, defaultStage: string): UpdateCustomerBody {
+  const phones =
+    body.phones ??
+    (body.phone === undefined || body.phone === null ? [] : [{ number: body.phone }]);
+  return {
+    ...body,
+    phone: undefined,
+    phones,
+    email: body.email ?? null,
+    timezone: body.timezone ?? null,
+    locale: body.locale ?? null,
+    address: body.address ?? null,
+    preferences: body.preferences ?? {},
+    profile_picture_url: body.profile_picture_url ?? null,
+    company_name: body.company_name ?? null,
+    job_title: body.job_title ?? null,
+    website: body.website ?? null,
+    linkedin_url: body.linkedin_url ?? null,
+    facebook_url: body.facebook_url ?? null,
+    instagram_url: body.instagram_url ?? null,
+    twitter_url: body.twitter_url ?? null,
+    preferred_contact_method: body.preferred_contact_method ?? null,
+    preferred_contact_time: body.preferred_contact_time ?? null,
+    birthday: body.birthday ?? null,
+    anniversary: body.anniversary ?? null,
+    referral_source: body.referral_source ?? null,
+    customer_status: body.customer_status ?? 'active',
+    customer_stage: body.customer_stage ?? defaultStage,
+    vip_status: body.vip_status ?? false,
+    do_not_contact: body.do_not_contact ?? false,
+  };
+}
+
 export interface CustomerSettings {
   defaultStage: string;
   autoCreateProfiles: boolean;
@@ -73,7 +111,6 @@ export function isUuid(value: string): boolean {
   return uuid.safeParse(value).success;
 }
 
-const EDIT_ROLES = new Set(['admin', 'manager', 'sales_rep']);
 const ASSIGN_ROLES = new Set(['admin', 'manager']);
 
 function toColumns(body: Writable): Partial<NewCustomerRow> {
@@ -221,9 +258,6 @@ export class CustomerService {
   ) {}
 
   async create(principal: Principal, body: CreateCustomerBody, within?: Within): Promise<Customer> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot create customers');
-    }
     assertMayAssign(principal, body);
     const columns = toColumns(body);
     const phones = nextPhones(body, this.settings.phoneRegion, []) ?? [];
@@ -379,11 +413,25 @@ export class CustomerService {
     ifMatch: string | undefined,
     within?: Within,
   ): Promise<Customer> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot change customer profiles');
-    }
     const after = await this.patch(principal, id, body, ifMatch, 'updateCustomer', within);
     return this.fieldValues.reveal(within?.tx ?? this.db, after);
+  }
+
+  /** Every writable field rewritten: what is left out is reset, as `replacementOf` says. */
+  async replace(
+    principal: Principal,
+    id: string,
+    body: ReplaceCustomerBody,
+    ifMatch: string | undefined,
+  ): Promise<Customer> {
+    const after = await this.patch(
+      principal,
+      id,
+      replacementOf(body, this.settings.defaultStage),
+      ifMatch,
+      'replaceCustomer',
+    );
+    return this.fieldValues.reveal(this.db, after);
   }
 
   /** A customer changing their own profile; the route has refused every staff-only field. */
@@ -392,18 +440,12 @@ export class CustomerService {
     body: UpdateMeBody,
     ifMatch: string | undefined,
   ): Promise<Customer> {
-    if (principal.role !== 'customer') {
-      throw new AppError('forbidden', 'Only customers have a /me');
-    }
     if (!isUuid(principal.sub)) throw notFound('Customer');
     const after = await this.patch(principal, principal.sub, body, ifMatch, 'updateMe');
     return this.fieldValues.reveal(this.db, after);
   }
 
   async getSelf(principal: Principal): Promise<Customer> {
-    if (principal.role !== 'customer') {
-      throw new AppError('forbidden', 'Only customers have a /me');
-    }
     if (!isUuid(principal.sub)) throw notFound('Customer');
     return this.get(principal, principal.sub);
   }
@@ -413,26 +455,36 @@ export class CustomerService {
     id: string,
     body: UpdateCustomerBody,
     ifMatch: string | undefined,
-    via: 'updateCustomer' | 'updateMe',
+    via: 'updateCustomer' | 'updateMe' | 'replaceCustomer',
     within?: Within,
   ): Promise<Customer> {
     assertMayAssign(principal, body);
     const columns = toColumns(body);
+    const replaces = via === 'replaceCustomer';
     const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
         await this.stages.assertKnown(tx, principal.tenant, body.customer_stage);
       }
       if (body.preferences !== undefined) {
-        columns.preferences = { ...current.row.preferences, ...body.preferences };
+        columns.preferences = replaces
+          ? body.preferences
+          : { ...current.row.preferences, ...body.preferences };
       }
       const phones = nextPhones(body, this.settings.phoneRegion, current.phones);
       if (phones) columns.phone = primaryOf(phones);
+      // A replacement clears the values it leaves out and needs the required ones, as a create.
+      const sent = replaces
+        ? {
+            ...Object.fromEntries(Object.keys(current.customFields).map((name) => [name, null])),
+            ...body.custom_fields,
+          }
+        : body.custom_fields;
       const values = await this.fieldValues.check(
         tx,
         principal.tenant,
-        body.custom_fields,
-        'update',
+        sent,
+        replaces ? 'create' : 'update',
       );
       const updated = await this.repo.update(
         tx,
@@ -491,9 +543,6 @@ export class CustomerService {
     via: 'putCustomerPicture' | 'deleteCustomerPicture',
     store: (tx: Executor) => Promise<string | null>,
   ): Promise<Customer> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot change customer profiles');
-    }
     return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       const url = await store(tx);
@@ -518,9 +567,6 @@ export class CustomerService {
     ifMatch: string | undefined,
     within?: Within,
   ): Promise<Customer> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot tag customers');
-    }
     const run = async (tx: Executor): Promise<Customer> => {
       const current = await this.lockOne(tx, principal, id, ifMatch);
       const [after] = await this.applyTags(
@@ -536,9 +582,6 @@ export class CustomerService {
   }
 
   async bulkTags(principal: Principal, body: BulkTagsBody): Promise<BulkResult> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot tag customers');
-    }
     return transaction(this.db, async ({ db: tx }) => {
       const target = await this.lockTargets(tx, principal, body);
       const changed = await this.applyTags(
@@ -594,16 +637,10 @@ export class CustomerService {
   }
 
   async bulkStage(principal: Principal, body: BulkStageBody): Promise<BulkResult> {
-    if (!EDIT_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Your role cannot change customer profiles');
-    }
     return this.bulkSet(principal, body, { customerStage: body.customer_stage }, 'bulkSetStage');
   }
 
   async bulkAssign(principal: Principal, body: BulkAssignBody): Promise<BulkResult> {
-    if (!ASSIGN_ROLES.has(principal.role)) {
-      throw new AppError('forbidden', 'Only admins and managers assign customers');
-    }
     const changes: Partial<NewCustomerRow> = {};
     if (body.owner_id !== undefined) changes.ownerId = body.owner_id;
     if (body.team_id !== undefined) changes.teamId = body.team_id;

@@ -5,13 +5,7 @@ import {
   type FieldError,
   type Me,
 } from '@crm/contracts';
-import { AppError, type Principal } from '@crm/service-kit';
-
-export function assertCustomer(principal: Principal): void {
-  if (principal.role !== 'customer') {
-    throw new AppError('forbidden', 'Only customers have a /me; staff use /crm/customers/{id}');
-  }
-}
+import { AppError } from '@crm/service-kit';
 
 const EDITABLE = new Set<string>(CUSTOMER_EDITABLE_FIELDS);
 const KNOWN = new Set<string>([

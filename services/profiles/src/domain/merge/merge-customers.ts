@@ -32,9 +32,6 @@ import type { ConsentCopier } from './consent-copier.js';
 import type { SensitiveFields } from '../privacy/sensitive-fields.js';
 import { primaryOf, samePhones, unitedPhones } from '../customers/phones.js';
 
-const MERGERS = new Set(['admin', 'manager']);
-const FINDERS = new Set(['admin', 'manager', 'sales_rep']);
-
 /** Columns behind each mergeable API field. */
 const COLUMNS: Record<string, (keyof NewCustomerRow)[]> = {
   first_name: ['firstName'],
@@ -88,7 +85,6 @@ export class CustomerMerge {
   ) {}
 
   async duplicates(principal: Principal, id: string): Promise<DuplicateSuggestion[]> {
-    if (!FINDERS.has(principal.role)) throw new AppError('forbidden', 'Your role cannot merge');
     const scope = scopeOf(principal);
     const found = await this.customers.find(this.db, scope, id);
     if (!found) throw notFound('Customer');
@@ -123,9 +119,6 @@ export class CustomerMerge {
     body: MergeCustomersBody,
     ifMatch: string | undefined,
   ): Promise<Customer> {
-    if (!MERGERS.has(principal.role)) {
-      throw new AppError('forbidden', 'Only admins and managers merge customers');
-    }
     const mergeIds = [...new Set(body.merge_ids)];
     if (mergeIds.includes(survivorId)) {
       throw new AppError('validation_failed', 'A customer cannot be merged into itself', [

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  isStaff,
   MAX_PICTURE_BYTES,
   PICTURE_TYPES,
   THUMBNAIL_SIZE,
@@ -102,7 +101,6 @@ export class ProfilePictures {
   }
 
   async get(principal: Principal, id: string): Promise<Thumbnail> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Pictures are served to staff');
     const [visible] = await this.customers.visible(this.db, scopeOf(principal), [id]);
     if (!visible) throw notFound('Customer');
     const row = await this.repo.find(this.db, principal.tenant, id);

@@ -5,7 +5,6 @@ import {
   type EraseCustomerBody,
 } from '@crm/contracts';
 import {
-  AppError,
   notFound,
   type Db,
   type Executor,
@@ -46,9 +45,6 @@ export class CustomerEraser {
   ) {}
 
   async erase(principal: Principal, id: string, body: EraseCustomerBody): Promise<CustomerErasure> {
-    if (principal.role !== 'admin') {
-      throw new AppError('forbidden', 'Only admins erase customers');
-    }
     const tenantId = principal.tenant;
     return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockId(tx, tenantId, id);

@@ -1,5 +1,4 @@
 import {
-  isStaff,
   newId,
   RELATIONSHIP_INVERSES,
   type CreateHouseholdBody,
@@ -26,16 +25,8 @@ import type { CustomerRow, HouseholdRow, RelationshipRow } from '../../db/schema
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { routeContext } from '../customers/customer-events.js';
 
-const EDITORS = new Set(['admin', 'manager', 'sales_rep']);
-
 function member(row: CustomerRow) {
   return { id: row.id, first_name: row.firstName, last_name: row.lastName };
-}
-
-function assertEditor(principal: Principal): void {
-  if (!EDITORS.has(principal.role)) {
-    throw new AppError('forbidden', 'Your role cannot change relationships');
-  }
 }
 
 /** Typed two-sided relationships between customers, and households. */
@@ -48,7 +39,6 @@ export class Relationships {
   ) {}
 
   async list(principal: Principal, customerId: string): Promise<CustomerRelationships> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Relationships are for staff');
     const scope = scopeOf(principal);
     const [self] = await this.customers.visible(this.db, scope, [customerId]);
     if (!self) throw notFound('Customer');
@@ -79,7 +69,6 @@ export class Relationships {
     customerId: string,
     body: CreateRelationshipBody,
   ): Promise<Relationship> {
-    assertEditor(principal);
     if (body.related_customer_id === customerId) {
       throw new AppError('validation_failed', 'A customer cannot be related to itself', [
         {
@@ -119,7 +108,6 @@ export class Relationships {
   }
 
   async delete(principal: Principal, customerId: string, relationshipId: string): Promise<void> {
-    assertEditor(principal);
     await transaction(this.db, async ({ db: tx }) => {
       const [self] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!self) throw notFound('Customer');
@@ -137,7 +125,6 @@ export class Relationships {
   }
 
   async createHousehold(principal: Principal, body: CreateHouseholdBody): Promise<Household> {
-    assertEditor(principal);
     const ids = [...new Set(body.member_ids)];
     return transaction(this.db, async ({ db: tx }) => {
       await this.assertVisible(tx, principal, ids);
@@ -159,7 +146,6 @@ export class Relationships {
   }
 
   async getHousehold(principal: Principal, id: string): Promise<Household> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Households are for staff');
     const row = await this.repo.household(this.db, principal.tenant, id);
     if (!row) throw notFound('Household');
     const dto = await this.householdDto(this.db, principal, row);
@@ -173,7 +159,6 @@ export class Relationships {
     body: UpdateHouseholdBody,
     ifMatch: string | undefined,
   ): Promise<Household> {
-    assertEditor(principal);
     return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const add = [...new Set(body.add_member_ids ?? [])];
@@ -194,7 +179,6 @@ export class Relationships {
     id: string,
     ifMatch: string | undefined,
   ): Promise<void> {
-    assertEditor(principal);
     await transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const memberIds = await this.repo.memberIds(tx, principal.tenant, current.id);

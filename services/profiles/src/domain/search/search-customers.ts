@@ -1,4 +1,4 @@
-import { isStaff, type SearchCustomersQuery, type SearchPage } from '@crm/contracts';
+import { type SearchCustomersQuery, type SearchPage } from '@crm/contracts';
 import {
   AppError,
   encodeCursor,
@@ -82,7 +82,6 @@ export class CustomerSearch {
   }
 
   async search(principal: Principal, query: SearchCustomersQuery): Promise<SearchPage> {
-    if (!isStaff(principal.role)) throw new AppError('forbidden', 'Search is for staff');
     let offset = 0;
     if (query.cursor) {
       [, offset] = readCursor(SearchCursor, query.cursor);
