@@ -163,6 +163,9 @@ export function buildTestGateway(env: Record<string, string> = {}): TestGateway 
   return { app, upstreams, close: () => closeUpstreams(upstreams) };
 }
 
+/** The customer id in customer tokens of these tests. */
+export const CUSTOMER_SUB = '0190f5a4-7b7e-7cc3-8c3a-2b1f4f0c9d11';
+
 export function tokenFor(
   tenant: string,
   role: Role = 'admin',
@@ -178,7 +181,8 @@ export function tokenFor(
     secret: extra.secret ?? SECRET,
     tenant,
     role,
-    sub: extra.sub ?? `${role}-1`,
+    // A customer's subject is its customer id (a UUID); a staff member's is free-form.
+    sub: extra.sub ?? (role === 'customer' ? CUSTOMER_SUB : `${role}-1`),
     ...(extra.issuer === undefined ? {} : { issuer: extra.issuer }),
     ...(extra.audience === undefined ? {} : { audience: extra.audience }),
     ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
