@@ -189,6 +189,18 @@ describe('every operation of the OpenAPI document, answered by the real services
       headers: { 'if-match': '"1"' },
     });
     conforms('updateCustomer', r, 200);
+    r = await send('PUT', `/crm/customers/${customer.id}`, {
+      token: admin,
+      body: {
+        first_name: customer.first_name,
+        last_name: customer.last_name,
+        email: customer.email,
+        phone: customer.phone,
+        company_name: 'Analytical Engines',
+      },
+      headers: { 'if-match': '"2"' },
+    });
+    conforms('replaceCustomer', r, 200);
 
     // Tags
     r = await send('POST', '/crm/tags', { token: admin, body: { name: 'Gold' } });
