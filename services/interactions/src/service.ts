@@ -51,8 +51,6 @@ import { pageViewLimiter } from './domain/tracking/page-view-limiter.js';
 import { trackPageView } from './domain/tracking/track-page-view.js';
 import { handlers } from './events/index.js';
 
-export type { InteractionsDeps } from './deps.js';
-
 const engagementRepository = new EngagementRepository();
 
 export const interactionsService: ServiceDefinition<InteractionsConfig, InteractionsDeps> = {
