@@ -101,6 +101,12 @@ export const forbidden = problem(
 export const invalid = problem(
   'A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`).',
 );
+
+/** What a route behind a bearer token may answer before it runs: no valid token, or a wrong role. */
+export const guarded = { 401: unauthenticated, 403: forbidden } as const;
+/** The same for a route whose parameters, query or body are checked against their schemas. */
+export const guardedInput = { ...guarded, 422: invalid } as const;
+
 export const customerNotFound = problem(
   'No such customer, or one the caller may not see (code `not_found`).',
 );
