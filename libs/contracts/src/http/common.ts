@@ -111,10 +111,15 @@ export const customerNotFound = problem(
   'No such customer, or one the caller may not see (code `not_found`).',
 );
 
-export const ETag = z
-  .string()
-  .regex(/^"\d+"$/)
-  .describe('The version of the customer in quotes, e.g. `"3"`; send it back in `If-Match`.');
+/** An `ETag`: a version number in quotes, which `If-Match` sends back. */
+function versionTag(what: string) {
+  return z
+    .string()
+    .regex(/^"\d+"$/)
+    .describe(`${what} in quotes, e.g. \`"3"\`; send it back in \`If-Match\`.`);
+}
+
+export const ETag = versionTag('The version of the customer');
 
 export const IdempotencyKeyHeader = z.object({
   'idempotency-key': z
@@ -147,10 +152,7 @@ export const opportunityNotFound = problem(
   'No such opportunity on a customer the caller may see (code `not_found`).',
 );
 
-export const VersionETag = z
-  .string()
-  .regex(/^"\d+"$/)
-  .describe('The version in quotes, e.g. `"3"`; send it back in `If-Match`.');
+export const VersionETag = versionTag('The version');
 export const stale = problem(
   'The object changed since the `If-Match` version was read (code `precondition_failed`).',
 );

@@ -11,6 +11,13 @@ import { CustomerIdParams } from '../profiles/customers.js';
 import { TimelineEntry, TimelinePage, TimelineQuery } from './timeline.js';
 import { TimelineExportQuery } from './interactions.js';
 
+/** A timeline streamed whole, as CSV or a JSON array. */
+const timelineExport = {
+  description: 'The entries, as `text/csv` or `application/json` by `format`.',
+  content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
+  headers: z.object({ 'Content-Disposition': z.string() }),
+};
+
 export const timelineRoutes = {
   getCustomerTimeline: {
     id: 'getCustomerTimeline',
@@ -42,11 +49,7 @@ export const timelineRoutes = {
     roles: STAFF,
     request: { params: CustomerIdParams, query: TimelineExportQuery },
     responses: {
-      200: {
-        description: 'The entries, as `text/csv` or `application/json` by `format`.',
-        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
-        headers: z.object({ 'Content-Disposition': z.string() }),
-      },
+      200: timelineExport,
       ...guardedInput,
       404: customerNotFound,
     },
@@ -81,11 +84,7 @@ export const timelineRoutes = {
     roles: CUSTOMER,
     request: { query: TimelineExportQuery },
     responses: {
-      200: {
-        description: 'The entries, as `text/csv` or `application/json` by `format`.',
-        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
-        headers: z.object({ 'Content-Disposition': z.string() }),
-      },
+      200: timelineExport,
       ...guardedInput,
     },
     auth: 'jwt',
