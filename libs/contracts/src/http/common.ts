@@ -2,18 +2,6 @@ import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, Problem } from '../errors.js';
 import type { Role } from '../roles.js';
 
-export const SERVICE_NAMES = [
-  'gateway',
-  'profiles',
-  'interactions',
-  'notes-tasks',
-  'comms',
-  'segments',
-  'automation',
-  'analytics',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
 /** The services behind the gateway, each with its own queue and dead-letter queue. */
 export const BACKEND_SERVICES = [
   'profiles',
@@ -23,9 +11,12 @@ export const BACKEND_SERVICES = [
   'segments',
   'automation',
   'analytics',
-] as const satisfies readonly ServiceName[];
+] as const;
 export type BackendService = (typeof BACKEND_SERVICES)[number];
 export const BackendService = z.enum(BACKEND_SERVICES);
+
+export const SERVICE_NAMES = ['gateway', ...BACKEND_SERVICES] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export function isBackendService(value: string): value is BackendService {
   return (BACKEND_SERVICES as readonly string[]).includes(value);
