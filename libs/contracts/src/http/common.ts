@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, Problem } from '../errors.js';
-import type { Role } from '../roles.js';
+import { STAFF_ROLES, type Role } from '../roles.js';
 
 /** The services behind the gateway, each with its own queue and dead-letter queue. */
 export const BACKEND_SERVICES = [
@@ -133,7 +133,7 @@ export const IfMatchHeader = z.object({
     ),
 });
 
-export const STAFF: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
+export const STAFF: readonly Role[] = STAFF_ROLES;
 export const CUSTOMER_EDITORS: readonly Role[] = ['admin', 'manager', 'sales_rep'];
 export const ADMIN: readonly Role[] = ['admin'];
 export const ADMIN_MANAGER: readonly Role[] = ['admin', 'manager'];
