@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, sleep, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { Consumer } from '../src/consumer.js';
-import { OutboxRelay } from '../src/relay.js';
+import type { OutboxRelay } from '../src/relay.js';
 import {
   createTestServiceDb,
   openBroker,
   recordingLogger,
-  testEnv,
+  relayFor,
   uniqueName,
   type TestServiceDb,
 } from './support.js';
@@ -53,14 +53,7 @@ beforeAll(async () => {
     retryBaseMs: 20,
   });
   await consumer.start();
-  relay = new OutboxRelay({
-    pool: svc.database.pool,
-    databaseUrl: testEnv().databaseUrl,
-    schema: svc.schemaName,
-    broker,
-    logger: log.logger,
-    pollMs: 200,
-  });
+  relay = relayFor(svc, broker, { logger: log.logger, pollMs: 200 });
   await relay.start();
 });
 

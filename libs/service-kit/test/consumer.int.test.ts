@@ -13,14 +13,14 @@ import type { Broker } from '../src/broker.js';
 import { Consumer, type Handlers } from '../src/consumer.js';
 import { DeadLetterStore } from '../src/dead-letters.js';
 import { createMetrics, type Metrics } from '../src/metrics.js';
-import { OutboxRelay } from '../src/relay.js';
+import type { OutboxRelay } from '../src/relay.js';
 import {
   TestAmqp,
   createTestServiceDb,
   gate,
   openBroker,
+  relayFor,
   silentLogger,
-  testEnv,
   uniqueName,
   type TestServiceDb,
 } from './support.js';
@@ -123,14 +123,7 @@ beforeAll(async () => {
   svc = await createTestServiceDb('consumer');
   broker = await openBroker('consumer');
   amqp = await TestAmqp.open();
-  relay = new OutboxRelay({
-    pool: svc.database.pool,
-    databaseUrl: testEnv().databaseUrl,
-    schema: svc.schemaName,
-    broker,
-    logger: silentLogger,
-    pollMs: 100,
-  });
+  relay = relayFor(svc, broker);
   metrics = createMetrics('kit-consumer');
   consumer = newConsumer('kit-consumer', metrics);
   await consumer.start();

@@ -2,6 +2,7 @@ import {
   compareScalars,
   evaluateFilter,
   field,
+  isCompareOp,
   validateFilter,
   type FieldLeaf,
   type FieldType,
@@ -130,14 +131,8 @@ function leafOf(spec: FilterField): fc.Arbitrary<FieldLeaf> {
   const scalar = scalarOf(type);
   return fc.constantFrom(...ops).chain((op): fc.Arbitrary<FieldLeaf> => {
     const f = spec.key;
+    if (isCompareOp(op)) return scalar.map((value) => ({ field: f, op, value }));
     switch (op) {
-      case 'eq':
-      case 'neq':
-      case 'lt':
-      case 'lte':
-      case 'gt':
-      case 'gte':
-        return scalar.map((value) => ({ field: f, op, value }));
       case 'between':
         return fc.tuple(scalar, scalar).map(([a, b]) => ({
           field: f,

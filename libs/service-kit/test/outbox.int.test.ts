@@ -12,15 +12,14 @@ import { buildEvent, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { createMetrics } from '../src/metrics.js';
 import { outboxChannel, type OutboxMessage } from '../src/outbox.js';
-import { OutboxRelay, type RelayOptions } from '../src/relay.js';
+import type { OutboxRelay, RelayOptions } from '../src/relay.js';
 import {
   QueueProbe,
   TestAmqp,
   adminClient,
   createTestServiceDb,
   openBroker,
-  silentLogger,
-  testEnv,
+  relayFor,
   uniqueName,
   type TestServiceDb,
 } from './support.js';
@@ -53,15 +52,7 @@ afterAll(async () => {
 });
 
 async function startRelay(options: Partial<RelayOptions> = {}): Promise<OutboxRelay> {
-  const relay = new OutboxRelay({
-    pool: svc.database.pool,
-    databaseUrl: testEnv().databaseUrl,
-    schema: svc.schemaName,
-    broker,
-    logger: silentLogger,
-    pollMs: 100,
-    ...options,
-  });
+  const relay = relayFor(svc, broker, options);
   relays.push(relay);
   await relay.start();
   return relay;

@@ -5,12 +5,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
-import { OutboxRelay } from '../src/relay.js';
+import type { OutboxRelay } from '../src/relay.js';
 import {
   QueueProbe,
   createTestServiceDb,
   openBroker,
-  silentLogger,
+  relayFor,
   testEnv,
   type TestServiceDb,
 } from './support.js';
@@ -97,14 +97,7 @@ describe('a relay killed between claim and publish', () => {
     expect(row.attempts).toBe(0);
     expect(probe.count(event.id)).toBe(0);
 
-    relay = new OutboxRelay({
-      pool: svc.database.pool,
-      databaseUrl: testEnv().databaseUrl,
-      schema: svc.schemaName,
-      broker,
-      logger: silentLogger,
-      pollMs: 100,
-    });
+    relay = relayFor(svc, broker);
     await relay.start();
     await waitFor(() => probe.count(event.id) === 1, { what: 'event delivered after restart' });
     await waitFor(async () => {

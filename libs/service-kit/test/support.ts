@@ -12,6 +12,7 @@ import { Broker } from '../src/broker.js';
 import { createDatabase, type Database } from '../src/db.js';
 import { runMigrations } from '../src/migrate.js';
 import { Outbox } from '../src/outbox.js';
+import { OutboxRelay, type RelayOptions } from '../src/relay.js';
 import { defineTestService, type TestService } from './fixtures/schema.js';
 
 export interface TestEnv {
@@ -107,6 +108,23 @@ export async function createTestServiceDb(label: string): Promise<TestServiceDb>
     outbox: new Outbox(tables, schemaName),
     close: () => database.close(),
   };
+}
+
+/** A relay over the tiny service's outbox, polling every 100 ms unless told; not started yet. */
+export function relayFor(
+  svc: TestServiceDb,
+  broker: Broker,
+  options: Partial<RelayOptions> = {},
+): OutboxRelay {
+  return new OutboxRelay({
+    pool: svc.database.pool,
+    databaseUrl: testEnv().databaseUrl,
+    schema: svc.schemaName,
+    broker,
+    logger: silentLogger,
+    pollMs: 100,
+    ...options,
+  });
 }
 
 export async function openBroker(label: string, logger: Logger = silentLogger): Promise<Broker> {

@@ -120,6 +120,17 @@ export const FieldLeaf = z
   });
 export type FieldLeaf = z.infer<typeof FieldLeaf>;
 
+export type CompareOp = (typeof COMPARE_OPS)[number];
+export type CompareLeaf = z.infer<typeof compareLeaf>;
+
+export function isCompareOp(op: FilterOp): op is CompareOp {
+  return (COMPARE_OPS as readonly FilterOp[]).includes(op);
+}
+/** A leaf comparing the field with one value (`eq` … `gte`); every back-end treats them alike. */
+export function isCompareLeaf(leaf: FieldLeaf): leaf is CompareLeaf {
+  return isCompareOp(leaf.op);
+}
+
 export const COUNT_OPS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const;
 export const CountThreshold = z
   .object({

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import {
+  CHANGE_OPS,
   COMPARE_OPS,
+  DATE_OPS,
   FILTER_OPS,
+  LIST_OPS,
+  PRESENCE_OPS,
+  TEXT_OPS,
+  isCompareLeaf,
   type BehaviourLeaf,
   type FieldLeaf,
   type FilterIssue,
@@ -22,66 +28,29 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** What each type of field can be asked; a catalog entry may narrow it further. */
 export const OPS_BY_TYPE: Record<FieldType, readonly FilterOp[]> = {
-  string: [
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'contains',
-    'not_contains',
-    'starts_with',
-    'is_set',
-    'is_not_set',
-    'changed_from',
-    'changed_to',
-  ],
-  number: [
-    ...COMPARE_OPS,
-    'between',
-    'in',
-    'not_in',
-    'is_set',
-    'is_not_set',
-    'changed_from',
-    'changed_to',
-  ],
-  boolean: ['eq', 'neq', 'is_set', 'is_not_set', 'changed_from', 'changed_to'],
+  string: ['eq', 'neq', ...LIST_OPS, ...TEXT_OPS, ...PRESENCE_OPS, ...CHANGE_OPS],
+  number: [...COMPARE_OPS, 'between', ...LIST_OPS, ...PRESENCE_OPS, ...CHANGE_OPS],
+  boolean: ['eq', 'neq', ...PRESENCE_OPS, ...CHANGE_OPS],
   date: [
     ...COMPARE_OPS,
     'between',
-    'in',
-    'not_in',
-    'is_set',
-    'is_not_set',
+    ...LIST_OPS,
+    ...PRESENCE_OPS,
     'within_last',
-    'before_date',
-    'after_date',
+    ...DATE_OPS,
     'anniversary_in',
-    'changed_from',
-    'changed_to',
+    ...CHANGE_OPS,
   ],
   datetime: [
     ...COMPARE_OPS,
     'between',
-    'is_set',
-    'is_not_set',
+    ...PRESENCE_OPS,
     'within_last',
-    'before_date',
-    'after_date',
+    ...DATE_OPS,
     'anniversary_in',
-    'changed_from',
-    'changed_to',
+    ...CHANGE_OPS,
   ],
-  string_list: [
-    'contains',
-    'not_contains',
-    'in',
-    'not_in',
-    'is_set',
-    'is_not_set',
-    'changed_from',
-    'changed_to',
-  ],
+  string_list: ['contains', 'not_contains', ...LIST_OPS, ...PRESENCE_OPS, ...CHANGE_OPS],
 };
 
 export const FilterField = z
@@ -207,28 +176,22 @@ function leafIssues(leaf: FieldLeaf, catalog: FilterCatalog, path: (string | num
     });
     return issues;
   }
+  const refuse = (at: (string | number)[], message: string) => {
+    issues.push({ path: at, code: 'invalid_value', message });
+  };
   const check = (value: FilterScalar | null, at: (string | number)[]) => {
     if (value === null) return;
     const expected = scalarProblem(spec.type, value);
-    if (expected) {
-      issues.push({
-        path: at,
-        code: 'invalid_value',
-        message: `"${spec.key}" is a ${spec.type} field: the value must be ${expected}`,
-      });
-    }
+    if (expected)
+      refuse(at, `"${spec.key}" is a ${spec.type} field: the value must be ${expected}`);
   };
+  if (isCompareLeaf(leaf)) {
+    check(leaf.value, [...path, 'value']);
+    return issues;
+  }
   switch (leaf.op) {
-    case 'eq':
-    case 'neq':
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte':
     case 'changed_from':
     case 'changed_to':
-      check(leaf.value, [...path, 'value']);
-      break;
     case 'contains':
     case 'not_contains':
     case 'starts_with':
@@ -246,22 +209,14 @@ function leafIssues(leaf: FieldLeaf, catalog: FilterCatalog, path: (string | num
       check(low, [...path, 'value', 0]);
       check(high, [...path, 'value', 1]);
       if (issues.length === before && compareScalars(spec.type, low, high) > 0) {
-        issues.push({
-          path: [...path, 'value'],
-          code: 'invalid_value',
-          message: 'between takes [low, high] with low ≤ high',
-        });
+        refuse([...path, 'value'], 'between takes [low, high] with low ≤ high');
       }
       break;
     }
     case 'before_date':
     case 'after_date':
       if (!isDate(leaf.value) || leaf.value === '9999-12-31') {
-        issues.push({
-          path: [...path, 'value'],
-          code: 'invalid_value',
-          message: 'A date from 0001-01-01 to 9999-12-30',
-        });
+        refuse([...path, 'value'], 'A date from 0001-01-01 to 9999-12-30');
       }
       break;
     case 'is_set':

@@ -1,18 +1,6 @@
 import { z } from 'zod';
 import { PROBLEM_CONTENT_TYPE, Problem } from '../errors.js';
-import type { Role } from '../roles.js';
-
-export const SERVICE_NAMES = [
-  'gateway',
-  'profiles',
-  'interactions',
-  'notes-tasks',
-  'comms',
-  'segments',
-  'automation',
-  'analytics',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+import { STAFF_ROLES, type Role } from '../roles.js';
 
 /** The services behind the gateway, each with its own queue and dead-letter queue. */
 export const BACKEND_SERVICES = [
@@ -23,9 +11,12 @@ export const BACKEND_SERVICES = [
   'segments',
   'automation',
   'analytics',
-] as const satisfies readonly ServiceName[];
+] as const;
 export type BackendService = (typeof BACKEND_SERVICES)[number];
 export const BackendService = z.enum(BACKEND_SERVICES);
+
+export const SERVICE_NAMES = ['gateway', ...BACKEND_SERVICES] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export function isBackendService(value: string): value is BackendService {
   return (BACKEND_SERVICES as readonly string[]).includes(value);
@@ -101,14 +92,25 @@ export const forbidden = problem(
 export const invalid = problem(
   'A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`).',
 );
+
+/** What a route behind a bearer token may answer before it runs: no valid token, or a wrong role. */
+export const guarded = { 401: unauthenticated, 403: forbidden } as const;
+/** The same for a route whose parameters, query or body are checked against their schemas. */
+export const guardedInput = { ...guarded, 422: invalid } as const;
+
 export const customerNotFound = problem(
   'No such customer, or one the caller may not see (code `not_found`).',
 );
 
-export const ETag = z
-  .string()
-  .regex(/^"\d+"$/)
-  .describe('The version of the customer in quotes, e.g. `"3"`; send it back in `If-Match`.');
+/** An `ETag`: a version number in quotes, which `If-Match` sends back. */
+function versionTag(what: string) {
+  return z
+    .string()
+    .regex(/^"\d+"$/)
+    .describe(`${what} in quotes, e.g. \`"3"\`; send it back in \`If-Match\`.`);
+}
+
+export const ETag = versionTag('The version of the customer');
 
 export const IdempotencyKeyHeader = z.object({
   'idempotency-key': z
@@ -131,7 +133,7 @@ export const IfMatchHeader = z.object({
     ),
 });
 
-export const STAFF: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
+export const STAFF: readonly Role[] = STAFF_ROLES;
 export const CUSTOMER_EDITORS: readonly Role[] = ['admin', 'manager', 'sales_rep'];
 export const ADMIN: readonly Role[] = ['admin'];
 export const ADMIN_MANAGER: readonly Role[] = ['admin', 'manager'];
@@ -141,10 +143,7 @@ export const opportunityNotFound = problem(
   'No such opportunity on a customer the caller may see (code `not_found`).',
 );
 
-export const VersionETag = z
-  .string()
-  .regex(/^"\d+"$/)
-  .describe('The version in quotes, e.g. `"3"`; send it back in `If-Match`.');
+export const VersionETag = versionTag('The version');
 export const stale = problem(
   'The object changed since the `If-Match` version was read (code `precondition_failed`).',
 );

@@ -2,6 +2,7 @@ import {
   anniversaryKeys,
   dateStart,
   fieldOf,
+  isCompareLeaf,
   nextDate,
   utcDate,
   windowStart,
@@ -109,14 +110,10 @@ function positive(leaf: FieldLeaf, spec: FilterField, x: SQL, now: Date): SQL {
     }
   }
   const own = type === 'string' ? sql`lower(${x})` : x;
+  if (isCompareLeaf(leaf)) {
+    return sql`${own} ${sql.raw(COMPARE_SQL[leaf.op])} ${param(type, leaf.value)}`;
+  }
   switch (leaf.op) {
-    case 'eq':
-    case 'neq':
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte':
-      return sql`${own} ${sql.raw(COMPARE_SQL[leaf.op])} ${param(type, leaf.value)}`;
     case 'between':
       return sql`${own} BETWEEN ${param(type, leaf.value[0])} AND ${param(type, leaf.value[1])}`;
     case 'in':

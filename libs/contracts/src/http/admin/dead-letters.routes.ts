@@ -5,12 +5,11 @@ import {
   BackendService,
   IdempotencyKeyHeader,
   SERVICE_FROM_PATH,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   problem,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { DeadLetter, DeadLetterPage } from './admin.js';
 
@@ -34,9 +33,7 @@ export const deadLettersRoutes = {
     request: { params: DeadLetterListParams, query: PageQuery.strict() },
     responses: {
       200: json('One page of dead letters.', DeadLetterPage),
-      401: unauthenticated,
-      403: forbidden,
-      422: invalid,
+      ...guardedInput,
     },
     auth: 'jwt',
   },
@@ -53,8 +50,7 @@ export const deadLettersRoutes = {
     request: { params: DeadLetterParams, headers: IdempotencyKeyHeader },
     responses: {
       202: json('The event is queued again; `replayed_at` is set.', DeadLetter),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('No such dead letter in this service (code `not_found`).'),
       409: problem(
         'The dead letter was already replayed (code `conflict`), or the `Idempotency-Key` was used with another request (code `idempotency_conflict`).',

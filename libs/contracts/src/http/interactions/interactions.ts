@@ -120,14 +120,19 @@ export const Engagement = z
   .meta({ id: 'Engagement' });
 export type Engagement = z.infer<typeof Engagement>;
 
+/** Which kinds of interaction the tenant records (the spec's tracking settings). */
+const trackingSwitches = {
+  track_bookings: z.boolean(),
+  track_emails: z.boolean(),
+  track_sms: z.boolean(),
+  track_calls: z.boolean(),
+  track_website_visits: z.boolean(),
+};
+
 /** The spec's tracking settings, per tenant. */
 export const TrackingSettings = z
   .object({
-    track_bookings: z.boolean(),
-    track_emails: z.boolean(),
-    track_sms: z.boolean(),
-    track_calls: z.boolean(),
-    track_website_visits: z.boolean(),
+    ...trackingSwitches,
     tracking_key: z.string().describe('Public key the booking site sends with page views'),
     ingest_secret_set: z.boolean().describe('Whether a signing secret for the HTTP ingest exists'),
     updated_at: z.iso.datetime().nullable(),
@@ -136,13 +141,7 @@ export const TrackingSettings = z
 export type TrackingSettings = z.infer<typeof TrackingSettings>;
 
 export const UpdateTrackingSettingsBody = z
-  .object({
-    track_bookings: z.boolean(),
-    track_emails: z.boolean(),
-    track_sms: z.boolean(),
-    track_calls: z.boolean(),
-    track_website_visits: z.boolean(),
-  })
+  .object(trackingSwitches)
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one setting to change' })

@@ -3,15 +3,20 @@ import {
   CUSTOMER,
   STAFF,
   customerNotFound,
-  forbidden,
-  invalid,
+  guardedInput,
   json,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { CustomerIdParams } from '../profiles/customers.js';
 import { TimelineEntry, TimelinePage, TimelineQuery } from './timeline.js';
 import { TimelineExportQuery } from './interactions.js';
+
+/** A timeline streamed whole, as CSV or a JSON array. */
+const timelineExport = {
+  description: 'The entries, as `text/csv` or `application/json` by `format`.',
+  content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
+  headers: z.object({ 'Content-Disposition': z.string() }),
+};
 
 export const timelineRoutes = {
   getCustomerTimeline: {
@@ -27,10 +32,8 @@ export const timelineRoutes = {
     request: { params: CustomerIdParams, query: TimelineQuery },
     responses: {
       200: json('One page of timeline entries, newest first.', TimelinePage),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -46,15 +49,9 @@ export const timelineRoutes = {
     roles: STAFF,
     request: { params: CustomerIdParams, query: TimelineExportQuery },
     responses: {
-      200: {
-        description: 'The entries, as `text/csv` or `application/json` by `format`.',
-        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
-        headers: z.object({ 'Content-Disposition': z.string() }),
-      },
-      401: unauthenticated,
-      403: forbidden,
+      200: timelineExport,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -71,9 +68,7 @@ export const timelineRoutes = {
     request: { query: TimelineQuery },
     responses: {
       200: json('One page of timeline entries, newest first.', TimelinePage),
-      401: unauthenticated,
-      403: forbidden,
-      422: invalid,
+      ...guardedInput,
     },
     auth: 'jwt',
   },
@@ -89,14 +84,8 @@ export const timelineRoutes = {
     roles: CUSTOMER,
     request: { query: TimelineExportQuery },
     responses: {
-      200: {
-        description: 'The entries, as `text/csv` or `application/json` by `format`.',
-        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
-        headers: z.object({ 'Content-Disposition': z.string() }),
-      },
-      401: unauthenticated,
-      403: forbidden,
-      422: invalid,
+      200: timelineExport,
+      ...guardedInput,
     },
     auth: 'jwt',
   },

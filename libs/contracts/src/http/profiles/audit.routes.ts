@@ -1,12 +1,4 @@
-import {
-  ADMIN,
-  customerNotFound,
-  forbidden,
-  invalid,
-  json,
-  type RouteDefinition,
-  unauthenticated,
-} from '../common.js';
+import { ADMIN, customerNotFound, guardedInput, json, type RouteDefinition } from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import { AuditPage, ListAuditQuery } from './audit.js';
 
@@ -24,10 +16,8 @@ export const auditRoutes = {
     request: { params: CustomerIdParams, query: ListAuditQuery },
     responses: {
       200: json('One page of changes.', AuditPage),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },

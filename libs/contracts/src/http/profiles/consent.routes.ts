@@ -3,11 +3,10 @@ import {
   IdempotencyKeyHeader,
   STAFF,
   customerNotFound,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import {
@@ -32,8 +31,7 @@ export const consentRoutes = {
     request: { params: CustomerIdParams },
     responses: {
       200: json('The current consent.', ConsentState),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: customerNotFound,
     },
     auth: 'jwt',
@@ -51,10 +49,8 @@ export const consentRoutes = {
     request: { params: CustomerIdParams, body: RecordConsentBody, headers: IdempotencyKeyHeader },
     responses: {
       201: json('The record.', ConsentRecord),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -70,10 +66,8 @@ export const consentRoutes = {
     request: { params: CustomerIdParams, query: ConsentHistoryQuery },
     responses: {
       200: json('One page of records.', ConsentHistoryPage),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },

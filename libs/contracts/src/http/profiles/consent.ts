@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { CONSENT_CHANNELS, CONSENT_PURPOSES } from '../../events/crm.js';
 import { PageQuery, pageOf } from '../../pagination.js';
-import { Address, CustomerPhone, CustomerWritable, Preferences } from './customers.js';
+import {
+  Address,
+  CustomerPhone,
+  CustomerWritable,
+  Preferences,
+  companyAndLinks,
+} from './customers.js';
 
 export const ConsentChannel = z.enum(CONSENT_CHANNELS);
 export const ConsentPurpose = z.enum(CONSENT_PURPOSES);
@@ -141,13 +147,7 @@ export const Me = z
     preferred_contact_time: z.string().nullable(),
     birthday: z.string().nullable(),
     anniversary: z.string().nullable(),
-    company_name: z.string().nullable(),
-    job_title: z.string().nullable(),
-    website: z.string().nullable(),
-    linkedin_url: z.string().nullable(),
-    facebook_url: z.string().nullable(),
-    instagram_url: z.string().nullable(),
-    twitter_url: z.string().nullable(),
+    ...companyAndLinks,
     do_not_contact: z.boolean(),
     version: z.number().int().positive(),
     created_at: z.iso.datetime(),

@@ -202,6 +202,17 @@ export const ExternalRef = z.object({
   external_id: z.string(),
 });
 
+/** Where the customer works and is found online, as a profile is read back. */
+export const companyAndLinks = {
+  company_name: z.string().nullable(),
+  job_title: z.string().nullable(),
+  website: z.string().nullable(),
+  linkedin_url: z.string().nullable(),
+  facebook_url: z.string().nullable(),
+  instagram_url: z.string().nullable(),
+  twitter_url: z.string().nullable(),
+};
+
 export const Customer = z
   .object({
     id: z.uuid(),
@@ -218,13 +229,7 @@ export const Customer = z
     address: Address.nullable().optional(),
     preferences: Preferences.optional(),
     profile_picture_url: z.string().nullable(),
-    company_name: z.string().nullable(),
-    job_title: z.string().nullable(),
-    website: z.string().nullable(),
-    linkedin_url: z.string().nullable(),
-    facebook_url: z.string().nullable(),
-    instagram_url: z.string().nullable(),
-    twitter_url: z.string().nullable(),
+    ...companyAndLinks,
     preferred_contact_method: z.enum(CONTACT_METHODS).nullable(),
     preferred_contact_time: z.string().nullable(),
     birthday: z.string().nullable(),

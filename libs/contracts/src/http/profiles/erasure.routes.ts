@@ -1,12 +1,4 @@
-import {
-  ADMIN,
-  forbidden,
-  invalid,
-  json,
-  problem,
-  type RouteDefinition,
-  unauthenticated,
-} from '../common.js';
+import { ADMIN, guardedInput, json, problem, type RouteDefinition } from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import { CustomerErasure, EraseCustomerBody } from './erasure.js';
 
@@ -24,10 +16,8 @@ export const erasureRoutes = {
     request: { params: CustomerIdParams, body: EraseCustomerBody },
     responses: {
       200: json('The customer is erased.', CustomerErasure),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: problem('No such customer in the tenant, and none erased (code `not_found`).'),
-      422: invalid,
     },
     auth: 'jwt',
   },

@@ -1,40 +1,27 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '../../pagination.js';
+import { CustomerWritable } from './customers.js';
 
 export const IMPORT_CONTENT_TYPE = 'text/csv';
 
-/** Customer fields a CSV column can fill, named as the CSV export names its columns. */
-export const IMPORT_FIELDS = [
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'timezone',
-  'locale',
+/** The address travels as one CSV column a line, named as the CSV export names them. */
+const ADDRESS_COLUMNS = [
   'address_line1',
   'address_line2',
   'city',
   'region',
   'postal_code',
   'country',
-  'company_name',
-  'job_title',
-  'website',
-  'linkedin_url',
-  'facebook_url',
-  'instagram_url',
-  'twitter_url',
-  'preferred_contact_method',
-  'preferred_contact_time',
-  'birthday',
-  'anniversary',
-  'referral_source',
-  'customer_status',
-  'customer_stage',
-  'vip_status',
-  'do_not_contact',
-  'owner_id',
-  'team_id',
+] as const;
+
+/**
+ * Customer fields a CSV column can fill: the writable ones a single cell can carry, in
+ * their order, the address as its columns, then the tag names and the external reference.
+ */
+export const IMPORT_FIELDS = [
+  ...CustomerWritable.keyof()
+    .exclude(['phones', 'preferences', 'profile_picture_url', 'collaborator_ids', 'custom_fields'])
+    .options.flatMap((f) => (f === 'address' ? ADDRESS_COLUMNS : [f])),
   'tags',
   'external_ref',
 ] as const;

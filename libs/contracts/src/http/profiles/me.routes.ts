@@ -4,13 +4,12 @@ import {
   ETag,
   IdempotencyKeyHeader,
   IfMatchHeader,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   problem,
   stale,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { ConsentRecord, ConsentState, Me, RecordMyConsentBody, UpdateMeBody } from './consent.js';
 
@@ -27,8 +26,7 @@ export const meRoutes = {
     request: {},
     responses: {
       200: json('The profile.', Me, z.object({ ETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('The token names no customer of the tenant (code `not_found`).'),
     },
     auth: 'jwt',
@@ -46,11 +44,9 @@ export const meRoutes = {
     request: { body: UpdateMeBody, headers: IfMatchHeader },
     responses: {
       200: json('The profile after the change.', Me, z.object({ ETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: problem('The token names no customer of the tenant (code `not_found`).'),
       412: stale,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -65,8 +61,7 @@ export const meRoutes = {
     request: {},
     responses: {
       200: json('The current consent.', ConsentState),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('The token names no customer of the tenant (code `not_found`).'),
     },
     auth: 'jwt',
@@ -84,10 +79,8 @@ export const meRoutes = {
     request: { body: RecordMyConsentBody, headers: IdempotencyKeyHeader },
     responses: {
       201: json('The record.', ConsentRecord),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: problem('The token names no customer of the tenant (code `not_found`).'),
-      422: invalid,
     },
     auth: 'jwt',
   },

@@ -5,12 +5,11 @@ import {
   ETag,
   IfMatchHeader,
   customerNotFound,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   problem,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { Customer, CustomerIdParams } from './customers.js';
 import { DuplicateList, MergeCustomersBody } from './merge.js';
@@ -29,8 +28,7 @@ export const mergeRoutes = {
     request: { params: CustomerIdParams },
     responses: {
       200: json('The suggestions.', DuplicateList),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: customerNotFound,
     },
     auth: 'jwt',
@@ -48,15 +46,13 @@ export const mergeRoutes = {
     request: { params: CustomerIdParams, body: MergeCustomersBody, headers: IfMatchHeader },
     responses: {
       200: json('The survivor after the merge.', Customer, z.object({ ETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: problem(
         'The survivor or a merged customer does not exist for the caller (code `not_found`).',
       ),
       412: problem(
         'The survivor changed since the `If-Match` version was read (code `precondition_failed`).',
       ),
-      422: invalid,
     },
     auth: 'jwt',
   },

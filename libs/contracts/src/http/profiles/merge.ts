@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerWritable } from './customers.js';
 import { SearchHit } from './search.js';
 
 export const DuplicateSuggestion = z
@@ -18,33 +19,18 @@ export const DuplicateList = z
   .meta({ id: 'DuplicateList' });
 export type DuplicateList = z.infer<typeof DuplicateList>;
 
-export const MERGEABLE_FIELDS = [
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'timezone',
-  'locale',
-  'address',
-  'preferences',
-  'profile_picture_url',
-  'company_name',
-  'job_title',
-  'website',
-  'linkedin_url',
-  'facebook_url',
-  'instagram_url',
-  'twitter_url',
-  'preferred_contact_method',
-  'preferred_contact_time',
-  'birthday',
-  'anniversary',
-  'referral_source',
-  'customer_status',
-  'customer_stage',
-  'owner_id',
-  'team_id',
-] as const;
+/**
+ * The fields a merge takes from one customer: every writable one but those with a rule of
+ * their own (tags and collaborators are united, VIP and do-not-contact kept if any had them,
+ * phones follow `phone`, custom fields are chosen as `custom_fields.<name>`).
+ */
+export const MERGEABLE_FIELDS = CustomerWritable.keyof().exclude([
+  'phones',
+  'vip_status',
+  'do_not_contact',
+  'collaborator_ids',
+  'custom_fields',
+]).options;
 
 export const MergeCustomersBody = z
   .object({

@@ -5,13 +5,12 @@ import {
   IfMatchHeader,
   STAFF,
   customerNotFound,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   problem,
   stale,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { Customer, CustomerIdParams } from './customers.js';
 import { UploadPictureBody } from './pictures.js';
@@ -30,13 +29,11 @@ export const picturesRoutes = {
     request: { params: CustomerIdParams, body: UploadPictureBody, headers: IfMatchHeader },
     responses: {
       200: json('The customer with its new picture.', Customer, z.object({ ETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
       412: stale,
       413: problem('The picture is larger than allowed (code `payload_too_large`).'),
       415: problem('The bytes are not a PNG, JPEG or WebP image (code `unsupported_media_type`).'),
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -56,8 +53,7 @@ export const picturesRoutes = {
         schema: z.string().meta({ format: 'binary' }),
         headers: z.object({ ETag: z.string() }),
       },
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem(
         'No such customer for the caller, or it has no uploaded picture (code `not_found`).',
       ),
@@ -75,8 +71,7 @@ export const picturesRoutes = {
     request: { params: CustomerIdParams, headers: IfMatchHeader },
     responses: {
       204: { description: 'Removed; `profile_picture_url` is null.' },
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem(
         'No such customer for the caller, or it has no uploaded picture (code `not_found`).',
       ),

@@ -6,13 +6,12 @@ import {
   STAFF,
   VersionETag,
   customerNotFound,
-  forbidden,
-  invalid,
+  guarded,
+  guardedInput,
   json,
   problem,
   stale,
   type RouteDefinition,
-  unauthenticated,
 } from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import {
@@ -38,8 +37,7 @@ export const relationshipsRoutes = {
     request: { params: CustomerIdParams },
     responses: {
       200: json('The relationships, newest first, and the household.', CustomerRelationships),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: customerNotFound,
     },
     auth: 'jwt',
@@ -61,11 +59,9 @@ export const relationshipsRoutes = {
     },
     responses: {
       201: json('The relationship as this customer sees it.', Relationship),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
       409: problem('The two customers already have a relationship of this type (code `conflict`).'),
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -80,8 +76,7 @@ export const relationshipsRoutes = {
     request: { params: RelationshipParams },
     responses: {
       204: { description: 'Removed from both sides.' },
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('No such relationship on a customer the caller may see (code `not_found`).'),
     },
     auth: 'jwt',
@@ -98,10 +93,8 @@ export const relationshipsRoutes = {
     request: { body: CreateHouseholdBody, headers: IdempotencyKeyHeader },
     responses: {
       201: json('The household.', Household, z.object({ Location: z.string(), ETag: VersionETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -116,8 +109,7 @@ export const relationshipsRoutes = {
     request: { params: HouseholdIdParams },
     responses: {
       200: json('The household.', Household, z.object({ ETag: VersionETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('No such household with a member the caller may see (code `not_found`).'),
     },
     auth: 'jwt',
@@ -133,11 +125,9 @@ export const relationshipsRoutes = {
     request: { params: HouseholdIdParams, body: UpdateHouseholdBody, headers: IfMatchHeader },
     responses: {
       200: json('The household after the change.', Household, z.object({ ETag: VersionETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: problem('No such household, or a member the caller may not see (code `not_found`).'),
       412: stale,
-      422: invalid,
     },
     auth: 'jwt',
   },
@@ -152,8 +142,7 @@ export const relationshipsRoutes = {
     request: { params: HouseholdIdParams, headers: IfMatchHeader },
     responses: {
       204: { description: 'Dissolved; its members stay.' },
-      401: unauthenticated,
-      403: forbidden,
+      ...guarded,
       404: problem('No such household with a member the caller may see (code `not_found`).'),
       412: stale,
     },

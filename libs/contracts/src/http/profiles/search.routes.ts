@@ -1,11 +1,4 @@
-import {
-  STAFF,
-  forbidden,
-  invalid,
-  json,
-  type RouteDefinition,
-  unauthenticated,
-} from '../common.js';
+import { STAFF, guardedInput, json, type RouteDefinition } from '../common.js';
 import { SearchCustomersQuery, SearchPage } from './search.js';
 
 export const searchRoutes = {
@@ -22,9 +15,7 @@ export const searchRoutes = {
     request: { query: SearchCustomersQuery },
     responses: {
       200: json('One page of hits, best first unless sorted otherwise.', SearchPage),
-      401: unauthenticated,
-      403: forbidden,
-      422: invalid,
+      ...guardedInput,
     },
     auth: 'jwt',
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LIMIT } from '../../pagination.js';
+import { MAX_LIMIT, pageOf } from '../../pagination.js';
 import { CUSTOMER_STATUSES } from './customers.js';
 
 export const SearchCustomersQuery = z
@@ -46,11 +46,7 @@ export const SearchHit = z
   .meta({ id: 'SearchHit' });
 export type SearchHit = z.infer<typeof SearchHit>;
 
-export const SearchPage = z
-  .object({
-    data: z.array(SearchHit),
-    next_cursor: z.string().nullable(),
-    engine: z.enum(['postgres', 'meilisearch']).describe('Which index answered'),
-  })
+export const SearchPage = pageOf(SearchHit)
+  .extend({ engine: z.enum(['postgres', 'meilisearch']).describe('Which index answered') })
   .meta({ id: 'SearchPage' });
 export type SearchPage = z.infer<typeof SearchPage>;
