@@ -148,13 +148,11 @@ export const customersRoutes = {
     request: { params: CustomerIdParams, body: ReplaceCustomerBody, headers: IfMatchHeader },
     responses: {
       200: json('The customer after the change.', Customer, z.object({ ETag })),
-      401: unauthenticated,
-      403: forbidden,
+      ...guardedInput,
       404: customerNotFound,
       412: problem(
         'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
       ),
-      422: invalid,
     },
     auth: 'jwt',
   },
