@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
 import { interactionsService } from '../services/interactions/src/service.js';
 import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
+import { createCustomer as createProfile } from '../services/profiles/src/domain/customers/create-customer.js';
 import { profilesService } from '../services/profiles/src/service.js';
 import { startTestService, waitFor } from './support/services.js';
 
@@ -27,7 +28,8 @@ beforeAll(async () => {
   const i = await startTestService(interactionsService, interactionsMigrations);
   running.push(p, i);
   createCustomer = async (tenant) => {
-    const customer = await p.deps.customers.create(
+    const customer = await createProfile(
+      p.deps.customers,
       { sub: 'admin-1', tenant, role: 'admin', teams: [], token: '' },
       { first_name: 'Rosalind', last_name: 'Franklin' },
     );

@@ -1,20 +1,22 @@
 import { bookingxCustomerId } from '@crm/contracts';
 import type { EventHandler, Executor, Handlers } from '@crm/service-kit';
-import type { CustomerService } from '../domain/customers/customer-service.js';
+import type { CustomersDeps } from '../domain/customers/customers-deps.js';
+import { upsertBookingxCustomer } from '../domain/customers/upsert-bookingx-customer.js';
 import type { CustomerEraser } from '../domain/privacy/erase-customer.js';
 
 /**
  * BookingX customers become profiles; a booking by an unknown customer creates one too. An
  * erased customer stays erased: its facts are acknowledged and dropped.
  */
-export function bookingxHandlers(customers: CustomerService, eraser: CustomerEraser): Handlers {
+export function bookingxHandlers(customers: CustomersDeps, eraser: CustomerEraser): Handlers {
   const erased = (tx: Executor, tenantId: string, bookingxId: string): Promise<boolean> =>
     eraser.isErased(tx, tenantId, bookingxCustomerId(tenantId, bookingxId));
   const onCustomer: EventHandler<
     'bookingx.customer.created.v1' | 'bookingx.customer.updated.v1'
   > = async ({ tx }, event) => {
     if (await erased(tx, event.tenantid, event.data.customer.bookingx_id)) return;
-    await customers.upsertFromBookingx(
+    await upsertBookingxCustomer(
+      customers,
       tx,
       event.tenantid,
       event.data.customer,
@@ -31,7 +33,8 @@ export function bookingxHandlers(customers: CustomerService, eraser: CustomerEra
     | 'bookingx.booking.no_show.v1'
   > = async ({ tx }, event) => {
     if (await erased(tx, event.tenantid, event.data.booking.customer.bookingx_id)) return;
-    await customers.upsertFromBookingx(
+    await upsertBookingxCustomer(
+      customers,
       tx,
       event.tenantid,
       event.data.booking.customer,

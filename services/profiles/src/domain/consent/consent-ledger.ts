@@ -21,7 +21,7 @@ import { scopeOf } from '../customers/access.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
-import { isUuid } from '../customers/customer-service.js';
+import { isUuid } from '../customers/customer-changes.js';
 
 /** Whose consent: the caller's own (`/me`) or a customer's by id. */
 export type Whose = 'self' | { customerId: string };
