@@ -52,8 +52,7 @@ import { getMe } from './domain/me/get-me.js';
 import { updateMe } from './domain/me/update-me.js';
 import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
 import { TagCatalog } from './domain/tags/tag-catalog.js';
-import { bookingxHandlers } from './events/bookingx.handlers.js';
-import { searchHandlers } from './events/search.handlers.js';
+import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
 
 export interface ProfilesDeps {
@@ -381,10 +380,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       await deps.pictures.remove(principal, params.id, headers['if-match']);
     }),
   ],
-  handlers: (deps) => ({
-    ...bookingxHandlers(deps.customers, deps.eraser),
-    ...searchHandlers(deps.search),
-  }),
+  handlers,
   // A batch's audit entries join the tenant's chain just before commit, so batches of one
   // tenant queue for the chain only for their last statements.
   consumer: ({ audit }) => ({
