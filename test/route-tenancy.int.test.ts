@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { BACKEND_SERVICES, type Customer } from '@crm/contracts';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster } from './support/cluster.js';
-import { call, tokenFor } from './support/services.js';
+import { api, tokenFor } from '@crm/testing';
+import { startCluster } from './cluster.js';
 
 interface Operation {
   method: string;
@@ -39,10 +39,13 @@ let customerA: Customer;
 
 beforeAll(async () => {
   cluster = await startCluster();
-  const created = await call<Customer>(cluster.gatewayUrl, 'POST', '/crm/customers', {
-    token: await tokenFor(tenantA, 'admin'),
-    body: { first_name: 'Tenant', last_name: 'Alpha', email: 'alpha@example.com' },
-  });
+  const created = await api(cluster.gatewayUrl)
+    .as(await tokenFor(tenantA, 'admin'))
+    .post<Customer>('/crm/customers', {
+      first_name: 'Tenant',
+      last_name: 'Alpha',
+      email: 'alpha@example.com',
+    });
   expect(created.status).toBe(201);
   customerA = created.body;
 });
@@ -78,14 +81,13 @@ describe('every documented route against the real services', () => {
             : op.hasBody
               ? { first_name: 'Eve' }
               : undefined;
-        const anonymous = await call(cluster.gatewayUrl, op.method, path, { body });
+        const anonymous = await api(cluster.gatewayUrl).request(op.method, path, { body });
         expect(anonymous.status, `${op.method} ${path} anonymous`).toBe(401);
         expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
 
-        const stranger = await call(cluster.gatewayUrl, op.method, path, {
-          body,
-          token: await tokenFor(randomUUID(), 'admin'),
-        });
+        const stranger = await api(cluster.gatewayUrl)
+          .as(await tokenFor(randomUUID(), 'admin'))
+          .request(op.method, path, { body });
         // Either refused, or an answer that holds nothing of tenant A.
         if (stranger.status < 400) {
           const text = JSON.stringify(stranger.body);
@@ -102,19 +104,13 @@ describe('every documented route against the real services', () => {
 
   it('a stranger cannot change tenant A’s customer', async () => {
     const stranger = await tokenFor(randomUUID(), 'admin');
-    const patch = await call(cluster.gatewayUrl, 'PATCH', `/crm/customers/${customerA.id}`, {
-      token: stranger,
-      body: { vip_status: true },
-    });
+    const patch = await api(cluster.gatewayUrl)
+      .as(stranger)
+      .patch(`/crm/customers/${customerA.id}`, { vip_status: true });
     expect(patch.status).toBe(404);
-    const still = await call<Customer>(
-      cluster.gatewayUrl,
-      'GET',
-      `/crm/customers/${customerA.id}`,
-      {
-        token: await tokenFor(tenantA, 'admin'),
-      },
-    );
+    const still = await api(cluster.gatewayUrl)
+      .as(await tokenFor(tenantA, 'admin'))
+      .get<Customer>(`/crm/customers/${customerA.id}`);
     expect(still.body.vip_status).toBe(false);
   });
 });

@@ -2,39 +2,32 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from '@crm/contracts';
 import { PURGE_IDEMPOTENCY_KEYS, type BaseConfig, type ServiceDefinition } from '@crm/service-kit';
 import { describe, expect, it } from 'vitest';
-import { migrationsFolder as analyticsMigrations } from '../services/analytics/src/db/migrations-folder.js';
+import { api, startTestService, tokenFor, waitFor } from '@crm/testing';
 import { analyticsService } from '../services/analytics/src/service.js';
-import { migrationsFolder as automationMigrations } from '../services/automation/src/db/migrations-folder.js';
 import { automationService } from '../services/automation/src/service.js';
-import { migrationsFolder as commsMigrations } from '../services/comms/src/db/migrations-folder.js';
 import { commsService } from '../services/comms/src/service.js';
-import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
 import { interactionsService } from '../services/interactions/src/service.js';
-import { migrationsFolder as notesTasksMigrations } from '../services/notes-tasks/src/db/migrations-folder.js';
 import { notesTasksService } from '../services/notes-tasks/src/service.js';
-import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
 import { profilesService } from '../services/profiles/src/service.js';
-import { migrationsFolder as segmentsMigrations } from '../services/segments/src/db/migrations-folder.js';
 import { segmentsService } from '../services/segments/src/service.js';
-import { call, startTestService, tokenFor, waitFor } from './support/services.js';
 
 /** Erases each service's own types: this suite only needs what every service has. */
-function entry<C extends BaseConfig, D>(def: ServiceDefinition<C, D>, folder: string) {
+function entry<C extends BaseConfig, D>(def: ServiceDefinition<C, D>) {
   return {
     name: def.name,
-    start: async (): Promise<{ url: string; stop: () => Promise<void> }> =>
-      startTestService(def, folder),
+    start: async (): Promise<{ url: string; metricsUrl: string; stop: () => Promise<void> }> =>
+      (await startTestService(def)).service,
   };
 }
 
 const SERVICES = [
-  entry(profilesService, profilesMigrations),
-  entry(interactionsService, interactionsMigrations),
-  entry(notesTasksService, notesTasksMigrations),
-  entry(commsService, commsMigrations),
-  entry(segmentsService, segmentsMigrations),
-  entry(automationService, automationMigrations),
-  entry(analyticsService, analyticsMigrations),
+  entry(profilesService),
+  entry(interactionsService),
+  entry(notesTasksService),
+  entry(commsService),
+  entry(segmentsService),
+  entry(automationService),
+  entry(analyticsService),
 ];
 
 describe('every service boots the same way', () => {
@@ -43,16 +36,15 @@ describe('every service boots the same way', () => {
     async (name, service) => {
       const svc = await service.start();
       try {
-        const health = await call<{ status: string; service: string }>(svc.url, 'GET', '/healthz');
+        const health = await api(svc.url).get<{ status: string; service: string }>('/healthz');
         expect(health.body).toEqual({ status: 'ok', service: name });
-        const ready = await call<{ status: string; checks: Record<string, string> }>(
-          svc.url,
-          'GET',
+        const ready = await api(svc.url).get<{ status: string; checks: Record<string, string> }>(
           '/readyz',
         );
         expect(ready.status).toBe(200);
         expect(ready.body.checks).toMatchObject({ database: 'ok', broker: 'ok', migrations: 'ok' });
-        const metrics = await fetch(`${svc.url}/metrics`).then((r) => r.text());
+        expect((await fetch(`${svc.url}/metrics`)).status).toBe(404);
+        const metrics = await fetch(`${svc.metricsUrl}/metrics`).then((r) => r.text());
         for (const metric of [
           'outbox_pending_events',
           'outbox_oldest_pending_seconds',
@@ -62,17 +54,14 @@ describe('every service boots the same way', () => {
           expect(metrics).toContain(metric);
         }
         const tenant = randomUUID();
-        const dead = await call<Page<unknown>>(
-          svc.url,
-          'GET',
-          `/crm/admin/services/${name}/dead-letters`,
-          { token: await tokenFor(tenant, 'admin') },
-        );
+        const dead = await api(svc.url)
+          .as(await tokenFor(tenant, 'admin'))
+          .get<Page<unknown>>(`/crm/admin/services/${name}/dead-letters`);
         expect(dead.status).toBe(200);
         expect(dead.body).toEqual({ data: [], next_cursor: null });
-        const staff = await call(svc.url, 'GET', `/crm/admin/services/${name}/dead-letters`, {
-          token: await tokenFor(tenant, 'staff'),
-        });
+        const staff = await api(svc.url)
+          .as(await tokenFor(tenant, 'staff'))
+          .get(`/crm/admin/services/${name}/dead-letters`);
         expect(staff.status).toBe(403);
       } finally {
         await svc.stop();
@@ -83,7 +72,7 @@ describe('every service boots the same way', () => {
   );
 
   it('runs scheduled work on pg-boss in its own schema: expired idempotency keys are purged', async () => {
-    const svc = await startTestService(profilesService, profilesMigrations);
+    const svc = (await startTestService(profilesService)).service;
     try {
       const pool = svc.kit.database.pool;
       const tenant = randomUUID();

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from '@crm/service-kit';
 import { describe, expect, inject, it } from 'vitest';
+import { testEnv, waitFor } from '@crm/testing';
 import { migrationsFolder } from '../services/profiles/src/db/migrations-folder.js';
-import { testEnv, waitFor } from './support/services.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

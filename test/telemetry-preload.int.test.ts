@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { runMigrations } from '@crm/service-kit';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { api, testEnv, tokenFor, waitFor } from '@crm/testing';
 import { migrationsFolder } from '../services/profiles/src/db/migrations-folder.js';
-import { call, testEnv, tokenFor, waitFor } from './support/services.js';
 
 /** A stand-in OTLP/HTTP collector: keeps the span names and attributes it receives. */
 interface ReceivedSpan {
@@ -100,9 +100,9 @@ describe('tracing preload', () => {
         async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok,
         { what: `the traced service to be ready: ${output}`, timeoutMs: 30_000 },
       );
-      const list = await call(`http://127.0.0.1:${port}`, 'GET', '/crm/customers', {
-        token: await tokenFor(randomUUID(), 'admin'),
-      });
+      const list = await api(`http://127.0.0.1:${port}`)
+        .as(await tokenFor(randomUUID(), 'admin'))
+        .get('/crm/customers');
       expect(list.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

@@ -8,12 +8,10 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder as interactionsMigrations } from '../services/interactions/src/db/migrations-folder.js';
+import { startTestService, waitFor } from '@crm/testing';
 import { interactionsService } from '../services/interactions/src/service.js';
-import { migrationsFolder as profilesMigrations } from '../services/profiles/src/db/migrations-folder.js';
 import { createCustomer as createProfile } from '../services/profiles/src/domain/customers/create-customer.js';
 import { profilesService } from '../services/profiles/src/service.js';
-import { startTestService, waitFor } from './support/services.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -24,8 +22,8 @@ beforeAll(async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  const p = await startTestService(profilesService, profilesMigrations);
-  const i = await startTestService(interactionsService, interactionsMigrations);
+  const p = (await startTestService(profilesService)).service;
+  const i = (await startTestService(interactionsService)).service;
   running.push(p, i);
   createCustomer = async (tenant) => {
     const customer = await createProfile(

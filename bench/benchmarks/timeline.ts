@@ -1,4 +1,4 @@
-import { encodeCursor } from '@crm/contracts';
+import { encodeCursor } from '@crm/service-kit';
 import { signDevToken } from '@crm/service-kit';
 import type { Benchmark } from '../lib/context.js';
 import { rotating, runHttpLoad, warmUp, type HttpLoad } from '../lib/http-load.js';

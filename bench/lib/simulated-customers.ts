@@ -2,13 +2,9 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { bookingxCustomerId } from '@crm/contracts';
+import { bookingxCustomerId, lenientPhone, normaliseEmail } from '@crm/contracts';
 import { openWorld, type SimulatedEvent, type SimulationOptions } from '@crm/simulator';
 import type pg from 'pg';
-import {
-  lenientPhone,
-  normaliseEmail,
-} from '../../services/profiles/src/domain/customers/normalise.js';
 
 /**
  * Simulator customers straight into the profiles tables, as profiles' BookingX handlers

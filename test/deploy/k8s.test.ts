@@ -127,6 +127,15 @@ describe.each(['dev', 'prod'])('kustomize overlay %s', (overlay) => {
         name,
       ).toBe(true);
       expect(envVar(container, 'PORT')?.value, name).toBe(String(port));
+      // Metrics on a port of their own, which Prometheus is pointed at and the Service is not.
+      expect(
+        ports.some((p) => p.name === 'metrics' && p.containerPort === 9464),
+        name,
+      ).toBe(true);
+      expect(envVar(container, 'METRICS_PORT')?.value, name).toBe('9464');
+      const template = obj(spec(deployment).template, 'template');
+      const annotations = obj(obj(template.metadata, 'metadata').annotations, 'annotations');
+      expect(annotations['prometheus.io/port'], name).toBe('9464');
 
       const service = find(objects, 'Service', name);
       expect(spec(service).selector, name).toEqual(selector);

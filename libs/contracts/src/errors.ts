@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** The closed set of error codes every service answers with. */
 export const ERROR_CODES = [
   'bad_request',
+  'invalid_cursor',
   'validation_failed',
   'unauthenticated',
   'forbidden',
@@ -26,6 +27,7 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'bad_request':
+    case 'invalid_cursor':
       return 400;
     case 'validation_failed':
       return 422;
@@ -63,6 +65,8 @@ export function titleOf(code: ErrorCode): string {
   switch (code) {
     case 'bad_request':
       return 'Bad request';
+    case 'invalid_cursor':
+      return 'Invalid cursor';
     case 'validation_failed':
       return 'Validation failed';
     case 'unauthenticated':

@@ -1,4 +1,5 @@
 export * from './ids.js';
+export * from './identity.js';
 export * from './roles.js';
 export * from './errors.js';
 export * from './pagination.js';

@@ -19,7 +19,9 @@ export const API_VERSION = '0.1.0';
 
 export const SECURITY_SCHEME = 'bearerAuth';
 
-export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']> & {
+  jsonSchemaDialect?: string;
+};
 
 const API_DESCRIPTION = `The REST API of the Enhanced CRM for BookingX. Every route sits behind one gateway under \`/crm\`.
 
@@ -31,7 +33,7 @@ Send \`Authorization: Bearer <JWT>\`. The token names the user (\`sub\`), the te
 - Unknown fields in a body or query are refused with 422, never silently dropped.
 
 ## Pagination
-Lists are cursor-paginated. Pass \`limit\` (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}) and get \`{"data": [...], "next_cursor": "..." | null}\`. To read the next page, repeat the request with \`cursor=<next_cursor>\` and the same filters and sort; \`null\` means there is no more. Cursors are opaque and only valid for the query that produced them. Sort with \`sort=field\` or \`sort=-field\` (descending).
+Lists are cursor-paginated. Pass \`limit\` (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}) and get \`{"data": [...], "next_cursor": "..." | null}\`. To read the next page, repeat the request with \`cursor=<next_cursor>\` and the same filters and sort; \`null\` means there is no more. Cursors are opaque and only valid for the query that produced them; any other cursor is refused with 400 \`invalid_cursor\`. Sort with \`sort=field\` or \`sort=-field\` (descending).
 
 ## Concurrency: ETag and If-Match
 A read of a single object returns an \`ETag\` header holding its version in quotes, e.g. \`"3"\`. Send it back in \`If-Match\` on an update: when the object changed in between, the update is refused with 412 \`precondition_failed\` and nothing is written. Without \`If-Match\` the last write wins.
@@ -66,6 +68,18 @@ const DEFAULT_PROBLEM: ResponseConfig = {
   content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
 };
 
+/** The kit validates params, query, headers and body alike and answers 422 for any of them. */
+const VALIDATION_PROBLEM: ResponseConfig = {
+  description:
+    'A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`).',
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+};
+
+function takesInput(route: RouteDefinition): boolean {
+  const { params, query, headers, body } = route.request;
+  return params !== undefined || query !== undefined || headers !== undefined || body !== undefined;
+}
+
 /** `idempotency-key` → `Idempotency-Key`: the schemas key headers as Node delivers them. */
 function canonicalHeaderName(name: string): string {
   return name
@@ -87,6 +101,11 @@ function response(def: RouteResponse): ResponseConfig {
   if (def.headers !== undefined) config.headers = def.headers;
   if (def.schema !== undefined) {
     config.content = { [def.contentType ?? JSON_CONTENT_TYPE]: { schema: def.schema } };
+  }
+  if (def.content !== undefined) {
+    config.content = Object.fromEntries(
+      Object.entries(def.content).map(([type, schema]) => [type, { schema }]),
+    );
   }
   return config;
 }
@@ -123,6 +142,7 @@ function routeConfig(route: RouteDefinition): RouteConfig {
   for (const [status, def] of Object.entries(route.responses)) {
     responses[status] = response(def);
   }
+  if (takesInput(route) && responses['422'] === undefined) responses['422'] = VALIDATION_PROBLEM;
   responses.default = DEFAULT_PROBLEM;
   const config: RouteConfig = {
     method: route.method,
@@ -168,7 +188,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
       version: API_VERSION,
       description: API_DESCRIPTION,
     },
-    servers: [{ url: 'http://localhost:8080', description: 'The gateway, run locally' }],
+    // Relative: the paths start with /crm, so "Try it out" calls whichever gateway serves the docs.
+    servers: [{ url: '/', description: 'The gateway that serves this document' }],
     security: [{ [SECURITY_SCHEME]: [] }],
     tags: TAGS,
   });
@@ -176,5 +197,51 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[] = ROUTES
   if (document.webhooks !== undefined && Object.keys(document.webhooks).length === 0) {
     delete document.webhooks;
   }
-  return document;
+  const { openapi, ...rest } = document;
+  return {
+    openapi,
+    jsonSchemaDialect: JSON_SCHEMA_DIALECT,
+    ...rest,
+    ...nullableRefsAsAnyOf(document),
+  };
+}
+
+export const JSON_SCHEMA_DIALECT = 'https://spec.openapis.org/oas/3.1/dialect/base';
+
+/**
+ * The generator writes a nullable reference as `allOf: [{$ref}, {type: ['object', 'null']}]`,
+ * which no value satisfies when null (the referenced schema refuses it). In JSON Schema
+ * 2020-12 it is `anyOf: [{$ref}, {type: 'null'}]`.
+ */
+function nullableRefsAsAnyOf(
+  document: OpenApiDocument,
+): Pick<OpenApiDocument, 'paths' | 'components'> {
+  return {
+    paths: rewrite(document.paths) as OpenApiDocument['paths'],
+    components: rewrite(document.components) as OpenApiDocument['components'],
+  };
+}
+
+function rewrite(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewrite);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, rewrite(item)] as const);
+  const object = Object.fromEntries(entries) as Record<string, unknown>;
+  const { allOf, ...rest } = object;
+  if (!Array.isArray(allOf) || allOf.length !== 2) return object;
+  const [ref, nullable] = allOf as unknown[];
+  if (!isRef(ref) || !isNullMarker(nullable)) return object;
+  return { anyOf: [ref, { type: 'null' }], ...rest };
+}
+
+function isRef(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && '$ref' in value;
+}
+
+/** `{type: [..., 'null']}` and nothing else. */
+function isNullMarker(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  const type = (value as { type?: unknown }).type;
+  return keys.length === 1 && Array.isArray(type) && type.includes('null');
 }

@@ -19,23 +19,3 @@ export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
-
-/** Cursors are opaque to callers: base64url JSON of the last row's sort key. */
-export function encodeCursor(key: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): (string | number)[] | null {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
-      return parsed;
-    }
-    return null;
-  } catch {
-    return null;
-  }
-}

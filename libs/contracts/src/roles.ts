@@ -6,14 +6,23 @@ export type Role = z.infer<typeof Role>;
 
 export const STAFF_ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
 
-/** Claims every CRM token carries, whichever issuer signed it. */
-export const Claims = z.object({
-  sub: z.string().min(1),
-  tenant: z.uuid(),
-  role: Role,
-  teams: z.array(z.string()).default([]),
-  name: z.string().optional(),
-});
+/**
+ * Claims every CRM token carries, whichever issuer signed it. A customer's `sub` is the
+ * customer's id; a staff member's is the identity provider's, free-form but bounded.
+ */
+export const Claims = z
+  .object({
+    sub: z.string().min(1).max(255),
+    tenant: z.uuid(),
+    role: Role,
+    teams: z.array(z.string()).default([]),
+    name: z.string().optional(),
+  })
+  .superRefine((claims, ctx) => {
+    if (claims.role === 'customer' && !z.uuid().safeParse(claims.sub).success) {
+      ctx.addIssue({ code: 'custom', path: ['sub'], message: "A customer's sub is its UUID" });
+    }
+  });
 export type Claims = z.infer<typeof Claims>;
 
 export function isStaff(role: Role): boolean {

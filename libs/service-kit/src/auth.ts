@@ -85,7 +85,12 @@ export function createVerifier(settings: AuthSettings): TokenVerifier {
     }
     const claims = Claims.safeParse(payload);
     if (!claims.success) {
-      throw new AppError('unauthenticated', 'The token lacks the CRM claims (tenant, role)');
+      // A token whose claims cannot name a principal (no tenant, an unknown role, a customer
+      // whose subject is not a customer id) is no credential at all.
+      throw new AppError(
+        'unauthenticated',
+        'The token lacks the CRM claims (tenant, role, a subject that names the caller)',
+      );
     }
     // jwtVerify requires `exp`.
     return { principal: { ...claims.data, token }, expiresAtMs: (payload.exp ?? 0) * 1000 };

@@ -63,6 +63,15 @@ export const BaseConfig = z.object({
     .string()
     .default('RS256,ES256,EdDSA')
     .describe('Comma-separated allow-list for JWKS-verified tokens'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      'Port of the Prometheus /metrics listener, apart from the public port; default 9464 for the gateway, 9465–9471 for profiles … analytics',
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   OTEL_ENABLED: bool.default(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),

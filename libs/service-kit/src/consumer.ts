@@ -24,6 +24,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import type { KitTables } from './tables.js';
+import { transaction, type TxContext } from './tx-context.js';
 
 export interface HandlerContext {
   tx: Tx;
@@ -67,16 +68,17 @@ export interface ConsumerOptions {
    */
   partitionKey?: ((event: TypedEvent<EventType>) => string) | undefined;
   /**
-   * Called on each consumer transaction: `begin` before the first handler, `beforeCommit`
-   * after the last one. A service holds back per-tenant serialisation points (profiles'
-   * audit chain) until `beforeCommit`, so concurrent batches only queue for the last moment.
+   * Called on each consumer transaction: `begin` before the first handler, with the
+   * transaction's context. A service holds back per-tenant serialisation points (profiles'
+   * audit chain) until a hook it adds with `ctx.onBeforeCommit`, so concurrent batches only
+   * queue for the last moment; those hooks run after the last handler, before the outbox
+   * rows the batch held back are written.
    */
   transaction?: TransactionHooks | undefined;
 }
 
 export interface TransactionHooks {
-  begin?: (tx: Tx) => void;
-  beforeCommit?: (tx: Tx) => Promise<void>;
+  begin?: (ctx: TxContext) => void;
 }
 
 interface Delivery {
@@ -439,7 +441,8 @@ export class Consumer {
    */
   private async handleBatch(events: TypedEvent<EventType>[]): Promise<boolean[]> {
     const { db, tables, outbox, logger } = this.options;
-    return db.transaction(async (tx) => {
+    return transaction(db, async (ctx) => {
+      const { db: tx } = ctx;
       const inserted = await tx
         .insert(tables.inbox)
         .values(events.map((e) => ({ consumer: this.queue, eventId: e.id, eventType: e.type })))
@@ -447,8 +450,10 @@ export class Consumer {
         .returning({ eventId: tables.inbox.eventId });
       const fresh = new Set(inserted.map((r) => r.eventId));
       if (fresh.size === 0) return events.map(() => true);
-      outbox.defer(tx);
-      this.options.transaction?.begin?.(tx);
+      // Before commit, in this order: the service's own hooks, then the held-back outbox rows.
+      this.options.transaction?.begin?.(ctx);
+      outbox.defer(ctx);
+      ctx.onBeforeCommit(() => outbox.flush(ctx));
       const outcomes: boolean[] = [];
       for (const event of events) {
         const handler = this.options.handlers[event.type] as EventHandler | undefined;
@@ -460,8 +465,6 @@ export class Consumer {
         await handler({ tx, outbox, logger: logger.child({ event_id: event.id }) }, event);
         outcomes.push(false);
       }
-      await this.options.transaction?.beforeCommit?.(tx);
-      await outbox.flush(tx);
       return outcomes;
     });
   }

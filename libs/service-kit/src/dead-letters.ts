@@ -1,12 +1,4 @@
-import {
-  DeadLetterPage,
-  adminRoutes,
-  decodeCursor,
-  encodeCursor,
-  fromWire,
-  newId,
-  type DeadLetter,
-} from '@crm/contracts';
+import { DeadLetterPage, adminRoutes, fromWire, newId, type DeadLetter } from '@crm/contracts';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
 import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
@@ -14,9 +6,10 @@ import { handle, type BoundRoute } from './routes.js';
 import type { Broker } from './broker.js';
 import { declareDeadLetterQueue } from './consumer.js';
 import type { Db } from './db.js';
-import { AppError, invalidCursor } from './errors.js';
+import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
+import { encodeCursor, readCursor } from './paging.js';
 import type { KitTables } from './tables.js';
 
 type DeadLetterRow = KitTables['deadLetters']['$inferSelect'];
@@ -181,11 +174,7 @@ export class DeadLetterStore {
     const t = tables.deadLetters;
     let where: SQL | undefined = eq(t.tenantId, tenantId);
     if (cursor) {
-      const key = ListCursor.safeParse(decodeCursor(cursor));
-      if (!key.success) {
-        throw invalidCursor();
-      }
-      const [at, id] = key.data;
+      const [at, id] = readCursor(ListCursor, cursor);
       where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);
     }
     const exactAt = sql<string>`to_char(${t.deadLetteredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

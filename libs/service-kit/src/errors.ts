@@ -119,10 +119,3 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not_found', `No route for ${req.method} ${req.path}`));
 };
-
-/** The one answer to a cursor this service did not issue for this query. */
-export function invalidCursor(): AppError {
-  return new AppError('validation_failed', 'The cursor does not belong to this query', [
-    { field: 'query.cursor', code: 'invalid_cursor', message: 'Start again without a cursor' },
-  ]);
-}

@@ -6,8 +6,9 @@ import type { Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './errors.js';
-import type { Logger } from './logger.js';
+import { safeError, safeRequest, type Logger } from './logger.js';
 import { httpMetrics, type Metrics } from './metrics.js';
+import { refuseNulInRequest } from './validate.js';
 
 /** Throws when not ready; may return a short state to report (e.g. a breaker's) instead of "ok". */
 export type ReadinessCheck = () => Promise<string | void> | string | void;
@@ -33,7 +34,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The Express app every service starts from: request ids, logs, metrics, JSON bodies,
- * /healthz, /readyz and /metrics. Routes go in between; `finish()` adds the 404 and
+ * /healthz and /readyz (metrics have their own listener: `serveMetrics`). Routes go in between; `finish()` adds the 404 and
  * the problem+json error handler last.
  */
 export function createServiceApp(options: ServiceAppOptions): {
@@ -62,13 +63,11 @@ export function createServiceApp(options: ServiceAppOptions): {
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-  });
 
   app.use(
     pinoHttp({
       logger: options.logger,
+      serializers: { err: safeError, req: safeRequest },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -99,6 +98,7 @@ export function createServiceApp(options: ServiceAppOptions): {
         },
       }),
     );
+    app.use(refuseNulInRequest);
   }
 
   return {

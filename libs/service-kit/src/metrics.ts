@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Server } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per service process: HTTP, outbox, consumer and breaker metrics. */
@@ -61,4 +62,33 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * Where a service's metrics are served when METRICS_PORT is not set: 9464 for the gateway
+ * (8080), 9465 for profiles (8081) and so on, so a whole cluster on one host never collides.
+ */
+export function defaultMetricsPort(defaultPort: number): number {
+  return 9464 + (defaultPort - 8080);
+}
+
+/**
+ * `/metrics` on a listener of its own, never on the public port: the gateway's public port
+ * faces the internet, and no service's metrics are for its callers.
+ */
+export function serveMetrics(metrics: Metrics, port: number, host: string): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Only /metrics is served here\n');
+  });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) reject(err);
+      else resolve(server);
+    });
+  });
 }

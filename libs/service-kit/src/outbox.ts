@@ -3,6 +3,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { HeldBack } from './held-back.js';
+import type { TxContext } from './tx-context.js';
 import type { KitTables } from './tables.js';
 
 export function outboxChannel(schema: string): string {
@@ -33,7 +34,7 @@ export interface OutboxMessage {
  * publishes them after commit. NOTIFY is transactional too, so it fires only on commit.
  */
 export class Outbox {
-  /** Transactions whose appends are held back and written at once by `flush`. */
+  /** Appends a transaction holds back (on its `TxContext`) and writes at once by `flush`. */
   private readonly held = new HeldBack<OutboxRow>((tx, rows) => this.write(tx, rows));
 
   constructor(
@@ -59,16 +60,16 @@ export class Outbox {
   }
 
   /**
-   * Holds back what is appended on `tx` until `flush(tx)`, so a transaction that handles
-   * many events writes their outbox rows in one statement and notifies the relay once.
-   * The rows are still written inside `tx`: the guarantee is unchanged.
+   * Holds back what is appended in the transaction of `ctx` until `flush(ctx)`, so a
+   * transaction that handles many events writes their outbox rows in one statement and
+   * notifies the relay once. The rows are still written inside it: the guarantee is unchanged.
    */
-  defer(tx: Executor): void {
-    this.held.defer(tx);
+  defer(ctx: TxContext): void {
+    this.held.defer(ctx);
   }
 
-  async flush(tx: Executor): Promise<void> {
-    await this.held.flush(tx);
+  async flush(ctx: TxContext): Promise<void> {
+    await this.held.flush(ctx);
   }
 
   /**
@@ -76,7 +77,7 @@ export class Outbox {
    * held there too when the transaction defers, written now otherwise. A savepoint that was
    * rolled back simply never hands over, and what it held is dropped with it.
    */
-  async handOver(from: Executor, to: Executor): Promise<void> {
+  async handOver(from: TxContext, to: TxContext): Promise<void> {
     await this.held.handOver(from, to);
   }
 

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgSchema } from 'drizzle-orm/pg-core';
 import type { Express } from 'express';
 import { Gauge } from 'prom-client';
@@ -14,9 +13,14 @@ import { DeadLetterStore, deadLetterRoutes } from './dead-letters.js';
 import { mountRoutes, type BoundRoute } from './routes.js';
 import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
+import { CustomerReplicaConfig } from './customers/config.js';
+import type { CustomerDataDeclaration } from './customers/declaration.js';
+import { CustomerModule, combineHandlers } from './customers/module.js';
+import { ProfilesLookup } from './customers/replica.js';
+import { customerTables } from './customers/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, defaultMetricsPort, serveMetrics, type Metrics } from './metrics.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './relay.js';
 import { closeServer, onShutdown } from './shutdown.js';
@@ -35,8 +39,11 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   build: (kit: KitDeps<C>) => D;
   /** The service's routes of the contracts' table, each bound to its handler (`handle`). */
   routes?: (deps: D, kit: KitDeps<C>) => readonly BoundRoute[];
-  /** Where the service's migrations are; readiness waits until all of them are applied. */
-  migrationsFolder?: string;
+  /**
+   * Where the migrations of `schema` are; /readyz answers 503 while any of them is not
+   * applied, so a new version takes no traffic before its schema does.
+   */
+  migrationsFolder: string;
   /** JSON body limit, e.g. '2mb' for batch ingest; default 256kb. */
   bodyLimit?: string;
   /** Media types some route takes as a raw upload (e.g. text/csv), and their size limit in bytes. */
@@ -44,6 +51,12 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   handlers?: (deps: D, kit: KitDeps<C>) => Handlers;
   /** How the consumer batches: `ConsumerOptions.partitionKey` and `.transaction`. */
   consumer?: (deps: D) => Pick<ConsumerOptions, 'partitionKey' | 'transaction'>;
+  /**
+   * The customer data the service keeps: the kit then wires the replica of assignments (with
+   * `replica`), merge and erasure into its consumer, and hands the modules over as `kit.customers`.
+   * The schema must spread `customerTables` in.
+   */
+  customers?: CustomerDataDeclaration;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
 }
@@ -57,6 +70,8 @@ export interface KitDeps<C> {
   outbox: Outbox;
   broker: Broker;
   verify: TokenVerifier;
+  /** Present when the service declares `customers`. */
+  customers?: CustomerModule | undefined;
 }
 
 export interface RunningService<C, D> {
@@ -65,6 +80,8 @@ export interface RunningService<C, D> {
   app: Express;
   server: Server;
   url: string;
+  /** The Prometheus listener, apart from the public port: `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   consumer: Consumer;
   relay: OutboxRelay;
   deadLetters: DeadLetterStore;
@@ -76,6 +93,8 @@ export interface RunningService<C, D> {
 export interface StartOptions {
   env?: Record<string, string | undefined>;
   port?: number;
+  /** Port of the /metrics listener (tests pass 0); else METRICS_PORT, else the service's default. */
+  metricsPort?: number;
   /** Prefix for queue names, so test suites sharing a broker never share a queue. */
   queuePrefix?: string;
   /** Install SIGTERM/SIGINT handlers (the real process does; tests do not). */
@@ -113,8 +132,25 @@ export async function startService<C extends BaseConfig, D>(
     audience: config.JWT_AUDIENCE,
     algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
   });
-  const expectedMigrations = def.migrationsFolder ? countMigrations(def.migrationsFolder) : 1;
-  const kit: KitDeps<C> = { config, logger, metrics, database, tables, outbox, broker, verify };
+  const expectedMigrations = migrationsIn(def.migrationsFolder);
+  // Read like PORT: the service's config schema includes CustomerReplicaConfig for its docs.
+  const lookup = def.customers?.replica
+    ? ProfilesLookup.to(loadConfig(CustomerReplicaConfig, env), metrics)
+    : null;
+  const customers = def.customers
+    ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)
+    : undefined;
+  const kit: KitDeps<C> = {
+    config,
+    logger,
+    metrics,
+    database,
+    tables,
+    outbox,
+    broker,
+    verify,
+    customers,
+  };
   const deps = def.build(kit);
 
   new Gauge({
@@ -148,7 +184,7 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: def.handlers?.(deps, kit) ?? {},
+    handlers: combineHandlers(customers?.handlers() ?? {}, def.handlers?.(deps, kit) ?? {}),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,
@@ -190,13 +226,14 @@ export async function startService<C extends BaseConfig, D>(
         await database.pool.query('SELECT 1');
       },
       migrations: async () => {
-        const { rows } = await database.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${schemaName}.__migrations`,
+        const { rows } = await database.pool.query<{ hash: string; created_at: string }>(
+          `SELECT hash, created_at::text AS created_at FROM ${schemaName}.__migrations`,
         );
-        const applied = rows[0]?.n ?? 0;
+        const applied = new Set(rows.map((row) => migrationKey(row.created_at, row.hash)));
+        const pending = expectedMigrations.filter((key) => !applied.has(key)).length;
         // A new version must not take traffic before its migrations ran.
-        if (applied < expectedMigrations) {
-          throw new Error(`${applied} of ${expectedMigrations} migrations applied`);
+        if (pending > 0) {
+          throw new Error(`${pending} of ${expectedMigrations.length} migrations pending`);
         }
       },
       broker: () => {
@@ -232,13 +269,23 @@ export async function startService<C extends BaseConfig, D>(
   const server = await listen(app, port, config.HOST);
   const address = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
-  logger.info({ url }, `${def.name} listening`);
+  const metricsServer = await serveMetrics(
+    metrics,
+    options.metricsPort ?? config.METRICS_PORT ?? defaultMetricsPort(def.defaultPort),
+    config.HOST,
+  );
+  const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
+  logger.info({ url, metrics_url: metricsUrl }, `${def.name} listening`);
 
   const closers = [
     closeServer(server),
+    closeServer(metricsServer),
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
+    async () => {
+      await lookup?.close();
+    },
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
     () => database.close(),
@@ -251,7 +298,19 @@ export async function startService<C extends BaseConfig, D>(
     : async () => {
         for (const close of closers) await close().catch(() => undefined);
       };
-  return { kit, deps, app, server, url, consumer, relay, deadLetters, jobs: boss, stop };
+  return {
+    kit,
+    deps,
+    app,
+    server,
+    url,
+    metricsUrl,
+    consumer,
+    relay,
+    deadLetters,
+    jobs: boss,
+    stop,
+  };
 }
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
@@ -265,10 +324,17 @@ async function scheduleKitJobs(boss: PgBoss, database: Database, tables: KitTabl
   });
 }
 
-/** Entries in drizzle's journal: the migrations this build expects to find applied. */
-function countMigrations(folder: string): number {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as {
-    entries?: unknown[];
-  };
-  return journal.entries?.length ?? 1;
+/**
+ * The migrations this build expects to find applied, each named as `__migrations` records
+ * it: the journal time it was created at and the hash of its SQL, so a schema migrated from
+ * other files than these is not taken for an up-to-date one.
+ */
+function migrationsIn(folder: string): string[] {
+  return readMigrationFiles({ migrationsFolder: folder }).map((m) =>
+    migrationKey(String(m.folderMillis), m.hash),
+  );
+}
+
+function migrationKey(createdAt: string, hash: string): string {
+  return `${createdAt}:${hash}`;
 }

@@ -33,11 +33,17 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
 
 async function signHs256(
   payload: Record<string, unknown>,
-  options: { secret?: string; issuer?: string; audience?: string; exp?: number | string } = {},
+  options: {
+    secret?: string;
+    issuer?: string;
+    audience?: string;
+    exp?: number | string;
+    sub?: string;
+  } = {},
 ): Promise<string> {
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('user-1')
+    .setSubject(options.sub ?? 'user-1')
     .setIssuer(options.issuer ?? ISSUER)
     .setAudience(options.audience ?? AUDIENCE)
     .setIssuedAt()
@@ -134,6 +140,26 @@ describe('HS256 verifier (development)', () => {
       .setAudience(AUDIENCE)
       .sign(new TextEncoder().encode(SECRET));
     expect((await rejection(hs256, noExp)).code).toBe('unauthenticated');
+  });
+
+  it('takes a customer only by a UUID subject, a staff member by any bounded one', async () => {
+    const customerId = newId();
+    const customer = await hs256(
+      await signHs256(claims({ role: 'customer' }), { sub: customerId }),
+    );
+    expect(customer).toMatchObject({ role: 'customer', sub: customerId });
+    for (const sub of ['someone', 'customer-1', `${customerId}x`]) {
+      const token = await signHs256(claims({ role: 'customer' }), { sub });
+      const refused = await rejection(hs256, token);
+      expect(refused.code).toBe('unauthenticated');
+      expect(refused.message).toMatch(/subject/);
+    }
+    const staff = await hs256(await signHs256(claims({ role: 'staff' }), { sub: 'auth0|staff-7' }));
+    expect(staff.sub).toBe('auth0|staff-7');
+    const emptySub = await signHs256(claims(), { sub: '' });
+    expect((await rejection(hs256, emptySub)).code).toBe('unauthenticated');
+    const longSub = await signHs256(claims(), { sub: 'x'.repeat(256) });
+    expect((await rejection(hs256, longSub)).code).toBe('unauthenticated');
   });
 
   it('rejects garbage', async () => {

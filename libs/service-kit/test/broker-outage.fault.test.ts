@@ -3,18 +3,16 @@ import { promisify } from 'node:util';
 import { newId } from '@crm/contracts';
 import { and, count, countDistinct, eq, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, sleep, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { Consumer } from '../src/consumer.js';
 import { OutboxRelay } from '../src/relay.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 import {
   createTestServiceDb,
   openBroker,
   recordingLogger,
-  sleep,
   testEnv,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -79,7 +77,7 @@ const written: string[] = [];
 
 /** One domain write with its event, as a service's use case does it. */
 async function write(): Promise<void> {
-  const event = buildBookingxCustomerEvent({ tenantId });
+  const event = buildEvent('bookingx.customer.created.v1', { tenantId });
   await svc.database.db.transaction(async (tx) => {
     await tx
       .insert(svc.tables.records)
@@ -110,12 +108,12 @@ describe('a broker outage while the service keeps writing', () => {
   it('loses no event and applies none twice', async () => {
     await writeMany(100, 0);
     await waitFor(async () => (await effectStats()).distinct > 0, {
-      message: 'events flowing before the outage',
+      what: 'events flowing before the outage',
     });
 
     // Stop the broker while writes and deliveries are in flight, and keep writing while it is down.
     await Promise.all([rabbit('stop_app'), writeMany(50, 10)]);
-    await waitFor(() => !broker.connected, { message: 'outage noticed' });
+    await waitFor(() => !broker.connected, { what: 'outage noticed' });
     await writeMany(50, 5);
     await Promise.all([rabbit('start_app'), writeMany(100, 10)]);
 
@@ -125,7 +123,7 @@ describe('a broker outage while the service keeps writing', () => {
         const s = await effectStats();
         return s.distinct === written.length ? s : null;
       },
-      { timeoutMs: 90_000, intervalMs: 250, message: 'every event handled after the outage' },
+      { timeoutMs: 90_000, intervalMs: 250, what: 'every event handled after the outage' },
     );
     expect(stats).toEqual({ total: written.length, distinct: written.length });
 

@@ -8,22 +8,20 @@ import {
 } from '@crm/contracts';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, sleep, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { Consumer, type Handlers } from '../src/consumer.js';
 import { DeadLetterStore } from '../src/dead-letters.js';
 import { createMetrics, type Metrics } from '../src/metrics.js';
 import { OutboxRelay } from '../src/relay.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 import {
   TestAmqp,
   createTestServiceDb,
   gate,
   openBroker,
   silentLogger,
-  sleep,
   testEnv,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -196,14 +194,14 @@ function deadLetterOf(event: TypedEvent<'bookingx.customer.created.v1'>) {
       const [row] = await deadLettersOf(event.id);
       return row;
     },
-    { timeoutMs: 20_000, message: 'message dead-lettered and stored' },
+    { timeoutMs: 20_000, what: 'message dead-lettered and stored' },
   );
 }
 
 describe('consumer', () => {
   it('has one effect for an event delivered twice', async () => {
     const { tenantId, behaviour } = tenantWith();
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     const duplicatesBefore = await outcomeCount(metrics, event.type, 'duplicate');
 
     publish(event);
@@ -212,7 +210,7 @@ describe('consumer', () => {
     await waitFor(async () => (await effectsOf(event.id)).length === 1);
     await waitFor(
       async () => (await outcomeCount(metrics, event.type, 'duplicate')) > duplicatesBefore,
-      { message: 'second delivery seen as a duplicate' },
+      { what: 'second delivery seen as a duplicate' },
     );
     expect(await effectsOf(event.id)).toHaveLength(1);
     expect(behaviour.calls).toBe(1);
@@ -227,7 +225,7 @@ describe('consumer', () => {
 
   it('dead-letters a message that keeps failing at the delivery limit, and replays it once', async () => {
     const { tenantId, behaviour } = tenantWith({ failing: true });
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     await emit(event);
 
     const dead = await deadLetterOf(event);
@@ -247,7 +245,7 @@ describe('consumer', () => {
     const replayed = await store.replay(tenantId, dead.id);
     expect(replayed.replayed_at).not.toBeNull();
     await waitFor(async () => (await effectsOf(event.id)).length === 1, {
-      message: 'replayed event handled',
+      what: 'replayed event handled',
     });
 
     await expect(store.replay(tenantId, dead.id)).rejects.toMatchObject({ code: 'conflict' });
@@ -257,14 +255,14 @@ describe('consumer', () => {
 
   it('replays a message again after a replay that failed too', async () => {
     const { tenantId, behaviour } = tenantWith({ failing: true });
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     await emit(event);
 
     const first = await deadLetterOf(event);
     await store.replay(tenantId, first.id);
     const second = await waitFor(
       async () => (await deadLettersOf(event.id)).find((d) => d.id !== first.id),
-      { timeoutMs: 20_000, message: 'replayed message dead-lettered again' },
+      { timeoutMs: 20_000, what: 'replayed message dead-lettered again' },
     );
     expect(behaviour.calls).toBe(6);
 
@@ -276,10 +274,10 @@ describe('consumer', () => {
 
   it('retries an event whose transaction lost its database connection, with one effect', async () => {
     const { tenantId, behaviour } = tenantWith({ dropConnectionOnce: true });
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     publish(event);
     await waitFor(async () => (await effectsOf(event.id)).length === 1, {
-      message: 'handled on the second delivery',
+      what: 'handled on the second delivery',
     });
     expect(behaviour.calls).toBe(2);
     expect(await deadLettersOf(event.id)).toHaveLength(0);
@@ -291,7 +289,9 @@ describe('consumer', () => {
     const bounded = newConsumer('kit-prefetch', undefined, 2);
     stopLater.push(bounded);
     await bounded.start();
-    const events = Array.from({ length: 5 }, () => buildBookingxCustomerEvent({ tenantId }));
+    const events = Array.from({ length: 5 }, () =>
+      buildEvent('bookingx.customer.created.v1', { tenantId }),
+    );
     try {
       for (const event of events) {
         const wire = toWire(event);
@@ -318,14 +318,14 @@ describe('consumer', () => {
     await amqp.channel.deleteQueue(recovering.queue);
     // The consumer declares its queue again; events published from then on reach it.
     await waitFor(async () => (await amqp.messageCount(recovering.queue)) === 0, {
-      message: 'queue declared again',
+      what: 'queue declared again',
     });
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     const wire = toWire(event);
     amqp.channel.sendToQueue(recovering.queue, wire.content, wire.properties);
     await waitFor(async () => (await effectsOf(event.id)).length === 1, {
       timeoutMs: 20_000,
-      message: 'consumed after the cancel',
+      what: 'consumed after the cancel',
     });
   });
 
@@ -396,10 +396,10 @@ describe('consumer', () => {
     const service = 'kit-stop';
     const first = newConsumer(service, createMetrics(service));
     await first.start();
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     const wire = toWire(event);
     amqp.channel.sendToQueue(first.queue, wire.content, wire.properties);
-    await waitFor(() => behaviour.calls === 1, { message: 'handler started' });
+    await waitFor(() => behaviour.calls === 1, { what: 'handler started' });
 
     let stopped = false;
     const stopping = first.stop().then(() => {
@@ -420,7 +420,7 @@ describe('consumer', () => {
     stopLater.push(next);
     await next.start();
     const { tenantId: otherTenant } = tenantWith();
-    const marker = buildBookingxCustomerEvent({ tenantId: otherTenant });
+    const marker = buildEvent('bookingx.customer.created.v1', { tenantId: otherTenant });
     const markerWire = toWire(marker);
     amqp.channel.sendToQueue(next.queue, markerWire.content, markerWire.properties);
     await waitFor(async () => (await effectsOf(marker.id)).length === 1);
@@ -447,14 +447,14 @@ describe('consumer batches', () => {
     const batched = newConsumer(service, createMetrics(service), 200, batching);
     stopLater.push(batched);
     await batched.start();
-    const blocker = buildBookingxCustomerEvent({ tenantId });
+    const blocker = buildEvent('bookingx.customer.created.v1', { tenantId });
     behaviour.hold = held.wait;
     const send = (event: CloudEvent) => {
       const wire = toWire(event);
       amqp.channel.sendToQueue(batched.queue, wire.content, wire.properties);
     };
     send(blocker);
-    await waitFor(() => behaviour.calls === 1, { message: 'first event in hand' });
+    await waitFor(() => behaviour.calls === 1, { what: 'first event in hand' });
     const events = build(tenantId);
     for (const event of events) send(event);
     // Let the broker hand the backlog over before the first transaction ends.
@@ -468,12 +468,13 @@ describe('consumer batches', () => {
   it('handles a backlog in shared transactions, each event once, with its outbox rows', async () => {
     const { events, seen, behaviour } = await backlog(
       { batchSize: 25, concurrency: 2 },
-      (tenantId) => Array.from({ length: 60 }, () => buildBookingxCustomerEvent({ tenantId })),
+      (tenantId) =>
+        Array.from({ length: 60 }, () => buildEvent('bookingx.customer.created.v1', { tenantId })),
       { emits: true },
     );
     for (const event of events) {
       await waitFor(async () => (await effectsOf(event.id)).length === 1, {
-        message: 'every event of the backlog handled',
+        what: 'every event of the backlog handled',
       });
     }
     const backlogTx = new Set(
@@ -497,7 +498,7 @@ describe('consumer batches', () => {
           .where(eq(outbox.tenantId, tenantId));
         return rows.length === 61 && rows.every((r) => r.sentAt !== null);
       },
-      { message: 'one published outbox row per handled event' },
+      { what: 'one published outbox row per handled event' },
     );
   });
 
@@ -507,7 +508,9 @@ describe('consumer batches', () => {
     const { events, queue } = await backlog(
       { batchSize: 50, concurrency: 1 },
       (tenantId) => {
-        const list = Array.from({ length: 30 }, () => buildBookingxCustomerEvent({ tenantId }));
+        const list = Array.from({ length: 30 }, () =>
+          buildEvent('bookingx.customer.created.v1', { tenantId }),
+        );
         bad = list[12];
         if (bad) failIds.add(bad.id);
         return list;
@@ -519,12 +522,12 @@ describe('consumer batches', () => {
     for (const event of events) {
       if (event.id === badId) continue;
       await waitFor(async () => (await effectsOf(event.id)).length === 1, {
-        message: 'the good events of the batch handled',
+        what: 'the good events of the batch handled',
       });
     }
     await waitFor(async () => (await amqp.messageCount(`${queue}.dlq`)) === 1, {
       timeoutMs: 20_000,
-      message: 'the failing event dead-lettered',
+      what: 'the failing event dead-lettered',
     });
     for (const event of events) {
       expect(await effectsOf(event.id)).toHaveLength(event.id === badId ? 0 : 1);
@@ -536,7 +539,10 @@ describe('consumer batches', () => {
     const { events, seen } = await backlog({ batchSize: 4, concurrency: 4 }, (tenantId) =>
       Array.from({ length: 45 }, (_, i) => {
         const bookingxId = subjects[i % subjects.length] ?? '1001';
-        return buildBookingxCustomerEvent({ tenantId, customer: { bookingx_id: bookingxId } });
+        return buildEvent('bookingx.customer.created.v1', {
+          tenantId,
+          data: { customer: { bookingx_id: bookingxId } },
+        });
       }),
     );
     for (const event of events) {

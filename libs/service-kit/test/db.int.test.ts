@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import { createDatabase, type Database } from '../src/db.js';
-import { FaultProxy, adminClient, sleep, testEnv, uniqueName } from './support.js';
+import { FaultProxy, adminClient, testEnv, uniqueName } from './support.js';
 
 let admin: pg.Client;
 const role = uniqueName('kit_role_db');

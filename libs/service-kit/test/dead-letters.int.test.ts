@@ -12,6 +12,7 @@ import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import { authenticate, createVerifier, signDevToken } from '../src/auth.js';
 import { DEAD_LETTER_EXCHANGE, type Broker } from '../src/broker.js';
 import { declareServiceQueues, queueNames } from '../src/consumer.js';
@@ -19,7 +20,6 @@ import { DeadLetterStore, deadLetterRoutes } from '../src/dead-letters.js';
 import { createServiceApp } from '../src/http.js';
 import { createMetrics } from '../src/metrics.js';
 import { mountRoutes } from '../src/routes.js';
-import { buildBookingxCustomerEvent } from './factories.js';
 import {
   TestAmqp,
   adminClient,
@@ -27,7 +27,6 @@ import {
   openBroker,
   silentLogger,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -84,13 +83,19 @@ function newStore(b: Broker): DeadLetterStore {
 }
 
 function tokenFor(tenant: string, role: Role = 'admin'): Promise<string> {
-  return signDevToken({ secret: SECRET, tenant, role });
+  // A customer's subject is its customer id.
+  return signDevToken({
+    secret: SECRET,
+    tenant,
+    role,
+    ...(role === 'customer' ? { sub: newId() } : {}),
+  });
 }
 
 /** Dead letters of one tenant, stored in one statement: they share one timestamp. */
 async function seedDeadLetters(tenantId: string, count: number): Promise<string[]> {
   const rows = Array.from({ length: count }, () => {
-    const event = buildBookingxCustomerEvent({ tenantId });
+    const event = buildEvent('bookingx.customer.created.v1', { tenantId });
     return {
       id: newId(),
       queue,
@@ -180,14 +185,25 @@ describe('dead-letter admin routes', () => {
     });
   });
 
-  it('rejects a bad cursor, limit or unknown query parameter with 422', async () => {
+  it('rejects a bad or forged cursor with 400 invalid_cursor', async () => {
     const token = await tokenFor(newId());
-    for (const query of [
-      { cursor: 'not-a-cursor' },
-      { limit: '0' },
-      { limit: '201' },
-      { sort: 'id' },
+    for (const cursor of [
+      'not a cursor!',
+      Buffer.from(JSON.stringify(['yesterday', newId()])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-01-01T00:00:00Z', 'not-a-uuid'])).toString('base64url'),
     ]) {
+      const res = await request(app)
+        .get(BASE)
+        .query({ cursor })
+        .set('authorization', `Bearer ${token}`)
+        .expect(400);
+      expect(Problem.parse(res.body).code).toBe('invalid_cursor');
+    }
+  });
+
+  it('rejects a bad limit or unknown query parameter with 422', async () => {
+    const token = await tokenFor(newId());
+    for (const query of [{ limit: '0' }, { limit: '201' }, { sort: 'id' }]) {
       const res = await request(app)
         .get(BASE)
         .query(query)
@@ -270,9 +286,9 @@ describe('dead-letter store', () => {
             await probe.close().catch(() => undefined);
           }
         },
-        { message: 'dead-letter queue declared again' },
+        { what: 'dead-letter queue declared again' },
       );
-      const event = buildBookingxCustomerEvent();
+      const event = buildEvent('bookingx.customer.created.v1');
       const wire = toWire(event);
       amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
         ...wire.properties,
@@ -286,7 +302,7 @@ describe('dead-letter store', () => {
             .where(eq(svc.tables.deadLetters.eventId, event.id));
           return rows.length === 1;
         },
-        { message: 'dead letter stored after the queue came back' },
+        { what: 'dead letter stored after the queue came back' },
       );
     } finally {
       await recovering.stop();
@@ -310,7 +326,7 @@ describe('dead-letter store', () => {
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE ${table} IN EXCLUSIVE MODE`);
 
-      const event = buildBookingxCustomerEvent();
+      const event = buildEvent('bookingx.customer.created.v1');
       const deadLetterId = newId();
       const wire = toWire(event);
       amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
@@ -331,7 +347,7 @@ describe('dead-letter store', () => {
           );
           return (rows[0]?.n ?? 0) > 0;
         },
-        { message: 'store blocked on the table lock' },
+        { what: 'store blocked on the table lock' },
       );
 
       await ownBroker.close();

@@ -120,6 +120,31 @@ describe('problem+json', () => {
     expect(fields).toEqual(['query.limit', 'query.sort']);
   });
 
+  it('refuses a NUL character anywhere in the body or query, naming the field', async () => {
+    const nested = await request(app)
+      .post('/things')
+      .send({ name: 'Ada', contact: { email: 'a@b.co' }, tags: ['ok', 'b\u0000d'] });
+    expect(nested.status).toBe(422);
+    expect(Problem.parse(nested.body).errors).toEqual([
+      {
+        field: 'tags.1',
+        code: 'invalid_string',
+        message: 'Must not contain the NUL character (U+0000)',
+      },
+    ]);
+    // Before the route's own schema: a field the schema would refuse anyway is still named.
+    const key = await request(app).post('/things').send({ 'na\u0000me': 'x' });
+    expect(key.status).toBe(422);
+    expect(Problem.parse(key.body).errors?.[0]?.field).toBe('na\\u0000me');
+    const query = await request(app).get('/things?limit=1&q=a%00b');
+    expect(query.status).toBe(422);
+    expect(Problem.parse(query.body).errors?.[0]?.field).toBe('query.q');
+    // parse() checks every part it is given, params and headers included.
+    expect(() => parse(z.object({ id: z.string() }), { id: 'x\u0000' }, 'params')).toThrow(
+      AppError,
+    );
+  });
+
   it('lists each of several unknown keys under its own field', () => {
     const result = z.object({}).strict().safeParse({ a: 1, b: 2 });
     expect(result.success).toBe(false);

@@ -8,11 +8,11 @@ import {
 import { eq, inArray } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { createMetrics } from '../src/metrics.js';
 import { outboxChannel, type OutboxMessage } from '../src/outbox.js';
 import { OutboxRelay, type RelayOptions } from '../src/relay.js';
-import { buildCustomerEvent } from './factories.js';
 import {
   QueueProbe,
   TestAmqp,
@@ -22,7 +22,6 @@ import {
   silentLogger,
   testEnv,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -106,8 +105,8 @@ async function listenerPids(): Promise<number[]> {
 describe('outbox', () => {
   it('commits the domain write and its event together, and nothing of a rolled-back one', async () => {
     await startRelay();
-    const kept = buildCustomerEvent();
-    const rolledBack = buildCustomerEvent();
+    const kept = buildEvent('crm.customer.created.v1');
+    const rolledBack = buildEvent('crm.customer.created.v1');
 
     await createRecord(kept);
     await expect(
@@ -129,9 +128,9 @@ describe('outbox', () => {
     ).toHaveLength(1);
     expect(await outboxRow(rolledBack.id)).toBeUndefined();
 
-    await waitFor(() => probe.count(kept.id) === 1, { message: 'committed event published' });
+    await waitFor(() => probe.count(kept.id) === 1, { what: 'committed event published' });
     // Rows go out in commit order, so once a later event has arrived the rolled-back one never will.
-    const later = buildCustomerEvent();
+    const later = buildEvent('crm.customer.created.v1');
     await createRecord(later);
     await waitFor(() => probe.count(later.id) === 1);
     expect(probe.count(rolledBack.id)).toBe(0);
@@ -139,7 +138,7 @@ describe('outbox', () => {
 
   it('publishes committed rows as persistent CloudEvents and marks them sent', async () => {
     await startRelay();
-    const event = buildCustomerEvent();
+    const event = buildEvent('crm.customer.created.v1');
     await createRecord(event);
 
     await waitFor(() => probe.count(event.id) === 1);
@@ -164,9 +163,9 @@ describe('outbox', () => {
   it('is woken by NOTIFY on commit, without waiting for a poll', async () => {
     // A poll this slow never fires during the test: only the notification can wake the relay.
     await startRelay({ pollMs: 600_000 });
-    const event = buildCustomerEvent();
+    const event = buildEvent('crm.customer.created.v1');
     await createRecord(event);
-    await waitFor(() => probe.count(event.id) === 1, { message: 'event published after NOTIFY' });
+    await waitFor(() => probe.count(event.id) === 1, { what: 'event published after NOTIFY' });
   });
 
   it('keeps delivering by polling while LISTEN is broken, and listens again', async () => {
@@ -177,9 +176,9 @@ describe('outbox', () => {
     });
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
 
-    const event = buildCustomerEvent();
+    const event = buildEvent('crm.customer.created.v1');
     await insertSilently(event);
-    await waitFor(() => probe.count(event.id) === 1, { message: 'event published by polling' });
+    await waitFor(() => probe.count(event.id) === 1, { what: 'event published by polling' });
 
     const again = await waitFor(async () => {
       const pids = await listenerPids();
@@ -189,7 +188,7 @@ describe('outbox', () => {
   });
 
   it('publishes each row exactly once with two relays side by side', async () => {
-    const events = Array.from({ length: 300 }, () => buildCustomerEvent());
+    const events = Array.from({ length: 300 }, () => buildEvent('crm.customer.created.v1'));
     for (let i = 0; i < events.length; i += 50) {
       await svc.database.db.transaction(async (tx) => {
         await svc.outbox.append(
@@ -215,10 +214,10 @@ describe('outbox', () => {
           .where(inArray(outbox.id, ids));
         return rows.every((r) => r.sentAt !== null);
       },
-      { timeoutMs: 30_000, message: 'all rows marked sent' },
+      { timeoutMs: 30_000, what: 'all rows marked sent' },
     );
     // Every confirmed publish is in the probe's queue ahead of this marker.
-    const marker = buildCustomerEvent();
+    const marker = buildEvent('crm.customer.created.v1');
     const wire = toWire(marker);
     amqp.channel.sendToQueue(probe.queue, wire.content, wire.properties);
     await waitFor(() => probe.count(marker.id) === 1);
@@ -235,7 +234,7 @@ describe('outbox', () => {
     let bound: QueueProbe | null = null;
     try {
       await startRelay({ pollMs: 100 });
-      const event = buildCustomerEvent();
+      const event = buildEvent('crm.customer.created.v1');
       // A row id of its own, as a replay has: returns must still be matched to the row.
       const rowId = newId();
       await createRecord(event, { exchange, id: rowId });
@@ -250,7 +249,7 @@ describe('outbox', () => {
       bound = await QueueProbe.bind(exchange, '#');
       await waitFor(() => bound?.count(event.id) === 1, {
         timeoutMs: 20_000,
-        message: 'returned event delivered after binding',
+        what: 'returned event delivered after binding',
       });
       await waitFor(async () => (await outboxRow(rowId))?.sentAt);
     } finally {
@@ -271,11 +270,11 @@ describe('outbox', () => {
     await amqp.channel.bindQueue(queue, exchange, '#');
     try {
       await startRelay({ pollMs: 100 });
-      const first = buildCustomerEvent();
+      const first = buildEvent('crm.customer.created.v1');
       await createRecord(first, { exchange });
       await waitFor(async () => (await outboxRow(first.id))?.sentAt);
 
-      const second = buildCustomerEvent();
+      const second = buildEvent('crm.customer.created.v1');
       await createRecord(second, { exchange });
       const nacked = await waitFor(async () => {
         const row = await outboxRow(second.id);
@@ -287,7 +286,7 @@ describe('outbox', () => {
       await amqp.channel.purgeQueue(queue);
       await waitFor(async () => (await outboxRow(second.id))?.sentAt, {
         timeoutMs: 20_000,
-        message: 'nacked event published once there is room',
+        what: 'nacked event published once there is room',
       });
     } finally {
       await amqp.channel.deleteQueue(queue).catch(() => undefined);
@@ -297,7 +296,7 @@ describe('outbox', () => {
 
   it('keeps relaying after its database connections are killed', async () => {
     await startRelay({ pollMs: 100 });
-    const before = buildCustomerEvent();
+    const before = buildEvent('crm.customer.created.v1');
     await createRecord(before);
     await waitFor(() => probe.count(before.id) === 1);
 
@@ -309,17 +308,17 @@ describe('outbox', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1`,
       [`LISTEN%${outboxChannel(svc.schemaName)}%`],
     );
-    const after = buildCustomerEvent();
+    const after = buildEvent('crm.customer.created.v1');
     await waitFor(async () => {
       await createRecord(after);
       return true;
     });
-    await waitFor(() => probe.count(after.id) === 1, { message: 'published after the kill' });
+    await waitFor(() => probe.count(after.id) === 1, { what: 'published after the kill' });
   });
 
   it('keeps publishing other events after one names an exchange that does not exist', async () => {
     await startRelay({ pollMs: 100 });
-    const lost = buildCustomerEvent();
+    const lost = buildEvent('crm.customer.created.v1');
     await createRecord(lost, { exchange: uniqueName('kit.test.missing') });
     const failed = await waitFor(async () => {
       const row = await outboxRow(lost.id);
@@ -328,11 +327,11 @@ describe('outbox', () => {
     expect(failed.sentAt).toBeNull();
     expect(failed.lastError).not.toBeNull();
 
-    const next = buildCustomerEvent();
+    const next = buildEvent('crm.customer.created.v1');
     await createRecord(next);
     await waitFor(() => probe.count(next.id) === 1, {
       timeoutMs: 20_000,
-      message: 'relay still publishes after a channel error',
+      what: 'relay still publishes after a channel error',
     });
     await svc.database.db.delete(svc.tables.outbox).where(eq(svc.tables.outbox.id, lost.id));
   });

@@ -3,16 +3,15 @@ import { join } from 'node:path';
 import { CRM_EXCHANGE } from '@crm/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
 import { OutboxRelay } from '../src/relay.js';
-import { buildCustomerEvent } from './factories.js';
 import {
   QueueProbe,
   createTestServiceDb,
   openBroker,
   silentLogger,
   testEnv,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -75,7 +74,7 @@ function runCrashingRelay(): Promise<ChildOutcome> {
 
 describe('a relay killed between claim and publish', () => {
   it('leaves the event unsent, and a relay started later delivers it exactly once', async () => {
-    const event = buildCustomerEvent();
+    const event = buildEvent('crm.customer.created.v1');
     await svc.database.db.transaction(async (tx) => {
       await svc.outbox.append(tx, { event });
     });
@@ -107,14 +106,14 @@ describe('a relay killed between claim and publish', () => {
       pollMs: 100,
     });
     await relay.start();
-    await waitFor(() => probe.count(event.id) === 1, { message: 'event delivered after restart' });
+    await waitFor(() => probe.count(event.id) === 1, { what: 'event delivered after restart' });
     await waitFor(async () => {
       const [r] = await svc.database.db.select().from(outbox).where(eq(outbox.id, event.id));
       return r?.sentAt;
     });
 
     // A second event through the same relay: once it is in, nothing of the first is still on its way.
-    const later = buildCustomerEvent();
+    const later = buildEvent('crm.customer.created.v1');
     await svc.database.db.transaction(async (tx) => {
       await svc.outbox.append(tx, { event: later });
     });

@@ -1,20 +1,22 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PROBLEM_CONTENT_TYPE, ROLES, newId, type RouteDefinition } from '@crm/contracts';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, waitFor } from '@crm/testing';
 import { signDevToken } from '../src/auth.js';
 import { handle } from '../src/routes.js';
 import { BaseConfig } from '../src/config.js';
 import { startService, type RunningService, type ServiceDefinition } from '../src/service.js';
 import type { TestService } from './fixtures/schema.js';
-import { buildCustomerEvent } from './factories.js';
 import {
   createTestServiceDb,
   gate,
+  migrationsFor,
   testEnv,
   uniqueName,
-  waitFor,
   type TestServiceDb,
 } from './support.js';
 
@@ -65,15 +67,20 @@ const testRoutes = {
 } as const satisfies Record<string, RouteDefinition>;
 
 let svc: TestServiceDb;
+let migrationsFolder: string;
 let running: RunningService<BaseConfig, { tables: TestService }> | null = null;
 const tenants = new Set<string>();
 const slow = { gate: gate(), entered: false };
 const flaky = new Map<string, number>();
 
-function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables: TestService }> {
+function definition(
+  tables: TestService,
+  folder = migrationsFolder,
+): ServiceDefinition<BaseConfig, { tables: TestService }> {
   return {
     name: 'kit-svc',
     schema: tables.schema,
+    migrationsFolder: folder,
     config: BaseConfig,
     defaultPort: 0,
     build: () => ({ tables }),
@@ -85,7 +92,7 @@ function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables
             .insert(deps.tables.records)
             .values({ id, tenantId: principal.tenant, name: body.name });
           await kit.outbox.append(tx, {
-            event: buildCustomerEvent({ tenantId: principal.tenant }),
+            event: buildEvent('crm.customer.created.v1', { tenantId: principal.tenant }),
           });
         });
         return { id, name: body.name };
@@ -113,20 +120,26 @@ function definition(tables: TestService): ServiceDefinition<BaseConfig, { tables
   };
 }
 
+function serviceEnv(): Record<string, string> {
+  const { databaseUrl, amqpUrl } = testEnv();
+  return {
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: amqpUrl,
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    OUTBOX_POLL_MS: '100',
+  };
+}
+
 beforeAll(async () => {
   svc = await createTestServiceDb('service');
-  const { databaseUrl, amqpUrl } = testEnv();
+  migrationsFolder = await migrationsFor(svc.schemaName);
   running = await startService(definition(svc.tables), {
     port: 0,
+    metricsPort: 0,
     queuePrefix: `${uniqueName('kit-test')}.`,
-    env: {
-      DATABASE_URL: databaseUrl,
-      AMQP_URL: amqpUrl,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      OUTBOX_POLL_MS: '100',
-    },
+    env: serviceEnv(),
   });
 });
 
@@ -134,7 +147,36 @@ afterAll(async () => {
   slow.gate.open();
   await running?.stop();
   await svc.close();
+  await rm(migrationsFolder, { recursive: true, force: true });
 });
+
+/**
+ * A copy of the service's migrations with `extra` more after them, which the schema has
+ * not seen; `edited` also changes the SQL of the one it has, as a rewritten migration would.
+ */
+async function laterMigrations(extra: number, edited = false): Promise<string> {
+  const folder = await migrationsFor(svc.schemaName);
+  const journalFile = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(await readFile(journalFile, 'utf8')) as {
+    entries: { idx: number; version: string; when: number; tag: string; breakpoints: boolean }[];
+  };
+  const [first] = journal.entries;
+  if (!first) throw new Error('the fixture has no migration');
+  if (edited) {
+    const file = join(folder, `${first.tag}.sql`);
+    await writeFile(file, `${await readFile(file, 'utf8')}\n-- edited after it was applied\n`);
+  }
+  for (let i = 1; i <= extra; i++) {
+    const tag = `000${i}_later_${i}`;
+    journal.entries.push({ ...first, idx: i, when: first.when + i * 1000, tag });
+    await writeFile(
+      join(folder, `${tag}.sql`),
+      `CREATE TABLE "${svc.schemaName}"."later_${i}" ("id" uuid PRIMARY KEY NOT NULL);\n`,
+    );
+  }
+  await writeFile(journalFile, JSON.stringify(journal));
+  return folder;
+}
 
 function service(): RunningService<BaseConfig, { tables: TestService }> {
   if (!running) throw new Error('the service did not start');
@@ -161,10 +203,37 @@ describe('startService', () => {
     });
   });
 
-  it('exposes outbox, consumer and HTTP metrics', async () => {
-    const { url } = service();
+  it('is not ready while its schema lacks a migration of this build, naming how many', async () => {
+    for (const [extra, edited, pending, total] of [
+      [2, false, 2, 3],
+      [0, true, 1, 1],
+    ] as const) {
+      const folder = await laterMigrations(extra, edited);
+      const behind = await startService(definition(svc.tables, folder), {
+        port: 0,
+        queuePrefix: `${uniqueName('kit-test-behind')}.`,
+        env: serviceEnv(),
+      });
+      try {
+        const res = await request(behind.url).get('/readyz').expect(503);
+        expect(res.body).toMatchObject({
+          status: 'not_ready',
+          checks: { database: 'ok', migrations: `${pending} of ${total} migrations pending` },
+        });
+      } finally {
+        await behind.stop();
+        await rm(folder, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('exposes outbox, consumer and HTTP metrics on a port of their own, not the public one', async () => {
+    const { url, metricsUrl } = service();
+    expect(metricsUrl).not.toBe(url);
     await request(url).get('/healthz').expect(200);
-    const res = await request(url).get('/metrics').expect(200);
+    await request(url).get('/metrics').expect(404);
+    await request(metricsUrl).get('/healthz').expect(404);
+    const res = await request(metricsUrl).get('/metrics').expect(200);
     const text = res.text;
     for (const name of [
       'outbox_pending_events',
@@ -225,7 +294,7 @@ describe('startService', () => {
       async () =>
         (await svc.database.db.select().from(effects).where(eq(effects.tenantId, tenant)))
           .length === 1,
-      { message: 'event published and handled' },
+      { what: 'event published and handled' },
     );
   });
 
@@ -347,7 +416,7 @@ describe('startService', () => {
       .get('/crm/slow')
       .set('authorization', `Bearer ${await tokenFor(newId())}`)
       .then((res) => res);
-    await waitFor(() => slow.entered, { message: 'slow request started' });
+    await waitFor(() => slow.entered, { what: 'slow request started' });
 
     const stopping = running.stop();
     slow.gate.open();

@@ -29,43 +29,6 @@ export function uniqueName(label: string): string {
   return `${label}_${inject('runId')}_${randomBytes(3).toString('hex')}`.toLowerCase();
 }
 
-export interface WaitOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-  message?: string;
-}
-
-/**
- * Polls until `fn` returns a truthy value without throwing, and returns that value. On the
- * deadline it fails with the last error, so an assertion inside `fn` explains the timeout.
- */
-export async function waitFor<T>(
-  fn: () => T | Promise<T>,
-  options: WaitOptions = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (;;) {
-    let lastError: unknown = null;
-    try {
-      const value = await fn();
-      if (value !== null && value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`${options.message ?? 'condition not met'} before the deadline${reason}`, {
-        cause: lastError,
-      });
-    }
-    await sleep(options.intervalMs ?? 25);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** A promise whose resolution the test decides: holds a handler or a route mid-flight. */
 export function gate(): { wait: Promise<void>; open: () => void } {
   let open = (): void => undefined;

@@ -46,6 +46,7 @@ export const GatewayConfig = BaseConfig.pick({
   JWT_AUDIENCE: true,
   JWT_ALGORITHMS: true,
   SHUTDOWN_TIMEOUT_MS: true,
+  METRICS_PORT: true,
   OTEL_ENABLED: true,
   OTEL_EXPORTER_OTLP_ENDPOINT: true,
 }).extend({

@@ -5,12 +5,14 @@ import {
   createLogger,
   createMetrics,
   createVerifier,
+  defaultMetricsPort,
   listen,
   loadConfig,
   onShutdown,
+  serveMetrics,
   startTelemetry,
 } from '@crm/service-kit';
-import { buildApp } from './app.js';
+import { buildApp } from './service.js';
 import { closeUpstreams, createUpstreams } from './clients/upstreams.js';
 import { GatewayConfig } from './config.js';
 
@@ -32,11 +34,22 @@ async function main(): Promise<void> {
   const app = buildApp({ config, logger, metrics, verify, upstreams, openapi });
   const server = await listen(app, config.PORT, config.HOST);
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://127.0.0.1:${port}` }, 'gateway listening');
+  // Metrics stay off the public port: only Prometheus, inside the cluster, reaches this one.
+  const metricsServer = await serveMetrics(
+    metrics,
+    config.METRICS_PORT ?? defaultMetricsPort(8080),
+    config.HOST,
+  );
+  const metricsPort = (metricsServer.address() as AddressInfo).port;
+  logger.info(
+    { url: `http://127.0.0.1:${port}`, metrics_url: `http://127.0.0.1:${metricsPort}` },
+    'gateway listening',
+  );
 
   // Requests in flight finish before their upstream pools close.
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, [
     closeServer(server),
+    closeServer(metricsServer),
     () => closeUpstreams(upstreams),
     async () => {
       await telemetry?.shutdown();

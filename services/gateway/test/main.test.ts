@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import {
   SECRET,
   TENANT_A,
   allUpstreamsAt,
   bearer,
-  sleep,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,
@@ -26,11 +26,12 @@ afterAll(async () => {
   await slow.close();
 });
 
-it('finishes the request in flight on SIGTERM, then exits 0', async () => {
+it('serves metrics apart from the public port, and finishes the request in flight on SIGTERM, then exits 0', async () => {
   const child = spawn(TSX, ['--conditions=source', MAIN], {
     env: {
       PATH: process.env.PATH,
       PORT: '0',
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       JWT_SECRET: SECRET,
@@ -45,16 +46,25 @@ it('finishes the request in flight on SIGTERM, then exits 0', async () => {
   });
   try {
     let url: string | undefined;
+    let metricsUrl: string | undefined;
     for await (const line of createInterface({ input: child.stdout })) {
       const match = /"msg":"gateway listening"/.test(line) && /"url":"([^"]+)"/.exec(line);
       if (match && match[1]) {
         url = match[1];
+        metricsUrl = /"metrics_url":"([^"]+)"/.exec(line)?.[1];
         break;
       }
     }
     // Later log lines must not fill the pipe and block the child.
     child.stdout.resume();
     expect(url).toBeDefined();
+
+    // The public port serves no metrics; their own listener does.
+    expect((await fetch(`${url ?? ''}/metrics`)).status).toBe(404);
+    expect(metricsUrl).toBeDefined();
+    const metrics = await fetch(`${metricsUrl ?? ''}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE http_request_duration_seconds histogram');
 
     const inFlight = fetch(`${url ?? ''}/crm/customers`, {
       headers: { Authorization: bearer(await tokenFor(TENANT_A)) },

@@ -1,13 +1,15 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '@crm/testing';
 import {
+  CLOSED_UPSTREAM,
+  SERVICES,
   TENANT_A,
   allUpstreamsAt,
   bearer,
   buildTestGateway,
   freePort,
-  sleep,
   startFakeUpstream,
   tokenFor,
   type FakeUpstream,
@@ -157,5 +159,19 @@ describe('an upstream that answers with an error', () => {
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(res.text).toBe(problem);
+  });
+
+  it('sends every upstream a test does not name to a closed port, never to a default one', async () => {
+    const profiles = await upstreamWith({});
+    const gateway = gatewayWith({ PROFILES_URL: profiles.url });
+    for (const service of SERVICES) {
+      expect(gateway.upstreams[service].options.baseUrl, service).toBe(
+        service === 'profiles' ? profiles.url : CLOSED_UPSTREAM,
+      );
+    }
+    const timeline = await request(gateway.app)
+      .get('/crm/customers/0193a000-0000-7000-8000-0000000000c1/timeline')
+      .set('Authorization', bearer(await tokenFor(TENANT_A)));
+    expect(timeline.status).toBe(503);
   });
 });

@@ -3,7 +3,9 @@ import {
   HTTP_METHODS,
   PROBLEM_CONTENT_TYPE,
   Problem,
+  ROLES,
   ROUTES,
+  type Role,
   type HttpMethod,
 } from '@crm/contracts';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
@@ -111,13 +113,11 @@ function send(app: Express, method: HttpMethod, path: string) {
 
 let standIn: FakeUpstream;
 let gateway: TestGateway;
-let tokenA: string;
 let tokenB: string;
 
 beforeAll(async () => {
   standIn = await startFakeUpstream();
   gateway = buildTestGateway({ ...allUpstreamsAt(standIn.url), RATE_LIMIT_PER_MINUTE: '100000' });
-  tokenA = await tokenFor(TENANT_A);
   tokenB = await tokenFor(TENANT_B);
 });
 
@@ -132,7 +132,14 @@ it('finds every operation of the route table in the published document', () => {
   expect(ALL_CASES.length).toBeGreaterThanOrEqual(ROUTES.length);
 });
 
-describe.each(CASES)('$method $path ($operationId)', ({ method, path }) => {
+/** The roles the route table gives an operation. */
+function rolesOf(operationId: string): readonly Role[] {
+  const route = ROUTES.find((r) => r.id === operationId);
+  if (route === undefined) throw new Error(`No route ${operationId}`);
+  return route.roles;
+}
+
+describe.each(CASES)('$method $path ($operationId)', ({ method, path, operationId }) => {
   it('refuses an anonymous caller with 401 before any service sees it', async () => {
     const before = standIn.received.length;
     const res = await send(gateway.app, method, path);
@@ -154,11 +161,27 @@ describe.each(CASES)('$method $path ($operationId)', ({ method, path }) => {
   });
 
   it("routes tenant A's own token to a service (the refusals above are not a missing route)", async () => {
+    const allowed = rolesOf(operationId)[0];
+    if (allowed === undefined) throw new Error(`${operationId} allows no role`);
     const res = await send(gateway.app, method, path)
-      .set('Authorization', bearer(tokenA))
+      .set('Authorization', bearer(await tokenFor(TENANT_A, allowed)))
       .set('X-Tenant-Id', TENANT_A);
     expect(res.status).toBe(200);
     expect(standIn.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+  });
+
+  it('refuses a role the route does not declare with 403 before any service sees it', async () => {
+    const refused = ROLES.filter((role) => !rolesOf(operationId).includes(role));
+    for (const role of refused) {
+      const before = standIn.received.length;
+      const res = await send(gateway.app, method, path).set(
+        'Authorization',
+        bearer(await tokenFor(TENANT_A, role)),
+      );
+      expect(res.status, role).toBe(403);
+      expect(Problem.parse(res.body).code).toBe('forbidden');
+      expect(standIn.received.length).toBe(before);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ describe('resolveTarget', () => {
       service: 'profiles',
       routeId: 'listCustomers',
       auth: 'jwt',
+      roles: ['admin', 'manager', 'staff', 'sales_rep'],
       upload: false,
     });
     expect(resolveTarget('PATCH', `/crm/customers/${ID}`)).toMatchObject({
@@ -43,6 +44,7 @@ describe('resolveTarget', () => {
       service: 'comms',
       routeId: 'listDeadLetters',
       auth: 'jwt',
+      roles: ['admin'],
       upload: false,
     });
     expect(

@@ -11,7 +11,7 @@ import {
 } from '@crm/service-kit';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import type { Express } from 'express';
-import { buildApp } from '../src/app.js';
+import { buildApp } from '../src/service.js';
 import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
 import { GatewayConfig } from '../src/config.js';
 import { z } from 'zod';
@@ -128,12 +128,22 @@ export interface TestGateway {
   close: () => Promise<void>;
 }
 
-/** The gateway as main.ts builds it, from an environment as the process would read it. */
+/**
+ * Where an upstream a test does not give points: a loopback port nothing listens on (1 is
+ * privileged), so a test never reaches whatever runs on a service's default port.
+ */
+export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
+
+/**
+ * The gateway as main.ts builds it, from an environment as the process would read it. Every
+ * upstream the environment does not name is closed.
+ */
 export function buildTestGateway(env: Record<string, string> = {}): TestGateway {
   const config = loadConfig(GatewayConfig, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: SECRET,
+    ...allUpstreamsAt(CLOSED_UPSTREAM),
     ...env,
   });
   const metrics = createMetrics('gateway');
@@ -153,6 +163,9 @@ export function buildTestGateway(env: Record<string, string> = {}): TestGateway 
   return { app, upstreams, close: () => closeUpstreams(upstreams) };
 }
 
+/** The customer id in customer tokens of these tests. */
+export const CUSTOMER_SUB = '0190f5a4-7b7e-7cc3-8c3a-2b1f4f0c9d11';
+
 export function tokenFor(
   tenant: string,
   role: Role = 'admin',
@@ -168,7 +181,8 @@ export function tokenFor(
     secret: extra.secret ?? SECRET,
     tenant,
     role,
-    sub: extra.sub ?? `${role}-1`,
+    // A customer's subject is its customer id (a UUID); a staff member's is free-form.
+    sub: extra.sub ?? (role === 'customer' ? CUSTOMER_SUB : `${role}-1`),
     ...(extra.issuer === undefined ? {} : { issuer: extra.issuer }),
     ...(extra.audience === undefined ? {} : { audience: extra.audience }),
     ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
@@ -206,8 +220,4 @@ export async function listenApp(
         server.closeAllConnections();
       }),
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

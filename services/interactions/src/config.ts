@@ -1,4 +1,4 @@
-import { BaseConfig } from '@crm/service-kit';
+import { BaseConfig, CustomerReplicaConfig } from '@crm/service-kit';
 import { z } from 'zod';
 
 const flag = (fallback: 'true' | 'false', description: string) =>
@@ -8,8 +8,12 @@ const flag = (fallback: 'true' | 'false', description: string) =>
     .transform((v) => v === 'true')
     .describe(description);
 
-/** Defaults of the spec's tracking settings for a tenant that has not changed them. */
+/**
+ * Defaults of the spec's tracking settings for a tenant that has not changed them, and where
+ * profiles answers about customers the replica has not heard of yet.
+ */
 export const InteractionsConfig = BaseConfig.extend({
+  ...CustomerReplicaConfig.shape,
   TRACK_BOOKINGS: flag('true', 'Default of track_bookings: record bookings, payments, purchases'),
   TRACK_EMAILS: flag('true', 'Default of track_emails'),
   TRACK_SMS: flag('true', 'Default of track_sms'),

@@ -9,33 +9,16 @@ import {
   type Problem,
   type TimelineEntry,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { buildBookingEvent, nextBxId } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildEvent, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
+import { interactionsService } from '../src/service.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(interactionsService);
 
 async function credentials(tenant: string): Promise<IngestCredentials> {
-  const r = await call<IngestCredentials>(
-    svc.url,
-    'POST',
-    '/crm/interactions/settings/ingest-secret',
-    {
-      token: await tokenFor(tenant, 'admin'),
-    },
-  );
+  const r = await api(svc.url)
+    .as(await tokenFor(tenant, 'admin'))
+    .post<IngestCredentials>('/crm/interactions/settings/ingest-secret');
   expect(r.status).toBe(201);
   return r.body;
 }
@@ -56,13 +39,13 @@ function post(tenant: string, secret: string, body: unknown, at = Math.floor(Dat
 
 function bookings(tenant: string, customerBx: string, n: number): CloudEvent[] {
   return Array.from({ length: n }, (_, i) =>
-    buildBookingEvent({
+    buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(),
+      time: new Date(Date.UTC(2026, 9, 1 + i)),
+      sequence: 0,
+      data: {
+        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+      },
     }),
   );
 }
@@ -82,12 +65,9 @@ describe('BookingX over signed HTTP', () => {
     const admin = await tokenFor(tenant, 'admin');
     await waitFor(
       async () => {
-        const r = await call<Page<TimelineEntry>>(
-          svc.url,
-          'GET',
-          `/crm/customers/${customerId}/timeline`,
-          { token: admin },
-        );
+        const r = await api(svc.url)
+          .as(admin)
+          .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline`);
         return r.status === 200 && r.body.data.length === 3;
       },
       { what: 'the ingested bookings on the timeline' },

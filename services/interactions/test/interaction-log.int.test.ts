@@ -1,37 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Interaction, Page, Problem, TimelineEntry, TrackingSettings } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { assignmentEvent } from './events.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../../profiles/src/service.js';
+import { interactionsService } from '../src/service.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+// Interactions asks profiles about customers its replica has not heard of.
+const profiles = useService(profilesService);
+const svc = useService(interactionsService, { env: () => ({ PROFILES_URL: profiles.url }) });
+const bus = useBus();
 
 /** A tenant with one customer assigned to `staff-anna`, known to the access replica. */
 async function setUp() {
   const tenant = randomUUID();
   const customerId = randomUUID();
-  await bus.publish([assignmentEvent(tenant, customerId, 'staff-anna')]);
+  await bus.publish([
+    buildEvent('crm.customer.assignment.changed.v1', {
+      tenantId: tenant,
+      sequence: 1,
+      data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+    }),
+  ]);
   const admin = await tokenFor(tenant, 'admin', { sub: 'admin-1' });
   await waitFor(async () => {
-    const r = await call(svc.url, 'GET', `/crm/customers/${customerId}/interactions`, {
-      token: admin,
-    });
+    const r = await api(svc.url).as(admin).get(`/crm/customers/${customerId}/interactions`);
     return r.status === 200;
   });
   return {
@@ -47,15 +39,12 @@ async function setUp() {
 describe('staff log interactions', () => {
   it('logs, lists with filters, edits with If-Match, deletes, and audits every change', async () => {
     const { tenant, customerId, admin, anna, path } = await setUp();
-    const walkIn = await call<Interaction>(svc.url, 'POST', path, {
-      token: anna,
-      body: {
-        interaction_type: 'walk_in',
-        subject: 'Asked about gift vouchers',
-        outcome: 'bought voucher',
-        duration_minutes: 10,
-        interaction_date: '2026-11-20T15:00:00Z',
-      },
+    const walkIn = await api(svc.url).as(anna).post<Interaction>(path, {
+      interaction_type: 'walk_in',
+      subject: 'Asked about gift vouchers',
+      outcome: 'bought voucher',
+      duration_minutes: 10,
+      interaction_date: '2026-11-20T15:00:00Z',
     });
     expect(walkIn.status).toBe(201);
     expect(walkIn.body).toMatchObject({
@@ -66,70 +55,56 @@ describe('staff log interactions', () => {
       version: 1,
     });
     expect(walkIn.headers.get('location')).toBe(`${path}/${walkIn.body.id}`);
-    const ticket = await call<Interaction>(svc.url, 'POST', path, {
-      token: admin,
-      body: {
-        interaction_type: 'support_ticket',
-        subject: 'Double charge',
-        staff_id: 'staff-cleo',
-        interaction_date: '2026-11-22T10:00:00Z',
-      },
+    const ticket = await api(svc.url).as(admin).post<Interaction>(path, {
+      interaction_type: 'support_ticket',
+      subject: 'Double charge',
+      staff_id: 'staff-cleo',
+      interaction_date: '2026-11-22T10:00:00Z',
     });
     expect(ticket.status).toBe(201);
 
-    const all = await call<Page<Interaction>>(svc.url, 'GET', path, { token: anna });
+    const all = await api(svc.url).as(anna).get<Page<Interaction>>(path);
     expect(all.body.data.map((i) => i.id)).toEqual([ticket.body.id, walkIn.body.id]);
-    const byType = await call<Page<Interaction>>(svc.url, 'GET', `${path}?type=walk_in`, {
-      token: anna,
-    });
+    const byType = await api(svc.url).as(anna).get<Page<Interaction>>(`${path}?type=walk_in`);
     expect(byType.body.data.map((i) => i.id)).toEqual([walkIn.body.id]);
-    const byStaff = await call<Page<Interaction>>(svc.url, 'GET', `${path}?staff_id=staff-cleo`, {
-      token: anna,
-    });
+    const byStaff = await api(svc.url)
+      .as(anna)
+      .get<Page<Interaction>>(`${path}?staff_id=staff-cleo`);
     expect(byStaff.body.data.map((i) => i.id)).toEqual([ticket.body.id]);
-    const byDate = await call<Page<Interaction>>(
-      svc.url,
-      'GET',
-      `${path}?from=${encodeURIComponent('2026-11-21T00:00:00Z')}`,
-      { token: anna },
-    );
+    const byDate = await api(svc.url)
+      .as(anna)
+      .get<Page<Interaction>>(`${path}?from=${encodeURIComponent('2026-11-21T00:00:00Z')}`);
     expect(byDate.body.data.map((i) => i.id)).toEqual([ticket.body.id]);
-    const paged = await call<Page<Interaction>>(svc.url, 'GET', `${path}?limit=1`, { token: anna });
+    const paged = await api(svc.url).as(anna).get<Page<Interaction>>(`${path}?limit=1`);
     expect(paged.body.next_cursor).not.toBeNull();
 
     const item = `${path}/${walkIn.body.id}`;
-    const edited = await call<Interaction>(svc.url, 'PATCH', item, {
-      token: anna,
-      body: { outcome: 'bought two vouchers' },
-      headers: { 'if-match': '"1"' },
-    });
+    const edited = await api(svc.url)
+      .as(anna)
+      .patch<Interaction>(
+        item,
+        { outcome: 'bought two vouchers' },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ outcome: 'bought two vouchers', version: 2 });
-    const stale = await call<Problem>(svc.url, 'PATCH', item, {
-      token: anna,
-      body: { outcome: 'x' },
-      headers: { 'if-match': '"1"' },
-    });
+    const stale = await api(svc.url)
+      .as(anna)
+      .patch<Problem>(item, { outcome: 'x' }, { headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
 
-    const timeline = await call<Page<TimelineEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customerId}/timeline?kind=interaction`,
-      { token: anna },
-    );
+    const timeline = await api(svc.url)
+      .as(anna)
+      .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline?kind=interaction`);
     expect(timeline.body.data.map((e) => e.summary)).toContain(
       'Walk in: Asked about gift vouchers — bought two vouchers',
     );
 
-    expect((await call(svc.url, 'DELETE', item, { token: anna })).status).toBe(204);
-    expect((await call(svc.url, 'GET', item, { token: anna })).status).toBe(404);
-    const after = await call<Page<TimelineEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customerId}/timeline?kind=interaction`,
-      { token: anna },
-    );
+    expect((await api(svc.url).as(anna).delete(item)).status).toBe(204);
+    expect((await api(svc.url).as(anna).get(item)).status).toBe(404);
+    const after = await api(svc.url)
+      .as(anna)
+      .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline?kind=interaction`);
     expect(after.body.data.map((e) => e.source.object_id)).toEqual([ticket.body.id]);
 
     const { rows } = await svc.kit.database.pool.query<{ action: string; actor_id: string }>(
@@ -143,66 +118,60 @@ describe('staff log interactions', () => {
 
   it('lets only the author or an admin edit, never a BookingX fact, and hides other customers', async () => {
     const { admin, anna, ben, path, tenant } = await setUp();
-    const call1 = await call<Interaction>(svc.url, 'POST', path, {
-      token: anna,
-      body: { interaction_type: 'chat', subject: 'Parking question' },
-    });
+    const call1 = await api(svc.url)
+      .as(anna)
+      .post<Interaction>(path, { interaction_type: 'chat', subject: 'Parking question' });
     const item = `${path}/${call1.body.id}`;
     // Ben is not assigned to this customer: he may not even know it exists.
-    expect(
-      (await call(svc.url, 'PATCH', item, { token: ben, body: { subject: 'x' } })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(ben).patch(item, { subject: 'x' })).status).toBe(404);
     await bus.publish([
-      assignmentEvent(tenant, path.split('/')[3] ?? '', 'staff-anna', 2, ['staff-ben']),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 2,
+        data: {
+          customer_id: path.split('/')[3] ?? '',
+          owner_id: 'staff-anna',
+          version: 2,
+          collaborator_ids: ['staff-ben'],
+        },
+      }),
     ]);
-    await waitFor(async () => (await call(svc.url, 'GET', path, { token: ben })).status === 200);
-    const notAuthor = await call<Problem>(svc.url, 'PATCH', item, {
-      token: ben,
-      body: { subject: 'x' },
-    });
+    await waitFor(async () => (await api(svc.url).as(ben).get(path)).status === 200);
+    const notAuthor = await api(svc.url).as(ben).patch<Problem>(item, { subject: 'x' });
     expect(notAuthor.status).toBe(403);
-    expect(
-      (await call(svc.url, 'PATCH', item, { token: admin, body: { subject: 'Parking' } })).status,
-    ).toBe(200);
+    expect((await api(svc.url).as(admin).patch(item, { subject: 'Parking' })).status).toBe(200);
 
     const customer = await tokenFor(tenant, 'customer', { sub: path.split('/')[3] ?? '' });
-    expect((await call(svc.url, 'GET', path, { token: customer })).status).toBe(403);
+    expect((await api(svc.url).as(customer).get(path)).status).toBe(403);
     const stranger = await tokenFor(randomUUID(), 'admin');
-    expect((await call(svc.url, 'GET', path, { token: stranger })).status).toBe(404);
-    expect((await call(svc.url, 'GET', item, { token: stranger })).status).toBe(404);
-    expect((await call(svc.url, 'GET', path)).status).toBe(401);
+    expect((await api(svc.url).as(stranger).get(path)).status).toBe(404);
+    expect((await api(svc.url).as(stranger).get(item)).status).toBe(404);
+    expect((await api(svc.url).get(path)).status).toBe(401);
   });
 
   it('honours the tracking settings and refuses bad input', async () => {
     const { admin, anna, path } = await setUp();
-    const refused = await call<Problem>(svc.url, 'POST', path, {
-      token: anna,
-      body: { interaction_type: 'call', duration_minutes: 5 },
-    });
+    const refused = await api(svc.url)
+      .as(anna)
+      .post<Problem>(path, { interaction_type: 'call', duration_minutes: 5 });
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain('track_calls');
 
     expect(
-      (
-        await call(svc.url, 'PATCH', '/crm/interactions/settings', {
-          token: anna,
-          body: { track_calls: true },
-        })
-      ).status,
+      (await api(svc.url).as(anna).patch('/crm/interactions/settings', { track_calls: true }))
+        .status,
     ).toBe(403);
-    const settings = await call<TrackingSettings>(svc.url, 'PATCH', '/crm/interactions/settings', {
-      token: admin,
-      body: { track_calls: true },
-    });
+    const settings = await api(svc.url)
+      .as(admin)
+      .patch<TrackingSettings>('/crm/interactions/settings', { track_calls: true });
     expect(settings.body).toMatchObject({
       track_calls: true,
       track_bookings: true,
       track_website_visits: false,
     });
-    const logged = await call(svc.url, 'POST', path, {
-      token: anna,
-      body: { interaction_type: 'call', duration_minutes: 5, direction: 'outbound' },
-    });
+    const logged = await api(svc.url)
+      .as(anna)
+      .post(path, { interaction_type: 'call', duration_minutes: 5, direction: 'outbound' });
     expect(logged.status).toBe(201);
 
     for (const body of [
@@ -212,11 +181,11 @@ describe('staff log interactions', () => {
       { interaction_type: 'call', interaction_date: 'yesterday' },
       { subject: 'no type' },
     ]) {
-      const bad = await call<Problem>(svc.url, 'POST', path, { token: anna, body });
+      const bad = await api(svc.url).as(anna).post<Problem>(path, body);
       expect(bad.status, JSON.stringify(body)).toBe(422);
       expect(bad.body.errors?.length).toBeGreaterThan(0);
     }
-    const list = await call<Page<Interaction>>(svc.url, 'GET', path, { token: anna });
+    const list = await api(svc.url).as(anna).get<Page<Interaction>>(path);
     expect(list.body.data).toHaveLength(1);
   });
 });

@@ -1,53 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import {
-  assignmentEvent,
-  erasedEvent,
-  mergeEvent,
-  messageEvent,
-  noteEvent,
-  segmentEvent,
-  stageEvent,
-  taskEvent,
-  workflowEvent,
-} from './events.js';
-import { buildBookingEvent, nextBxId } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildEvent, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../../profiles/src/service.js';
+import { interactionsService } from '../src/service.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+// Interactions asks profiles about customers its replica has not heard of.
+const profiles = useService(profilesService);
+const svc = useService(interactionsService, { env: () => ({ PROFILES_URL: profiles.url }) });
+const bus = useBus();
 
 async function entries(customerId: string, token: string, query = '') {
-  const r = await call<Page<TimelineEntry>>(
-    svc.url,
-    'GET',
-    `/crm/customers/${customerId}/timeline?limit=200${query}`,
-    { token },
-  );
+  const r = await api(svc.url)
+    .as(token)
+    .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline?limit=200${query}`);
   return r.body.data;
 }
 
 /** A customer reads their own timeline through /crm/me. */
 async function myEntries(token: string) {
-  const r = await call<Page<TimelineEntry>>(svc.url, 'GET', '/crm/me/timeline?limit=200', {
-    token,
-  });
+  const r = await api(svc.url)
+    .as(token)
+    .request<Page<TimelineEntry>>('GET', '/crm/me/timeline?limit=200');
   return r.body.data;
 }
 
@@ -68,24 +42,60 @@ describe('the timeline of every service', () => {
   it('shows notes, tasks, messages, segments, workflows and stage changes, each to whom it may', async () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
-    const privateNote = noteEvent(tenant, customerId, {
-      is_private: true,
-      excerpt: 'Difficult about prices',
+    const privateNote = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: {
+        note: { customer_id: customerId, is_private: true, excerpt: 'Difficult about prices' },
+      },
     });
-    const publicNote = noteEvent(tenant, customerId, { excerpt: 'Enjoy your voucher!' });
+    const publicNote = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, excerpt: 'Enjoy your voucher!' } },
+    });
     const events = [
-      assignmentEvent(tenant, customerId, 'staff-anna'),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+      }),
       privateNote,
       publicNote,
-      taskEvent(tenant, customerId),
-      taskEvent(tenant, customerId, true),
-      messageEvent(tenant, customerId, 'crm.message.sent.v1'),
-      messageEvent(tenant, customerId, 'crm.message.opened.v1'),
-      messageEvent(tenant, customerId, 'crm.message.clicked.v1'),
-      messageEvent(tenant, customerId, 'crm.message.received.v1'),
-      segmentEvent(tenant, customerId),
-      workflowEvent(tenant, customerId),
-      stageEvent(tenant, customerId),
+      buildEvent('crm.task.created.v1', {
+        tenantId: tenant,
+        data: { task: { customer_id: customerId } },
+      }),
+      buildEvent('crm.task.completed.v1', {
+        tenantId: tenant,
+        data: { task: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.sent.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.opened.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.clicked.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.message.received.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
+      buildEvent('crm.segment.member_added.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
+      buildEvent('crm.workflow.action_executed.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
+      buildEvent('crm.customer.stage_changed.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId },
+      }),
     ];
     await bus.publish([...events, privateNote]);
     await settled(
@@ -108,7 +118,7 @@ describe('the timeline of every service', () => {
     const self = await tokenFor(tenant, 'customer', { sub: customerId });
     const customerView = await myEntries(self);
     expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`, { token: self })).status,
+      (await api(svc.url).as(self).request('GET', `/crm/customers/${customerId}/timeline`)).status,
     ).toBe(403);
     const text = JSON.stringify(customerView);
     expect(text).not.toContain('Difficult about prices');
@@ -117,16 +127,12 @@ describe('the timeline of every service', () => {
       'Note from Staff staff-1: Enjoy your voucher!',
     );
 
-    const engagement = await call<Engagement>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customerId}/engagement`,
-      { token: anna },
-    );
+    const engagement = await api(svc.url)
+      .as(anna)
+      .get<Engagement>(`/crm/customers/${customerId}/engagement`);
     expect(engagement.body).toMatchObject({ email_opens: 1, email_clicks: 1, replies: 1 });
     expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customerId}/engagement`, { token: self }))
-        .status,
+      (await api(svc.url).as(self).get(`/crm/customers/${customerId}/engagement`)).status,
     ).toBe(403);
   });
 
@@ -134,20 +140,36 @@ describe('the timeline of every service', () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
     const noteId = randomUUID();
-    const v1 = noteEvent(tenant, customerId, { id: noteId, excerpt: 'first draft', version: 1 });
-    const v3 = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, excerpt: 'final words', version: 3, is_pinned: true },
-      'crm.note.updated.v1',
-    );
-    const v2 = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, excerpt: 'second draft', version: 2 },
-      'crm.note.updated.v1',
-    );
-    await bus.publish([assignmentEvent(tenant, customerId, null), v3, v1, v2]);
+    const v1 = buildEvent('crm.note.created.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, excerpt: 'first draft', version: 1 } },
+    });
+    const v3 = buildEvent('crm.note.updated.v1', {
+      tenantId: tenant,
+      data: {
+        note: {
+          customer_id: customerId,
+          id: noteId,
+          excerpt: 'final words',
+          version: 3,
+          is_pinned: true,
+        },
+      },
+    });
+    const v2 = buildEvent('crm.note.updated.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, excerpt: 'second draft', version: 2 } },
+    });
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      v3,
+      v1,
+      v2,
+    ]);
     await settled(tenant, [v1.id, v2.id, v3.id]);
     const admin = await tokenFor(tenant, 'admin');
     const notes = await entries(customerId, admin, '&kind=note');
@@ -157,12 +179,10 @@ describe('the timeline of every service', () => {
       icon: 'pin',
     });
 
-    const deleted = noteEvent(
-      tenant,
-      customerId,
-      { id: noteId, version: 4 },
-      'crm.note.deleted.v1',
-    );
+    const deleted = buildEvent('crm.note.deleted.v1', {
+      tenantId: tenant,
+      data: { note: { customer_id: customerId, id: noteId, version: 4 } },
+    });
     await bus.publish([deleted]);
     await settled(tenant, [deleted.id]);
     expect(await entries(customerId, admin, '&kind=note')).toHaveLength(0);
@@ -175,22 +195,31 @@ describe('the timeline of every service', () => {
     const survivor = bookingxCustomerId(tenant, survivorBx);
     const duplicate = bookingxCustomerId(tenant, duplicateBx);
     const booking = (bx: string, day: number) =>
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: bx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: new Date(Date.UTC(2026, 5, day)).toISOString(),
+        time: new Date(Date.UTC(2026, 5, day)),
+        sequence: 0,
+        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
       });
     const before = [
       booking(survivorBx, 1),
       booking(duplicateBx, 2),
-      messageEvent(tenant, duplicate, 'crm.message.opened.v1'),
+      buildEvent('crm.message.opened.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: duplicate } },
+      }),
     ];
     await bus.publish([
-      assignmentEvent(tenant, survivor, 'staff-anna'),
-      assignmentEvent(tenant, duplicate, 'staff-ben'),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: survivor, owner_id: 'staff-anna', version: 1 },
+      }),
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: duplicate, owner_id: 'staff-ben', version: 1 },
+      }),
       ...before,
     ]);
     await settled(
@@ -198,7 +227,10 @@ describe('the timeline of every service', () => {
       before.map((e) => e.id),
     );
 
-    const merge = mergeEvent(tenant, survivor, [duplicate]);
+    const merge = buildEvent('crm.customer.merged.v1', {
+      tenantId: tenant,
+      data: { survivor_id: survivor, merged_ids: [duplicate] },
+    });
     await bus.publish([merge]);
     await settled(tenant, [merge.id]);
     const late = booking(duplicateBx, 3);
@@ -211,18 +243,15 @@ describe('the timeline of every service', () => {
     expect(all.map((e) => e.summary)).toContain('Merged with 1 duplicate profile');
     // The merged id still answers, with the survivor's timeline.
     expect((await entries(duplicate, admin)).map((e) => e.id)).toEqual(all.map((e) => e.id));
-    const engagement = await call<Engagement>(
-      svc.url,
-      'GET',
-      `/crm/customers/${survivor}/engagement`,
-      { token: admin },
-    );
+    const engagement = await api(svc.url)
+      .as(admin)
+      .get<Engagement>(`/crm/customers/${survivor}/engagement`);
     expect(engagement.body).toMatchObject({ bookings: 3, email_opens: 1 });
     // Access follows the survivor's assignment, not the duplicate's.
     const ben = await tokenFor(tenant, 'staff', { sub: 'staff-ben' });
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${duplicate}/timeline`, { token: ben })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(ben).get(`/crm/customers/${duplicate}/timeline`)).status).toBe(
+      404,
+    );
   });
 
   it('erases everything about an erased customer', async () => {
@@ -230,22 +259,33 @@ describe('the timeline of every service', () => {
     const bx = nextBxId();
     const customerId = bookingxCustomerId(tenant, bx);
     const facts = [
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: bx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: '2026-06-01T09:00:00Z',
+        time: new Date('2026-06-01T09:00:00Z'),
+        sequence: 0,
+        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
       }),
-      messageEvent(tenant, customerId, 'crm.message.received.v1'),
+      buildEvent('crm.message.received.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
     ];
-    await bus.publish([assignmentEvent(tenant, customerId, null), ...facts]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      ...facts,
+    ]);
     await settled(
       tenant,
       facts.map((e) => e.id),
     );
-    const erase = erasedEvent(tenant, customerId);
+    const erase = buildEvent('crm.customer.erased.v1', {
+      tenantId: tenant,
+      data: { customer_id: customerId },
+    });
     await bus.publish([erase]);
     await settled(tenant, [erase.id]);
     const { rows } = await svc.kit.database.pool.query<{ n: number }>(
@@ -265,11 +305,29 @@ describe('timeline export', () => {
     const tenant = randomUUID();
     const customerId = randomUUID();
     const events = [
-      noteEvent(tenant, customerId, { is_private: true, excerpt: 'internal, "quoted", text' }),
-      noteEvent(tenant, customerId, { excerpt: 'Thanks for visiting' }),
-      messageEvent(tenant, customerId, 'crm.message.sent.v1'),
+      buildEvent('crm.note.created.v1', {
+        tenantId: tenant,
+        data: {
+          note: { customer_id: customerId, is_private: true, excerpt: 'internal, "quoted", text' },
+        },
+      }),
+      buildEvent('crm.note.created.v1', {
+        tenantId: tenant,
+        data: { note: { customer_id: customerId, excerpt: 'Thanks for visiting' } },
+      }),
+      buildEvent('crm.message.sent.v1', {
+        tenantId: tenant,
+        data: { message: { customer_id: customerId } },
+      }),
     ];
-    await bus.publish([assignmentEvent(tenant, customerId, null), ...events]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: null, version: 1 },
+      }),
+      ...events,
+    ]);
     await settled(
       tenant,
       events.map((e) => e.id),

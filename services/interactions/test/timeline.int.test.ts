@@ -3,39 +3,32 @@ import {
   makeEvent,
   type Customer,
   type Page,
+  type Problem,
   type TimelineEntry,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { buildBookingEvent, buildPaymentEvent, newTenant, nextBxId } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  buildEvent,
+  newTenant,
+  nextBxId,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
+import { profilesService } from '../../profiles/src/service.js';
+import { interactionsService } from '../src/service.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+// Interactions asks profiles about customers its replica has not heard of.
+const profiles = useService(profilesService);
+const svc = useService(interactionsService, { env: () => ({ PROFILES_URL: profiles.url }) });
+const bus = useBus();
 
 async function timeline(tenant: string, customerId: string, query = '', token?: string) {
-  return call<Page<TimelineEntry>>(
-    svc.url,
-    'GET',
-    `/crm/customers/${customerId}/timeline${query}`,
-    {
-      token: token ?? (await tokenFor(tenant, 'admin')),
-    },
-  );
+  return api(svc.url)
+    .as(token ?? (await tokenFor(tenant, 'admin')))
+    .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline${query}`);
 }
 
 function customerEvent(
@@ -103,42 +96,62 @@ describe('timeline from BookingX facts', () => {
     const customerBx = nextBxId();
     const bookingBx = nextBxId();
     const customerId = bookingxCustomerId(tenant, customerBx);
-    const created = buildBookingEvent({
+    const created = buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: '2026-05-01T09:00:00Z',
+      time: new Date('2026-05-01T09:00:00Z'),
+      sequence: 0,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          status: 'confirmed',
+          revision: 0,
+        },
+      },
     });
-    const moved = buildBookingEvent({
+    const moved = buildEvent('bookingx.booking.rescheduled.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 1,
-      status: 'confirmed',
-      type: 'bookingx.booking.rescheduled.v1',
-      time: '2026-05-03T09:00:00Z',
-      startAt: '2026-05-14T10:00:00.000Z',
+      time: new Date('2026-05-03T09:00:00Z'),
+      sequence: 1,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          start_at: '2026-05-14T10:00:00.000Z',
+          end_at: '2026-05-14T10:45:00.000Z',
+          status: 'confirmed',
+          revision: 1,
+        },
+      },
     });
-    const done = buildBookingEvent({
+    const done = buildEvent('bookingx.booking.completed.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      bookingBxId: bookingBx,
-      revision: 2,
-      status: 'completed',
-      type: 'bookingx.booking.completed.v1',
-      time: '2026-05-14T11:00:00Z',
-      startAt: '2026-05-14T10:00:00.000Z',
+      time: new Date('2026-05-14T11:00:00Z'),
+      sequence: 2,
+      data: {
+        booking: {
+          bookingx_id: bookingBx,
+          customer: { bookingx_id: customerBx },
+          start_at: '2026-05-14T10:00:00.000Z',
+          end_at: '2026-05-14T10:45:00.000Z',
+          status: 'completed',
+          revision: 2,
+        },
+      },
     });
-    const paid = buildPaymentEvent(tenant, customerBx, bookingBx, '2026-05-14T11:05:00.000Z');
+    const paid = buildEvent('bookingx.payment.captured.v1', {
+      tenantId: tenant,
+      time: new Date('2026-05-14T11:05:00.000Z'),
+      data: { payment: { booking_id: bookingBx, customer: { bookingx_id: customerBx } } },
+    });
 
     // Out of order and duplicated, as at-least-once delivery allows.
     await bus.publish([done, created, paid, done, moved, created]);
+    // Profiles learns of the customer from the same facts and adds its own entry: leave it out.
+    const facts = 'kind=booking,payment';
     const page = await waitFor(
       async () => {
-        const r = await timeline(tenant, customerId);
+        const r = await timeline(tenant, customerId, `?${facts}`);
         return r.status === 200 && r.body.data.length >= 4 && r.body;
       },
       { what: 'four timeline entries' },
@@ -176,35 +189,52 @@ describe('timeline from BookingX facts', () => {
     const window = await timeline(
       tenant,
       customerId,
-      `?from=${encodeURIComponent('2026-05-02T00:00:00Z')}&to=${encodeURIComponent('2026-05-14T11:01:00Z')}`,
+      `?${facts}&from=${encodeURIComponent('2026-05-02T00:00:00Z')}&to=${encodeURIComponent('2026-05-14T11:01:00Z')}`,
     );
     expect(window.body.data.map((e) => e.type)).toEqual([
       'bookingx.booking.completed.v1',
       'bookingx.booking.rescheduled.v1',
     ]);
 
-    const first = await timeline(tenant, customerId, '?limit=3');
+    const first = await timeline(tenant, customerId, `?${facts}&limit=3`);
     expect(first.body.next_cursor).not.toBeNull();
     const second = await timeline(
       tenant,
       customerId,
-      `?limit=3&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
+      `?${facts}&limit=3&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
     );
     expect(second.body.data.map((e) => e.type)).toEqual(['bookingx.booking.created.v1']);
     expect(second.body.next_cursor).toBeNull();
+
+    // Not a cursor, or well-formed base64url JSON it never issued: a time that does not parse.
+    for (const cursor of [
+      'not a cursor',
+      Buffer.from(JSON.stringify(['the 5th of May', second.body.data[0]?.id])).toString(
+        'base64url',
+      ),
+    ]) {
+      const forged = await api(svc.url)
+        .as(await tokenFor(tenant, 'admin'))
+        .request<Problem>(
+          'GET',
+          `/crm/customers/${customerId}/timeline?cursor=${encodeURIComponent(cursor)}`,
+        );
+      expect(forged.status).toBe(400);
+      expect(forged.body.code).toBe('invalid_cursor');
+    }
   });
 
   it('publishes crm.interaction.recorded.v1 once per interaction', async () => {
     const tenant = newTenant();
     const listener = await bus.listen('crm.events', 'crm.interaction.recorded.v1');
     const customerBx = nextBxId();
-    const booking = buildBookingEvent({
+    const booking = buildEvent('bookingx.booking.created.v1', {
       tenantId: tenant,
-      customerBxId: customerBx,
-      revision: 0,
-      status: 'confirmed',
-      type: 'bookingx.booking.created.v1',
-      time: '2026-06-01T09:00:00Z',
+      time: new Date('2026-06-01T09:00:00Z'),
+      sequence: 0,
+      data: {
+        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+      },
     });
     await bus.publish([booking, booking]);
     await waitFor(() => Promise.resolve(listener.events.some((e) => e.tenantid === tenant)));
@@ -220,13 +250,13 @@ describe('who may read a timeline', () => {
     const customerBx = nextBxId();
     const customerId = bookingxCustomerId(tenant, customerBx);
     await bus.publish([
-      buildBookingEvent({
+      buildEvent('bookingx.booking.created.v1', {
         tenantId: tenant,
-        customerBxId: customerBx,
-        revision: 0,
-        status: 'confirmed',
-        type: 'bookingx.booking.created.v1',
-        time: '2026-06-01T09:00:00Z',
+        time: new Date('2026-06-01T09:00:00Z'),
+        sequence: 0,
+        data: {
+          booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
+        },
       }),
       customerEvent(tenant, customerId, 3, 'staff-cleo'),
       customerEvent(tenant, customerId, 2, 'staff-dan'),
@@ -240,10 +270,10 @@ describe('who may read a timeline', () => {
     const self = await tokenFor(tenant, 'customer', { sub: customerId });
     // A customer reads their own timeline at /crm/me/timeline; the staff route is not theirs.
     expect((await timeline(tenant, customerId, '', self)).status).toBe(403);
-    expect((await call(svc.url, 'GET', '/crm/me/timeline', { token: self })).status).toBe(200);
+    expect((await api(svc.url).as(self).request('GET', '/crm/me/timeline')).status).toBe(200);
     const otherTenant = await tokenFor(newTenant(), 'admin');
     expect((await timeline(tenant, customerId, '', otherTenant)).status).toBe(404);
-    const anonymous = await call(svc.url, 'GET', `/crm/customers/${customerId}/timeline`);
+    const anonymous = await api(svc.url).get(`/crm/customers/${customerId}/timeline`);
     expect(anonymous.status).toBe(401);
     const bad = await timeline(tenant, customerId, '?kind=gossip');
     expect(bad.status).toBe(422);

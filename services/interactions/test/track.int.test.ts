@@ -7,30 +7,17 @@ import {
   type Problem,
   type TimelineEntry,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { InteractionsConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { interactionsService, type InteractionsDeps } from '../src/service.js';
-import { assignmentEvent } from './events.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { interactionsService } from '../src/service.js';
 
-let svc: RunningService<InteractionsConfig, InteractionsDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(interactionsService, migrationsFolder, {
+const svc = useService(interactionsService, {
+  env: {
     TRACK_RATE_LIMIT_PER_MINUTE: '8',
-  });
-  bus = await TestBus.open();
+  },
 });
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const bus = useBus();
 
 function identity(secret: string, bookingxId: string, consent: boolean): Promise<string> {
   return new SignJWT({ consent })
@@ -45,27 +32,24 @@ describe('page views from the booking site', () => {
     const tenant = randomUUID();
     const admin = await tokenFor(tenant, 'admin');
     const creds = (
-      await call<IngestCredentials>(svc.url, 'POST', '/crm/interactions/settings/ingest-secret', {
-        token: admin,
-      })
+      await api(svc.url)
+        .as(admin)
+        .post<IngestCredentials>('/crm/interactions/settings/ingest-secret')
     ).body;
     const view = (extra: Record<string, unknown>) =>
-      call<{ recorded: string } & Problem>(svc.url, 'POST', '/crm/track', {
-        body: {
-          key: creds.tracking_key,
-          visitor_id: 'visitor-0001',
-          url: 'https://salon.example.com/services/cut',
-          title: 'Haircut',
-          ...extra,
-        },
+      api(svc.url).post<{ recorded: string } & Problem>('/crm/track', {
+        key: creds.tracking_key,
+        visitor_id: 'visitor-0001',
+        url: 'https://salon.example.com/services/cut',
+        title: 'Haircut',
+        ...extra,
       });
 
     const off = await view({});
     expect(off.status).toBe(403);
-    await call(svc.url, 'PATCH', '/crm/interactions/settings', {
-      token: admin,
-      body: { track_website_visits: true },
-    });
+    await api(svc.url)
+      .as(admin)
+      .patch('/crm/interactions/settings', { track_website_visits: true });
 
     expect((await view({})).body.recorded).toBe('anonymous');
     const bookingxId = '4711';
@@ -83,14 +67,17 @@ describe('page views from the booking site', () => {
         .recorded,
     ).toBe('customer');
 
-    await bus.publish([assignmentEvent(tenant, customerId, 'staff-anna')]);
+    await bus.publish([
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        sequence: 1,
+        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
+      }),
+    ]);
     const timeline = await waitFor(async () => {
-      const r = await call<Page<TimelineEntry>>(
-        svc.url,
-        'GET',
-        `/crm/customers/${customerId}/timeline?kind=visit`,
-        { token: admin },
-      );
+      const r = await api(svc.url)
+        .as(admin)
+        .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline?kind=visit`);
       return r.status === 200 && r.body.data.length > 0 && r.body;
     });
     expect(timeline.data).toHaveLength(1);
@@ -99,12 +86,9 @@ describe('page views from the booking site', () => {
       summary: 'Visited Haircut',
       icon: 'globe',
     });
-    const engagement = await call<Engagement>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customerId}/engagement`,
-      { token: admin },
-    );
+    const engagement = await api(svc.url)
+      .as(admin)
+      .get<Engagement>(`/crm/customers/${customerId}/engagement`);
     expect(engagement.body).toMatchObject({ website_visits: 1 });
     const { rows } = await svc.kit.database.pool.query<{ n: number; identified: number }>(
       `SELECT count(*)::int AS n, count(customer_id)::int AS identified FROM interactions.page_views WHERE tenant_id = $1`,
@@ -114,26 +98,24 @@ describe('page views from the booking site', () => {
   });
 
   it('refuses unknown keys and bad bodies, and rate-limits a flood', async () => {
-    const unknown = await call<Problem>(svc.url, 'POST', '/crm/track', {
-      body: {
-        key: 'tk_unknown-key-000',
-        visitor_id: 'visitor-0001',
-        url: 'https://x.example.com/',
-      },
+    const unknown = await api(svc.url).post<Problem>('/crm/track', {
+      key: 'tk_unknown-key-000',
+      visitor_id: 'visitor-0001',
+      url: 'https://x.example.com/',
     });
     expect(unknown.status).toBe(401);
-    const bad = await call<Problem>(svc.url, 'POST', '/crm/track', {
-      body: { key: 'tk_unknown-key-000', visitor_id: '!', url: 'javascript:alert(1)' },
+    const bad = await api(svc.url).post<Problem>('/crm/track', {
+      key: 'tk_unknown-key-000',
+      visitor_id: '!',
+      url: 'javascript:alert(1)',
     });
     expect(bad.status).toBe(422);
     let limited = 0;
     for (let i = 0; i < 12; i += 1) {
-      const r = await call(svc.url, 'POST', '/crm/track', {
-        body: {
-          key: 'tk_flood-key-0000',
-          visitor_id: 'visitor-0002',
-          url: 'https://x.example.com/',
-        },
+      const r = await api(svc.url).post('/crm/track', {
+        key: 'tk_flood-key-0000',
+        visitor_id: 'visitor-0002',
+        url: 'https://x.example.com/',
       });
       if (r.status === 429) limited += 1;
     }

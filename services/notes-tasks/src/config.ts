@@ -1,5 +1,5 @@
-import { BaseConfig } from '@crm/service-kit';
+import { BaseConfig, CustomerReplicaConfig } from '@crm/service-kit';
 import type { z } from 'zod';
 
-export const NotesTasksConfig = BaseConfig;
+export const NotesTasksConfig = BaseConfig.extend(CustomerReplicaConfig.shape);
 export type NotesTasksConfig = z.infer<typeof NotesTasksConfig>;

@@ -6,6 +6,7 @@ import { AuditRepository } from './db/audit.repository.js';
 import { MeiliSearchIndex } from './clients/meili-search.js';
 import { ConsentRepository } from './db/consent.repository.js';
 import { MergeRepository } from './db/merge.repository.js';
+import { migrationsFolder } from './db/migrations-folder.js';
 import { OpportunitiesRepository } from './db/opportunities.repository.js';
 import { PicturesRepository } from './db/pictures.repository.js';
 import { RelationshipsRepository } from './db/relationships.repository.js';
@@ -76,6 +77,7 @@ export interface ProfilesDeps {
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
   name: 'profiles',
   schema: profiles,
+  migrationsFolder,
   config: ProfilesConfig,
   defaultPort: 8081,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
@@ -385,10 +387,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   // tenant queue for the chain only for their last statements.
   consumer: ({ audit }) => ({
     transaction: {
-      begin: (tx) => {
-        audit.defer(tx);
+      begin: (ctx) => {
+        audit.defer(ctx);
+        ctx.onBeforeCommit(() => audit.flush(ctx));
       },
-      beforeCommit: (tx) => audit.flush(tx),
     },
   }),
   jobs: async (boss, deps, kit) => {

@@ -8,42 +8,36 @@ import {
   type Page,
   type Problem,
 } from '@crm/contracts';
-import { runMigrations, type RunningService } from '@crm/service-kit';
+import { runMigrations } from '@crm/service-kit';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
+import { describe, expect, inject, it } from 'vitest';
 import {
-  call,
-  startTestService,
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
   TEST_JWT_SECRET,
   tokenFor,
+  useBus,
+  useService,
   waitFor,
-} from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
+} from '@crm/testing';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildBookingxCustomerEvent, buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function trail(token: string, id: string, query = ''): Promise<AuditEntry[]> {
-  const r = await call<Page<AuditEntry>>(svc.url, 'GET', `/crm/customers/${id}/audit${query}`, {
-    token,
-  });
+  const r = await api(svc.url)
+    .as(token)
+    .get<Page<AuditEntry>>(`/crm/customers/${id}/audit${query}`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.data;
 }
+
+/** Well-formed base64url JSON that no audit page issued. */
+const forged = (key: unknown): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 describe('the audit trail', () => {
   it('records who changed which field from what to what, through which route or event, masking sensitive fields', async () => {
@@ -58,20 +52,18 @@ describe('the audit trail', () => {
       },
       { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
     ]) {
-      expect(
-        (await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body })).status,
-      ).toBe(201);
+      expect((await api(svc.url).as(admin).post('/crm/custom-fields', body)).status).toBe(201);
     }
-    expect(
-      (await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } })).status,
-    ).toBe(201);
-    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({
-        first_name: 'Ada',
-        custom_fields: { passport_no: 'X123', shoe_size: 38 },
-      }),
-    });
+    expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
+    const created = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        '/crm/customers',
+        buildCustomer({
+          first_name: 'Ada',
+          custom_fields: { passport_no: 'X123', shoe_size: 38 },
+        }),
+      );
     const id = created.body.id;
     const onCreate = await trail(admin, id);
     expect(onCreate.map((e) => e.field)).toEqual(
@@ -95,14 +87,16 @@ describe('the audit trail', () => {
       new_value: 38,
     });
 
-    await call(svc.url, 'PATCH', `/crm/customers/${id}`, {
-      token: admin,
-      body: { first_name: 'Augusta', vip_status: true, custom_fields: { passport_no: 'Y999' } },
-    });
-    await call(svc.url, 'POST', `/crm/customers/${id}/tags`, {
-      token: admin,
-      body: { add: ['Gold'] },
-    });
+    await api(svc.url)
+      .as(admin)
+      .patch(`/crm/customers/${id}`, {
+        first_name: 'Augusta',
+        vip_status: true,
+        custom_fields: { passport_no: 'Y999' },
+      });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${id}/tags`, { add: ['Gold'] });
 
     const all = await trail(admin, id);
     const [tags, ...rest] = all;
@@ -129,44 +123,34 @@ describe('the audit trail', () => {
 
     const names = await trail(admin, id, '?field=first_name');
     expect(names.map((e) => e.new_value)).toEqual(['Augusta', 'Ada']);
-    const first = await call<Page<AuditEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${id}/audit?limit=2`,
-      {
-        token: admin,
-      },
-    );
-    const second = await call<Page<AuditEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${id}/audit?limit=2&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
-      { token: admin },
-    );
+    const first = await api(svc.url)
+      .as(admin)
+      .get<Page<AuditEntry>>(`/crm/customers/${id}/audit?limit=2`);
+    const second = await api(svc.url)
+      .as(admin)
+      .get<Page<AuditEntry>>(
+        `/crm/customers/${id}/audit?limit=2&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
+      );
     expect([...first.body.data, ...second.body.data].map((e) => e.seq)).toEqual(seqs.slice(0, 4));
   });
 
   it('records changes that come from BookingX events with the event as the way in', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = buildBookingxCustomerEvent(
-      tenant,
-      {},
-      'bookingx.customer.created.v1',
-      new Date('2026-01-01T00:00:00Z'),
-    );
+    const created = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      time: new Date('2026-01-01T00:00:00Z'),
+    });
     const bxId = (created.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
-    const updated = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, last_name: 'Hopper-Smith' },
-      'bookingx.customer.updated.v1',
-      new Date('2026-02-01T00:00:00Z'),
-    );
+    const updated = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      time: new Date('2026-02-01T00:00:00Z'),
+      data: { customer: { bookingx_id: bxId, last_name: 'Hopper-Smith' } },
+    });
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([created]);
     await waitFor(
-      async () =>
-        (await call(svc.url, 'GET', `/crm/customers/${id}`, { token: admin })).status === 200,
+      async () => (await api(svc.url).as(admin).get(`/crm/customers/${id}`)).status === 200,
     );
     await bus.publish([updated]);
     const entries = await waitFor(async () => {
@@ -188,14 +172,18 @@ describe('the audit trail', () => {
     const adminA = await tokenFor(tenantA, 'admin');
     const adminB = await tokenFor(tenantB, 'admin');
     const events = [
-      ...Array.from({ length: 40 }, () => buildBookingxCustomerEvent(tenantA)),
-      ...Array.from({ length: 20 }, () => buildBookingxCustomerEvent(tenantB)),
+      ...Array.from({ length: 40 }, () =>
+        buildEvent('bookingx.customer.created.v1', { tenantId: tenantA }),
+      ),
+      ...Array.from({ length: 20 }, () =>
+        buildEvent('bookingx.customer.created.v1', { tenantId: tenantB }),
+      ),
     ];
     // The consumer takes these in batches; the API writes land between and inside them.
     await bus.publish(events);
     await Promise.all(
       Array.from({ length: 10 }, () =>
-        call(svc.url, 'POST', '/crm/customers', { token: adminA, body: buildCustomerBody() }),
+        api(svc.url).as(adminA).post('/crm/customers', buildCustomer()),
       ),
     );
     for (const event of events) {
@@ -220,10 +208,9 @@ describe('the audit trail', () => {
   it('is for admins only, and for the admin’s own tenant', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const customer = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ owner_id: 'staff-1', team_id: 'team-a' }),
-    });
+    const customer = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ owner_id: 'staff-1', team_id: 'team-a' }));
     const id = customer.body.id;
     const refused = [
       await tokenFor(tenant, 'manager', { sub: 'mgr', teams: ['team-a'] }),
@@ -232,21 +219,22 @@ describe('the audit trail', () => {
       await tokenFor(tenant, 'customer', { sub: id }),
     ];
     for (const token of refused) {
-      expect((await call(svc.url, 'GET', `/crm/customers/${id}/audit`, { token })).status).toBe(
-        403,
-      );
+      expect((await api(svc.url).as(token).get(`/crm/customers/${id}/audit`)).status).toBe(403);
     }
-    const stranger = await call<Problem>(svc.url, 'GET', `/crm/customers/${id}/audit`, {
-      token: await tokenFor(newTenant(), 'admin'),
-    });
+    const stranger = await api(svc.url)
+      .as(await tokenFor(newTenant(), 'admin'))
+      .get<Problem>(`/crm/customers/${id}/audit`);
     expect(stranger.status).toBe(404);
-    const badCursor = await call(svc.url, 'GET', `/crm/customers/${id}/audit?cursor=abc`, {
-      token: admin,
-    });
-    expect(badCursor.status).toBe(422);
-    const unknownParam = await call(svc.url, 'GET', `/crm/customers/${id}/audit?since=1`, {
-      token: admin,
-    });
+    for (const cursor of ['abc', forged(['1']), forged([-1]), forged({ seq: 1 })]) {
+      const badCursor = await api(svc.url)
+        .as(admin)
+        .request<Problem>('GET', `/crm/customers/${id}/audit?cursor=${cursor}`);
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.code).toBe('invalid_cursor');
+    }
+    const unknownParam = await api(svc.url)
+      .as(admin)
+      .request('GET', `/crm/customers/${id}/audit?since=1`);
     expect(unknownParam.status).toBe(422);
   });
 });
@@ -262,10 +250,7 @@ describe('tamper resistance', () => {
     });
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const customer = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody(),
-    });
+    const customer = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
     await client.connect();
     try {
@@ -298,15 +283,11 @@ describe('tamper resistance', () => {
   it('verifies each tenant’s hash chain and names the first entry that was altered', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const a = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody(),
-    });
+    const a = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
     for (let i = 0; i < 3; i += 1) {
-      await call(svc.url, 'PATCH', `/crm/customers/${a.body.id}`, {
-        token: admin,
-        body: { job_title: `Job ${i}` },
-      });
+      await api(svc.url)
+        .as(admin)
+        .patch(`/crm/customers/${a.body.id}`, { job_title: `Job ${i}` });
     }
     const good = await svc.deps.audit.verify(tenant, 2);
     expect(good).toMatchObject({ ok: true, broken_at_seq: null });

@@ -1,33 +1,13 @@
 import type { BulkResult, CloudEvent, Customer, Problem } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function customer(token: string, body: Record<string, unknown> = {}) {
-  return (
-    await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token,
-      body: buildCustomerBody(body),
-    })
-  ).body;
+  return (await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body))).body;
 }
 
 describe('bulk stage and assignment by ids', () => {
@@ -41,15 +21,19 @@ describe('bulk stage and assignment by ids', () => {
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
     const listener = await bus.listen('crm.events', 'crm.customer.#');
 
-    const unknown = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/stage', {
-      token: rep,
-      body: { customer_ids: [a.id], customer_stage: 'nowhere' },
-    });
+    const unknown = await api(svc.url)
+      .as(rep)
+      .post<Problem>('/crm/customers/bulk/stage', {
+        customer_ids: [a.id],
+        customer_stage: 'nowhere',
+      });
     expect(unknown.status).toBe(422);
-    const staged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/stage', {
-      token: rep,
-      body: { customer_ids: [a.id, b.id, c.id, foreign.id], customer_stage: 'lead' },
-    });
+    const staged = await api(svc.url)
+      .as(rep)
+      .post<BulkResult>('/crm/customers/bulk/stage', {
+        customer_ids: [a.id, b.id, c.id, foreign.id],
+        customer_stage: 'lead',
+      });
     expect(staged.status).toBe(200);
     expect(staged.body).toEqual({
       updated: [a.id],
@@ -59,22 +43,22 @@ describe('bulk stage and assignment by ids', () => {
 
     expect(
       (
-        await call(svc.url, 'POST', '/crm/customers/bulk/assign', {
-          token: rep,
-          body: { customer_ids: [a.id], owner_id: 'x' },
-        })
+        await api(svc.url)
+          .as(rep)
+          .post('/crm/customers/bulk/assign', { customer_ids: [a.id], owner_id: 'x' })
       ).status,
     ).toBe(403);
     const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
-    const assigned = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
-      token: manager,
-      body: { customer_ids: [a.id, b.id, c.id], team_id: 'team-z' },
-    });
+    const assigned = await api(svc.url)
+      .as(manager)
+      .post<BulkResult>('/crm/customers/bulk/assign', {
+        customer_ids: [a.id, b.id, c.id],
+        team_id: 'team-z',
+      });
     expect(assigned.body).toEqual({ updated: [a.id, b.id], unchanged: [], not_found: [c.id] });
-    const none = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/assign', {
-      token: manager,
-      body: { customer_ids: [a.id] },
-    });
+    const none = await api(svc.url)
+      .as(manager)
+      .post<Problem>('/crm/customers/bulk/assign', { customer_ids: [a.id] });
     expect(none.status).toBe(422);
 
     const events = await waitFor(
@@ -98,10 +82,9 @@ describe('bulk stage and assignment by ids', () => {
     const customerRole = await tokenFor(tenant, 'customer', { sub: a.id });
     expect(
       (
-        await call(svc.url, 'POST', '/crm/customers/bulk/stage', {
-          token: customerRole,
-          body: { customer_ids: [a.id], customer_stage: 'new' },
-        })
+        await api(svc.url)
+          .as(customerRole)
+          .post('/crm/customers/bulk/stage', { customer_ids: [a.id], customer_stage: 'new' })
       ).status,
     ).toBe(403);
     await listener.close();

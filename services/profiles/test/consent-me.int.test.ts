@@ -7,36 +7,23 @@ import type {
   Page,
   Problem,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, inject, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function setup(overrides: Record<string, unknown> = {}) {
   const tenant = newTenant();
   const admin = await tokenFor(tenant, 'admin');
-  const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token: admin,
-    body: buildCustomerBody({ owner_id: 'staff-1', team_id: 'team-a', ...overrides }),
-  });
+  const created = await api(svc.url)
+    .as(admin)
+    .post<Customer>(
+      '/crm/customers',
+      buildCustomer({ owner_id: 'staff-1', team_id: 'team-a', ...overrides }),
+    );
   expect(created.status).toBe(201);
   const customer = created.body;
   return {
@@ -55,33 +42,22 @@ describe('consent ledger', () => {
   it('appends records, derives the current consent from the newest, and publishes each change', async () => {
     const { tenant, admin, customer, self } = await setup();
     const listener = await bus.listen('crm.events', 'crm.consent.changed.v1');
-    const empty = await call<ConsentState>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/consent`,
-      {
-        token: admin,
-      },
-    );
+    const empty = await api(svc.url)
+      .as(admin)
+      .get<ConsentState>(`/crm/customers/${customer.id}/consent`);
     expect(empty.status).toBe(200);
     expect(empty.body.consents).toHaveLength(6);
     expect(empty.body.consents.every((c) => c.granted === null)).toBe(true);
 
-    const given = await call<ConsentRecord>(
-      svc.url,
-      'POST',
-      `/crm/customers/${customer.id}/consent`,
-      {
-        token: admin,
-        body: {
-          channel: 'email',
-          purpose: 'marketing',
-          granted: true,
-          source: 'paper_form',
-          note: 'At the desk',
-        },
-      },
-    );
+    const given = await api(svc.url)
+      .as(admin)
+      .post<ConsentRecord>(`/crm/customers/${customer.id}/consent`, {
+        channel: 'email',
+        purpose: 'marketing',
+        granted: true,
+        source: 'paper_form',
+        note: 'At the desk',
+      });
     expect(given.status).toBe(201);
     expect(given.body).toMatchObject({
       channel: 'email',
@@ -89,40 +65,39 @@ describe('consent ledger', () => {
       granted: true,
       source: 'paper_form',
     });
-    const withdrawn = await call<ConsentRecord>(svc.url, 'POST', '/crm/me/consent', {
-      token: self,
-      body: { channel: 'email', purpose: 'marketing', granted: false },
+    const withdrawn = await api(svc.url).as(self).post<ConsentRecord>('/crm/me/consent', {
+      channel: 'email',
+      purpose: 'marketing',
+      granted: false,
     });
     expect(withdrawn.status).toBe(201);
     expect(withdrawn.body.source).toBe('self_service');
     expect(withdrawn.body.recorded_by).toEqual({ type: 'customer', id: customer.id });
-    await call(svc.url, 'POST', `/crm/customers/${customer.id}/consent`, {
-      token: admin,
-      body: { channel: 'sms', purpose: 'transactional', granted: true, source: 'booking_form' },
+    await api(svc.url).as(admin).post(`/crm/customers/${customer.id}/consent`, {
+      channel: 'sms',
+      purpose: 'transactional',
+      granted: true,
+      source: 'booking_form',
     });
 
-    const state = await call<ConsentState>(svc.url, 'GET', '/crm/me/consent', { token: self });
+    const state = await api(svc.url).as(self).get<ConsentState>('/crm/me/consent');
     expect(granted(state.body, 'email', 'marketing')).toBe(false);
     expect(granted(state.body, 'sms', 'transactional')).toBe(true);
     expect(granted(state.body, 'phone', 'marketing')).toBeNull();
     expect(state.body.do_not_contact).toBe(false);
 
-    const history = await call<Page<ConsentRecord>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/consent/history?limit=2`,
-      { token: admin },
-    );
+    const history = await api(svc.url)
+      .as(admin)
+      .get<Page<ConsentRecord>>(`/crm/customers/${customer.id}/consent/history?limit=2`);
     expect(history.body.data.map((r) => [r.channel, r.granted])).toEqual([
       ['sms', true],
       ['email', false],
     ]);
-    const rest = await call<Page<ConsentRecord>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/consent/history?limit=2&cursor=${encodeURIComponent(history.body.next_cursor ?? '')}`,
-      { token: admin },
-    );
+    const rest = await api(svc.url)
+      .as(admin)
+      .get<Page<ConsentRecord>>(
+        `/crm/customers/${customer.id}/consent/history?limit=2&cursor=${encodeURIComponent(history.body.next_cursor ?? '')}`,
+      );
     expect(rest.body.data.map((r) => r.note)).toEqual(['At the desk']);
     expect(rest.body.next_cursor).toBeNull();
 
@@ -144,12 +119,11 @@ describe('consent ledger', () => {
       { channel: 'email', purpose: 'marketing', granted: false, source: 'self_service' },
       { channel: 'sms', purpose: 'transactional', granted: true },
     ]);
-    const audit = await call<Page<{ field: string; old_value: unknown; new_value: unknown }>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/audit?field=consent.email.marketing`,
-      { token: admin },
-    );
+    const audit = await api(svc.url)
+      .as(admin)
+      .get<Page<{ field: string; old_value: unknown; new_value: unknown }>>(
+        `/crm/customers/${customer.id}/audit?field=consent.email.marketing`,
+      );
     expect(audit.body.data.map((e) => [e.old_value, e.new_value])).toEqual([
       [true, false],
       [null, true],
@@ -166,25 +140,21 @@ describe('consent ledger', () => {
       { channel: 'email', purpose: 'marketing', granted: true, source: 'Paper Form' },
       { channel: 'email', purpose: 'marketing', granted: true, source: 'x', extra: 1 },
     ]) {
-      const r = await call<Problem>(svc.url, 'POST', `/crm/customers/${customer.id}/consent`, {
-        token: admin,
-        body,
-      });
+      const r = await api(svc.url)
+        .as(admin)
+        .post<Problem>(`/crm/customers/${customer.id}/consent`, body);
       expect(r.status, JSON.stringify(body)).toBe(422);
     }
-    const none = await call<Page<ConsentRecord>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/consent/history`,
-      {
-        token: admin,
-      },
-    );
+    const none = await api(svc.url)
+      .as(admin)
+      .get<Page<ConsentRecord>>(`/crm/customers/${customer.id}/consent/history`);
     expect(none.body.data).toEqual([]);
 
-    await call(svc.url, 'POST', `/crm/customers/${customer.id}/consent`, {
-      token: admin,
-      body: { channel: 'phone', purpose: 'marketing', granted: true, source: 'call' },
+    await api(svc.url).as(admin).post(`/crm/customers/${customer.id}/consent`, {
+      channel: 'phone',
+      purpose: 'marketing',
+      granted: true,
+      source: 'call',
     });
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
     await client.connect();
@@ -219,23 +189,20 @@ describe('consent ledger', () => {
     ];
     for (const [token, get, post, history] of expectations) {
       const seen = [
-        (await call(svc.url, 'GET', `/crm/customers/${customer.id}/consent`, { token })).status,
-        (await call(svc.url, 'POST', `/crm/customers/${customer.id}/consent`, { token, body }))
-          .status,
-        (await call(svc.url, 'GET', `/crm/customers/${customer.id}/consent/history`, { token }))
-          .status,
+        (await api(svc.url).as(token).get(`/crm/customers/${customer.id}/consent`)).status,
+        (await api(svc.url).as(token).post(`/crm/customers/${customer.id}/consent`, body)).status,
+        (await api(svc.url).as(token).get(`/crm/customers/${customer.id}/consent/history`)).status,
       ];
       expect(seen).toEqual([get, post, history]);
     }
     for (const role of ['admin', 'manager', 'staff', 'sales_rep'] as const) {
       const token = await tokenFor(tenant, role);
-      expect((await call(svc.url, 'GET', '/crm/me/consent', { token })).status).toBe(403);
+      expect((await api(svc.url).as(token).get('/crm/me/consent')).status).toBe(403);
       expect(
         (
-          await call(svc.url, 'POST', '/crm/me/consent', {
-            token,
-            body: { channel: 'sms', purpose: 'marketing', granted: true },
-          })
+          await api(svc.url)
+            .as(token)
+            .post('/crm/me/consent', { channel: 'sms', purpose: 'marketing', granted: true })
         ).status,
       ).toBe(403);
     }
@@ -245,7 +212,7 @@ describe('consent ledger', () => {
 describe('/crm/me', () => {
   it('shows the customer their own profile without internal fields and lets them change only their fields', async () => {
     const { admin, customer, self } = await setup({ vip_status: true });
-    const me = await call<Me>(svc.url, 'GET', '/crm/me', { token: self });
+    const me = await api(svc.url).as(self).get<Me>('/crm/me');
     expect(me.status).toBe(200);
     expect(me.headers.get('etag')).toBe('"1"');
     expect(me.body.id).toBe(customer.id);
@@ -261,15 +228,12 @@ describe('/crm/me', () => {
       expect(me.body).not.toHaveProperty(hidden);
     }
 
-    const refused = await call<Problem>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: {
-        first_name: 'Ada',
-        customer_stage: 'lost',
-        vip_status: false,
-        email: 'new@example.com',
-        owner_id: 'me',
-      },
+    const refused = await api(svc.url).as(self).patch<Problem>('/crm/me', {
+      first_name: 'Ada',
+      customer_stage: 'lost',
+      vip_status: false,
+      email: 'new@example.com',
+      owner_id: 'me',
     });
     expect(refused.status).toBe(422);
     expect(refused.body.errors?.map((e) => [e.field, e.code])).toEqual([
@@ -278,53 +242,44 @@ describe('/crm/me', () => {
       ['email', 'not_editable_by_customer'],
       ['owner_id', 'not_editable_by_customer'],
     ]);
-    const unknown = await call<Problem>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: { shoe_size: 40 },
-    });
+    const unknown = await api(svc.url).as(self).patch<Problem>('/crm/me', { shoe_size: 40 });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors?.[0]).toMatchObject({
       field: 'shoe_size',
       code: 'unrecognized_key',
     });
-    const badPhone = await call<Problem>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: { phone: '12' },
-    });
+    const badPhone = await api(svc.url).as(self).patch<Problem>('/crm/me', { phone: '12' });
     expect(badPhone.status).toBe(422);
-    const untouched = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.id}`, {
-      token: admin,
-    });
+    const untouched = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.id}`);
     expect(untouched.body.version).toBe(1);
 
-    const changed = await call<Me>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: {
-        first_name: 'Augusta',
-        preferences: { preferred_days: ['sat'] },
-        do_not_contact: true,
-        address: { city: 'London', country: 'GB' },
-      },
-      headers: { 'if-match': '"1"' },
-    });
+    const changed = await api(svc.url)
+      .as(self)
+      .patch<Me>(
+        '/crm/me',
+        {
+          first_name: 'Augusta',
+          preferences: { preferred_days: ['sat'] },
+          do_not_contact: true,
+          address: { city: 'London', country: 'GB' },
+        },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ first_name: 'Augusta', do_not_contact: true, version: 2 });
     expect(changed.body.preferences.preferred_days).toEqual(['sat']);
-    const stale = await call<Problem>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: { first_name: 'Ada' },
-      headers: { 'if-match': '"1"' },
-    });
+    const stale = await api(svc.url)
+      .as(self)
+      .patch<Problem>('/crm/me', { first_name: 'Ada' }, { headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
 
-    const audit = await call<Page<{ field: string; via: string; actor: { type: string } }>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${customer.id}/audit?field=first_name`,
-      { token: admin },
-    );
+    const audit = await api(svc.url)
+      .as(admin)
+      .get<Page<{ field: string; via: string; actor: { type: string } }>>(
+        `/crm/customers/${customer.id}/audit?field=first_name`,
+      );
     expect(audit.body.data[0]).toMatchObject({ via: 'PATCH /crm/me', actor: { type: 'customer' } });
-    const consent = await call<ConsentState>(svc.url, 'GET', '/crm/me/consent', { token: self });
+    const consent = await api(svc.url).as(self).get<ConsentState>('/crm/me/consent');
     expect(consent.body.do_not_contact).toBe(true);
   });
 
@@ -332,21 +287,29 @@ describe('/crm/me', () => {
     const tenant = newTenant();
     for (const role of ['admin', 'manager', 'staff', 'sales_rep'] as const) {
       const token = await tokenFor(tenant, role);
-      expect((await call(svc.url, 'GET', '/crm/me', { token })).status).toBe(403);
-      expect(
-        (await call(svc.url, 'PATCH', '/crm/me', { token, body: { first_name: 'X' } })).status,
-      ).toBe(403);
+      expect((await api(svc.url).as(token).get('/crm/me')).status).toBe(403);
+      expect((await api(svc.url).as(token).patch('/crm/me', { first_name: 'X' })).status).toBe(403);
     }
     const ghost = await tokenFor(tenant, 'customer', {
       sub: '0190f5a4-7c1e-7d2a-9b3c-4d5e6f708192',
     });
-    expect((await call(svc.url, 'GET', '/crm/me', { token: ghost })).status).toBe(404);
-    const notUuid = await tokenFor(tenant, 'customer', { sub: 'someone' });
-    expect((await call(svc.url, 'GET', '/crm/me', { token: notUuid })).status).toBe(404);
-    expect((await call(svc.url, 'GET', '/crm/me/consent', { token: notUuid })).status).toBe(404);
+    expect((await api(svc.url).as(ghost).request('GET', '/crm/me')).status).toBe(404);
+    // A customer token whose subject is not a customer id names nobody: 401 on every route.
+    const { tenant: itsTenant, customer: existing } = await setup();
+    const notUuid = await tokenFor(itsTenant, 'customer', { sub: 'someone' });
+    for (const path of [
+      '/crm/me',
+      '/crm/me/consent',
+      '/crm/customers',
+      `/crm/customers/${existing.id}`,
+    ]) {
+      const res = await api(svc.url).as(notUuid).request<{ code: string }>('GET', path);
+      expect(res.status, path).toBe(401);
+      expect(res.body.code).toBe('unauthenticated');
+    }
     // A customer of another tenant with the same id sees nothing.
     const { customer } = await setup();
     const elsewhere = await tokenFor(newTenant(), 'customer', { sub: customer.id });
-    expect((await call(svc.url, 'GET', '/crm/me', { token: elsewhere })).status).toBe(404);
+    expect((await api(svc.url).as(elsewhere).get('/crm/me')).status).toBe(404);
   });
 });

@@ -1,31 +1,18 @@
 import type { CloudEvent, Customer, CustomFieldDefinition, Problem } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function define(token: string, body: Record<string, unknown>) {
-  const r = await call<CustomFieldDefinition>(svc.url, 'POST', '/crm/custom-fields', {
-    token,
-    body: { field_label: String(body.field_name), ...body },
-  });
+  const r = await api(svc.url)
+    .as(token)
+    .post<CustomFieldDefinition>('/crm/custom-fields', {
+      field_label: String(body.field_name),
+      ...body,
+    });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -97,76 +84,59 @@ describe('custom field definitions', () => {
     expect(b.display_order).toBe(1);
     expect(b.is_active).toBe(true);
 
-    const patched = await call<CustomFieldDefinition>(
-      svc.url,
-      'PATCH',
-      `/crm/custom-fields/${b.id}`,
-      {
-        token: admin,
-        body: { field_label: 'Hair', is_active: false },
-        headers: { 'if-match': '"1"' },
-      },
-    );
+    const patched = await api(svc.url)
+      .as(admin)
+      .patch<CustomFieldDefinition>(
+        `/crm/custom-fields/${b.id}`,
+        { field_label: 'Hair', is_active: false },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(patched.status).toBe(200);
     expect(patched.headers.get('etag')).toBe('"2"');
-    const stale = await call<Problem>(svc.url, 'PATCH', `/crm/custom-fields/${b.id}`, {
-      token: admin,
-      body: { field_label: 'Hair again' },
-      headers: { 'if-match': '"1"' },
-    });
+    const stale = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(
+        `/crm/custom-fields/${b.id}`,
+        { field_label: 'Hair again' },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(stale.status).toBe(412);
-    const typeChange = await call<Problem>(svc.url, 'PATCH', `/crm/custom-fields/${b.id}`, {
-      token: admin,
-      body: { field_type: 'text' },
-    });
+    const typeChange = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(`/crm/custom-fields/${b.id}`, { field_type: 'text' });
     expect(typeChange.status).toBe(422);
     expect(typeChange.body.errors?.[0]).toMatchObject({
       field: 'field_type',
       code: 'unrecognized_key',
     });
 
-    const active = await call<{ data: CustomFieldDefinition[] }>(
-      svc.url,
-      'GET',
-      '/crm/custom-fields',
-      { token: admin },
-    );
+    const active = await api(svc.url)
+      .as(admin)
+      .get<{ data: CustomFieldDefinition[] }>('/crm/custom-fields');
     expect(active.body.data.map((d) => d.field_name)).toEqual(['allergies']);
-    const all = await call<{ data: CustomFieldDefinition[] }>(
-      svc.url,
-      'GET',
-      '/crm/custom-fields?include_inactive=true',
-      { token: admin },
-    );
+    const all = await api(svc.url)
+      .as(admin)
+      .get<{ data: CustomFieldDefinition[] }>('/crm/custom-fields?include_inactive=true');
     expect(all.body.data.map((d) => d.field_name)).toEqual(['allergies', 'hair_type']);
 
-    const reordered = await call<{ data: CustomFieldDefinition[] }>(
-      svc.url,
-      'POST',
-      '/crm/custom-fields/reorder',
-      {
-        token: admin,
-        body: { field_ids: [b.id, a.id] },
-      },
-    );
+    const reordered = await api(svc.url)
+      .as(admin)
+      .post<{ data: CustomFieldDefinition[] }>('/crm/custom-fields/reorder', {
+        field_ids: [b.id, a.id],
+      });
     expect(reordered.status).toBe(200);
     expect(reordered.body.data.map((d) => [d.field_name, d.display_order])).toEqual([
       ['hair_type', 0],
       ['allergies', 1],
     ]);
-    const partial = await call<Problem>(svc.url, 'POST', '/crm/custom-fields/reorder', {
-      token: admin,
-      body: { field_ids: [b.id] },
-    });
+    const partial = await api(svc.url)
+      .as(admin)
+      .post<Problem>('/crm/custom-fields/reorder', { field_ids: [b.id] });
     expect(partial.status).toBe(422);
     expect(partial.body.errors?.[0]?.code).toBe('not_a_permutation');
 
-    expect(
-      (await call(svc.url, 'DELETE', `/crm/custom-fields/${a.id}`, { token: admin })).status,
-    ).toBe(204);
-    expect(
-      (await call(svc.url, 'GET', `/crm/custom-fields/${a.id}`, { token: admin })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(admin).delete(`/crm/custom-fields/${a.id}`)).status).toBe(204);
+    expect((await api(svc.url).as(admin).get(`/crm/custom-fields/${a.id}`)).status).toBe(404);
 
     const events = await waitFor(
       () =>
@@ -240,28 +210,23 @@ describe('custom field definitions', () => {
       [{ field_type: 'text', field_name: 'Bad Name' }, 'field_name', 'invalid_format'],
     ];
     for (const [body, field, code] of cases) {
-      const r = await call<Problem>(svc.url, 'POST', '/crm/custom-fields', {
-        token: admin,
-        body: { field_name: 'f1', field_label: 'F', ...body },
-      });
+      const r = await api(svc.url)
+        .as(admin)
+        .post<Problem>('/crm/custom-fields', { field_name: 'f1', field_label: 'F', ...body });
       expect(r.status, JSON.stringify(body)).toBe(422);
       expect(r.body.errors, JSON.stringify(body)).toContainEqual(
         expect.objectContaining({ field, code }),
       );
     }
-    const none = await call<{ data: unknown[] }>(
-      svc.url,
-      'GET',
-      '/crm/custom-fields?include_inactive=true',
-      {
-        token: admin,
-      },
-    );
+    const none = await api(svc.url)
+      .as(admin)
+      .get<{ data: unknown[] }>('/crm/custom-fields?include_inactive=true');
     expect(none.body.data).toEqual([]);
     await define(admin, { field_name: 'f1', field_type: 'text' });
-    const dup = await call<Problem>(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'f1', field_label: 'Again', field_type: 'number' },
+    const dup = await api(svc.url).as(admin).post<Problem>('/crm/custom-fields', {
+      field_name: 'f1',
+      field_label: 'Again',
+      field_type: 'number',
     });
     expect(dup.status).toBe(409);
   });
@@ -270,9 +235,10 @@ describe('custom field definitions', () => {
     const admin = await tokenFor(newTenant(), 'admin');
     for (let i = 0; i < 50; i += 1)
       await define(admin, { field_name: `f${i}`, field_type: 'text' });
-    const over = await call<Problem>(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'one_more', field_label: 'x', field_type: 'text' },
+    const over = await api(svc.url).as(admin).post<Problem>('/crm/custom-fields', {
+      field_name: 'one_more',
+      field_label: 'x',
+      field_type: 'text',
     });
     expect(over.status).toBe(409);
     expect(over.body.detail).toContain('max_custom_fields = 50');
@@ -285,56 +251,47 @@ describe('custom field definitions', () => {
     const body = { field_name: 'y', field_label: 'Y', field_type: 'text' };
     for (const role of ['manager', 'staff', 'sales_rep', 'customer'] as const) {
       const token = await tokenFor(tenant, role);
+      expect((await api(svc.url).as(token).post('/crm/custom-fields', body)).status, role).toBe(
+        403,
+      );
       expect(
-        (await call(svc.url, 'POST', '/crm/custom-fields', { token, body })).status,
+        (await api(svc.url).as(token).patch(`/crm/custom-fields/${field.id}`, { field_label: 'z' }))
+          .status,
+        role,
+      ).toBe(403);
+      expect(
+        (await api(svc.url).as(token).delete(`/crm/custom-fields/${field.id}`)).status,
         role,
       ).toBe(403);
       expect(
         (
-          await call(svc.url, 'PATCH', `/crm/custom-fields/${field.id}`, {
-            token,
-            body: { field_label: 'z' },
-          })
+          await api(svc.url)
+            .as(token)
+            .post('/crm/custom-fields/reorder', { field_ids: [field.id] })
         ).status,
         role,
       ).toBe(403);
-      expect(
-        (await call(svc.url, 'DELETE', `/crm/custom-fields/${field.id}`, { token })).status,
-        role,
-      ).toBe(403);
-      expect(
-        (
-          await call(svc.url, 'POST', '/crm/custom-fields/reorder', {
-            token,
-            body: { field_ids: [field.id] },
-          })
-        ).status,
-        role,
-      ).toBe(403);
-      const read = await call(svc.url, 'GET', `/crm/custom-fields/${field.id}`, { token });
+      const read = await api(svc.url).as(token).get(`/crm/custom-fields/${field.id}`);
       expect(read.status, role).toBe(role === 'customer' ? 403 : 200);
-      expect((await call(svc.url, 'GET', '/crm/custom-fields', { token })).status, role).toBe(
+      expect((await api(svc.url).as(token).get('/crm/custom-fields')).status, role).toBe(
         role === 'customer' ? 403 : 200,
       );
     }
     const stranger = await tokenFor(newTenant(), 'admin');
-    expect(
-      (await call(svc.url, 'GET', `/crm/custom-fields/${field.id}`, { token: stranger })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(stranger).get(`/crm/custom-fields/${field.id}`)).status).toBe(
+      404,
+    );
     expect(
       (
-        await call(svc.url, 'PATCH', `/crm/custom-fields/${field.id}`, {
-          token: stranger,
-          body: { field_label: 'z' },
-        })
+        await api(svc.url)
+          .as(stranger)
+          .patch(`/crm/custom-fields/${field.id}`, { field_label: 'z' })
       ).status,
     ).toBe(404);
-    expect(
-      (await call(svc.url, 'DELETE', `/crm/custom-fields/${field.id}`, { token: stranger })).status,
-    ).toBe(404);
-    const theirs = await call<{ data: unknown[] }>(svc.url, 'GET', '/crm/custom-fields', {
-      token: stranger,
-    });
+    expect((await api(svc.url).as(stranger).delete(`/crm/custom-fields/${field.id}`)).status).toBe(
+      404,
+    );
+    const theirs = await api(svc.url).as(stranger).get<{ data: unknown[] }>('/crm/custom-fields');
     expect(theirs.body.data).toEqual([]);
   });
 });
@@ -360,10 +317,9 @@ describe('custom field values', () => {
       work_phone: '030 901820',
       portfolio: 'https://ada.example/work',
     };
-    const customer = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ custom_fields: values }),
-    });
+    const customer = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ custom_fields: values }));
     expect(customer.status, JSON.stringify(customer.body)).toBe(201);
     expect(customer.body.custom_fields).toEqual({
       ...values,
@@ -372,15 +328,14 @@ describe('custom field values', () => {
       work_email: 'ada@example.com',
       work_phone: '+4930901820',
     });
-    const got = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.body.id}`, {
-      token: admin,
-    });
+    const got = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.body.id}`);
     expect(got.body.custom_fields).toEqual(customer.body.custom_fields);
 
-    const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${customer.body.id}`, {
-      token: admin,
-      body: { custom_fields: { visits: 4, bio: null } },
-    });
+    const patched = await api(svc.url)
+      .as(admin)
+      .patch<Customer>(`/crm/customers/${customer.body.id}`, {
+        custom_fields: { visits: 4, bio: null },
+      });
     expect(patched.status).toBe(200);
     expect(patched.body.custom_fields?.visits).toBe(4);
     expect(patched.body.custom_fields).not.toHaveProperty('bio');
@@ -404,10 +359,9 @@ describe('custom field values', () => {
   it('refuses each broken rule with 422 naming the field and the rule, and writes nothing', async () => {
     const admin = await tokenFor(newTenant(), 'admin');
     await defineAll(admin);
-    const customer = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ custom_fields: { visits: 1 } }),
-    });
+    const customer = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ custom_fields: { visits: 1 } }));
     const cases: [Record<string, unknown>, string][] = [
       [{ nickname: 'Ada 2' }, 'pattern'],
       [{ nickname: 'A'.repeat(21) }, 'max'],
@@ -434,18 +388,16 @@ describe('custom field values', () => {
       [{ shoe_colour: 'red' }, 'unknown_field'],
     ];
     for (const [custom, code] of cases) {
-      const r = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${customer.body.id}`, {
-        token: admin,
-        body: { job_title: 'Changed', custom_fields: custom },
+      const r = await api(svc.url).as(admin).patch<Problem>(`/crm/customers/${customer.body.id}`, {
+        job_title: 'Changed',
+        custom_fields: custom,
       });
       expect(r.status, JSON.stringify(custom)).toBe(422);
       expect(r.body.errors, JSON.stringify(custom)).toEqual([
         expect.objectContaining({ field: `custom_fields.${Object.keys(custom)[0] ?? ''}`, code }),
       ]);
     }
-    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.body.id}`, {
-      token: admin,
-    });
+    const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.body.id}`);
     expect(after.body.version).toBe(1);
     expect(after.body.job_title).toBeNull();
     expect(after.body.custom_fields).toEqual({ visits: 1 });
@@ -459,58 +411,41 @@ describe('custom field values', () => {
       field_type: 'boolean',
       is_required: true,
     });
-    const missing = await call<Problem>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody(),
-    });
+    const missing = await api(svc.url).as(admin).post<Problem>('/crm/customers', buildCustomer());
     expect(missing.status).toBe(422);
     expect(missing.body.errors).toEqual([
       expect.objectContaining({ field: 'custom_fields.waiver', code: 'required' }),
     ]);
-    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ custom_fields: { waiver: true } }),
-    });
+    const created = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ custom_fields: { waiver: true } }));
     expect(created.status).toBe(201);
-    const cleared = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${created.body.id}`, {
-      token: admin,
-      body: { custom_fields: { waiver: null } },
-    });
+    const cleared = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(`/crm/customers/${created.body.id}`, { custom_fields: { waiver: null } });
     expect(cleared.status).toBe(422);
     expect(cleared.body.errors?.[0]?.code).toBe('required');
 
     const listener = await bus.listen('crm.events', 'crm.customer.updated.v1');
-    const off = await call(svc.url, 'PATCH', `/crm/custom-fields/${consent.id}`, {
-      token: admin,
-      body: { is_active: false },
-    });
+    const off = await api(svc.url)
+      .as(admin)
+      .patch(`/crm/custom-fields/${consent.id}`, { is_active: false });
     expect(off.status).toBe(200);
-    const hidden = await call<Customer>(svc.url, 'GET', `/crm/customers/${created.body.id}`, {
-      token: admin,
-    });
+    const hidden = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${created.body.id}`);
     expect(hidden.body.custom_fields).toEqual({});
     expect(hidden.body.version).toBe(2);
-    const write = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${created.body.id}`, {
-      token: admin,
-      body: { custom_fields: { waiver: false } },
-    });
+    const write = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(`/crm/customers/${created.body.id}`, { custom_fields: { waiver: false } });
     expect(write.status).toBe(422);
     expect(write.body.errors?.[0]?.code).toBe('inactive_field');
     // Customers without the value no longer need it while it is off.
-    expect(
-      (await call(svc.url, 'POST', '/crm/customers', { token: admin, body: buildCustomerBody() }))
-        .status,
-    ).toBe(201);
+    expect((await api(svc.url).as(admin).post('/crm/customers', buildCustomer())).status).toBe(201);
 
-    await call(svc.url, 'PATCH', `/crm/custom-fields/${consent.id}`, {
-      token: admin,
-      body: { is_active: true },
-    });
-    const del = await call(svc.url, 'DELETE', `/crm/custom-fields/${consent.id}`, { token: admin });
+    await api(svc.url).as(admin).patch(`/crm/custom-fields/${consent.id}`, { is_active: true });
+    const del = await api(svc.url).as(admin).delete(`/crm/custom-fields/${consent.id}`);
     expect(del.status).toBe(204);
-    const gone = await call<Customer>(svc.url, 'GET', `/crm/customers/${created.body.id}`, {
-      token: admin,
-    });
+    const gone = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${created.body.id}`);
     expect(gone.body.custom_fields).toEqual({});
     expect(gone.body.version).toBe(4);
     const events = await waitFor(

@@ -8,37 +8,19 @@ import {
   type Page,
   type Problem,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { CustomerFilter, filterRecordOf } from '../src/domain/customers/customer-filter.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function customer(token: string, body: Record<string, unknown> = {}): Promise<Customer> {
-  const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token,
-    body: buildCustomerBody(body),
-  });
+  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -48,7 +30,7 @@ function listPath(filter: unknown, extra = ''): string {
 }
 
 async function ids(token: string, filter: unknown, extra = ''): Promise<string[]> {
-  const r = await call<Page<Customer>>(svc.url, 'GET', listPath(filter, extra), { token });
+  const r = await api(svc.url).as(token).get<Page<Customer>>(listPath(filter, extra));
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.data.map((c) => c.id).sort();
 }
@@ -59,7 +41,7 @@ describe('GET /crm/customers?filter=', () => {
   it('answers core fields, tags, custom fields and assignment, combined with the other parameters', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'boss' });
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' });
     for (const f of [
       { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
       {
@@ -72,9 +54,7 @@ describe('GET /crm/customers?filter=', () => {
         ],
       },
     ]) {
-      expect(
-        (await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body: f })).status,
-      ).toBe(201);
+      expect((await api(svc.url).as(admin).post('/crm/custom-fields', f)).status).toBe(201);
     }
     const a = await customer(admin, {
       first_name: 'Ann',
@@ -98,10 +78,9 @@ describe('GET /crm/customers?filter=', () => {
       owner_id: 'rep-1',
     });
     const other = await customer(await tokenFor(newTenant(), 'admin'), { first_name: 'Ann' });
-    await call(svc.url, 'POST', `/crm/customers/${b.id}/tags`, {
-      token: admin,
-      body: { add: ['Gold'] },
-    });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${b.id}/tags`, { add: ['Gold'] });
 
     expect(await ids(admin, { field: 'first_name', op: 'eq', value: 'ann' })).toEqual(sorted(a));
     expect(await ids(admin, { field: 'city', op: 'starts_with', value: 'BERLIN' })).toEqual(
@@ -155,9 +134,8 @@ describe('GET /crm/customers?filter=', () => {
       svc.kit.database.db,
       tenant,
     );
-    const everyone = (
-      await call<Page<Customer>>(svc.url, 'GET', '/crm/customers?limit=200', { token: admin })
-    ).body.data;
+    const everyone = (await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers?limit=200'))
+      .body.data;
     const filters: FilterNode[] = [
       { field: 'city', op: 'contains', value: 'BERLIN' },
       { field: 'tags', op: 'not_contains', value: 'gold' },
@@ -183,9 +161,10 @@ describe('GET /crm/customers?filter=', () => {
     }
 
     // A new definition is filterable at once.
-    await call(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'member', field_label: 'Member', field_type: 'boolean' },
+    await api(svc.url).as(admin).post('/crm/custom-fields', {
+      field_name: 'member',
+      field_label: 'Member',
+      field_type: 'boolean',
     });
     expect(await ids(admin, { field: 'custom.member', op: 'is_set' })).toEqual([]);
   });
@@ -217,8 +196,8 @@ describe('GET /crm/customers?filter=', () => {
     expect(await ids(await tokenFor(newTenant(), 'admin'), zed)).toEqual([]);
     // The list is for staff; a customer reads their own profile at /crm/me.
     const self = await tokenFor(tenant, 'customer', { sub: mine.id });
-    expect((await call(svc.url, 'GET', listPath(zed), { token: self })).status).toBe(403);
-    expect((await call(svc.url, 'GET', listPath(zed))).status).toBe(401);
+    expect((await api(svc.url).as(self).request('GET', listPath(zed))).status).toBe(403);
+    expect((await api(svc.url).request('GET', listPath(zed))).status).toBe(401);
   });
 
   it('pages through a filtered list with the sort and cursor', async () => {
@@ -231,7 +210,7 @@ describe('GET /crm/customers?filter=', () => {
     const seen: string[] = [];
     let path = `/crm/customers?limit=2&sort=last_name&filter=${encodeURIComponent(JSON.stringify({ field: 'job_title', op: 'eq', value: 'cook' }))}`;
     for (;;) {
-      const r = await call<Page<Customer>>(svc.url, 'GET', path, { token: admin });
+      const r = await api(svc.url).as(admin).get<Page<Customer>>(path);
       expect(r.status).toBe(200);
       seen.push(...r.body.data.map((c) => c.id));
       if (!r.body.next_cursor) break;
@@ -245,18 +224,15 @@ describe('GET /crm/customers?filter=', () => {
   it('answers 400 for malformed JSON and 422 naming the bad leaf', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await call(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'secret', field_label: 'Secret', field_type: 'text', is_sensitive: true },
+    await api(svc.url).as(admin).post('/crm/custom-fields', {
+      field_name: 'secret',
+      field_label: 'Secret',
+      field_type: 'text',
+      is_sensitive: true,
     });
-    const malformed = await call<Problem>(
-      svc.url,
-      'GET',
-      `/crm/customers?filter=${encodeURIComponent('{"and": [')}`,
-      {
-        token: admin,
-      },
-    );
+    const malformed = await api(svc.url)
+      .as(admin)
+      .get<Problem>(`/crm/customers?filter=${encodeURIComponent('{"and": [')}`);
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
 
@@ -309,20 +285,15 @@ describe('GET /crm/customers?filter=', () => {
       [deep, `query.filter${'.not'.repeat(9)}`, 'too_deep'],
     ];
     for (const [filter, field, code] of cases) {
-      const r = await call<Problem>(svc.url, 'GET', listPath(filter), { token: admin });
+      const r = await api(svc.url).as(admin).get<Problem>(listPath(filter));
       expect(r.status, JSON.stringify(filter)).toBe(422);
       expect(r.body.errors, JSON.stringify(r.body)).toContainEqual(
         expect.objectContaining({ field, code }),
       );
     }
-    const nul = await call<Problem>(
-      svc.url,
-      'GET',
-      listPath({ field: 'city', op: 'eq', value: 'a\u0000' }),
-      {
-        token: admin,
-      },
-    );
+    const nul = await api(svc.url)
+      .as(admin)
+      .get<Problem>(listPath({ field: 'city', op: 'eq', value: 'a\u0000' }));
     expect(nul.status).toBe(422);
     expect(nul.body.errors?.[0]?.field).toBe('query.filter.value');
     // Edges of the calendar answer, never 500.
@@ -332,18 +303,18 @@ describe('GET /crm/customers?filter=', () => {
       { field: 'birthday', op: 'before_date', value: '0001-01-01' },
       { field: 'updated_at', op: 'after_date', value: '9999-12-30' },
     ]) {
-      expect((await call(svc.url, 'GET', listPath(edge), { token: admin })).status).toBe(200);
+      expect((await api(svc.url).as(admin).get(listPath(edge))).status).toBe(200);
     }
     expect(
       (
-        await call(svc.url, 'GET', listPath({ field: 'birthday', op: 'lt', value: '0000-01-01' }), {
-          token: admin,
-        })
+        await api(svc.url)
+          .as(admin)
+          .get(listPath({ field: 'birthday', op: 'lt', value: '0000-01-01' }))
       ).status,
     ).toBe(422);
-    const long = await call(svc.url, 'GET', `/crm/customers?filter=${'x'.repeat(9000)}`, {
-      token: admin,
-    });
+    const long = await api(svc.url)
+      .as(admin)
+      .get(`/crm/customers?filter=${'x'.repeat(9000)}`);
     expect(long.status).toBe(422);
   });
 });
@@ -352,9 +323,10 @@ describe('random filters through HTTP', () => {
   it('answer 200 or a 4xx problem, never 500', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await call(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'size', field_label: 'Size', field_type: 'decimal' },
+    await api(svc.url).as(admin).post('/crm/custom-fields', {
+      field_name: 'size',
+      field_label: 'Size',
+      field_type: 'decimal',
     });
     await customer(admin, { birthday: '1992-02-29', custom_fields: { size: 1.5 } });
     const fields = [
@@ -450,7 +422,7 @@ describe('random filters through HTTP', () => {
     const answered = { ok: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(node, async (filter) => {
-        const r = await call<Problem>(svc.url, 'GET', listPath(filter), { token: admin });
+        const r = await api(svc.url).as(admin).get<Problem>(listPath(filter));
         expect([200, 422], JSON.stringify(filter)).toContain(r.status);
         answered[r.status === 200 ? 'ok' : 'refused'] += 1;
         if (r.status === 422) expect(r.body.errors?.[0]?.field).toMatch(/^query\.filter/);
@@ -474,7 +446,7 @@ describe('POST /crm/customers/query', () => {
     const filter = { field: 'job_title', op: 'in', value: [...many, 'pilot'] };
     expect(JSON.stringify(filter).length).toBeGreaterThan(8000);
     const query = (token: string, body: unknown) =>
-      call<Page<Customer> & Problem>(svc.url, 'POST', '/crm/customers/query', { token, body });
+      api(svc.url).as(token).post<Page<Customer> & Problem>('/crm/customers/query', body);
 
     const all = await query(admin, { filter, sort: 'last_name', limit: 1 });
     expect(all.status, JSON.stringify(all.body)).toBe(200);
@@ -493,9 +465,7 @@ describe('POST /crm/customers/query', () => {
     const self = await query(await tokenFor(tenant, 'customer', { sub: b.id }), { filter });
     expect(self.status).toBe(403);
     expect((await query(await tokenFor(newTenant(), 'admin'), { filter })).body.data).toEqual([]);
-    expect((await call(svc.url, 'POST', '/crm/customers/query', { body: { filter } })).status).toBe(
-      401,
-    );
+    expect((await api(svc.url).post('/crm/customers/query', { filter })).status).toBe(401);
 
     const bad = await query(admin, { filter: { and: [{ field: 'nope', op: 'is_set' }] } });
     expect(bad.status).toBe(422);
@@ -511,7 +481,7 @@ describe('bulk actions on a filter', () => {
   it('tags, stages and assigns every matching customer the caller may change, one event each', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Spring' } });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Spring' });
     const a = await customer(admin, { job_title: 'Florist', owner_id: 'rep-1' });
     const b = await customer(admin, {
       job_title: 'florist',
@@ -524,40 +494,45 @@ describe('bulk actions on a filter', () => {
     const listener = await bus.listen('crm.events', 'crm.customer.#');
 
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
-    const staged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/stage', {
-      token: rep,
-      body: { filter: florists, customer_stage: 'lead' },
-    });
+    const staged = await api(svc.url)
+      .as(rep)
+      .post<BulkResult>('/crm/customers/bulk/stage', { filter: florists, customer_stage: 'lead' });
     expect(staged.status, JSON.stringify(staged.body)).toBe(200);
     expect(staged.body).toEqual({ updated: [a.id], unchanged: [b.id], not_found: [], matched: 2 });
 
-    const tagged = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/tags', {
-      token: admin,
-      body: { filter: florists, add: ['Spring'] },
-    });
+    const tagged = await api(svc.url)
+      .as(admin)
+      .post<BulkResult>('/crm/customers/bulk/tags', { filter: florists, add: ['Spring'] });
     expect(tagged.body.matched).toBe(3);
     expect(tagged.body.updated.sort()).toEqual(sorted(a, b, c));
-    const again = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/tags', {
-      token: admin,
-      body: { filter: { field: 'tags', op: 'contains', value: 'spring' }, add: ['Spring'] },
-    });
+    const again = await api(svc.url)
+      .as(admin)
+      .post<BulkResult>('/crm/customers/bulk/tags', {
+        filter: { field: 'tags', op: 'contains', value: 'spring' },
+        add: ['Spring'],
+      });
     expect(again.body.updated).toEqual([]);
     expect(again.body.unchanged.sort()).toEqual(sorted(a, b, c));
 
     const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
-    const assigned = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
-      token: manager,
-      body: { filter: florists, team_id: 'team-f', add_collaborators: ['rep-7'] },
-    });
+    const assigned = await api(svc.url)
+      .as(manager)
+      .post<BulkResult>('/crm/customers/bulk/assign', {
+        filter: florists,
+        team_id: 'team-f',
+        add_collaborators: ['rep-7'],
+      });
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
     expect(assigned.body.updated.sort()).toEqual(sorted(a, b));
-    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${a.id}`, { token: admin });
+    const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${a.id}`);
     expect(after.body.team_id).toBe('team-f');
     expect(after.body.collaborator_ids).toEqual(['rep-7']);
-    const removed = await call<BulkResult>(svc.url, 'POST', '/crm/customers/bulk/assign', {
-      token: admin,
-      body: { customer_ids: [a.id, c.id], remove_collaborators: ['rep-7'] },
-    });
+    const removed = await api(svc.url)
+      .as(admin)
+      .post<BulkResult>('/crm/customers/bulk/assign', {
+        customer_ids: [a.id, c.id],
+        remove_collaborators: ['rep-7'],
+      });
     expect(removed.body).toEqual({ updated: [a.id], unchanged: [c.id], not_found: [] });
 
     const events = await waitFor(
@@ -588,7 +563,7 @@ describe('bulk actions on a filter', () => {
     const a = await customer(admin, { job_title: 'Smith' });
     const smiths = { field: 'job_title', op: 'eq', value: 'Smith' };
     const post = (path: string, token: string, body: unknown) =>
-      call<Problem>(svc.url, 'POST', `/crm/customers/bulk/${path}`, { token, body });
+      api(svc.url).as(token).post<Problem>(`/crm/customers/bulk/${path}`, body);
 
     expect(
       (await post('stage', admin, { customer_ids: [a.id], filter: smiths, customer_stage: 'lead' }))

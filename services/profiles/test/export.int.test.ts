@@ -1,22 +1,17 @@
 import type { Customer } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  buildCustomer,
+  newTenant,
+  startTestService,
+  tokenFor,
+  useService,
+} from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(profilesService);
 
 async function download(token: string, query = '') {
   const res = await fetch(`${svc.url}/crm/customers/export${query}`, {
@@ -33,32 +28,32 @@ describe('CSV export', () => {
       { field_name: 'hobby', field_label: 'Hobby', field_type: 'text' },
       { field_name: 'passport', field_label: 'Passport', field_type: 'text', is_sensitive: true },
     ]) {
-      await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body });
+      await api(svc.url).as(admin).post('/crm/custom-fields', body);
     }
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' });
     const ids: string[] = [];
     for (let i = 0; i < 1203; i += 1) {
-      const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody(
-          i === 0
-            ? {
-                company_name: '=HYPERLINK("http://evil")',
-                custom_fields: { hobby: 'Chess, "blitz"', passport: 'X1' },
-              }
-            : { vip_status: i % 2 === 0 },
-        ),
-      });
+      const r = await api(svc.url)
+        .as(admin)
+        .post<Customer>(
+          '/crm/customers',
+          buildCustomer(
+            i === 0
+              ? {
+                  company_name: '=HYPERLINK("http://evil")',
+                  custom_fields: { hobby: 'Chess, "blitz"', passport: 'X1' },
+                }
+              : { vip_status: i % 2 === 0 },
+          ),
+        );
       ids.push(r.body.id);
     }
-    await call(svc.url, 'POST', `/crm/customers/${ids[0] ?? ''}/tags`, {
-      token: admin,
-      body: { add: ['Gold'] },
-    });
-    await call(svc.url, 'POST', '/crm/customers', {
-      token: await tokenFor(newTenant(), 'admin'),
-      body: buildCustomerBody(),
-    });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${ids[0] ?? ''}/tags`, { add: ['Gold'] });
+    await api(svc.url)
+      .as(await tokenFor(newTenant(), 'admin'))
+      .post('/crm/customers', buildCustomer());
 
     const r = await download(admin);
     expect(r.status).toBe(200);
@@ -87,9 +82,13 @@ describe('CSV export', () => {
       expect(r.status, role).toBe(403);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
-    const off = await startTestService(profilesService, migrationsFolder, {
-      EXPORT_ENABLED: 'false',
-    });
+    const off = (
+      await startTestService(profilesService, {
+        env: {
+          EXPORT_ENABLED: 'false',
+        },
+      })
+    ).service;
     try {
       const res = await fetch(`${off.url}/crm/customers/export`, {
         headers: { authorization: `Bearer ${await tokenFor(tenant, 'admin')}` },

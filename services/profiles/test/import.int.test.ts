@@ -8,33 +8,20 @@ import {
   type Problem,
   type Role,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { newTenant } from './factories.js';
+import { describe, expect, inject, it } from 'vitest';
+import { api, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
 const MAX_BYTES = 64 * 1024;
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder, {
+const svc = useService(profilesService, {
+  env: {
     IMPORT_MAX_BYTES: String(MAX_BYTES),
     IMPORT_BATCH_SIZE: '4',
-  });
-  bus = await TestBus.open();
+  },
 });
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const bus = useBus();
 
 interface Upload {
   status: number;
@@ -63,9 +50,7 @@ async function upload(
 async function finished(token: string, id: string): Promise<CustomerImport> {
   return waitFor(
     async () => {
-      const r = await call<CustomerImport>(svc.url, 'GET', `/crm/customers/imports/${id}`, {
-        token,
-      });
+      const r = await api(svc.url).as(token).get<CustomerImport>(`/crm/customers/imports/${id}`);
       return r.body.status === 'completed' || r.body.status === 'failed' ? r.body : undefined;
     },
     { timeoutMs: 30_000, what: `import ${id} to finish` },
@@ -88,12 +73,9 @@ async function errorsOf(token: string, id: string): Promise<ImportRowError[]> {
   let cursor: string | null = null;
   do {
     const q: string = cursor ? `&cursor=${cursor}` : '';
-    const page = await call<Page<ImportRowError>>(
-      svc.url,
-      'GET',
-      `/crm/customers/imports/${id}/errors?limit=2${q}`,
-      { token },
-    );
+    const page = await api(svc.url)
+      .as(token)
+      .get<Page<ImportRowError>>(`/crm/customers/imports/${id}/errors?limit=2${q}`);
     expect(page.status).toBe(200);
     all.push(...page.body.data);
     cursor = page.body.next_cursor;
@@ -102,12 +84,9 @@ async function errorsOf(token: string, id: string): Promise<ImportRowError[]> {
 }
 
 async function customerByEmail(token: string, email: string): Promise<Customer[]> {
-  const r = await call<Page<Customer>>(
-    svc.url,
-    'GET',
-    `/crm/customers?email=${encodeURIComponent(email)}`,
-    { token },
-  );
+  const r = await api(svc.url)
+    .as(token)
+    .get<Page<Customer>>(`/crm/customers?email=${encodeURIComponent(email)}`);
   return r.body.data;
 }
 
@@ -162,12 +141,10 @@ async function tenantWithFields(): Promise<{ tenant: string; admin: string }> {
     { field_name: 'hobby', field_label: 'Hobby', field_type: 'text' },
     { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
   ]) {
-    expect((await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body })).status).toBe(
-      201,
-    );
+    expect((await api(svc.url).as(admin).post('/crm/custom-fields', body)).status).toBe(201);
   }
   for (const name of ['Gold', 'Newsletter']) {
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name } });
+    await api(svc.url).as(admin).post('/crm/tags', { name });
   }
   return { tenant, admin };
 }
@@ -232,12 +209,9 @@ describe('CSV import', () => {
       expect(grace5?.id).toBe(bookingxCustomerId(tenant, 'bx-77'));
       expect(grace5?.external_refs).toEqual([{ system: 'bookingx', external_id: 'bx-77' }]);
 
-      const audit = await call<{ data: { via: string }[] }>(
-        svc.url,
-        'GET',
-        `/crm/customers/${grace2?.id ?? ''}/audit`,
-        { token: admin },
-      );
+      const audit = await api(svc.url)
+        .as(admin)
+        .get<{ data: { via: string }[] }>(`/crm/customers/${grace2?.id ?? ''}/audit`);
       expect(audit.status).toBe(200);
       expect(audit.body.data.some((e) => e.via === 'POST /crm/customers/imports')).toBe(true);
 
@@ -255,14 +229,9 @@ describe('CSV import', () => {
       // The search index follows the outbox, as for any other customer.
       await waitFor(
         async () => {
-          const r = await call<{ data: { id: string }[] }>(
-            svc.url,
-            'GET',
-            '/crm/search?q=Hopper7',
-            {
-              token: admin,
-            },
-          );
+          const r = await api(svc.url)
+            .as(admin)
+            .get<{ data: { id: string }[] }>('/crm/search?q=Hopper7');
           return r.body.data.length > 0;
         },
         { what: 'the imported customer in search' },
@@ -334,14 +303,13 @@ describe('CSV import', () => {
       ].join('\n');
 
     async function seed(admin: string, suffix: string): Promise<Customer> {
-      const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: {
+      const r = await api(svc.url)
+        .as(admin)
+        .post<Customer>('/crm/customers', {
           first_name: 'Stored',
           email: `known.${suffix}@example.com`,
           phone: `+49 30 5555${suffix}`,
-        },
-      });
+        });
       expect(r.status).toBe(201);
       return r.body;
     }
@@ -353,9 +321,7 @@ describe('CSV import', () => {
       const done = await importAndWait(admin, file('101'), { mapping, on_duplicate: 'skip' });
       expect(done).toMatchObject({ created: 1, updated: 0, skipped: 3, failed: 0 });
       expect(await countCustomers(tenant)).toBe(2);
-      const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${stored.id}`, {
-        token: admin,
-      });
+      const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${stored.id}`);
       expect(after.body).toMatchObject({ first_name: 'Stored', company_name: null, version: 1 });
       expect((await customerByEmail(admin, 'fresh.101@example.com'))[0]?.first_name).toBe('Fresh');
     });
@@ -367,9 +333,7 @@ describe('CSV import', () => {
       const done = await importAndWait(admin, file('102'), { mapping, on_duplicate: 'update' });
       expect(done).toMatchObject({ created: 1, updated: 3, skipped: 0, failed: 0 });
       expect(await countCustomers(tenant)).toBe(2);
-      const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${stored.id}`, {
-        token: admin,
-      });
+      const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${stored.id}`);
       // Row 2 then row 3 (by phone) both landed on the stored customer; email kept.
       expect(after.body).toMatchObject({
         first_name: 'ByPhone',
@@ -406,12 +370,9 @@ describe('CSV import', () => {
         on_duplicate: 'update',
       });
       expect(again).toMatchObject({ created: 0, updated: 1 });
-      const one = await call<Customer>(
-        svc.url,
-        'GET',
-        `/crm/customers/${bookingxCustomerId(tenant, 'bx-1')}`,
-        { token: admin },
-      );
+      const one = await api(svc.url)
+        .as(admin)
+        .get<Customer>(`/crm/customers/${bookingxCustomerId(tenant, 'bx-1')}`);
       expect(one.body.first_name).toBe('Uno');
     });
   });
@@ -427,20 +388,19 @@ describe('CSV import', () => {
     for (let status = ''; writes < 4 || (status !== 'completed' && status !== 'failed');) {
       const pair = await Promise.all(
         [0, 1].map((k) =>
-          call(svc.url, 'POST', '/crm/customers', {
-            token: admin,
-            body: { first_name: `Api${writes + k}`, custom_fields: { hobby: 'Go' } },
-          }),
+          api(svc.url)
+            .as(admin)
+            .post('/crm/customers', {
+              first_name: `Api${writes + k}`,
+              custom_fields: { hobby: 'Go' },
+            }),
         ),
       );
       expect(pair.map((w) => w.status)).toEqual([201, 201]);
       writes += 2;
-      const now = await call<CustomerImport>(
-        svc.url,
-        'GET',
-        `/crm/customers/imports/${started.body.id}`,
-        { token: admin },
-      );
+      const now = await api(svc.url)
+        .as(admin)
+        .get<CustomerImport>(`/crm/customers/imports/${started.body.id}`);
       status = now.body.status;
     }
     const done = await finished(admin, started.body.id);
@@ -520,23 +480,18 @@ describe('CSV import', () => {
       expect(res.status).toBe(422);
       expect(res.body.errors?.[0]).toMatchObject({ field: 'body', code: 'malformed_csv' });
       expect(res.body.errors?.[0]?.message).toContain('Quote Not Closed');
-      const list = await call<Page<CustomerImport>>(svc.url, 'GET', '/crm/customers/imports', {
-        token: admin,
-      });
+      const list = await api(svc.url).as(admin).get<Page<CustomerImport>>('/crm/customers/imports');
       expect(list.body.data).toEqual([]);
     });
 
     it('refuses unknown fields, unknown columns and a mapping without the required fields', async () => {
       const tenant = newTenant();
       const admin = await tokenFor(tenant, 'admin');
-      await call(svc.url, 'POST', '/crm/custom-fields', {
-        token: admin,
-        body: {
-          field_name: 'member_no',
-          field_label: 'No.',
-          field_type: 'text',
-          is_required: true,
-        },
+      await api(svc.url).as(admin).post('/crm/custom-fields', {
+        field_name: 'member_no',
+        field_label: 'No.',
+        field_type: 'text',
+        is_required: true,
       });
       const res = await upload(admin, 'Name,Mail,Extra\nAda,a@example.com,1\n', {
         mapping: { Mail: 'email', Extra: 'favourite_colour', Missing: 'last_name' },
@@ -622,7 +577,7 @@ describe('CSV import', () => {
       const res = await upload(token, 'Name\nAda\n', { mapping: { Name: 'first_name' } });
       expect(res.status).toBe(403);
       for (const path of ['/crm/customers/imports', `/crm/customers/imports/${randomUUID()}`]) {
-        expect((await call(svc.url, 'GET', path, { token })).status).toBe(403);
+        expect((await api(svc.url).as(token).get(path)).status).toBe(403);
       }
       expect(await countCustomers(tenant)).toBe(0);
     });
@@ -639,15 +594,13 @@ describe('CSV import', () => {
       const [ada] = await customerByEmail(manager, 'ada.m@example.com');
       expect(ada?.owner_id).toBe('mgr-1');
       const path = `/crm/customers/imports/${done.id}`;
-      expect((await call(svc.url, 'GET', path, { token: other })).status).toBe(404);
-      expect((await call(svc.url, 'GET', `${path}/errors`, { token: other })).status).toBe(404);
-      const theirs = await call<Page<CustomerImport>>(svc.url, 'GET', '/crm/customers/imports', {
-        token: other,
-      });
+      expect((await api(svc.url).as(other).get(path)).status).toBe(404);
+      expect((await api(svc.url).as(other).get(`${path}/errors`)).status).toBe(404);
+      const theirs = await api(svc.url)
+        .as(other)
+        .get<Page<CustomerImport>>('/crm/customers/imports');
       expect(theirs.body.data).toEqual([]);
-      const all = await call<Page<CustomerImport>>(svc.url, 'GET', '/crm/customers/imports', {
-        token: admin,
-      });
+      const all = await api(svc.url).as(admin).get<Page<CustomerImport>>('/crm/customers/imports');
       expect(all.body.data.map((i) => i.id)).toEqual([done.id]);
     });
 
@@ -656,14 +609,12 @@ describe('CSV import', () => {
       const done = await importAndWait(admin, 'Name\nAda\n', { mapping: { Name: 'first_name' } });
       const stranger = await tokenFor(newTenant(), 'admin');
       for (const suffix of ['', '/errors', '/errors/export']) {
-        const r = await call(svc.url, 'GET', `/crm/customers/imports/${done.id}${suffix}`, {
-          token: stranger,
-        });
+        const r = await api(svc.url).as(stranger).get(`/crm/customers/imports/${done.id}${suffix}`);
         expect(r.status, suffix).toBe(404);
       }
-      const list = await call<Page<CustomerImport>>(svc.url, 'GET', '/crm/customers/imports', {
-        token: stranger,
-      });
+      const list = await api(svc.url)
+        .as(stranger)
+        .get<Page<CustomerImport>>('/crm/customers/imports');
       expect(list.body.data).toEqual([]);
     });
 
@@ -677,19 +628,15 @@ describe('CSV import', () => {
         });
         ids.push(r.body.id);
       }
-      const first = await call<Page<CustomerImport>>(
-        svc.url,
-        'GET',
-        '/crm/customers/imports?limit=2',
-        { token: admin },
-      );
+      const first = await api(svc.url)
+        .as(admin)
+        .get<Page<CustomerImport>>('/crm/customers/imports?limit=2');
       expect(first.body.data.map((i) => i.id)).toEqual([ids[2], ids[1]]);
-      const second = await call<Page<CustomerImport>>(
-        svc.url,
-        'GET',
-        `/crm/customers/imports?limit=2&cursor=${first.body.next_cursor ?? ''}`,
-        { token: admin },
-      );
+      const second = await api(svc.url)
+        .as(admin)
+        .get<Page<CustomerImport>>(
+          `/crm/customers/imports?limit=2&cursor=${first.body.next_cursor ?? ''}`,
+        );
       expect(second.body.data.map((i) => i.id)).toEqual([ids[0]]);
       expect(second.body.next_cursor).toBeNull();
     });
@@ -726,9 +673,7 @@ describe('CSV import', () => {
         },
         { what: 'the worker to block in its second batch' },
       );
-      const mid = await call<CustomerImport>(svc.url, 'GET', `/crm/customers/imports/${id}`, {
-        token: admin,
-      });
+      const mid = await api(svc.url).as(admin).get<CustomerImport>(`/crm/customers/imports/${id}`);
       expect(mid.body).toMatchObject({ status: 'running', processed_rows: 4, created: 4 });
       // The worker's connection dies mid-batch, as in a crash: that batch rolls back.
       await blocker.query('SELECT pg_terminate_backend($1)', [pid]);

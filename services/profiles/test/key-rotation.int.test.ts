@@ -7,15 +7,15 @@ import type { RunningService } from '@crm/service-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  call,
+  api,
+  buildCustomer,
+  newTenant,
   startTestService,
   TEST_JWT_SECRET,
   tokenFor,
-} from '../../../test/support/services.js';
+} from '@crm/testing';
 import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
 
 type Profiles = RunningService<ProfilesConfig, ProfilesDeps>;
 
@@ -26,11 +26,15 @@ let db: pg.Client;
 
 async function start(keys: string, active?: string): Promise<Profiles> {
   // Three services at once: small pools, so the suite's other files keep their connections.
-  const svc = await startTestService(profilesService, migrationsFolder, {
-    DATABASE_POOL_MAX: '3',
-    FIELD_ENCRYPTION_KEYS: keys,
-    ...(active ? { FIELD_ENCRYPTION_ACTIVE_KEY: active } : {}),
-  });
+  const svc = (
+    await startTestService(profilesService, {
+      env: {
+        DATABASE_POOL_MAX: '3',
+        FIELD_ENCRYPTION_KEYS: keys,
+        ...(active ? { FIELD_ENCRYPTION_ACTIVE_KEY: active } : {}),
+      },
+    })
+  ).service;
   running.push(svc);
   return svc;
 }
@@ -89,22 +93,21 @@ describe('master key rotation', () => {
     const tenant = newTenant();
     const onlyV1 = await start(v1);
     const admin = await tokenFor(tenant, 'admin');
-    const field = await call(onlyV1.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: {
-        field_name: 'passport_no',
-        field_label: 'Passport',
-        field_type: 'text',
-        is_sensitive: true,
-      },
+    const field = await api(onlyV1.url).as(admin).post('/crm/custom-fields', {
+      field_name: 'passport_no',
+      field_label: 'Passport',
+      field_type: 'text',
+      is_sensitive: true,
     });
     expect(field.status).toBe(201);
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const c = await call<Customer>(onlyV1.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody({ custom_fields: { passport_no: `P-${i}` } }),
-      });
+      const c = await api(onlyV1.url)
+        .as(admin)
+        .post<Customer>(
+          '/crm/customers',
+          buildCustomer({ custom_fields: { passport_no: `P-${i}` } }),
+        );
       expect(c.status).toBe(201);
       ids.push(c.body.id);
     }
@@ -122,7 +125,7 @@ describe('master key rotation', () => {
     const readAll = async (svc: Profiles) => {
       const values: unknown[] = [];
       for (const id of ids) {
-        const r = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, { token: admin });
+        const r = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${id}`);
         expect(r.status, JSON.stringify(r.body)).toBe(200);
         values.push(r.body.custom_fields?.passport_no);
       }
@@ -131,10 +134,9 @@ describe('master key rotation', () => {
     const expected = ids.map((_, i) => `P-${i}`);
     expect(await readAll(both)).toEqual(expected);
     // A customer created meanwhile gets a key wrapped by v2 at once.
-    const fresh = await call<Customer>(both.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ custom_fields: { passport_no: 'P-new' } }),
-    });
+    const fresh = await api(both.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ custom_fields: { passport_no: 'P-new' } }));
     ids.push(fresh.body.id);
     expected.push('P-new');
     expect((await masterKeys(tenant)).sort()).toEqual(['v1', 'v2']);
@@ -162,9 +164,7 @@ describe('master key rotation', () => {
     const onlyV2 = await start(v2);
     expect(await readAll(onlyV2)).toEqual(expected);
     // A service still holding only the retired key cannot read, and says why.
-    const stale = await call<Problem>(onlyV1.url, 'GET', `/crm/customers/${ids[0]}`, {
-      token: admin,
-    });
+    const stale = await api(onlyV1.url).as(admin).get<Problem>(`/crm/customers/${ids[0]}`);
     expect(stale.status).toBe(500);
     expect(stale.body.detail).toMatch(/master key v2, which is not in FIELD_ENCRYPTION_KEYS/);
   }, 120_000);

@@ -1,28 +1,24 @@
 import type { Customer, SearchPage } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
 import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
 let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
 beforeAll(async () => {
   standIn = await startMeiliStandIn();
-  svc = await startTestService(profilesService, migrationsFolder, {
-    MEILI_URL: standIn.url,
-    MEILI_INDEX: 'crm_customers_test',
-  });
 });
 
 afterAll(async () => {
-  await svc.stop();
   await standIn.close();
+});
+
+const svc = useService(profilesService, {
+  env: () => ({
+    MEILI_URL: standIn.url,
+    MEILI_INDEX: 'crm_customers_test',
+  }),
 });
 
 describe('the Meilisearch adapter against a loopback stand-in', () => {
@@ -42,10 +38,12 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
   it('indexes customers from their events and answers search with tenant_id forced into every filter', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
-    });
+    const created = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        '/crm/customers',
+        buildCustomer({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
+      );
     const doc = await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), {
       what: 'document',
     });
@@ -60,20 +58,18 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
       customer_status: 'active',
     });
 
-    const hits = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=love&vip=false', {
-      token: admin,
-    });
+    const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=love&vip=false');
     expect(hits.status).toBe(200);
     expect(hits.body.engine).toBe('meilisearch');
     expect(hits.body.data.map((h) => h.id)).toEqual([created.body.id]);
 
     const staff = await tokenFor(tenant, 'staff', { sub: 'staff-2' });
-    await call(svc.url, 'GET', '/crm/search?q=love', { token: staff });
-    await call(svc.url, 'GET', `/crm/search?q=${encodeURIComponent(created.body.email ?? '')}`, {
-      token: admin,
-    });
+    await api(svc.url).as(staff).get('/crm/search?q=love');
+    await api(svc.url)
+      .as(admin)
+      .get(`/crm/search?q=${encodeURIComponent(created.body.email ?? '')}`);
     const stranger = await tokenFor(newTenant(), 'admin');
-    const none = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=love', { token: stranger });
+    const none = await api(svc.url).as(stranger).get<SearchPage>('/crm/search?q=love');
     expect(none.body.data).toEqual([]);
 
     const searches = standIn.requests.filter(
@@ -101,20 +97,18 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
   it('removes an erased customer from the index', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ first_name: 'Erin', last_name: 'Erased' }),
-    });
+    const created = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ first_name: 'Erin', last_name: 'Erased' }));
     await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), { what: 'document' });
-    const erased = await call(svc.url, 'POST', `/crm/customers/${created.body.id}/erase`, {
-      token: admin,
-      body: { reason: 'request' },
-    });
+    const erased = await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${created.body.id}/erase`, { reason: 'request' });
     expect(erased.status).toBe(200);
     await waitFor(() => Promise.resolve(!standIn.docs.has(created.body.id)), {
       what: 'document removed',
     });
-    const hits = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=erased', { token: admin });
+    const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=erased');
     expect(hits.body.data).toEqual([]);
   });
 

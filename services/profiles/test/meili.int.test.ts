@@ -1,11 +1,7 @@
 import type { Customer, SearchPage } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
 const MEILI_URL = process.env.MEILI_URL;
 if (!MEILI_URL) {
@@ -15,31 +11,30 @@ if (!MEILI_URL) {
 }
 
 describe.skipIf(!MEILI_URL)('search on a real Meilisearch (MEILI_URL)', () => {
-  let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-  beforeAll(async () => {
-    svc = await startTestService(profilesService, migrationsFolder, {
+  const svc = useService(profilesService, {
+    env: {
       MEILI_URL: MEILI_URL ?? '',
       ...(process.env.MEILI_API_KEY ? { MEILI_API_KEY: process.env.MEILI_API_KEY } : {}),
       MEILI_INDEX: `crm_customers_test_${Date.now()}`,
-    });
-  });
-
-  afterAll(async () => {
-    await svc.stop();
+    },
   });
 
   it('finds by prefix, typo and email within the tenant only, about a second after the change', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ first_name: 'Grace', last_name: 'Hopper' }),
-    });
+    const created = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        '/crm/customers',
+        buildCustomer({ first_name: 'Grace', last_name: 'Hopper' }),
+      );
     const started = Date.now();
     const find = async (q: string, token = admin) =>
-      (await call<SearchPage>(svc.url, 'GET', `/crm/search?q=${encodeURIComponent(q)}`, { token }))
-        .body;
+      (
+        await api(svc.url)
+          .as(token)
+          .get<SearchPage>(`/crm/search?q=${encodeURIComponent(q)}`)
+      ).body;
     await waitFor(async () => (await find('hop')).data.length === 1, {
       what: 'indexing',
       intervalMs: 50,

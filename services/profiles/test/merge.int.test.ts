@@ -9,33 +9,24 @@ import {
   type Problem,
   type SearchPage,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildBookingxCustomerEvent, buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function create(token: string, body: Record<string, unknown>) {
-  const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token,
-    body: buildCustomerBody(body),
-  });
+  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -76,9 +67,9 @@ describe('duplicates', () => {
     });
     await waitFor(
       async () => {
-        const r = await call<DuplicateList>(svc.url, 'GET', `/crm/customers/${a.id}/duplicates`, {
-          token: admin,
-        });
+        const r = await api(svc.url)
+          .as(admin)
+          .get<DuplicateList>(`/crm/customers/${a.id}/duplicates`);
         if (r.body.data.length < 3) {
           throw new Error(JSON.stringify([r.status, r.body]));
         }
@@ -86,9 +77,7 @@ describe('duplicates', () => {
       },
       { what: 'name index' },
     );
-    const r = await call<DuplicateList>(svc.url, 'GET', `/crm/customers/${a.id}/duplicates`, {
-      token: admin,
-    });
+    const r = await api(svc.url).as(admin).get<DuplicateList>(`/crm/customers/${a.id}/duplicates`);
     expect(r.status).toBe(200);
     expect(r.body.data.map((s) => [s.customer.id, s.score, s.reasons])).toEqual([
       [sameEmail.id, 1, ['email']],
@@ -100,13 +89,13 @@ describe('duplicates', () => {
     expect(nameScore).toBeLessThanOrEqual(0.6);
 
     const staff = await tokenFor(tenant, 'staff', { sub: 'nobody' });
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${a.id}/duplicates`, { token: staff })).status,
-    ).toBe(403);
+    expect((await api(svc.url).as(staff).get(`/crm/customers/${a.id}/duplicates`)).status).toBe(
+      403,
+    );
     const stranger = await tokenFor(newTenant(), 'admin');
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${a.id}/duplicates`, { token: stranger })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(stranger).get(`/crm/customers/${a.id}/duplicates`)).status).toBe(
+      404,
+    );
   });
 });
 
@@ -114,11 +103,12 @@ describe('merge', () => {
   it('merges into the survivor with per-field choice, moves what hangs off the others, and resolves merged ids', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } });
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Newsletter' } });
-    await call(svc.url, 'POST', '/crm/custom-fields', {
-      token: admin,
-      body: { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Newsletter' });
+    await api(svc.url).as(admin).post('/crm/custom-fields', {
+      field_name: 'shoe_size',
+      field_label: 'Shoe size',
+      field_type: 'number',
     });
     const survivor = await create(admin, {
       first_name: 'A',
@@ -135,37 +125,39 @@ describe('merge', () => {
       collaborator_ids: ['staff-3'],
       custom_fields: { shoe_size: 38 },
     });
-    await call(svc.url, 'POST', `/crm/customers/${survivor.id}/tags`, {
-      token: admin,
-      body: { add: ['Gold'] },
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${survivor.id}/tags`, { add: ['Gold'] });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${other.id}/tags`, { add: ['Newsletter'] });
+    await api(svc.url).as(admin).post(`/crm/customers/${other.id}/consent`, {
+      channel: 'email',
+      purpose: 'marketing',
+      granted: true,
+      source: 'paper_form',
     });
-    await call(svc.url, 'POST', `/crm/customers/${other.id}/tags`, {
-      token: admin,
-      body: { add: ['Newsletter'] },
+    const bx = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { first_name: 'Ada', last_name: 'L.' } },
     });
-    await call(svc.url, 'POST', `/crm/customers/${other.id}/consent`, {
-      token: admin,
-      body: { channel: 'email', purpose: 'marketing', granted: true, source: 'paper_form' },
-    });
-    const bx = buildBookingxCustomerEvent(tenant, { first_name: 'Ada', last_name: 'L.' });
     const bxId = (bx.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const fromBookingx = bookingxCustomerId(tenant, bxId);
     await bus.publish([bx]);
     await waitFor(
       async () =>
-        (await call(svc.url, 'GET', `/crm/customers/${fromBookingx}`, { token: admin })).status ===
-        200,
+        (await api(svc.url).as(admin).get(`/crm/customers/${fromBookingx}`)).status === 200,
     );
-    const current = await call<Customer>(svc.url, 'GET', `/crm/customers/${survivor.id}`, {
-      token: admin,
-    });
+    const current = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${survivor.id}`);
 
     const listener = await bus.listen('crm.events', 'crm.customer.#');
-    const merged = await call<Customer>(svc.url, 'POST', `/crm/customers/${survivor.id}/merge`, {
-      token: admin,
-      body: { merge_ids: [other.id, fromBookingx], field_choices: { first_name: other.id } },
-      headers: { 'if-match': `"${current.body.version}"` },
-    });
+    const merged = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        `/crm/customers/${survivor.id}/merge`,
+        { merge_ids: [other.id, fromBookingx], field_choices: { first_name: other.id } },
+        { headers: { 'if-match': `"${current.body.version}"` } },
+      );
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({
       id: survivor.id,
@@ -180,34 +172,24 @@ describe('merge', () => {
     });
 
     for (const id of [other.id, fromBookingx]) {
-      const resolved = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, {
-        token: admin,
-      });
+      const resolved = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${id}`);
       expect(resolved.status).toBe(200);
       expect(resolved.body.id).toBe(survivor.id);
     }
-    const list = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: admin });
+    const list = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers');
     expect(list.body.data.map((c) => c.id)).toEqual([survivor.id]);
-    const consent = await call<ConsentState>(
-      svc.url,
-      'GET',
-      `/crm/customers/${survivor.id}/consent`,
-      { token: admin },
-    );
+    const consent = await api(svc.url)
+      .as(admin)
+      .get<ConsentState>(`/crm/customers/${survivor.id}/consent`);
     expect(
       consent.body.consents.find((c) => c.channel === 'email' && c.purpose === 'marketing'),
     ).toMatchObject({
       granted: true,
       source: 'merge',
     });
-    const trail = await call<Page<AuditEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${other.id}/audit?field=merged_into`,
-      {
-        token: admin,
-      },
-    );
+    const trail = await api(svc.url)
+      .as(admin)
+      .get<Page<AuditEntry>>(`/crm/customers/${other.id}/audit?field=merged_into`);
     expect(trail.body.data[0]).toMatchObject({
       new_value: survivor.id,
       via: 'POST /crm/customers/{id}/merge',
@@ -227,20 +209,17 @@ describe('merge', () => {
     });
     await waitFor(
       async () => {
-        const hits = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=lovelace', {
-          token: admin,
-        });
+        const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=lovelace');
         return hits.body.data.length === 1 && hits.body.data[0]?.id === survivor.id;
       },
       { what: 'merged customers out of search' },
     );
 
     // A later BookingX update of the merged customer does not bring it back.
-    const later = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, first_name: 'Back' },
-      'bookingx.customer.updated.v1',
-    );
+    const later = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      data: { customer: { bookingx_id: bxId, first_name: 'Back' } },
+    });
     await bus.publish([later]);
     await waitFor(async () => {
       const { rows } = await svc.kit.database.pool.query<{ n: number }>(
@@ -249,7 +228,7 @@ describe('merge', () => {
       );
       return (rows[0]?.n ?? 0) > 0;
     });
-    const after = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: admin });
+    const after = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers');
     expect(after.body.data.map((c) => [c.id, c.first_name])).toEqual([[survivor.id, 'Ada']]);
     await listener.close();
   });
@@ -288,28 +267,24 @@ describe('merge', () => {
       [await tokenFor(newTenant(), 'admin'), { merge_ids: [b.id] }, {}, 404],
     ];
     for (const [token, body, headers, status, code] of cases) {
-      const r = await call<Problem>(svc.url, 'POST', `/crm/customers/${a.id}/merge`, {
-        token,
-        body,
-        headers,
-      });
+      const r = await api(svc.url)
+        .as(token)
+        .post<Problem>(`/crm/customers/${a.id}/merge`, body, { headers: headers });
       expect(r.status, JSON.stringify(body)).toBe(status);
       if (code) expect(r.body.errors?.[0]?.code).toBe(code);
     }
     for (const c of [a, b]) {
-      const r = await call<Customer>(svc.url, 'GET', `/crm/customers/${c.id}`, { token: admin });
+      const r = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${c.id}`);
       expect([r.body.id, r.body.version]).toEqual([c.id, 1]);
     }
     const manager = await tokenFor(tenant, 'manager', { sub: 'm', teams: ['team-a'] });
-    const ok = await call<Customer>(svc.url, 'POST', `/crm/customers/${a.id}/merge`, {
-      token: manager,
-      body: { merge_ids: [b.id] },
-    });
+    const ok = await api(svc.url)
+      .as(manager)
+      .post<Customer>(`/crm/customers/${a.id}/merge`, { merge_ids: [b.id] });
     expect(ok.status).toBe(200);
-    const again = await call<Problem>(svc.url, 'POST', `/crm/customers/${a.id}/merge`, {
-      token: admin,
-      body: { merge_ids: [b.id] },
-    });
+    const again = await api(svc.url)
+      .as(admin)
+      .post<Problem>(`/crm/customers/${a.id}/merge`, { merge_ids: [b.id] });
     expect(again.status).toBe(404);
   });
 });

@@ -10,29 +10,24 @@ import {
   type Problem,
   type SearchPage,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildBookingxCustomerEvent, buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
+  startTestService,
+  tokenFor,
+  useBus,
+  useService,
+  waitFor,
+} from '@crm/testing';
+import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 // A German mobile, a Berlin landline, a London landline and a US number (fixed or mobile).
 const MOBILE = '+4915112345678';
@@ -41,22 +36,19 @@ const LONDON = '+442079460001';
 const US = '+12025550143';
 
 async function create(token: string, body: Record<string, unknown>): Promise<Customer> {
-  const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token,
-    body: buildCustomerBody(body),
-  });
+  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
 
 async function get(token: string, id: string): Promise<Customer> {
-  const r = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, { token });
+  const r = await api(svc.url).as(token).get<Customer>(`/crm/customers/${id}`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
 }
 
 async function patch(token: string, id: string, body: Record<string, unknown>) {
-  return call<Customer & Problem>(svc.url, 'PATCH', `/crm/customers/${id}`, { token, body });
+  return api(svc.url).as(token).patch<Customer & Problem>(`/crm/customers/${id}`, body);
 }
 
 /** Numbers as `number:type` with a star on the primary, in the order the API gives them. */
@@ -122,12 +114,9 @@ describe('phone numbers of a customer', () => {
     await listener.close();
 
     const trail = await waitFor(async () => {
-      const r = await call<Page<AuditEntry>>(
-        svc.url,
-        'GET',
-        `/crm/customers/${c.id}/audit?field=phones`,
-        { token: admin },
-      );
+      const r = await api(svc.url)
+        .as(admin)
+        .get<Page<AuditEntry>>(`/crm/customers/${c.id}/audit?field=phones`);
       return r.status === 200 && r.body.data.length >= 5 && r.body.data;
     });
     const latest = trail.find((e) => Array.isArray(e.new_value) && e.new_value.length === 0);
@@ -194,16 +183,15 @@ describe('phone numbers of a customer', () => {
         expect(r.body.errors?.[i]).toMatchObject(e);
       });
 
-      const refused = await call<Problem>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody({ phone: undefined, ...body }),
-      });
+      const refused = await api(svc.url)
+        .as(admin)
+        .post<Problem>('/crm/customers', buildCustomer({ phone: undefined, ...body }));
       expect(refused.status, JSON.stringify(body)).toBe(422);
     }
     const after = await get(admin, c.id);
     expect(after.version).toBe(1);
     expect(summary(after)).toEqual([`*${BERLIN}:other`]);
-    const list = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: admin });
+    const list = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers');
     expect(list.body.data).toHaveLength(1);
   });
 
@@ -229,27 +217,25 @@ describe('phone numbers of a customer', () => {
     const c = await create(admin, { phone: BERLIN });
     const self = await tokenFor(tenant, 'customer', { sub: c.id });
 
-    const me = await call<Me>(svc.url, 'GET', '/crm/me', { token: self });
+    const me = await api(svc.url).as(self).get<Me>('/crm/me');
     expect(me.status).toBe(200);
     expect(summary(me.body)).toEqual([`*${BERLIN}:other`]);
 
-    const changed = await call<Me>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: {
+    const changed = await api(svc.url)
+      .as(self)
+      .patch<Me>('/crm/me', {
         phones: [
           { number: BERLIN, type: 'home' },
           { number: MOBILE, primary: true },
         ],
-      },
-    });
+      });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     expect(summary(changed.body)).toEqual([`*${MOBILE}:mobile`, `${BERLIN}:home`]);
     expect(changed.body.phone).toBe(MOBILE);
 
-    const bad = await call<Problem>(svc.url, 'PATCH', '/crm/me', {
-      token: self,
-      body: { phones: [{ number: 'call me' }] },
-    });
+    const bad = await api(svc.url)
+      .as(self)
+      .patch<Problem>('/crm/me', { phones: [{ number: 'call me' }] });
     expect(bad.status).toBe(422);
     expect(bad.body.errors?.[0]).toMatchObject({ field: 'phones[0].number' });
     expect(summary(await get(admin, c.id))).toEqual(summary(changed.body));
@@ -267,9 +253,9 @@ describe('every number counts', () => {
       phones: [{ number: BERLIN }, { number: LONDON }],
     });
     const hits = async (q: string) => {
-      const r = await call<SearchPage>(svc.url, 'GET', `/crm/search?q=${encodeURIComponent(q)}`, {
-        token: admin,
-      });
+      const r = await api(svc.url)
+        .as(admin)
+        .get<SearchPage>(`/crm/search?q=${encodeURIComponent(q)}`);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return r.body.data.map((h) => h.id);
     };
@@ -306,28 +292,29 @@ describe('every number counts', () => {
       phone: LONDON,
     });
 
-    const dups = await call<DuplicateList>(
-      svc.url,
-      'GET',
-      `/crm/customers/${survivor.id}/duplicates`,
-      { token: admin },
-    );
+    const dups = await api(svc.url)
+      .as(admin)
+      .get<DuplicateList>(`/crm/customers/${survivor.id}/duplicates`);
     expect(dups.status).toBe(200);
     expect(dups.body.data.map((d) => [d.customer.id, d.reasons])).toEqual([[other.id, ['phone']]]);
 
-    const merged = await call<Customer>(svc.url, 'POST', `/crm/customers/${survivor.id}/merge`, {
-      token: admin,
-      body: { merge_ids: [other.id], field_choices: {} },
-    });
+    const merged = await api(svc.url)
+      .as(admin)
+      .post<Customer>(`/crm/customers/${survivor.id}/merge`, {
+        merge_ids: [other.id],
+        field_choices: {},
+      });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(summary(merged.body)).toEqual([`*${BERLIN}:other`, `${US}:work`, `${MOBILE}:mobile`]);
     expect(merged.body.phone).toBe(BERLIN);
 
     // Choosing another customer's phone makes its primary the survivor's; nothing is lost.
-    const again = await call<Customer>(svc.url, 'POST', `/crm/customers/${survivor.id}/merge`, {
-      token: admin,
-      body: { merge_ids: [third.id], field_choices: { phone: third.id } },
-    });
+    const again = await api(svc.url)
+      .as(admin)
+      .post<Customer>(`/crm/customers/${survivor.id}/merge`, {
+        merge_ids: [third.id],
+        field_choices: { phone: third.id },
+      });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(summary(again.body)).toEqual([
       `*${LONDON}:other`,
@@ -346,10 +333,9 @@ describe('every number counts', () => {
       Array.from({ length: 6 }, (_, i) => ({ number: `+4930901${from + i}` }));
     const a = await create(admin, { phone: undefined, phones: numbers(820) });
     const b = await create(admin, { phone: undefined, phones: numbers(830) });
-    const r = await call<Problem>(svc.url, 'POST', `/crm/customers/${a.id}/merge`, {
-      token: admin,
-      body: { merge_ids: [b.id], field_choices: {} },
-    });
+    const r = await api(svc.url)
+      .as(admin)
+      .post<Problem>(`/crm/customers/${a.id}/merge`, { merge_ids: [b.id], field_choices: {} });
     expect(r.status).toBe(422);
     expect(r.body.errors?.[0]).toMatchObject({ field: 'merge_ids', code: 'too_many_phones' });
     expect((await get(admin, b.id)).phones).toHaveLength(6);
@@ -378,32 +364,35 @@ describe('every number counts', () => {
 describe('numbers in the Meilisearch document', () => {
   it('indexes every number and matches a phone query against all of them', async () => {
     const standIn = await startMeiliStandIn();
-    const meili = await startTestService(profilesService, migrationsFolder, {
-      MEILI_URL: standIn.url,
-      MEILI_INDEX: 'crm_customers_phones_test',
-    });
+    const meili = (
+      await startTestService(profilesService, {
+        env: {
+          MEILI_URL: standIn.url,
+          MEILI_INDEX: 'crm_customers_phones_test',
+        },
+      })
+    ).service;
     try {
       const tenant = newTenant();
       const admin = await tokenFor(tenant, 'admin');
-      const created = await call<Customer>(meili.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody({
-          phone: undefined,
-          phones: [{ number: BERLIN }, { number: MOBILE }],
-        }),
-      });
+      const created = await api(meili.url)
+        .as(admin)
+        .post<Customer>(
+          '/crm/customers',
+          buildCustomer({
+            phone: undefined,
+            phones: [{ number: BERLIN }, { number: MOBILE }],
+          }),
+        );
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const doc = await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), {
         what: 'document',
       });
       expect(doc).toMatchObject({ phone: BERLIN, phones: [BERLIN, MOBILE] });
 
-      const r = await call<SearchPage>(
-        meili.url,
-        'GET',
-        `/crm/search?q=${encodeURIComponent('0151 12345678')}`,
-        { token: admin },
-      );
+      const r = await api(meili.url)
+        .as(admin)
+        .get<SearchPage>(`/crm/search?q=${encodeURIComponent('0151 12345678')}`);
       expect(r.status).toBe(200);
       const search = standIn.requests.filter((q) => q.path.endsWith('/search')).at(-1);
       expect((search?.body as { filter: string[] }).filter).toEqual([
@@ -443,12 +432,15 @@ describe('numbers from BookingX', () => {
   it('creates the profile with its number as primary, and adds the number of a booking once', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = buildBookingxCustomerEvent(tenant, { phone: '+44 20 7946 0001' });
+    const created = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { phone: '+44 20 7946 0001' } },
+    });
     const bxId = (created.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([created]);
     const customer = await waitFor(async () => {
-      const r = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, { token: admin });
+      const r = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${id}`);
       return r.status === 200 && r.body;
     });
     expect(summary(customer)).toEqual([`*${LONDON}:other`]);

@@ -1,22 +1,10 @@
 import type { Customer, Problem } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useService } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(profilesService);
 
 function image(width: number, height: number) {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 90 } } });
@@ -28,11 +16,13 @@ async function upload(
   bytes: Buffer,
   headers: Record<string, string> = {},
 ) {
-  return call<Customer & Problem>(svc.url, 'PUT', `/crm/customers/${id}/picture`, {
-    token,
-    body: { content_base64: bytes.toString('base64') },
-    headers,
-  });
+  return api(svc.url)
+    .as(token)
+    .put<Customer & Problem>(
+      `/crm/customers/${id}/picture`,
+      { content_base64: bytes.toString('base64') },
+      { headers: headers },
+    );
 }
 
 async function fetchPicture(token: string, id: string) {
@@ -51,10 +41,7 @@ describe('profile pictures', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
     const customer = (
-      await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody(),
-      })
+      await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer())
     ).body;
     for (const bytes of [
       await image(800, 400).png().toBuffer(),
@@ -81,18 +68,13 @@ describe('profile pictures', () => {
     });
     expect(stale.status).toBe(412);
 
-    const removed = await call(svc.url, 'DELETE', `/crm/customers/${customer.id}/picture`, {
-      token: admin,
-    });
+    const removed = await api(svc.url).as(admin).delete(`/crm/customers/${customer.id}/picture`);
     expect(removed.status).toBe(204);
     expect((await fetchPicture(admin, customer.id)).status).toBe(404);
-    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.id}`, {
-      token: admin,
-    });
+    const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.id}`);
     expect(after.body.profile_picture_url).toBeNull();
     expect(
-      (await call(svc.url, 'DELETE', `/crm/customers/${customer.id}/picture`, { token: admin }))
-        .status,
+      (await api(svc.url).as(admin).delete(`/crm/customers/${customer.id}/picture`)).status,
     ).toBe(404);
   });
 
@@ -100,10 +82,7 @@ describe('profile pictures', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
     const customer = (
-      await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody(),
-      })
+      await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer())
     ).body;
     const gif = await image(10, 10).gif().toBuffer();
     const png = await image(10, 10).png().toBuffer();
@@ -122,19 +101,18 @@ describe('profile pictures', () => {
       expect(r.status).toBe(status);
       expect(r.body.code).toBe(code);
     }
-    const notBase64 = await call<Problem>(svc.url, 'PUT', `/crm/customers/${customer.id}/picture`, {
-      token: admin,
-      body: { content_base64: 'not base64!' },
-    });
+    const notBase64 = await api(svc.url)
+      .as(admin)
+      .put<Problem>(`/crm/customers/${customer.id}/picture`, { content_base64: 'not base64!' });
     expect(notBase64.status).toBe(422);
-    const extra = await call<Problem>(svc.url, 'PUT', `/crm/customers/${customer.id}/picture`, {
-      token: admin,
-      body: { content_base64: png.toString('base64'), content_type: 'image/png' },
-    });
+    const extra = await api(svc.url)
+      .as(admin)
+      .put<Problem>(`/crm/customers/${customer.id}/picture`, {
+        content_base64: png.toString('base64'),
+        content_type: 'image/png',
+      });
     expect(extra.status).toBe(422);
-    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.id}`, {
-      token: admin,
-    });
+    const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.id}`);
     expect([after.body.version, after.body.profile_picture_url]).toEqual([1, null]);
   });
 
@@ -142,10 +120,9 @@ describe('profile pictures', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
     const customer = (
-      await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody({ owner_id: 'rep-1' }),
-      })
+      await api(svc.url)
+        .as(admin)
+        .post<Customer>('/crm/customers', buildCustomer({ owner_id: 'rep-1' }))
     ).body;
     const png = await image(20, 20).png().toBuffer();
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
@@ -162,8 +139,7 @@ describe('profile pictures', () => {
     expect((await upload(stranger, customer.id, png)).status).toBe(404);
     expect((await fetchPicture(stranger, customer.id)).status).toBe(404);
     expect(
-      (await call(svc.url, 'DELETE', `/crm/customers/${customer.id}/picture`, { token: stranger }))
-        .status,
+      (await api(svc.url).as(stranger).delete(`/crm/customers/${customer.id}/picture`)).status,
     ).toBe(404);
   });
 });

@@ -12,28 +12,27 @@ import {
   type Problem,
   type SearchPage,
 } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
 import {
-  call,
-  startTestService,
+  api,
+  buildCustomer,
+  buildEvent,
+  newTenant,
   TEST_JWT_SECRET,
   tokenFor,
+  useBus,
+  useService,
   waitFor,
-} from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
+} from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
 import { createCustomer } from '../src/domain/customers/create-customer.js';
-import { buildBookingxCustomerEvent, buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
+const svc = useService(profilesService);
+const bus = useBus();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
 const keys = new CustomerKeys(
@@ -42,16 +41,12 @@ const keys = new CustomerKeys(
 );
 
 beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
   db = new pg.Client({ connectionString: inject('databaseUrl') });
   await db.connect();
 });
 
 afterAll(async () => {
   await db.end();
-  await bus.close();
-  await svc.stop();
 });
 
 async function defineFields(admin: string): Promise<void> {
@@ -60,7 +55,7 @@ async function defineFields(admin: string): Promise<void> {
     { field_name: 'tax_id', field_label: 'Tax id', field_type: 'text', is_sensitive: true },
     { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
   ]) {
-    const r = await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body });
+    const r = await api(svc.url).as(admin).post('/crm/custom-fields', body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   }
 }
@@ -90,13 +85,15 @@ describe('sensitive custom fields', () => {
     await defineFields(admin);
     const listener = await bus.listen('crm.events', 'crm.customer.*.v1');
     try {
-      const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody({
-          owner_id: 'staff-7',
-          custom_fields: { passport_no: 'X123-secret', shoe_size: 38 },
-        }),
-      });
+      const created = await api(svc.url)
+        .as(admin)
+        .post<Customer>(
+          '/crm/customers',
+          buildCustomer({
+            owner_id: 'staff-7',
+            custom_fields: { passport_no: 'X123-secret', shoe_size: 38 },
+          }),
+        );
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const id = created.body.id;
       expect(created.body.custom_fields).toEqual({ passport_no: 'X123-secret', shoe_size: 38 });
@@ -107,24 +104,22 @@ describe('sensitive custom fields', () => {
       expect(await storedValue(tenant, id, 'shoe_size')).toBe(38);
 
       const staff = await tokenFor(tenant, 'staff', { sub: 'staff-7' });
-      const read = await call<Customer>(svc.url, 'GET', `/crm/customers/${id}`, { token: staff });
+      const read = await api(svc.url).as(staff).get<Customer>(`/crm/customers/${id}`);
       expect(read.body.custom_fields).toMatchObject({ passport_no: 'X123-secret' });
-      const list = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: admin });
+      const list = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers');
       expect(list.body.data.find((c) => c.id === id)?.custom_fields).toMatchObject({
         passport_no: 'X123-secret',
       });
 
       // Writing the same value again keeps its ciphertext and is no change; a new one is.
-      const same = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${id}`, {
-        token: admin,
-        body: { custom_fields: { passport_no: 'X123-secret' } },
-      });
+      const same = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(`/crm/customers/${id}`, { custom_fields: { passport_no: 'X123-secret' } });
       expect(same.status).toBe(200);
       expect(await storedValue(tenant, id, 'passport_no')).toBe(stored);
-      const changed = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${id}`, {
-        token: admin,
-        body: { custom_fields: { passport_no: 'Y999-secret' } },
-      });
+      const changed = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(`/crm/customers/${id}`, { custom_fields: { passport_no: 'Y999-secret' } });
       expect(changed.body.custom_fields).toMatchObject({ passport_no: 'Y999-secret' });
 
       const events = await waitFor(async () => {
@@ -145,9 +140,9 @@ describe('sensitive custom fields', () => {
       expect(update.data.changed_fields).toContain('custom_fields.passport_no');
       expect(isSealed(update.data.customer.custom_fields?.passport_no)).toBe(true);
 
-      const audit = await call<Page<AuditEntry>>(svc.url, 'GET', `/crm/customers/${id}/audit`, {
-        token: admin,
-      });
+      const audit = await api(svc.url)
+        .as(admin)
+        .get<Page<AuditEntry>>(`/crm/customers/${id}/audit`);
       expect(JSON.stringify(audit.body)).not.toMatch(/X123|Y999/);
       const { rows } = await db.query<{ v: unknown }>(
         `SELECT new_value AS v FROM profiles.audit_log WHERE tenant_id = $1 AND customer_id = $2`,
@@ -155,9 +150,7 @@ describe('sensitive custom fields', () => {
       );
       expect(JSON.stringify(rows)).not.toMatch(/X123|Y999|Lovelace/);
 
-      const search = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=X123-secret', {
-        token: admin,
-      });
+      const search = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=X123-secret');
       expect(search.status).toBe(200);
       expect(search.body.data).toEqual([]);
     } finally {
@@ -171,10 +164,12 @@ describe('sensitive custom fields', () => {
     await defineFields(admin);
     const make = async (passport: string, tax: string) =>
       (
-        await call<Customer>(svc.url, 'POST', '/crm/customers', {
-          token: admin,
-          body: buildCustomerBody({ custom_fields: { passport_no: passport, tax_id: tax } }),
-        })
+        await api(svc.url)
+          .as(admin)
+          .post<Customer>(
+            '/crm/customers',
+            buildCustomer({ custom_fields: { passport_no: passport, tax_id: tax } }),
+          )
       ).body;
     const a = await make('A-passport', 'A-tax');
     const b = await make('B-passport', 'B-tax');
@@ -188,9 +183,7 @@ describe('sensitive custom fields', () => {
           AND v.tenant_id = $1 AND v.customer_id = $2 AND d.field_name = 'passport_no'`,
       [tenant, b.id, JSON.stringify(aPassport)],
     );
-    const swapped = await call<Problem>(svc.url, 'GET', `/crm/customers/${b.id}`, {
-      token: admin,
-    });
+    const swapped = await api(svc.url).as(admin).get<Problem>(`/crm/customers/${b.id}`);
     expect(swapped.status).toBe(500);
     expect(swapped.body.detail).toMatch(/does not decrypt/);
     expect(JSON.stringify(swapped.body)).not.toContain('A-passport');
@@ -203,7 +196,7 @@ describe('sensitive custom fields', () => {
           AND v.tenant_id = $1 AND v.customer_id = $2 AND d.field_name = 'tax_id'`,
       [tenant, a.id, JSON.stringify(aPassport)],
     );
-    const moved = await call<Problem>(svc.url, 'GET', `/crm/customers/${a.id}`, { token: admin });
+    const moved = await api(svc.url).as(admin).get<Problem>(`/crm/customers/${a.id}`);
     expect(moved.status).toBe(500);
     expect(moved.body.detail).toMatch(/custom_fields\.tax_id .* does not decrypt/);
     expect(JSON.stringify(moved.body)).not.toContain('A-passport');
@@ -213,25 +206,16 @@ describe('sensitive custom fields', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
     await defineFields(admin);
-    const survivor = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody(),
-    });
-    const other = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ custom_fields: { passport_no: 'M-777' } }),
-    });
-    const merged = await call<Customer>(
-      svc.url,
-      'POST',
-      `/crm/customers/${survivor.body.id}/merge`,
-      { token: admin, body: { merge_ids: [other.body.id] } },
-    );
+    const survivor = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
+    const other = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ custom_fields: { passport_no: 'M-777' } }));
+    const merged = await api(svc.url)
+      .as(admin)
+      .post<Customer>(`/crm/customers/${survivor.body.id}/merge`, { merge_ids: [other.body.id] });
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body.custom_fields).toMatchObject({ passport_no: 'M-777' });
-    const read = await call<Customer>(svc.url, 'GET', `/crm/customers/${survivor.body.id}`, {
-      token: admin,
-    });
+    const read = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${survivor.body.id}`);
     expect(read.body.custom_fields).toMatchObject({ passport_no: 'M-777' });
   });
 });
@@ -241,60 +225,51 @@ describe('erasure', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'admin-9' });
     await defineFields(admin);
-    expect(
-      (await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Gold' } })).status,
-    ).toBe(201);
+    expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
 
-    const fact = buildBookingxCustomerEvent(tenant, { first_name: 'Erin', last_name: 'Erased' });
+    const fact = buildEvent('bookingx.customer.created.v1', {
+      tenantId: tenant,
+      data: { customer: { first_name: 'Erin', last_name: 'Erased' } },
+    });
     const bxId = (fact.data as { customer: { bookingx_id: string } }).customer.bookingx_id;
     const id = bookingxCustomerId(tenant, bxId);
     await bus.publish([fact]);
     await waitFor(
-      async () =>
-        (await call(svc.url, 'GET', `/crm/customers/${id}`, { token: admin })).status === 200,
+      async () => (await api(svc.url).as(admin).get(`/crm/customers/${id}`)).status === 200,
     );
     const listener = await bus.listen('crm.events', 'crm.customer.*.v1');
-    const friend = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ first_name: 'Friend' }),
-    });
+    const friend = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ first_name: 'Friend' }));
     let captured: CloudEvent<string, { customer: Customer }>;
     try {
-      const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${id}`, {
-        token: admin,
-        body: {
+      const patched = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(`/crm/customers/${id}`, {
           custom_fields: { passport_no: 'E-555', shoe_size: 41 },
           collaborator_ids: ['staff-3'],
           owner_id: 'staff-3',
-        },
-      });
+        });
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-      await call(svc.url, 'POST', `/crm/customers/${id}/tags`, {
-        token: admin,
-        body: { add: ['Gold'] },
-      });
-      const rel = await call(svc.url, 'POST', `/crm/customers/${id}/relationships`, {
-        token: admin,
-        body: { related_customer_id: friend.body.id, type: 'friend' },
+      await api(svc.url)
+        .as(admin)
+        .post(`/crm/customers/${id}/tags`, { add: ['Gold'] });
+      const rel = await api(svc.url).as(admin).post(`/crm/customers/${id}/relationships`, {
+        related_customer_id: friend.body.id,
+        type: 'friend',
       });
       expect(rel.status, JSON.stringify(rel.body)).toBe(201);
-      const consent = await call(svc.url, 'POST', `/crm/customers/${id}/consent`, {
-        token: admin,
-        body: {
-          channel: 'email',
-          purpose: 'marketing',
-          granted: true,
-          source: 'booking_form',
-          note: 'Erin said yes at the desk',
-        },
+      const consent = await api(svc.url).as(admin).post(`/crm/customers/${id}/consent`, {
+        channel: 'email',
+        purpose: 'marketing',
+        granted: true,
+        source: 'booking_form',
+        note: 'Erin said yes at the desk',
       });
       expect(consent.body).toMatchObject({ note: 'Erin said yes at the desk' });
-      const history = await call<Page<{ note: string | null }>>(
-        svc.url,
-        'GET',
-        `/crm/customers/${id}/consent/history`,
-        { token: admin },
-      );
+      const history = await api(svc.url)
+        .as(admin)
+        .get<Page<{ note: string | null }>>(`/crm/customers/${id}/consent/history`);
       expect(history.body.data.map((r) => r.note)).toEqual(['Erin said yes at the desk']);
       const { rows: notes } = await db.query<{ note: string }>(
         'SELECT note FROM profiles.consent_records WHERE tenant_id = $1 AND customer_id = $2',
@@ -335,53 +310,39 @@ describe('erasure', () => {
     // Only admins erase; another tenant's admin does not even find the customer.
     for (const role of ['manager', 'staff', 'sales_rep'] as const) {
       const token = await tokenFor(tenant, role, { sub: 'staff-3', teams: [] });
-      const r = await call(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-        token,
-        body: { reason: 'request' },
-      });
+      const r = await api(svc.url)
+        .as(token)
+        .post(`/crm/customers/${id}/erase`, { reason: 'request' });
       expect(r.status, role).toBe(403);
     }
     const self = await tokenFor(tenant, 'customer', { sub: id });
     expect(
-      (
-        await call(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-          token: self,
-          body: { reason: 'me' },
-        })
-      ).status,
+      (await api(svc.url).as(self).post(`/crm/customers/${id}/erase`, { reason: 'me' })).status,
     ).toBe(403);
     const stranger = await tokenFor(newTenant(), 'admin');
     expect(
-      (
-        await call(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-          token: stranger,
-          body: { reason: 'x' },
-        })
-      ).status,
+      (await api(svc.url).as(stranger).post(`/crm/customers/${id}/erase`, { reason: 'x' })).status,
     ).toBe(404);
     for (const body of [{}, { reason: '' }, { reason: 'ok', extra: 1 }]) {
-      const bad = await call<Problem>(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-        token: admin,
-        body,
-      });
+      const bad = await api(svc.url).as(admin).post<Problem>(`/crm/customers/${id}/erase`, body);
       expect(bad.status, JSON.stringify(body)).toBe(422);
     }
     expect(await countRows('customers', 'id', tenant, id)).toBe(1);
 
     const erasedEvents = await bus.listen('crm.events', 'crm.customer.erased.v1');
-    const erased = await call<CustomerErasure>(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-      token: admin,
-      body: { reason: 'GDPR Art. 17 request 2026-11-24' },
-    });
+    const erased = await api(svc.url)
+      .as(admin)
+      .post<CustomerErasure>(`/crm/customers/${id}/erase`, {
+        reason: 'GDPR Art. 17 request 2026-11-24',
+      });
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(erased.body).toMatchObject({
       customer_id: id,
       erased_by: 'admin-9',
       already_erased: false,
     });
-    const again = await call<CustomerErasure>(svc.url, 'POST', `/crm/customers/${id}/erase`, {
-      token: admin,
-      body: { reason: 'GDPR Art. 17 request 2026-11-24' },
+    const again = await api(svc.url).as(admin).post<CustomerErasure>(`/crm/customers/${id}/erase`, {
+      reason: 'GDPR Art. 17 request 2026-11-24',
     });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...erased.body, already_erased: true });
@@ -401,21 +362,14 @@ describe('erasure', () => {
     expect(isSealed(sealedInEvent)).toBe(true);
 
     // Gone from every read path.
-    expect((await call(svc.url, 'GET', `/crm/customers/${id}`, { token: admin })).status).toBe(404);
-    const list = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers?limit=200', {
-      token: admin,
-    });
+    expect((await api(svc.url).as(admin).get(`/crm/customers/${id}`)).status).toBe(404);
+    const list = await api(svc.url).as(admin).get<Page<Customer>>('/crm/customers?limit=200');
     expect(list.body.data.map((c) => c.id)).not.toContain(id);
-    const search = await call<SearchPage>(svc.url, 'GET', '/crm/search?q=Erased', {
-      token: admin,
-    });
+    const search = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=Erased');
     expect(search.body.data.map((h) => h.id)).not.toContain(id);
-    const friendRels = await call<{ data: unknown[] }>(
-      svc.url,
-      'GET',
-      `/crm/customers/${friend.body.id}/relationships`,
-      { token: admin },
-    );
+    const friendRels = await api(svc.url)
+      .as(admin)
+      .get<{ data: unknown[] }>(`/crm/customers/${friend.body.id}/relationships`);
     expect(JSON.stringify(friendRels.body)).not.toContain(id);
     for (const [table, column] of [
       ['customers', 'id'],
@@ -434,12 +388,9 @@ describe('erasure', () => {
     expect(await countRows('consent_records', 'customer_id', tenant, id)).toBeGreaterThan(0);
 
     // The trail stays readable where it holds no personal data, and its chain verifies.
-    const trail = await call<Page<AuditEntry>>(
-      svc.url,
-      'GET',
-      `/crm/customers/${id}/audit?limit=200`,
-      { token: admin },
-    );
+    const trail = await api(svc.url)
+      .as(admin)
+      .get<Page<AuditEntry>>(`/crm/customers/${id}/audit?limit=200`);
     expect(trail.status).toBe(200);
     expect(trail.body.data[0]).toMatchObject({
       field: 'erased',
@@ -468,11 +419,10 @@ describe('erasure', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // BookingX speaks of the person again: acknowledged, not brought back.
-    const later = buildBookingxCustomerEvent(
-      tenant,
-      { bookingx_id: bxId, first_name: 'Erin' },
-      'bookingx.customer.updated.v1',
-    );
+    const later = buildEvent('bookingx.customer.updated.v1', {
+      tenantId: tenant,
+      data: { customer: { bookingx_id: bxId, first_name: 'Erin' } },
+    });
     await bus.publish([later]);
     await waitFor(async () => {
       const { rows } = await db.query('SELECT 1 FROM profiles.inbox WHERE event_id = $1', [
@@ -480,7 +430,7 @@ describe('erasure', () => {
       ]);
       return rows.length > 0;
     });
-    expect((await call(svc.url, 'GET', `/crm/customers/${id}`, { token: admin })).status).toBe(404);
+    expect((await api(svc.url).as(admin).get(`/crm/customers/${id}`)).status).toBe(404);
     expect(await countRows('customers', 'id', tenant, id)).toBe(0);
     // Nor does a CRM write that names the same BookingX id (a CSV import row).
     const principal = { sub: 'admin-9', tenant, role: 'admin' as const, teams: [], token: '' };
@@ -503,12 +453,11 @@ describe('erasure', () => {
 
   it('answers 404 for a customer that never existed', async () => {
     const admin = await tokenFor(newTenant(), 'admin');
-    const r = await call<Problem>(
-      svc.url,
-      'POST',
-      '/crm/customers/0190a8f4-0000-7000-8000-000000000000/erase',
-      { token: admin, body: { reason: 'request' } },
-    );
+    const r = await api(svc.url)
+      .as(admin)
+      .post<Problem>('/crm/customers/0190a8f4-0000-7000-8000-000000000000/erase', {
+        reason: 'request',
+      });
     expect(r.status).toBe(404);
   });
 });

@@ -1,21 +1,9 @@
 import type { BulkResult, Customer, Page, Tag } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useService } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(profilesService);
 
 type Who =
   | 'admin'
@@ -52,22 +40,18 @@ interface World {
 async function world(): Promise<World> {
   const tenant = newTenant();
   const admin = await tokenFor(tenant, 'admin');
-  const created = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token: admin,
-    body: buildCustomerBody({
-      owner_id: 'staff-1',
-      team_id: 'team-a',
-      collaborator_ids: ['rep-1'],
-    }),
-  });
-  const other = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token: admin,
-    body: buildCustomerBody(),
-  });
-  const tag = await call<Tag>(svc.url, 'POST', '/crm/tags', {
-    token: admin,
-    body: { name: 'VIP lounge' },
-  });
+  const created = await api(svc.url)
+    .as(admin)
+    .post<Customer>(
+      '/crm/customers',
+      buildCustomer({
+        owner_id: 'staff-1',
+        team_id: 'team-a',
+        collaborator_ids: ['rep-1'],
+      }),
+    );
+  const other = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
+  const tag = await api(svc.url).as(admin).post<Tag>('/crm/tags', { name: 'VIP lounge' });
   const tokens: Record<Who, string> = {
     admin,
     manager_team: await tokenFor(tenant, 'manager', { sub: 'mgr-1', teams: ['team-a'] }),
@@ -255,10 +239,9 @@ describe('role × route for the record, tags, stages and assignment', () => {
     const w = await world();
     const seen: Partial<Record<Who, number>> = {};
     for (const who of EVERYONE.filter((x) => c.expect[x] !== undefined)) {
-      const r = await call(svc.url, c.method, c.path(w), {
-        token: w.tokens[who],
-        body: c.body?.(w),
-      });
+      const r = await api(svc.url)
+        .as(w.tokens[who])
+        .request(c.method, c.path(w), { body: c.body?.(w) });
       seen[who] = r.status;
       if (who === 'other_tenant' && r.status < 300) {
         const text = JSON.stringify(r.body);
@@ -275,18 +258,15 @@ describe('role × route for the record, tags, stages and assignment', () => {
 
   it('customers of the same tenant never see another customer through the staff routes', async () => {
     const w = await world();
-    const list = await call(svc.url, 'GET', '/crm/customers', {
-      token: w.tokens.customer_other,
-    });
+    const list = await api(svc.url).as(w.tokens.customer_other).request('GET', '/crm/customers');
     expect(list.status).toBe(403);
-    const query = await call(svc.url, 'POST', '/crm/customers/query', {
-      token: w.tokens.customer_other,
-      body: {},
-    });
+    const query = await api(svc.url)
+      .as(w.tokens.customer_other)
+      .request('POST', '/crm/customers/query', { body: {} });
     expect(query.status).toBe(403);
-    const get = await call(svc.url, 'GET', `/crm/customers/${w.customer.id}`, {
-      token: w.tokens.customer_other,
-    });
+    const get = await api(svc.url)
+      .as(w.tokens.customer_other)
+      .request('GET', `/crm/customers/${w.customer.id}`);
     expect(get.status).toBe(403);
   });
 });

@@ -1,37 +1,19 @@
 import type { CloudEvent, Customer, Page, Problem, Tag } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBus } from '../../../test/support/bus.js';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-let bus: TestBus;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-  bus = await TestBus.open();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await svc.stop();
-});
+const svc = useService(profilesService);
+const bus = useBus();
 
 async function createCustomer(token: string, overrides: Record<string, unknown> = {}) {
-  const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-    token,
-    body: buildCustomerBody(overrides),
-  });
+  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(overrides));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
 
 async function createTag(token: string, name: string, colour = '#1F77B4') {
-  const r = await call<Tag>(svc.url, 'POST', '/crm/tags', { token, body: { name, colour } });
+  const r = await api(svc.url).as(token).post<Tag>('/crm/tags', { name, colour });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
 }
@@ -69,10 +51,12 @@ describe('the full record', () => {
     expect(created.tags).toEqual([]);
     expect(created.collaborator_ids).toEqual([]);
 
-    const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${created.id}`, {
-      token: admin,
-      body: { preferences: { favorite_staff: ['staff-7'] }, address: null },
-    });
+    const patched = await api(svc.url)
+      .as(admin)
+      .patch<Customer>(`/crm/customers/${created.id}`, {
+        preferences: { favorite_staff: ['staff-7'] },
+        address: null,
+      });
     expect(patched.status).toBe(200);
     expect(patched.body.preferences?.favorite_services).toEqual(['haircut']);
     expect(patched.body.preferences?.favorite_staff).toEqual(['staff-7']);
@@ -100,26 +84,20 @@ describe('the full record', () => {
       [{ phone: '12' }, 'phone'],
     ];
     for (const [body, field] of cases) {
-      const r = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-        token: admin,
-        body,
-      });
+      const r = await api(svc.url).as(admin).patch<Problem>(`/crm/customers/${customer.id}`, body);
       expect(r.status, JSON.stringify(body)).toBe(422);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       expect(r.body.errors?.map((e) => e.field)).toContain(field);
     }
-    const after = await call<Customer>(svc.url, 'GET', `/crm/customers/${customer.id}`, {
-      token: admin,
-    });
+    const after = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${customer.id}`);
     expect(after.body.version).toBe(1);
   });
 
   it('refuses an oversized body with 413', async () => {
     const admin = await tokenFor(newTenant(), 'admin');
-    const r = await call<Problem>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ company_name: 'x'.repeat(300_000) }),
-    });
+    const r = await api(svc.url)
+      .as(admin)
+      .post<Problem>('/crm/customers', buildCustomer({ company_name: 'x'.repeat(300_000) }));
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('payload_too_large');
   });
@@ -135,56 +113,43 @@ describe('assignment: owner, team and collaborators', () => {
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-helper' });
     const manager = await tokenFor(tenant, 'manager', { sub: 'mgr-x', teams: ['team-x'] });
 
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customer.id}`, { token: helper })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(helper).get(`/crm/customers/${customer.id}`)).status).toBe(404);
     expect(
       (
-        await call(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-          token: rep,
-          body: { collaborator_ids: ['rep-helper'] },
-        })
+        await api(svc.url)
+          .as(rep)
+          .patch(`/crm/customers/${customer.id}`, { collaborator_ids: ['rep-helper'] })
       ).status,
     ).toBe(403);
 
-    const assigned = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-      token: admin,
-      body: { collaborator_ids: ['staff-helper', 'rep-helper', 'staff-helper'] },
-      headers: { 'if-match': '"1"' },
-    });
+    const assigned = await api(svc.url)
+      .as(admin)
+      .patch<Customer>(
+        `/crm/customers/${customer.id}`,
+        { collaborator_ids: ['staff-helper', 'rep-helper', 'staff-helper'] },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(assigned.status).toBe(200);
     expect(assigned.body.collaborator_ids).toEqual(['rep-helper', 'staff-helper']);
 
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customer.id}`, { token: helper })).status,
-    ).toBe(200);
-    const repList = await call<Page<Customer>>(svc.url, 'GET', '/crm/customers', { token: rep });
+    expect((await api(svc.url).as(helper).get(`/crm/customers/${customer.id}`)).status).toBe(200);
+    const repList = await api(svc.url).as(rep).get<Page<Customer>>('/crm/customers');
     expect(repList.body.data.map((c) => c.id)).toEqual([customer.id]);
     // A sales rep collaborating on a customer may edit it, but not reassign it.
     expect(
-      (
-        await call(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-          token: rep,
-          body: { job_title: 'Engineer' },
-        })
-      ).status,
+      (await api(svc.url).as(rep).patch(`/crm/customers/${customer.id}`, { job_title: 'Engineer' }))
+        .status,
     ).toBe(200);
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customer.id}`, { token: manager })).status,
-    ).toBe(404);
-    const toTeam = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-      token: admin,
-      body: { team_id: 'team-x' },
-    });
+    expect((await api(svc.url).as(manager).get(`/crm/customers/${customer.id}`)).status).toBe(404);
+    const toTeam = await api(svc.url)
+      .as(admin)
+      .patch<Customer>(`/crm/customers/${customer.id}`, { team_id: 'team-x' });
     expect(toTeam.status).toBe(200);
-    const byManager = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-      token: manager,
-      body: { collaborator_ids: [] },
-    });
+    const byManager = await api(svc.url)
+      .as(manager)
+      .patch<Customer>(`/crm/customers/${customer.id}`, { collaborator_ids: [] });
     expect(byManager.status).toBe(200);
-    expect(
-      (await call(svc.url, 'GET', `/crm/customers/${customer.id}`, { token: helper })).status,
-    ).toBe(404);
+    expect((await api(svc.url).as(helper).get(`/crm/customers/${customer.id}`)).status).toBe(404);
 
     const assignments = await waitFor(
       () =>
@@ -237,69 +202,59 @@ describe('lifecycle stages', () => {
     const manager = await tokenFor(tenant, 'manager');
     const customerRole = await tokenFor(tenant, 'customer');
 
-    const initial = await call<{ data: { key: string }[] }>(
-      svc.url,
-      'GET',
-      '/crm/lifecycle-stages',
-      {
-        token: staff,
-      },
-    );
+    const initial = await api(svc.url)
+      .as(staff)
+      .get<{ data: { key: string }[] }>('/crm/lifecycle-stages');
     expect(initial.status).toBe(200);
     expect(initial.headers.get('etag')).toBe('"1"');
     expect(initial.body.data.map((s) => s.key)).toContain('new');
-    expect(
-      (await call(svc.url, 'GET', '/crm/lifecycle-stages', { token: customerRole })).status,
-    ).toBe(403);
+    expect((await api(svc.url).as(customerRole).get('/crm/lifecycle-stages')).status).toBe(403);
 
     const stages = [
       { key: 'new', label: 'New' },
       { key: 'trial', label: 'Trial' },
       { key: 'member', label: 'Member' },
     ];
-    expect(
-      (await call(svc.url, 'PUT', '/crm/lifecycle-stages', { token: manager, body: { stages } }))
-        .status,
-    ).toBe(403);
-    const missingDefault = await call<Problem>(svc.url, 'PUT', '/crm/lifecycle-stages', {
-      token: admin,
-      body: { stages: [{ key: 'trial', label: 'Trial' }] },
-    });
+    expect((await api(svc.url).as(manager).put('/crm/lifecycle-stages', { stages })).status).toBe(
+      403,
+    );
+    const missingDefault = await api(svc.url)
+      .as(admin)
+      .put<Problem>('/crm/lifecycle-stages', { stages: [{ key: 'trial', label: 'Trial' }] });
     expect(missingDefault.status).toBe(422);
     expect(missingDefault.body.errors?.[0]?.code).toBe('missing_default_stage');
-    const repeated = await call<Problem>(svc.url, 'PUT', '/crm/lifecycle-stages', {
-      token: admin,
-      body: { stages: [...stages, { key: 'trial', label: 'Again' }] },
-    });
+    const repeated = await api(svc.url)
+      .as(admin)
+      .put<Problem>('/crm/lifecycle-stages', {
+        stages: [...stages, { key: 'trial', label: 'Again' }],
+      });
     expect(repeated.status).toBe(422);
     expect(repeated.body.errors?.[0]?.field).toBe('stages.3.key');
-    const badKey = await call<Problem>(svc.url, 'PUT', '/crm/lifecycle-stages', {
-      token: admin,
-      body: { stages: [{ key: 'New Stage', label: 'x' }] },
-    });
+    const badKey = await api(svc.url)
+      .as(admin)
+      .put<Problem>('/crm/lifecycle-stages', { stages: [{ key: 'New Stage', label: 'x' }] });
     expect(badKey.status).toBe(422);
 
-    const put = await call<{ data: unknown[] }>(svc.url, 'PUT', '/crm/lifecycle-stages', {
-      token: admin,
-      body: { stages },
-      headers: { 'if-match': '"1"' },
-    });
+    const put = await api(svc.url)
+      .as(admin)
+      .put<{ data: unknown[] }>(
+        '/crm/lifecycle-stages',
+        { stages },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(put.status).toBe(200);
     expect(put.headers.get('etag')).toBe('"2"');
     expect(put.body.data).toEqual(stages);
-    const stale = await call<Problem>(svc.url, 'PUT', '/crm/lifecycle-stages', {
-      token: admin,
-      body: { stages },
-      headers: { 'if-match': '"1"' },
-    });
+    const stale = await api(svc.url)
+      .as(admin)
+      .put<Problem>('/crm/lifecycle-stages', { stages }, { headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
 
     const listener = await bus.listen('crm.events', 'crm.customer.stage_changed.v1');
     const customer = await createCustomer(admin);
-    const unknown = await call<Problem>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-      token: admin,
-      body: { customer_stage: 'lead' },
-    });
+    const unknown = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(`/crm/customers/${customer.id}`, { customer_stage: 'lead' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors?.[0]).toMatchObject({
       field: 'customer_stage',
@@ -307,18 +262,16 @@ describe('lifecycle stages', () => {
     });
     expect(
       (
-        await call(svc.url, 'POST', '/crm/customers', {
-          token: admin,
-          body: buildCustomerBody({ customer_stage: 'lead' }),
-        })
+        await api(svc.url)
+          .as(admin)
+          .post('/crm/customers', buildCustomer({ customer_stage: 'lead' }))
       ).status,
     ).toBe(422);
 
     for (const stage of ['trial', 'member']) {
-      const moved = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${customer.id}`, {
-        token: admin,
-        body: { customer_stage: stage },
-      });
+      const moved = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(`/crm/customers/${customer.id}`, { customer_stage: stage });
       expect(moved.status).toBe(200);
     }
     const changes = await waitFor(
@@ -349,88 +302,86 @@ describe('tags', () => {
     const listener = await bus.listen('crm.events', 'crm.customer.updated.v1');
     const vip = await createTag(admin, 'Regular');
     expect(vip.colour).toBe('#1f77b4');
-    const dup = await call<Problem>(svc.url, 'POST', '/crm/tags', {
-      token: admin,
-      body: { name: 'regular' },
-    });
+    const dup = await api(svc.url).as(admin).post<Problem>('/crm/tags', { name: 'regular' });
     expect(dup.status).toBe(409);
     await createTag(admin, 'Newsletter', '#00ff00');
 
     const a = await createCustomer(admin);
     const b = await createCustomer(admin);
-    const tagged = await call<Customer>(svc.url, 'POST', `/crm/customers/${a.id}/tags`, {
-      token: admin,
-      body: { add: ['regular', 'Newsletter'] },
-      headers: { 'if-match': '"1"' },
-    });
+    const tagged = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        `/crm/customers/${a.id}/tags`,
+        { add: ['regular', 'Newsletter'] },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(tagged.status).toBe(200);
     expect(tagged.body.tags).toEqual(['Newsletter', 'Regular']);
     expect(tagged.body.version).toBe(2);
 
-    const again = await call<Customer>(svc.url, 'POST', `/crm/customers/${a.id}/tags`, {
-      token: admin,
-      body: { add: ['Regular'] },
-    });
+    const again = await api(svc.url)
+      .as(admin)
+      .post<Customer>(`/crm/customers/${a.id}/tags`, { add: ['Regular'] });
     expect(again.body.version).toBe(2);
 
-    const stale = await call<Problem>(svc.url, 'POST', `/crm/customers/${a.id}/tags`, {
-      token: admin,
-      body: { remove: ['Regular'] },
-      headers: { 'if-match': '"1"' },
-    });
+    const stale = await api(svc.url)
+      .as(admin)
+      .post<Problem>(
+        `/crm/customers/${a.id}/tags`,
+        { remove: ['Regular'] },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(stale.status).toBe(412);
 
-    const unknown = await call<Problem>(svc.url, 'POST', `/crm/customers/${b.id}/tags`, {
-      token: admin,
-      body: { add: ['Regular', 'Nope'] },
-    });
+    const unknown = await api(svc.url)
+      .as(admin)
+      .post<Problem>(`/crm/customers/${b.id}/tags`, { add: ['Regular', 'Nope'] });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toEqual([
       { field: 'add', code: 'unknown_tag', message: 'No tag named "Nope" in the catalog' },
     ]);
-    const bAfter = await call<Customer>(svc.url, 'GET', `/crm/customers/${b.id}`, { token: admin });
+    const bAfter = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${b.id}`);
     expect(bAfter.body.tags).toEqual([]);
 
-    const list = await call<Page<Tag>>(svc.url, 'GET', '/crm/tags?limit=1', { token: admin });
+    const list = await api(svc.url).as(admin).get<Page<Tag>>('/crm/tags?limit=1');
     expect(list.body.data.map((t) => [t.name, t.customer_count])).toEqual([['Newsletter', 1]]);
-    const next = await call<Page<Tag>>(
-      svc.url,
-      'GET',
-      `/crm/tags?limit=1&cursor=${encodeURIComponent(list.body.next_cursor ?? '')}`,
-      { token: admin },
-    );
+    const next = await api(svc.url)
+      .as(admin)
+      .get<Page<Tag>>(
+        `/crm/tags?limit=1&cursor=${encodeURIComponent(list.body.next_cursor ?? '')}`,
+      );
     expect(next.body.data.map((t) => t.name)).toEqual(['Regular']);
     expect(next.body.next_cursor).toBeNull();
-    const prefixed = await call<Page<Tag>>(svc.url, 'GET', '/crm/tags?q=REG', { token: admin });
+    const prefixed = await api(svc.url).as(admin).get<Page<Tag>>('/crm/tags?q=REG');
     expect(prefixed.body.data.map((t) => t.name)).toEqual(['Regular']);
 
-    const renamed = await call<Tag>(svc.url, 'PATCH', `/crm/tags/${vip.id}`, {
-      token: admin,
-      body: { name: 'Regular guest' },
-      headers: { 'if-match': '"1"' },
-    });
+    const renamed = await api(svc.url)
+      .as(admin)
+      .patch<Tag>(
+        `/crm/tags/${vip.id}`,
+        { name: 'Regular guest' },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(renamed.status).toBe(200);
     expect(renamed.body.version).toBe(2);
     expect(renamed.body.customer_count).toBe(1);
-    const staleTag = await call<Problem>(svc.url, 'PATCH', `/crm/tags/${vip.id}`, {
-      token: admin,
-      body: { colour: '#000000' },
-      headers: { 'if-match': '"1"' },
-    });
+    const staleTag = await api(svc.url)
+      .as(admin)
+      .patch<Problem>(
+        `/crm/tags/${vip.id}`,
+        { colour: '#000000' },
+        { headers: { 'if-match': '"1"' } },
+      );
     expect(staleTag.status).toBe(412);
-    const aRenamed = await call<Customer>(svc.url, 'GET', `/crm/customers/${a.id}`, {
-      token: admin,
-    });
+    const aRenamed = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${a.id}`);
     expect(aRenamed.body.tags).toEqual(['Newsletter', 'Regular guest']);
     expect(aRenamed.body.version).toBe(3);
 
-    const deleted = await call(svc.url, 'DELETE', `/crm/tags/${vip.id}`, { token: admin });
+    const deleted = await api(svc.url).as(admin).delete(`/crm/tags/${vip.id}`);
     expect(deleted.status).toBe(204);
-    const aDeleted = await call<Customer>(svc.url, 'GET', `/crm/customers/${a.id}`, {
-      token: admin,
-    });
+    const aDeleted = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${a.id}`);
     expect(aDeleted.body.tags).toEqual(['Newsletter']);
-    expect((await call(svc.url, 'GET', `/crm/tags/${vip.id}`, { token: admin })).status).toBe(404);
+    expect((await api(svc.url).as(admin).get(`/crm/tags/${vip.id}`)).status).toBe(404);
 
     const updates = await waitFor(
       () =>
@@ -462,58 +413,51 @@ describe('tags', () => {
     const foreign = await createCustomer(await tokenFor(newTenant(), 'admin'));
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
 
-    const bad = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/tags', {
-      token: rep,
-      body: { customer_ids: [mine.id], add: ['Spring promo', 'Unknown'] },
-    });
+    const bad = await api(svc.url)
+      .as(rep)
+      .post<Problem>('/crm/customers/bulk/tags', {
+        customer_ids: [mine.id],
+        add: ['Spring promo', 'Unknown'],
+      });
     expect(bad.status).toBe(422);
-    const unchanged = await call<Customer>(svc.url, 'GET', `/crm/customers/${mine.id}`, {
-      token: admin,
-    });
+    const unchanged = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${mine.id}`);
     expect(unchanged.body.tags).toEqual([]);
 
-    const r = await call<{ updated: string[]; unchanged: string[]; not_found: string[] }>(
-      svc.url,
-      'POST',
-      '/crm/customers/bulk/tags',
-      {
-        token: rep,
-        body: {
+    const r = await api(svc.url)
+      .as(rep)
+      .post<{ updated: string[]; unchanged: string[]; not_found: string[] }>(
+        '/crm/customers/bulk/tags',
+        {
           customer_ids: [mine.id, alsoMine.id, notMine.id, foreign.id],
           add: ['spring PROMO'],
         },
-      },
-    );
+      );
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       updated: [mine.id, alsoMine.id],
       unchanged: [],
       not_found: [notMine.id, foreign.id],
     });
-    const second = await call<{ updated: string[]; unchanged: string[] }>(
-      svc.url,
-      'POST',
-      '/crm/customers/bulk/tags',
-      {
-        token: rep,
-        body: { customer_ids: [mine.id], add: ['Spring promo'] },
-      },
-    );
+    const second = await api(svc.url)
+      .as(rep)
+      .post<{ updated: string[]; unchanged: string[] }>('/crm/customers/bulk/tags', {
+        customer_ids: [mine.id],
+        add: ['Spring promo'],
+      });
     expect(second.body.unchanged).toEqual([mine.id]);
-    const other = await call<Customer>(svc.url, 'GET', `/crm/customers/${notMine.id}`, {
-      token: admin,
-    });
+    const other = await api(svc.url).as(admin).get<Customer>(`/crm/customers/${notMine.id}`);
     expect(other.body.tags).toEqual([]);
 
-    const tooMany = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/tags', {
-      token: rep,
-      body: { customer_ids: Array.from({ length: 1001 }, () => mine.id), add: ['Spring promo'] },
-    });
+    const tooMany = await api(svc.url)
+      .as(rep)
+      .post<Problem>('/crm/customers/bulk/tags', {
+        customer_ids: Array.from({ length: 1001 }, () => mine.id),
+        add: ['Spring promo'],
+      });
     expect(tooMany.status).toBe(422);
-    const nothing = await call<Problem>(svc.url, 'POST', '/crm/customers/bulk/tags', {
-      token: rep,
-      body: { customer_ids: [mine.id] },
-    });
+    const nothing = await api(svc.url)
+      .as(rep)
+      .post<Problem>('/crm/customers/bulk/tags', { customer_ids: [mine.id] });
     expect(nothing.status).toBe(422);
   });
 });

@@ -1,34 +1,31 @@
 import type { Customer } from '@crm/contracts';
-import type { Executor, RunningService } from '@crm/service-kit';
+import type { Executor } from '@crm/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
 import { MeiliSearchIndex } from '../src/clients/meili-search.js';
-import type { ProfilesConfig } from '../src/config.js';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomersRepository } from '../src/db/customers.repository.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
 import { SearchReindex } from '../src/domain/search/reindex-search.js';
 import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
 const INDEX = 'crm_customers_reindex_test';
 let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
 beforeAll(async () => {
   standIn = await startMeiliStandIn();
-  svc = await startTestService(profilesService, migrationsFolder, {
-    MEILI_URL: standIn.url,
-    MEILI_INDEX: INDEX,
-  });
 });
 
 afterAll(async () => {
-  await svc.stop();
   await standIn.close();
+});
+
+const svc = useService(profilesService, {
+  env: () => ({
+    MEILI_URL: standIn.url,
+    MEILI_INDEX: INDEX,
+  }),
 });
 
 function reindexer(index: SearchIndex): SearchReindex {
@@ -45,10 +42,9 @@ async function createPeople(tenant: string, n: number): Promise<Customer[]> {
   const admin = await tokenFor(tenant, 'admin');
   const out: Customer[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ last_name: `Meiling${String(i)}` }),
-    });
+    const r = await api(svc.url)
+      .as(admin)
+      .post<Customer>('/crm/customers', buildCustomer({ last_name: `Meiling${String(i)}` }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     out.push(r.body);
   }
@@ -107,11 +103,13 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
       async upsertMany(tx: Executor, docs: SearchDocument[]) {
         if (!raced) {
           raced = true;
-          const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${person.id}`, {
-            token: admin,
-            body: { last_name: 'Renamed' },
-            headers: { 'if-match': '"1"' },
-          });
+          const patched = await api(svc.url)
+            .as(admin)
+            .patch<Customer>(
+              `/crm/customers/${person.id}`,
+              { last_name: 'Renamed' },
+              { headers: { 'if-match': '"1"' } },
+            );
           expect(patched.status, JSON.stringify(patched.body)).toBe(200);
           await waitFor(() => Promise.resolve(standIn.docs.get(person.id)?.version === 2), {
             what: 'the live update in the stand-in',

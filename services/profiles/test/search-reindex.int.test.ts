@@ -5,20 +5,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Customer, SearchPage } from '@crm/contracts';
-import type { Executor, RunningService } from '@crm/service-kit';
+import type { Executor } from '@crm/service-kit';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  call,
-  startTestService,
+  api,
+  buildCustomer,
+  newTenant,
   testEnv,
   tokenFor,
+  useService,
   waitFor,
-} from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
+} from '@crm/testing';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomersRepository } from '../src/db/customers.repository.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { searchDocuments } from '../src/db/schema.js';
 import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
 import { PostgresSearchIndex } from '../src/db/search.repository.js';
@@ -28,19 +28,10 @@ import {
   type ReindexProgress,
 } from '../src/domain/search/reindex-search.js';
 import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { profilesService } from '../src/service.js';
 
 const run = promisify(execFile);
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(profilesService);
 
 const db = () => svc.kit.database.db;
 
@@ -58,10 +49,12 @@ async function createPeople(tenant: string, lastName: string, n: number): Promis
   const admin = await tokenFor(tenant, 'admin');
   const out: Customer[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({ first_name: `Person${String(i)}`, last_name: lastName }),
-    });
+    const r = await api(svc.url)
+      .as(admin)
+      .post<Customer>(
+        '/crm/customers',
+        buildCustomer({ first_name: `Person${String(i)}`, last_name: lastName }),
+      );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     out.push(r.body);
   }
@@ -82,9 +75,9 @@ async function documents(tenant: string): Promise<{ id: string; version: number;
 
 async function found(tenant: string, q: string): Promise<string[]> {
   const admin = await tokenFor(tenant, 'admin');
-  const r = await call<SearchPage>(svc.url, 'GET', `/crm/search?q=${encodeURIComponent(q)}`, {
-    token: admin,
-  });
+  const r = await api(svc.url)
+    .as(admin)
+    .get<SearchPage>(`/crm/search?q=${encodeURIComponent(q)}`);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.data.map((h) => h.id).sort();
 }
@@ -162,11 +155,13 @@ describe('search reindex', () => {
         if (!raced) {
           raced = true;
           expect(docs.map((d) => d.version)).toEqual([1]);
-          const patched = await call<Customer>(svc.url, 'PATCH', `/crm/customers/${person.id}`, {
-            token: admin,
-            body: { last_name: 'Newname' },
-            headers: { 'if-match': '"1"' },
-          });
+          const patched = await api(svc.url)
+            .as(admin)
+            .patch<Customer>(
+              `/crm/customers/${person.id}`,
+              { last_name: 'Newname' },
+              { headers: { 'if-match': '"1"' } },
+            );
           expect(patched.status, JSON.stringify(patched.body)).toBe(200);
           await waitFor(async () => (await documents(tenant))[0]?.version === 2, {
             what: 'the live update indexed',
@@ -200,11 +195,13 @@ describe('search reindex', () => {
         // The batch was read with both; the merge commits and its handler runs first.
         if (!merged) {
           merged = true;
-          const r = await call(svc.url, 'POST', `/crm/customers/${keep.id}/merge`, {
-            token: admin,
-            body: { merge_ids: [lose.id] },
-            headers: { 'if-match': '"1"' },
-          });
+          const r = await api(svc.url)
+            .as(admin)
+            .post(
+              `/crm/customers/${keep.id}/merge`,
+              { merge_ids: [lose.id] },
+              { headers: { 'if-match': '"1"' } },
+            );
           expect(r.status, JSON.stringify(r.body)).toBe(200);
           await waitFor(async () => (await documents(tenant)).length === 1, {
             what: 'the merged document removed',

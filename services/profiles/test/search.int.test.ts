@@ -1,25 +1,13 @@
 import type { Customer, Problem, SearchPage } from '@crm/contracts';
-import type { RunningService } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestService, tokenFor, waitFor } from '../../../test/support/services.js';
-import type { ProfilesConfig } from '../src/config.js';
-import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
-import { buildCustomerBody, newTenant } from './factories.js';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
+import { profilesService } from '../src/service.js';
 
-let svc: RunningService<ProfilesConfig, ProfilesDeps>;
-
-beforeAll(async () => {
-  svc = await startTestService(profilesService, migrationsFolder);
-});
-
-afterAll(async () => {
-  await svc.stop();
-});
+const svc = useService(profilesService);
 
 async function search(token: string, query: string) {
-  return call<SearchPage>(svc.url, 'GET', `/crm/search?${query}`, { token });
+  return api(svc.url).as(token).get<SearchPage>(`/crm/search?${query}`);
 }
 
 async function names(token: string, query: string): Promise<string[]> {
@@ -30,10 +18,7 @@ async function names(token: string, query: string): Promise<string[]> {
 
 async function people(admin: string) {
   const make = async (body: Record<string, unknown>) => {
-    const r = await call<Customer>(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody(body),
-    });
+    const r = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer(body));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   };
@@ -89,10 +74,7 @@ describe('search on Postgres', () => {
 
     // A change is searchable shortly after it committed: the index follows the events.
     const started = Date.now();
-    await call(svc.url, 'PATCH', `/crm/customers/${grace.id}`, {
-      token: admin,
-      body: { last_name: 'Brewster' },
-    });
+    await api(svc.url).as(admin).patch(`/crm/customers/${grace.id}`, { last_name: 'Brewster' });
     await waitFor(async () => (await names(admin, 'q=brewster')).length === 1, {
       what: 'reindex',
       intervalMs: 20,
@@ -100,11 +82,10 @@ describe('search on Postgres', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await names(admin, 'q=hopper')).toEqual([]);
 
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Pioneer' } });
-    await call(svc.url, 'POST', `/crm/customers/${ada.id}/tags`, {
-      token: admin,
-      body: { add: ['Pioneer'] },
-    });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Pioneer' });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${ada.id}/tags`, { add: ['Pioneer'] });
     await waitFor(async () => (await names(admin, 'q=pioneer')).length === 1, {
       what: 'tag indexing',
     });
@@ -120,10 +101,7 @@ describe('search on Postgres', () => {
       // Not a prefix match, but a name closer to "lovelace" than Bob Smith's.
       { first_name: 'Cy', last_name: 'Lovelaze', email: 'cy@example.com' },
     ]) {
-      const r = await call(svc.url, 'POST', '/crm/customers', {
-        token: admin,
-        body: buildCustomerBody(body),
-      });
+      const r = await api(svc.url).as(admin).post('/crm/customers', buildCustomer(body));
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     }
     await waitFor(async () => (await names(admin, 'q=example')).length === 3, { what: 'indexing' });
@@ -193,11 +171,10 @@ describe('search on Postgres', () => {
       'Ada Lovelace',
       'Alan Turing',
     ]);
-    await call(svc.url, 'POST', '/crm/tags', { token: admin, body: { name: 'Codebreaker' } });
-    await call(svc.url, 'POST', `/crm/customers/${alan.id}/tags`, {
-      token: admin,
-      body: { add: ['Codebreaker'] },
-    });
+    await api(svc.url).as(admin).post('/crm/tags', { name: 'Codebreaker' });
+    await api(svc.url)
+      .as(admin)
+      .post(`/crm/customers/${alan.id}/tags`, { add: ['Codebreaker'] });
     await waitFor(async () => (await names(admin, 'q=example&tags=Codebreaker')).length === 1, {
       what: 'tags',
     });
@@ -224,10 +201,9 @@ describe('search on Postgres', () => {
     ]);
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-9' });
     expect(await names(rep, 'q=example')).toEqual([]);
-    await call(svc.url, 'PATCH', `/crm/customers/${ada.id}`, {
-      token: admin,
-      body: { collaborator_ids: ['rep-9'] },
-    });
+    await api(svc.url)
+      .as(admin)
+      .patch(`/crm/customers/${ada.id}`, { collaborator_ids: ['rep-9'] });
     await waitFor(async () => (await names(rep, 'q=example')).length === 1, {
       what: 'collaborator indexing',
     });
@@ -247,15 +223,22 @@ describe('search on Postgres', () => {
       ['q=example&vip=maybe', 'query.vip'],
       ['q=example&sort=email', 'query.sort'],
       ['q=example&limit=500', 'query.limit'],
-      ['q=example&cursor=nope', 'query.cursor'],
       ['q=example&owner=me', 'query.owner'],
     ] as const) {
-      const r = await call<Problem>(svc.url, 'GET', `/crm/search?${query}`, { token: admin });
+      const r = await api(svc.url).as(admin).get<Problem>(`/crm/search?${query}`);
       expect(r.status, query).toBe(422);
       expect(
         r.body.errors?.map((e) => e.field),
         query,
       ).toContain(field);
+    }
+    const forged = Buffer.from(JSON.stringify(['offset', -5])).toString('base64url');
+    for (const cursor of ['nope', forged]) {
+      const r = await api(svc.url)
+        .as(admin)
+        .request<Problem>('GET', `/crm/search?q=example&cursor=${cursor}`);
+      expect(r.status, cursor).toBe(400);
+      expect(r.body.code, cursor).toBe('invalid_cursor');
     }
   });
 
@@ -266,15 +249,17 @@ describe('search on Postgres', () => {
       { field_name: 'passport', field_label: 'Passport', field_type: 'text', is_sensitive: true },
       { field_name: 'hobby', field_label: 'Hobby', field_type: 'text' },
     ]) {
-      await call(svc.url, 'POST', '/crm/custom-fields', { token: admin, body });
+      await api(svc.url).as(admin).post('/crm/custom-fields', body);
     }
-    await call(svc.url, 'POST', '/crm/customers', {
-      token: admin,
-      body: buildCustomerBody({
-        first_name: 'Mary',
-        custom_fields: { passport: 'ZX998877', hobby: 'Origami' },
-      }),
-    });
+    await api(svc.url)
+      .as(admin)
+      .post(
+        '/crm/customers',
+        buildCustomer({
+          first_name: 'Mary',
+          custom_fields: { passport: 'ZX998877', hobby: 'Origami' },
+        }),
+      );
     await waitFor(async () => (await names(admin, 'q=origami')).length === 1, {
       what: 'custom text',
     });

@@ -3,13 +3,24 @@ import { CustomFieldDefinition } from '../http/profiles/custom-fields.js';
 import { Customer } from '../http/profiles/customers.js';
 import { Money } from '../money.js';
 
+const Actor = z
+  .object({
+    type: z.enum(['staff', 'customer', 'system', 'bookingx']),
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+  })
+  .meta({ id: 'EventActor' });
+
+// Who made the change, as the audit trail names them; absent on events published before it
+// was carried.
 export const CustomerCreatedPayload = z
-  .object({ customer: Customer })
+  .object({ customer: Customer, created_by: Actor.optional() })
   .meta({ id: 'CustomerCreatedPayload' });
 export const CustomerUpdatedPayload = z
   .object({
     customer: Customer,
     changed_fields: z.array(z.string()),
+    changed_by: Actor.optional(),
   })
   .meta({ id: 'CustomerUpdatedPayload' });
 
@@ -45,14 +56,6 @@ export const InteractionRecordedPayload = z
     }),
   })
   .meta({ id: 'InteractionRecordedPayload' });
-
-const Actor = z
-  .object({
-    type: z.enum(['staff', 'customer', 'system', 'bookingx']),
-    id: z.string().nullable(),
-    name: z.string().nullable(),
-  })
-  .meta({ id: 'EventActor' });
 
 export const CustomerStageChangedPayload = z
   .object({

@@ -54,6 +54,8 @@ export interface RouteResponse {
   description: string;
   contentType?: string;
   schema?: z.ZodType;
+  /** A body offered in several media types (chosen by a parameter): each with its schema. */
+  content?: Readonly<Record<string, z.ZodType>>;
   /** Response headers by their canonical name (`Location`, `ETag`). */
   headers?: z.ZodObject;
 }

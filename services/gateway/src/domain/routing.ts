@@ -15,6 +15,8 @@ export type RouteTarget =
       routeId: RouteId;
       /** Signed ingest and the tracking beacon carry no JWT; their service verifies them. */
       auth: RouteDefinition['auth'];
+      /** The roles the route declares: others are refused here, before the hop. */
+      roles: RouteDefinition['roles'];
       /** The route takes a raw upload, bounded by its own limit. */
       upload: boolean;
     }
@@ -52,6 +54,7 @@ export function resolveTarget(method: string, url: string): RouteTarget {
       service: match.service,
       routeId: match.route.id,
       auth: match.route.auth,
+      roles: match.route.roles,
       upload: (match.route as RouteDefinition).request.bodyContentType !== undefined,
     };
   }

@@ -77,11 +77,25 @@ export function proxyRouter(options: ProxyOptions): Router {
 
   const jwt = authenticate(options.verify);
   const authenticateUnlessSigned: RequestHandler = (req, res, next) => {
-    if (targets.get(req)?.auth === 'jwt') {
-      jwt(req, res, next);
+    const target = targets.get(req);
+    if (target?.auth !== 'jwt') {
+      next();
       return;
     }
-    next();
+    jwt(req, res, (err?: unknown) => {
+      const role = req.principal?.role;
+      // The service checks the same declaration; refusing here saves the hop.
+      if (err === undefined && role !== undefined && !target.roles.includes(role)) {
+        next(
+          new AppError(
+            'forbidden',
+            `This operation needs one of the roles: ${target.roles.join(', ')}`,
+          ),
+        );
+        return;
+      }
+      next(err);
+    });
   };
 
   const router = Router();

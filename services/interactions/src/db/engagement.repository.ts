@@ -1,6 +1,6 @@
 import type { Engagement } from '@crm/contracts';
 import type { Executor } from '@crm/service-kit';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { engagement } from './schema.js';
 
 export type Signal =
@@ -35,6 +35,31 @@ export class EngagementRepository {
         ${column} = e.${column} + 1,
         last_engaged_at = greatest(e.last_engaged_at, excluded.last_engaged_at),
         updated_at = now()`);
+  }
+
+  /** Merged customers' counters add up on the survivor's row. */
+  async fold(db: Executor, tenantId: string, survivorId: string, merged: string[]): Promise<void> {
+    await db.execute(sql`
+      INSERT INTO ${engagement} AS e (tenant_id, customer_id, email_opens, email_clicks, replies,
+        website_visits, bookings, completed_bookings, no_shows, last_engaged_at, updated_at)
+      SELECT ${tenantId}, ${survivorId}, sum(email_opens), sum(email_clicks), sum(replies),
+        sum(website_visits), sum(bookings), sum(completed_bookings), sum(no_shows),
+        max(last_engaged_at), now()
+      FROM ${engagement} WHERE tenant_id = ${tenantId} AND customer_id IN ${merged}
+      HAVING count(*) > 0
+      ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+        email_opens = e.email_opens + excluded.email_opens,
+        email_clicks = e.email_clicks + excluded.email_clicks,
+        replies = e.replies + excluded.replies,
+        website_visits = e.website_visits + excluded.website_visits,
+        bookings = e.bookings + excluded.bookings,
+        completed_bookings = e.completed_bookings + excluded.completed_bookings,
+        no_shows = e.no_shows + excluded.no_shows,
+        last_engaged_at = greatest(e.last_engaged_at, excluded.last_engaged_at),
+        updated_at = now()`);
+    await db
+      .delete(engagement)
+      .where(and(eq(engagement.tenantId, tenantId), inArray(engagement.customerId, merged)));
   }
 
   async get(db: Executor, tenantId: string, customerId: string): Promise<Engagement> {

@@ -1,4 +1,4 @@
-import { kitTables } from '@crm/service-kit';
+import { customerTables, kitTables } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -16,6 +16,8 @@ import {
 
 export const interactionsSchema = pgSchema('interactions');
 export const { outbox, inbox, deadLetters, idempotencyKeys } = kitTables(interactionsSchema);
+/** The replica of assignments (customer_access), merged ids and finished erasures. */
+export const { customerAccess, customerAliases, erasures } = customerTables(interactionsSchema);
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -116,26 +118,6 @@ export const timelineEntries = interactionsSchema.table(
   ],
 );
 
-/**
- * Local replica of who looks after each customer, fed by crm.customer.* events, so access
- * checks need no call to profiles. `version` drops stale events.
- */
-export const customerAccess = interactionsSchema.table(
-  'customer_access',
-  {
-    tenantId: uuid('tenant_id').notNull(),
-    customerId: uuid('customer_id').notNull(),
-    ownerId: varchar('owner_id', { length: 100 }),
-    teamId: varchar('team_id', { length: 100 }),
-    collaboratorIds: text('collaborator_ids').array().notNull().default([]),
-    version: integer('version').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.customerId] }),
-    index('customer_access_owner_idx').on(t.tenantId, t.ownerId),
-  ],
-);
-
 /** Who changed a staff-logged interaction, when and how; rows are only ever added. */
 export const interactionAudit = interactionsSchema.table(
   'interaction_audit',
@@ -154,21 +136,6 @@ export const interactionAudit = interactionsSchema.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('interaction_audit_interaction_idx').on(t.tenantId, t.interactionId, t.at),
-  ],
-);
-
-/** Merged customer ids and their survivor, so late facts about a merged id land on it. */
-export const customerAliases = interactionsSchema.table(
-  'customer_aliases',
-  {
-    tenantId: uuid('tenant_id').notNull(),
-    mergedId: uuid('merged_id').notNull(),
-    survivorId: uuid('survivor_id').notNull(),
-    mergedAt: tstz('merged_at').notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.mergedId] }),
-    index('customer_aliases_survivor_idx').on(t.tenantId, t.survivorId),
   ],
 );
 

@@ -1,9 +1,8 @@
 import { newId, type TimelineEntry, type TimelineKind } from '@crm/contracts';
 import type { Executor } from '@crm/service-kit';
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { TimelineScope } from '../domain/timeline/access.js';
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { NewTimelineEntry } from '../domain/timeline/entries.js';
-import { customerAccess, timelineEntries } from './schema.js';
+import { timelineEntries } from './schema.js';
 
 type EntryRow = typeof timelineEntries.$inferSelect;
 
@@ -122,54 +121,15 @@ export class TimelineRepository {
       .where(and(eq(t.tenantId, tenantId), eq(t.objectType, objectType), eq(t.objectId, objectId)));
   }
 
-  /** Whether the caller may see this customer at all (404 otherwise). */
-  async canSee(db: Executor, scope: TimelineScope, customerId: string): Promise<boolean> {
-    const tenant = eq(customerAccess.tenantId, scope.tenantId);
-    const id = eq(customerAccess.customerId, customerId);
-    let predicate: SQL | undefined;
-    switch (scope.kind) {
-      case 'tenant': {
-        const [known] = await db
-          .select({ one: sql<number>`1` })
-          .from(customerAccess)
-          .where(and(tenant, id))
-          .limit(1);
-        if (known) return true;
-        // Booking facts may arrive before the profile event; an admin still sees them.
-        const [entry] = await db
-          .select({ one: sql<number>`1` })
-          .from(timelineEntries)
-          .where(
-            and(
-              eq(timelineEntries.tenantId, scope.tenantId),
-              eq(timelineEntries.customerId, customerId),
-            ),
-          )
-          .limit(1);
-        return entry !== undefined;
-      }
-      case 'self':
-        return scope.customerId === customerId;
-      case 'owner':
-        predicate = or(
-          eq(customerAccess.ownerId, scope.ownerId),
-          sql`${scope.ownerId} = ANY(${customerAccess.collaboratorIds})`,
-        );
-        break;
-      case 'team':
-        predicate = or(
-          eq(customerAccess.ownerId, scope.ownerId),
-          sql`${scope.ownerId} = ANY(${customerAccess.collaboratorIds})`,
-          scope.teams.length > 0 ? inArray(customerAccess.teamId, scope.teams) : undefined,
-        );
-        break;
-    }
-    const [row] = await db
+  /** Whether any entry is about the customer: booking facts may arrive before the profile. */
+  async hasEntries(db: Executor, tenantId: string, customerId: string): Promise<boolean> {
+    const t = timelineEntries;
+    const [entry] = await db
       .select({ one: sql<number>`1` })
-      .from(customerAccess)
-      .where(and(tenant, id, predicate))
+      .from(t)
+      .where(and(eq(t.tenantId, tenantId), eq(t.customerId, customerId)))
       .limit(1);
-    return row !== undefined;
+    return entry !== undefined;
   }
 
   async page(db: Executor, req: TimelineRequest): Promise<TimelineEntry[]> {
@@ -192,37 +152,5 @@ export class TimelineRepository {
       .orderBy(desc(t.occurredAt), desc(t.id))
       .limit(req.limit);
     return rows.map(toDto);
-  }
-
-  /** Keeps the newest assignment per customer; an older event never overwrites it. */
-  async upsertAccess(
-    db: Executor,
-    row: {
-      tenantId: string;
-      customerId: string;
-      ownerId: string | null;
-      teamId: string | null;
-      collaboratorIds?: string[] | undefined;
-      version: number;
-    },
-  ): Promise<void> {
-    const set: Partial<typeof customerAccess.$inferInsert> = {
-      ownerId: row.ownerId,
-      teamId: row.teamId,
-      version: row.version,
-    };
-    if (row.collaboratorIds) set.collaboratorIds = row.collaboratorIds;
-    await db
-      .insert(customerAccess)
-      .values({ ...row, collaboratorIds: row.collaboratorIds ?? [] })
-      .onConflictDoUpdate({
-        target: [customerAccess.tenantId, customerAccess.customerId],
-        set,
-        // An older event never overwrites a newer assignment. The assignment event of a
-        // version also brings collaborators, which the profile event of that version lacks.
-        setWhere: row.collaboratorIds
-          ? sql`${customerAccess.version} <= ${row.version}`
-          : sql`${customerAccess.version} < ${row.version}`,
-      });
   }
 }

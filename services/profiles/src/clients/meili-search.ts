@@ -1,7 +1,6 @@
 import type { SearchHit } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import type { Executor, CustomerScope } from '@crm/service-kit';
 import { Meilisearch, type Index } from 'meilisearch';
-import type { CustomerScope } from '../domain/customers/access.js';
 import type { SearchDocument, SearchIndex, SearchRequest } from '../domain/search/search-index.js';
 
 /** One document per customer; ids are unique across tenants (UUIDs). */

@@ -1,6 +1,5 @@
-import type { Executor } from '@crm/service-kit';
+import type { Executor, CustomerScope } from '@crm/service-kit';
 import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { CustomerScope } from '../domain/customers/access.js';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {

@@ -1,5 +1,5 @@
-import type { Executor } from '@crm/service-kit';
-import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { eraseKitCopies, type Executor } from '@crm/service-kit';
+import { and, eq, or, sql } from 'drizzle-orm';
 import {
   collaborators,
   customFieldValues,
@@ -9,6 +9,7 @@ import {
   customerTags,
   customers,
   deadLetters,
+  inbox,
   erasedCustomers,
   externalRefs,
   householdMembers,
@@ -70,10 +71,7 @@ export class ErasureRepository {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * Deletes everything of the customer that this service keeps outside its append-only
-   * ledgers, its sent events and failed deliveries about it included.
-   */
+  /** Deletes everything of the customer that this service keeps outside its append-only ledgers. */
   async deletePersonalData(db: Executor, tenantId: string, customerId: string): Promise<void> {
     for (const table of [
       customerTags,
@@ -123,32 +121,19 @@ export class ErasureRepository {
     await db
       .delete(customers)
       .where(and(eq(customers.tenantId, tenantId), eq(customers.id, customerId)));
-    // Copies of the profile in this service's own stores: published events waiting for their
-    // purge, dead letters, and stored answers of idempotent requests.
-    await db
-      .delete(outbox)
-      .where(
-        and(
-          eq(outbox.tenantId, tenantId),
-          isNotNull(outbox.sentAt),
-          sql`${outbox.envelope}->>'subject' = ${customerId}`,
-        ),
-      );
-    await db
-      .delete(deadLetters)
-      .where(
-        and(
-          eq(deadLetters.tenantId, tenantId),
-          sql`${deadLetters.payload}->>'subject' = ${customerId}`,
-        ),
-      );
-    await db
-      .delete(idempotencyKeys)
-      .where(
-        and(
-          eq(idempotencyKeys.tenantId, tenantId),
-          sql`strpos(${idempotencyKeys.body}, ${customerId}) > 0`,
-        ),
-      );
+  }
+
+  /**
+   * Copies of the profiles in this service's own stores, for the customer and those merged
+   * into it: published events waiting for their purge, dead letters, and stored answers of
+   * idempotent requests.
+   */
+  async deleteKitCopies(db: Executor, tenantId: string, customerIds: string[]): Promise<void> {
+    await eraseKitCopies(
+      db,
+      { outbox, inbox, deadLetters, idempotencyKeys },
+      tenantId,
+      customerIds,
+    );
   }
 }

@@ -1,7 +1,6 @@
 import type { SearchHit } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import type { Executor, CustomerScope } from '@crm/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { CustomerScope } from '../domain/customers/access.js';
 import { scopePredicate } from './customers.repository.js';
 import type { OpportunitiesRepository } from './opportunities.repository.js';
 import type { RelationshipsRepository } from './relationships.repository.js';

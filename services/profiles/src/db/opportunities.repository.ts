@@ -1,7 +1,6 @@
 import type { LifecycleStage } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import type { Executor, CustomerScope } from '@crm/service-kit';
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { CustomerScope } from '../domain/customers/access.js';
 import { scopePredicate } from './customers.repository.js';
 import { customers, opportunities as o, opportunityStages, type OpportunityRow } from './schema.js';
 

@@ -1,7 +1,7 @@
 import type { SearchHit } from '@crm/contracts';
-import type { Db, Executor } from '@crm/service-kit';
+import { transaction } from '@crm/service-kit';
+import type { Db, Executor, CustomerScope } from '@crm/service-kit';
 import { and, asc, desc, eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { CustomerScope } from '../domain/customers/access.js';
 import {
   hitOf,
   type SearchDocument,
@@ -229,7 +229,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const prefix = sql`${d.doc} @@ ${tsq}`;
     const typo = sql`${match.text} OPERATOR(profiles.<%) ${d.names}`;
     const distance = sql`${match.text} OPERATOR(profiles.<<->) ${d.names}`;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await tx.execute(
         sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`,
       );

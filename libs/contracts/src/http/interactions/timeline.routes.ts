@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   CUSTOMER,
   STAFF,
@@ -9,7 +10,7 @@ import {
   unauthenticated,
 } from '../common.js';
 import { CustomerIdParams } from '../profiles/customers.js';
-import { TimelinePage, TimelineQuery } from './timeline.js';
+import { TimelineEntry, TimelinePage, TimelineQuery } from './timeline.js';
 import { TimelineExportQuery } from './interactions.js';
 
 export const timelineRoutes = {
@@ -45,7 +46,11 @@ export const timelineRoutes = {
     roles: STAFF,
     request: { params: CustomerIdParams, query: TimelineExportQuery },
     responses: {
-      200: { description: 'The entries, as `text/csv` or `application/json`.' },
+      200: {
+        description: 'The entries, as `text/csv` or `application/json` by `format`.',
+        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
+        headers: z.object({ 'Content-Disposition': z.string() }),
+      },
       401: unauthenticated,
       403: forbidden,
       404: customerNotFound,
@@ -84,7 +89,11 @@ export const timelineRoutes = {
     roles: CUSTOMER,
     request: { query: TimelineExportQuery },
     responses: {
-      200: { description: 'The entries, as `text/csv` or `application/json`.' },
+      200: {
+        description: 'The entries, as `text/csv` or `application/json` by `format`.',
+        content: { 'text/csv': z.string(), 'application/json': z.array(TimelineEntry) },
+        headers: z.object({ 'Content-Disposition': z.string() }),
+      },
       401: unauthenticated,
       403: forbidden,
       422: invalid,

@@ -117,12 +117,15 @@ export function customerEntry(event: CustomerEvent): NewTimelineEntry {
   const c = event.data.customer;
   const created = event.type === 'crm.customer.created.v1';
   const changed = 'changed_fields' in event.data ? event.data.changed_fields : [];
+  const by: { created_by?: NewTimelineEntry['actor']; changed_by?: NewTimelineEntry['actor'] } =
+    event.data;
+  const actor = by.changed_by ?? by.created_by;
   return {
     customerId: c.id,
     kind: 'customer',
     type: event.type,
     occurredAt: new Date(event.time),
-    actor: { type: 'system', id: null, name: null },
+    actor: actor ?? { type: 'system', id: null, name: null },
     summary: created
       ? `Profile created${c.source === 'bookingx' ? ' from BookingX' : ''}`
       : `Profile updated: ${changed.join(', ').replaceAll('_', ' ')}`,

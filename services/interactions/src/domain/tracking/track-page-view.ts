@@ -1,12 +1,9 @@
 import { bookingxCustomerId, newId, type TrackBody } from '@crm/contracts';
-import { AppError, type Db, type Outbox } from '@crm/service-kit';
+import { AppError, transaction } from '@crm/service-kit';
 import { jwtVerify } from 'jose';
-import type { AliasesRepository } from '../../db/aliases.repository.js';
-import type { EngagementRepository } from '../../db/engagement.repository.js';
 import { pageViews } from '../../db/schema.js';
-import type { SettingsRepository } from '../../db/settings.repository.js';
-import type { TimelineRepository } from '../../db/timeline.repository.js';
-import { publishRecorded } from '../projection/projector.js';
+import type { InteractionsDeps } from '../../deps.js';
+import { publishRecorded } from '../interactions/shared.js';
 import { visitEntry } from '../timeline/entries.js';
 
 /**
@@ -14,70 +11,63 @@ import { visitEntry } from '../timeline/entries.js';
  * for who it is (an identity token signed with the tenant's ingest secret) and the visitor
  * consented (`consent: true` in that token); otherwise it stays an anonymous visitor's.
  */
-export class PageViewTracker {
-  constructor(
-    private readonly db: Db,
-    private readonly settings: SettingsRepository,
-    private readonly aliases: AliasesRepository,
-    private readonly timeline: TimelineRepository,
-    private readonly engagement: EngagementRepository,
-    private readonly outbox: Outbox,
-  ) {}
-
-  async track(body: TrackBody): Promise<{ recorded: 'anonymous' | 'customer' }> {
-    const settings = await this.settings.byTrackingKey(this.db, body.key);
-    if (!settings) throw new AppError('unauthenticated', 'Unknown tracking key');
-    if (!settings.trackWebsiteVisits) {
-      throw new AppError('forbidden', 'This business does not track website visits');
-    }
-    const tenantId = settings.tenantId;
-    let bookingxId: string | null = null;
-    if (body.identity && settings.ingestSecret) {
-      bookingxId = await consentedIdentity(body.identity, settings.ingestSecret);
-    }
-    const occurredAt = body.occurred_at ? new Date(body.occurred_at) : new Date();
-    return this.db.transaction(async (tx) => {
-      const customerId = bookingxId
-        ? await this.aliases.resolve(tx, tenantId, bookingxCustomerId(tenantId, bookingxId))
-        : null;
-      const id = newId();
-      await tx.insert(pageViews).values({
-        tenantId,
-        id,
-        visitorId: body.visitor_id,
-        customerId,
-        url: body.url,
-        referrer: body.referrer ?? null,
-        title: body.title ?? null,
-        occurredAt,
-      });
-      if (!customerId) return { recorded: 'anonymous' as const };
-      await this.engagement.bump(tx, tenantId, customerId, 'websiteVisits', occurredAt);
-      await this.timeline.add(
-        tx,
-        tenantId,
-        `page_view:${id}`,
-        visitEntry({ id, customerId, url: body.url, title: body.title ?? null, occurredAt }),
-      );
-      await publishRecorded(this.outbox, tx, tenantId, {
-        tenantId,
-        id,
-        customerId,
-        interactionType: 'website_visit',
-        interactionSource: 'website',
-        subject: body.title ?? body.url,
-        bookingId: null,
-        staffId: null,
-        direction: 'inbound',
-        outcome: null,
-        durationMinutes: null,
-        amountMinor: null,
-        currency: null,
-        interactionDate: occurredAt,
-      });
-      return { recorded: 'customer' as const };
-    });
+export async function trackPageView(
+  deps: InteractionsDeps,
+  body: TrackBody,
+): Promise<{ recorded: 'anonymous' | 'customer' }> {
+  const { engagement, timeline } = deps.repositories;
+  const settings = await deps.repositories.settings.byTrackingKey(deps.db, body.key);
+  if (!settings) throw new AppError('unauthenticated', 'Unknown tracking key');
+  if (!settings.trackWebsiteVisits) {
+    throw new AppError('forbidden', 'This business does not track website visits');
   }
+  const tenantId = settings.tenantId;
+  let bookingxId: string | null = null;
+  if (body.identity && settings.ingestSecret) {
+    bookingxId = await consentedIdentity(body.identity, settings.ingestSecret);
+  }
+  const occurredAt = body.occurred_at ? new Date(body.occurred_at) : deps.clock();
+  return transaction(deps.db, async ({ db: tx }) => {
+    const customerId = bookingxId
+      ? await deps.customers.aliases.resolve(tx, tenantId, bookingxCustomerId(tenantId, bookingxId))
+      : null;
+    const id = newId();
+    await tx.insert(pageViews).values({
+      tenantId,
+      id,
+      visitorId: body.visitor_id,
+      customerId,
+      url: body.url,
+      referrer: body.referrer ?? null,
+      title: body.title ?? null,
+      occurredAt,
+    });
+    if (!customerId) return { recorded: 'anonymous' as const };
+    await engagement.bump(tx, tenantId, customerId, 'websiteVisits', occurredAt);
+    await timeline.add(
+      tx,
+      tenantId,
+      `page_view:${id}`,
+      visitEntry({ id, customerId, url: body.url, title: body.title ?? null, occurredAt }),
+    );
+    await publishRecorded(deps.outbox, tx, tenantId, {
+      tenantId,
+      id,
+      customerId,
+      interactionType: 'website_visit',
+      interactionSource: 'website',
+      subject: body.title ?? body.url,
+      bookingId: null,
+      staffId: null,
+      direction: 'inbound',
+      outcome: null,
+      durationMinutes: null,
+      amountMinor: null,
+      currency: null,
+      interactionDate: occurredAt,
+    });
+    return { recorded: 'customer' as const };
+  });
 }
 
 /** The BookingX customer id of a valid identity token with consent, else null. */

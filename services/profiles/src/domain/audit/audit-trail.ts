@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   EMPTY_PREFERENCES,
   newId,
   type AuditEntry,
@@ -9,24 +7,29 @@ import {
   type Page,
 } from '@crm/contracts';
 import {
+  type Db,
+  encodeCursor,
+  type Executor,
   HeldBack,
   memo,
   notFound,
-  remember,
-  type Db,
-  type Executor,
   type Principal,
-  type Tx,
-  invalidCursor,
+  readCursor,
+  remember,
+  type TxContext,
+  scopeOf,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import type { AuditRepository } from '../../db/audit.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { AuditRow } from '../../db/schema.js';
-import { scopeOf } from '../customers/access.js';
 import type { Actor } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import { entryHash, GENESIS, type ChainedFields } from './chain.js';
+
+/** Where the next page starts: the last entry's sequence number. */
+const AuditCursor = z.tuple([z.number().int().nonnegative()]);
 
 export interface Change {
   field: string;
@@ -162,7 +165,7 @@ type UnlinkedEntry = Omit<ChainedFields, 'seq'>;
 
 /** The profile audit trail: written in the transaction of each change, read by admins. */
 export class AuditTrail {
-  /** Entries held back by a transaction (`defer`) and linked all at once by `flush`. */
+  /** Entries a transaction holds back (`defer`, on its context) and links all at once by `flush`. */
   private readonly held = new HeldBack<UnlinkedEntry>((tx, entries) =>
     this.linkByTenant(tx, entries),
   );
@@ -231,17 +234,18 @@ export class AuditTrail {
   }
 
   /**
-   * Holds back the entries recorded on `tx` until `flush(tx)`: the tenant's chain is then
-   * locked only for the last statements of the transaction, so transactions that handle
-   * many events (a consumer's batch) do their work side by side and queue only to append.
+   * Holds back the entries recorded in the transaction of `ctx` until `flush(ctx)`: the
+   * tenant's chain is then locked only for the last statements of the transaction, so
+   * transactions that handle many events (a consumer's batch) do their work side by side
+   * and queue only to append.
    */
-  defer(tx: Tx): void {
-    this.held.defer(tx);
+  defer(ctx: TxContext): void {
+    this.held.defer(ctx);
   }
 
-  /** Links and writes what `tx` held back. */
-  async flush(tx: Tx): Promise<void> {
-    await this.held.flush(tx);
+  /** Links and writes what `ctx` held back. */
+  async flush(ctx: TxContext): Promise<void> {
+    await this.held.flush(ctx);
   }
 
   /**
@@ -249,7 +253,7 @@ export class AuditTrail {
    * held there too when the transaction defers, linked now otherwise. A savepoint that was
    * rolled back never hands over, and its entries are dropped with it.
    */
-  async handOver(from: Tx, to: Tx): Promise<void> {
+  async handOver(from: TxContext, to: TxContext): Promise<void> {
     await this.held.handOver(from, to);
   }
 
@@ -303,11 +307,7 @@ export class AuditTrail {
     if (!hasTrail) throw notFound('Customer');
     let beforeSeq: number | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 1 || typeof key[0] !== 'number') {
-        throw invalidCursor();
-      }
-      beforeSeq = key[0];
+      [beforeSeq] = readCursor(AuditCursor, query.cursor);
     }
     const rows = await this.repo.page(this.db, principal.tenant, customerId, {
       field: query.field,

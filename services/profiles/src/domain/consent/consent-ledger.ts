@@ -1,8 +1,6 @@
 import {
   CONSENT_CHANNELS,
   CONSENT_PURPOSES,
-  decodeCursor,
-  encodeCursor,
   makeEvent,
   newId,
   type ConsentChangedPayload,
@@ -11,17 +9,29 @@ import {
   type Page,
   type RecordConsentBody,
 } from '@crm/contracts';
-import { notFound, type Db, type Outbox, type Principal, invalidCursor } from '@crm/service-kit';
-import type { z } from 'zod';
+import {
+  CursorTime,
+  type Db,
+  encodeCursor,
+  notFound,
+  type Outbox,
+  type Principal,
+  readCursor,
+  transaction,
+  scopeOf,
+} from '@crm/service-kit';
+import { z } from 'zod';
 import type { ConsentRepository } from '../../db/consent.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { ConsentRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import { isUuid } from '../customers/customer-changes.js';
+
+/** Where the next page starts: the last record's time and id. */
+const ConsentCursor = z.tuple([CursorTime, z.uuid()]);
 
 /** Whose consent: the caller's own (`/me`) or a customer's by id. */
 export type Whose = 'self' | { customerId: string };
@@ -109,11 +119,8 @@ export class ConsentLedger {
     if (!customer) throw notFound('Customer');
     let before: { at: Date; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw invalidCursor();
-      }
-      before = { at: new Date(key[0]), id: key[1] };
+      const [at, id] = readCursor(ConsentCursor, query.cursor);
+      before = { at, id };
     }
     const rows = await this.repo.history(this.db, principal.tenant, customerId, {
       before,
@@ -140,7 +147,7 @@ export class ConsentLedger {
   ): Promise<ConsentRecord> {
     const id = this.target(principal, whose);
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       // The customer's row lock orders records of one customer, so "newest" is well defined.
       const [customer] = await this.customers.lockMany(tx, scopeOf(principal), [id]);
       if (!customer) throw notFound('Customer');

@@ -15,6 +15,7 @@ import {
   type Outbox,
   type Principal,
   matchesIfMatch,
+  transaction,
 } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomFieldRow } from '../../db/schema.js';
@@ -76,7 +77,7 @@ export class CustomFieldDefinitions {
     });
     if (errors.length > 0)
       throw new AppError('validation_failed', 'The definition is not valid', errors);
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, principal.tenant);
       const { n, maxOrder } = await this.repo.count(tx, principal.tenant);
       if (n >= this.maxFields) {
@@ -116,7 +117,7 @@ export class CustomFieldDefinitions {
     ifMatch: string | undefined,
   ): Promise<CustomFieldDefinition> {
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Custom field');
@@ -165,7 +166,7 @@ export class CustomFieldDefinitions {
 
   async delete(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
     const tenant = principal.tenant;
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Custom field');
@@ -195,7 +196,7 @@ export class CustomFieldDefinitions {
     body: ReorderCustomFieldsBody,
   ): Promise<CustomFieldDefinition[]> {
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockTenant(tx, tenant);
       const rows = await this.repo.list(tx, tenant);
       const known = new Set(rows.map((r) => r.id));

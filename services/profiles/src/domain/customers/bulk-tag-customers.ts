@@ -1,3 +1,4 @@
+import { transaction } from '@crm/service-kit';
 import { type BulkResult, type BulkTagsBody } from '@crm/contracts';
 import { type Principal } from '@crm/service-kit';
 import { routeContext } from './customer-events.js';
@@ -9,7 +10,7 @@ export async function bulkTagCustomers(
   principal: Principal,
   body: BulkTagsBody,
 ): Promise<BulkResult> {
-  return deps.db.transaction(async (tx) => {
+  return transaction(deps.db, async ({ db: tx }) => {
     const target = await lockTargets(deps, tx, principal, body);
     const changed = await applyTags(
       deps,

@@ -1,3 +1,4 @@
+import { transaction } from '@crm/service-kit';
 import { type Customer, type CustomerTagsBody } from '@crm/contracts';
 import { type Executor, type Principal } from '@crm/service-kit';
 import { toCustomerDto } from './customer.js';
@@ -25,5 +26,5 @@ export async function changeCustomerTags(
     );
     return deps.fieldValues.reveal(tx, toCustomerDto(after ?? current));
   };
-  return within ? run(within.tx) : deps.db.transaction(run);
+  return within ? run(within.tx) : transaction(deps.db, ({ db }) => run(db));
 }

@@ -1,3 +1,4 @@
+import { transaction } from '@crm/service-kit';
 import {
   bookingxCustomerId,
   newId,
@@ -82,5 +83,5 @@ export async function createCustomer(
     );
     return deps.fieldValues.reveal(tx, customer);
   };
-  return within ? run(within.tx) : deps.db.transaction(run);
+  return within ? run(within.tx) : transaction(deps.db, ({ db }) => run(db));
 }

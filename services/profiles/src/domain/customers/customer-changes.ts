@@ -1,3 +1,5 @@
+import { normaliseEmail } from '@crm/contracts';
+import { transaction, scopeOf } from '@crm/service-kit';
 import {
   type BulkResult,
   type CreateCustomerBody,
@@ -16,11 +18,10 @@ import {
 import { MAX_BULK_FILTER_MATCHES } from '@crm/contracts';
 import { z } from 'zod';
 import type { NewCustomerRow } from '../../db/schema.js';
-import { scopeOf } from './access.js';
 import { toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { routeContext } from './customer-events.js';
-import { isValidTimeZone, normaliseEmail, normalisePhone } from './normalise.js';
+import { isValidTimeZone, normalisePhone } from './normalise.js';
 import { CustomerFilter } from './customer-filter.js';
 import { checkPhones, primaryOf, samePhones, withPrimary } from './phones.js';
 import { republishCustomers } from './republish-customers.js';
@@ -246,7 +247,7 @@ export async function patchCustomer(
     );
     return after;
   };
-  return within ? run(within.tx) : deps.db.transaction(run);
+  return within ? run(within.tx) : transaction(deps.db, ({ db }) => run(db));
 }
 
 export function filtersOf(deps: CustomersDeps): CustomerFilter {
@@ -300,7 +301,7 @@ export async function bulkSet(
   via: 'bulkSetStage' | 'bulkAssign',
   team: { add: string[]; remove: string[] } = { add: [], remove: [] },
 ): Promise<BulkResult> {
-  return deps.db.transaction(async (tx) => {
+  return transaction(deps.db, async ({ db: tx }) => {
     if (changes.customerStage !== undefined) {
       await deps.stages.assertKnown(tx, principal.tenant, changes.customerStage);
     }

@@ -65,7 +65,7 @@ export class CustomerEvents {
           tenantId: customer.tenant_id,
           subject: customer.id,
           sequence: customer.version,
-          data: { customer },
+          data: { customer, created_by: ctx.actor },
         }),
       },
       ...(customer.owner_id !== null ||
@@ -104,7 +104,7 @@ export class CustomerEvents {
           tenantId: after.tenant_id,
           subject: after.id,
           sequence: after.version,
-          data: { customer: after, changed_fields: changed },
+          data: { customer: after, changed_fields: changed, changed_by: actor },
         }),
       },
     ];

@@ -1,6 +1,6 @@
+import { scopeOf } from '@crm/service-kit';
 import { type Customer } from '@crm/contracts';
 import { notFound, type Principal } from '@crm/service-kit';
-import { scopeOf } from './access.js';
 import { toCustomerDto } from './customer.js';
 import type { CustomersDeps } from './customers-deps.js';
 

@@ -1,18 +1,26 @@
 import {
-  decodeCursor,
-  encodeCursor,
   type Customer,
   type ListCustomersQuery,
   type QueryCustomersBody,
   type Page,
 } from '@crm/contracts';
-import { type Principal, invalidCursor } from '@crm/service-kit';
+import {
+  CursorTime,
+  encodeCursor,
+  invalidCursor,
+  readCursor,
+  scopeOf,
+  type Principal,
+} from '@crm/service-kit';
+import { z } from 'zod';
 import type { SortField } from '../../db/customers.repository.js';
-import { scopeOf } from './access.js';
 import { toCustomerDto } from './customer.js';
 import { CustomerFilter } from './customer-filter.js';
 import { filtersOf } from './customer-changes.js';
 import type { CustomersDeps } from './customers-deps.js';
+
+/** Where the next page starts: the sort it was issued for, the last customer's sort value and id. */
+const CustomerCursor = z.tuple([z.string(), z.string(), z.uuid()]);
 
 export async function listCustomers(
   deps: CustomersDeps,
@@ -51,17 +59,12 @@ export async function pageOfCustomers(
   const field = query.sort.replace(/^-/, '') as SortField;
   let after: { value: string; id: string } | undefined;
   if (query.cursor) {
-    const key = decodeCursor(query.cursor);
-    if (
-      !key ||
-      key.length !== 3 ||
-      key[0] !== query.sort ||
-      typeof key[1] !== 'string' ||
-      typeof key[2] !== 'string'
-    ) {
+    const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
+    const byTime = field === 'created_at' || field === 'updated_at';
+    if (sort !== query.sort || (byTime && !CursorTime.safeParse(value).success)) {
       throw invalidCursor();
     }
-    after = { value: key[1], id: key[2] };
+    after = { value, id };
   }
   const predicate =
     filter === undefined

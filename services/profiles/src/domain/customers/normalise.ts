@@ -18,18 +18,6 @@ export function normalisePhone(
   return parsed.number;
 }
 
-/** Phones from BookingX are not ours to refuse: keep what parses, drop what does not. */
-export function lenientPhone(raw: string | undefined, region: string): string | null {
-  if (!raw) return null;
-  const parsed = parsePhoneNumberFromString(raw.trim(), region as CountryCode);
-  return parsed?.isValid() ? parsed.number : null;
-}
-
-export function normaliseEmail(raw: string | null | undefined): string | null | undefined {
-  if (raw === undefined || raw === null) return raw;
-  return raw.trim().toLowerCase();
-}
-
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });

@@ -1,3 +1,4 @@
+import { transaction } from '@crm/service-kit';
 import { type Customer } from '@crm/contracts';
 import { AppError, type Executor, type Principal } from '@crm/service-kit';
 import { toCustomerDto } from './customer.js';
@@ -17,7 +18,7 @@ export async function setCustomerPicture(
   via: 'putCustomerPicture' | 'deleteCustomerPicture',
   store: (tx: Executor) => Promise<string | null>,
 ): Promise<Customer> {
-  return deps.db.transaction(async (tx) => {
+  return transaction(deps.db, async ({ db: tx }) => {
     const current = await lockOne(deps, tx, principal, id, ifMatch);
     const url = await store(tx);
     const updated = await deps.repo.update(

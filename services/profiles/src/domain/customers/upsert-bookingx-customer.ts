@@ -1,3 +1,4 @@
+import { lenientPhone, normaliseEmail } from '@crm/contracts';
 import { bookingxCustomerId, type BookingxPerson, type CustomerPhone } from '@crm/contracts';
 import { type Executor } from '@crm/service-kit';
 import { z } from 'zod';
@@ -5,7 +6,7 @@ import type { NewCustomerRow } from '../../db/schema.js';
 import { recordOf, toCustomerDto, type CustomerRecord } from './customer.js';
 import type { ChangeContext } from '../audit/audit-trail.js';
 import { BOOKINGX_ACTOR } from './customer-events.js';
-import { isValidTimeZone, lenientPhone, normaliseEmail } from './normalise.js';
+import { isValidTimeZone } from './normalise.js';
 import { detectType, primaryOf, samePhones, withNumbers, withPrimary } from './phones.js';
 import type { CustomersDeps } from './customers-deps.js';
 

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  decodeCursor,
-  encodeCursor,
   newId,
   type CreateImportQuery,
   type CustomerImport,
@@ -10,11 +8,26 @@ import {
   type ListImportsQuery,
   type Page,
 } from '@crm/contracts';
-import { AppError, invalidCursor, notFound, type Db, type Principal } from '@crm/service-kit';
+import {
+  AppError,
+  CursorTime,
+  type Db,
+  encodeCursor,
+  notFound,
+  type Principal,
+  readCursor,
+  transaction,
+} from '@crm/service-kit';
+import { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { ImportRow, ImportsRepository } from '../../db/imports.repository.js';
 import { planImport } from './mapping.js';
 import { readCsv } from './csv.js';
+
+/** Where the next page of imports starts: the last one's creation time and id. */
+const ImportCursor = z.tuple([CursorTime, z.uuid()]);
+/** Where the next page of row errors starts: the last one's row and sequence number. */
+const ImportErrorCursor = z.tuple([z.number().int(), z.number().int()]);
 
 /** Where a stored import is handed to the background worker. */
 export interface ImportQueue {
@@ -81,7 +94,7 @@ export class CustomerImports {
     planImport(csv.header, query.mapping, definitions);
     if (this.queue === undefined) throw new AppError('internal', 'The import queue is not running');
     const now = this.clock();
-    const row = await this.db.transaction((tx) =>
+    const row = await transaction(this.db, ({ db: tx }) =>
       this.repo.insert(
         tx,
         {
@@ -120,18 +133,8 @@ export class CustomerImports {
   async list(principal: Principal, query: ListImportsQuery): Promise<Page<CustomerImport>> {
     let after: { createdAt: Date; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      const at = typeof key?.[0] === 'string' ? new Date(key[0]) : null;
-      if (
-        !key ||
-        key.length !== 2 ||
-        !at ||
-        Number.isNaN(at.getTime()) ||
-        typeof key[1] !== 'string'
-      ) {
-        throw invalidCursor();
-      }
-      after = { createdAt: at, id: key[1] };
+      const [createdAt, id] = readCursor(ImportCursor, query.cursor);
+      after = { createdAt, id };
     }
     const rows = await this.repo.list(
       this.db,
@@ -160,11 +163,8 @@ export class CustomerImports {
     await this.find(principal, id);
     let after: { row: number; seq: number } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || typeof key[0] !== 'number' || typeof key[1] !== 'number') {
-        throw invalidCursor();
-      }
-      after = { row: key[0], seq: key[1] };
+      const [row, seq] = readCursor(ImportErrorCursor, query.cursor);
+      after = { row, seq };
     }
     const rows = await this.repo.errors(this.db, principal.tenant, id, after, query.limit + 1);
     const page = rows.slice(0, query.limit);

@@ -6,7 +6,8 @@ import {
   type Outbox,
   type Principal,
   type Tx,
-  savepoint,
+  transaction,
+  TxContext,
 } from '@crm/service-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { z } from 'zod';
@@ -173,7 +174,7 @@ export class ImportRunner {
     if (plan !== undefined && batch.length > 0) {
       if (!(await this.commitBatch(imp, plan, width, batch, log))) return;
     }
-    const done = await this.db.transaction(async (tx) => {
+    const done = await transaction(this.db, async ({ db: tx }) => {
       const cur = await this.repo.lock(tx, tenantId, id);
       if (!cur || cur.status !== 'running') return null;
       await this.repo.finish(tx, tenantId, id, 'completed', null, this.clock());
@@ -195,7 +196,7 @@ export class ImportRunner {
   }
 
   async fail(imp: ImportRow, why: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const cur = await this.repo.lock(tx, imp.tenantId, imp.id);
       if (!cur || cur.status === 'completed' || cur.status === 'failed') return;
       await this.repo.finish(tx, imp.tenantId, imp.id, 'failed', why.slice(0, 500), this.clock());
@@ -213,7 +214,8 @@ export class ImportRunner {
     log: Logger,
   ): Promise<boolean> {
     const { tenantId, id } = imp;
-    const progress = await this.db.transaction(async (tx) => {
+    const progress = await transaction(this.db, async (batch) => {
+      const tx = batch.db;
       const cur = await this.repo.lock(tx, tenantId, id);
       if (!cur || cur.status !== 'running') return null;
       const todo = rows.filter((r) => r.index > cur.processedRows);
@@ -241,8 +243,8 @@ export class ImportRunner {
       // The rows' audit entries join the tenant's chain, and their events the outbox, together
       // at the end: the chain is locked only for the batch's last statements, so API writes
       // of the tenant do not wait for the whole batch.
-      this.audit.defer(tx);
-      this.outbox.defer(tx);
+      this.audit.defer(batch);
+      this.outbox.defer(batch);
       const principal = principalOf(imp);
       const ctx: ChangeContext = {
         actor: actorOf(principal),
@@ -286,8 +288,8 @@ export class ImportRunner {
           });
         }
       }
-      await this.audit.flush(tx);
-      await this.outbox.flush(tx);
+      await this.audit.flush(batch);
+      await this.outbox.flush(batch);
       await this.repo.addErrors(tx, errors);
       await this.repo.addKeys(tx, newKeys);
       await this.repo.addBatch(tx, tenantId, id, counts, this.clock());
@@ -478,20 +480,22 @@ export class ImportRunner {
     work: (sp: Tx) => Promise<Outcome>,
   ): Promise<Outcome | RowError[]> {
     let outcome: Outcome | undefined;
-    let row: Tx | undefined;
+    const batch = TxContext.of(tx);
+    if (!batch) throw new Error('Rows are imported in a transaction begun with transaction()');
+    let row: TxContext | undefined;
     try {
-      await savepoint(tx, async (sp) => {
+      await batch.savepoint(async (sp) => {
         row = sp;
         // Held back until the row is through: a row undone takes its events and audit
         // entries with it.
         this.audit.defer(sp);
         this.outbox.defer(sp);
-        outcome = await work(sp);
+        outcome = await work(sp.db);
         if (dryRun) throw new DryRunRollback();
       });
       if (row !== undefined) {
-        await this.audit.handOver(row, tx);
-        await this.outbox.handOver(row, tx);
+        await this.audit.handOver(row, batch);
+        await this.outbox.handOver(row, batch);
       }
     } catch (err) {
       if (!(err instanceof DryRunRollback)) {

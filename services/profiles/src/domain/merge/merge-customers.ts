@@ -12,6 +12,8 @@ import {
   type Outbox,
   type Principal,
   matchesIfMatch,
+  transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
@@ -19,7 +21,6 @@ import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { MergeRepository } from '../../db/merge.repository.js';
 import type { NewCustomerRow } from '../../db/schema.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { toCustomerDto, type CustomerRecord } from '../customers/customer.js';
 import {
   actorOf,
@@ -138,7 +139,7 @@ export class CustomerMerge {
       );
     }
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const locked = await this.customers.lockMany(tx, scopeOf(principal), [...sources]);
       const byId = new Map(locked.map((r) => [r.row.id, r]));
       const survivor = byId.get(survivorId);

@@ -1,7 +1,5 @@
 import {
-  decodeCursor,
   DEFAULT_OPPORTUNITY_STAGES,
-  encodeCursor,
   newId,
   type CreateOpportunityBody,
   type LifecycleStage,
@@ -14,17 +12,24 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
+  CursorTime,
   type Db,
+  encodeCursor,
   type Executor,
-  type Principal,
-  invalidCursor,
   matchesIfMatch,
+  notFound,
+  type Principal,
+  readCursor,
+  transaction,
+  scopeOf,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { OpportunitiesRepository } from '../../db/opportunities.repository.js';
 import type { OpportunityRow } from '../../db/schema.js';
-import { scopeOf } from '../customers/access.js';
+
+/** Where the next page starts: the last opportunity's creation time and id. */
+const OpportunityCursor = z.tuple([CursorTime, z.uuid()]);
 
 export function toOpportunityDto(row: OpportunityRow): Opportunity {
   return {
@@ -84,11 +89,8 @@ export class Pipeline {
     }
     let before: { at: Date; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw invalidCursor();
-      }
-      before = { at: new Date(key[0]), id: key[1] };
+      const [at, id] = readCursor(OpportunityCursor, query.cursor);
+      before = { at, id };
     }
     const rows = await this.repo.list(
       this.db,
@@ -118,7 +120,7 @@ export class Pipeline {
     customerId: string,
     body: CreateOpportunityBody,
   ): Promise<Opportunity> {
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const [customer] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!customer) throw notFound('Customer');
       const { stages } = await this.stageList(tx, principal.tenant);
@@ -148,7 +150,7 @@ export class Pipeline {
     body: UpdateOpportunityBody,
     ifMatch: string | undefined,
   ): Promise<Opportunity> {
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.find(tx, scopeOf(principal), id, true);
       if (!current) throw notFound('Opportunity');
       if (!matchesIfMatch(ifMatch, current.version)) {
@@ -201,7 +203,7 @@ export class Pipeline {
         { field: `stages.${repeated}.key`, code: 'duplicate', message: 'Stage keys are unique' },
       ]);
     }
-    const stored = await this.db.transaction(async (tx) => {
+    const stored = await transaction(this.db, async ({ db: tx }) => {
       const current = (await this.repo.lockStages(tx, principal.tenant)) ?? {
         stages: DEFAULT_OPPORTUNITY_STAGES,
         version: 1,

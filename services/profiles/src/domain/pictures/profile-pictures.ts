@@ -6,12 +6,11 @@ import {
   type Customer,
   type UploadPictureBody,
 } from '@crm/contracts';
-import { AppError, notFound, type Db, type Principal } from '@crm/service-kit';
+import { AppError, notFound, type Db, type Principal, scopeOf } from '@crm/service-kit';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { PicturesRepository } from '../../db/pictures.repository.js';
-import { scopeOf } from '../customers/access.js';
 import type { CustomersDeps } from '../customers/customers-deps.js';
 import { setCustomerPicture } from '../customers/set-customer-picture.js';
 

@@ -1,4 +1,4 @@
-import { AppError, forget, memo, type Db, type Executor } from '@crm/service-kit';
+import { AppError, forget, memo, type Db, type Executor, transaction } from '@crm/service-kit';
 import type { CustomerKeysRepository } from '../../db/customer-keys.repository.js';
 import type { CustomerKeyRow } from '../../db/schema.js';
 import {
@@ -102,7 +102,7 @@ export class CustomerKeys {
    */
   async rotateBatch(db: Db, batch: number, tenantId?: string): Promise<number> {
     const active = this.crypto.activeMasterKeyId;
-    return db.transaction(async (tx) => {
+    return transaction(db, async ({ db: tx }) => {
       const rows = await this.repo.claimStale(tx, active, batch, tenantId);
       for (const row of rows) {
         const dataKey = this.unwrap(row);

@@ -4,7 +4,14 @@ import {
   type CustomerErasure,
   type EraseCustomerBody,
 } from '@crm/contracts';
-import { notFound, type Db, type Executor, type Outbox, type Principal } from '@crm/service-kit';
+import {
+  notFound,
+  type Db,
+  type Executor,
+  type Outbox,
+  type Principal,
+  transaction,
+} from '@crm/service-kit';
 import type { z } from 'zod';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { ErasureRepository, Tombstone } from '../../db/erasure.repository.js';
@@ -39,7 +46,7 @@ export class CustomerEraser {
 
   async erase(principal: Principal, id: string, body: EraseCustomerBody): Promise<CustomerErasure> {
     const tenantId = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.repo.lockId(tx, tenantId, id);
       // The row lock serialises concurrent erasures: the second finds the tombstone.
       const [current] = await this.customers.lockMany(tx, { kind: 'tenant', tenantId }, [id]);
@@ -60,6 +67,7 @@ export class CustomerEraser {
       );
       const merged = await this.repo.mergedInto(tx, tenantId, id);
       await this.repo.deletePersonalData(tx, tenantId, id);
+      await this.repo.deleteKitCopies(tx, tenantId, [id, ...merged]);
       await this.keys.destroy(tx, tenantId, [id, ...merged]);
       const tomb = { tenantId, customerId: id, erasedAt, erasedBy: principal.sub };
       await this.repo.bury(tx, { ...tomb, reason: body.reason });

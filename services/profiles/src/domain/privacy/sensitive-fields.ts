@@ -1,5 +1,5 @@
 import type { Customer, CustomFieldValue } from '@crm/contracts';
-import { AppError, type Db, type Executor } from '@crm/service-kit';
+import { AppError, type Db, type Executor, transaction } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { SensitiveValuesRepository } from '../../db/sensitive-values.repository.js';
 import { undecryptable, type CustomerKeys } from './customer-keys.js';
@@ -28,7 +28,7 @@ export class SensitiveFields {
    * values were sealed), in one short transaction; returns how many it sealed.
    */
   async sealClear(db: Db, batch: number, tenantId?: string): Promise<number> {
-    return db.transaction(async (tx) => {
+    return transaction(db, async ({ db: tx }) => {
       const rows = await this.clear.claimClear(tx, batch, tenantId);
       for (const row of rows) {
         const dataKey = await this.keys.forWrite(tx, row.tenantId, row.customerId);

@@ -16,12 +16,13 @@ import {
   type Executor,
   type Principal,
   matchesIfMatch,
+  transaction,
+  scopeOf,
 } from '@crm/service-kit';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { RelationshipsRepository } from '../../db/relationships.repository.js';
 import type { CustomerRow, HouseholdRow, RelationshipRow } from '../../db/schema.js';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
-import { scopeOf } from '../customers/access.js';
 import { routeContext } from '../customers/customer-events.js';
 
 function member(row: CustomerRow) {
@@ -77,7 +78,7 @@ export class Relationships {
         },
       ]);
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const both = await this.customers.visible(tx, scopeOf(principal), [
         customerId,
         body.related_customer_id,
@@ -107,7 +108,7 @@ export class Relationships {
   }
 
   async delete(principal: Principal, customerId: string, relationshipId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const [self] = await this.customers.visible(tx, scopeOf(principal), [customerId]);
       if (!self) throw notFound('Customer');
       const row = await this.repo.find(tx, principal.tenant, customerId, relationshipId);
@@ -125,7 +126,7 @@ export class Relationships {
 
   async createHousehold(principal: Principal, body: CreateHouseholdBody): Promise<Household> {
     const ids = [...new Set(body.member_ids)];
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       await this.assertVisible(tx, principal, ids);
       const row = await this.repo.createHousehold(tx, {
         tenantId: principal.tenant,
@@ -158,7 +159,7 @@ export class Relationships {
     body: UpdateHouseholdBody,
     ifMatch: string | undefined,
   ): Promise<Household> {
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const add = [...new Set(body.add_member_ids ?? [])];
       const remove = [...new Set(body.remove_member_ids ?? [])];
@@ -178,7 +179,7 @@ export class Relationships {
     id: string,
     ifMatch: string | undefined,
   ): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const current = await this.lockHousehold(tx, principal, id, ifMatch);
       const memberIds = await this.repo.memberIds(tx, principal.tenant, current.id);
       await this.repo.deleteHousehold(tx, principal.tenant, current.id);

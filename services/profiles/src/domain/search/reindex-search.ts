@@ -1,4 +1,5 @@
 import type { Db } from '@crm/service-kit';
+import { transaction } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { SearchReindexRepository } from '../../db/search-reindex.repository.js';
@@ -71,7 +72,7 @@ export class SearchReindex {
       let afterId = from && from.tenantId === tenantId ? from.afterId : null;
       const searchable = await this.fields.searchableNames(this.db, tenantId);
       for (;;) {
-        const docs = await this.db.transaction(async (tx) => {
+        const docs = await transaction(this.db, async ({ db: tx }) => {
           const records = await this.customers.scan(
             tx,
             tenantId,
@@ -122,7 +123,7 @@ export class SearchReindex {
         .filter((d) => current.has(d.customerId) && current.get(d.customerId) !== d.version)
         .map((d) => d.customerId);
       if (gone.length === 0 && moved.length === 0) return;
-      pending = await this.db.transaction(async (tx) => {
+      pending = await transaction(this.db, async ({ db: tx }) => {
         if (gone.length > 0) await this.index.remove(tx, tenantId, gone);
         const rows = await this.customers.visible(tx, { kind: 'tenant', tenantId }, moved);
         const records = await this.customers.records(tx, rows);

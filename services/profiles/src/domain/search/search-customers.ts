@@ -1,16 +1,21 @@
+import { type SearchCustomersQuery, type SearchPage } from '@crm/contracts';
 import {
-  decodeCursor,
+  AppError,
   encodeCursor,
-  type SearchCustomersQuery,
-  type SearchPage,
-} from '@crm/contracts';
-import { AppError, type Executor, type Principal, invalidCursor } from '@crm/service-kit';
+  type Executor,
+  type Principal,
+  readCursor,
+  scopeOf,
+} from '@crm/service-kit';
+import { z } from 'zod';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
-import { scopeOf } from '../customers/access.js';
 import type { CustomerRecord } from '../customers/customer.js';
 import type { SearchDocument, SearchIndex, SearchMatch } from './search-index.js';
+
+/** Where the next page starts: how many hits came before it. */
+const SearchCursor = z.tuple([z.literal('offset'), z.number().int().nonnegative()]);
 
 const PHONE_LIKE = /^\+?[\d\s().\-/]{6,}$/;
 
@@ -79,11 +84,7 @@ export class CustomerSearch {
   async search(principal: Principal, query: SearchCustomersQuery): Promise<SearchPage> {
     let offset = 0;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || key[0] !== 'offset' || typeof key[1] !== 'number') {
-        throw invalidCursor();
-      }
-      offset = key[1];
+      [, offset] = readCursor(SearchCursor, query.cursor);
     }
     const match = classify(query.q, this.phoneRegion);
     if (match.kind === 'words' && match.words.length === 0) {

@@ -1,6 +1,5 @@
 import type { SearchHit } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
-import type { CustomerScope } from '../customers/access.js';
+import type { Executor, CustomerScope } from '@crm/service-kit';
 
 /** What the index keeps of a customer: what is searched, filtered, sorted and shown. */
 export interface SearchDocument {

@@ -10,6 +10,7 @@ import {
   type Executor,
   type Principal,
   matchesIfMatch,
+  transaction,
 } from '@crm/service-kit';
 import type { StagesRepository } from '../../db/stages.repository.js';
 
@@ -60,7 +61,7 @@ export class LifecycleStagesService {
         },
       ]);
     }
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const stored = (await this.repo.lock(tx, principal.tenant)) ?? {
         stages: DEFAULT_LIFECYCLE_STAGES,
         version: 1,

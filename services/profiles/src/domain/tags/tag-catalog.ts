@@ -1,6 +1,4 @@
 import {
-  decodeCursor,
-  encodeCursor,
   newId,
   type CreateTagBody,
   type ListTagsQuery,
@@ -10,16 +8,22 @@ import {
 } from '@crm/contracts';
 import {
   AppError,
-  notFound,
   type Db,
-  type Principal,
-  invalidCursor,
+  encodeCursor,
   matchesIfMatch,
+  notFound,
+  type Principal,
+  readCursor,
+  transaction,
 } from '@crm/service-kit';
+import { z } from 'zod';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { routeContext } from '../customers/customer-events.js';
 import type { CustomersDeps } from '../customers/customers-deps.js';
 import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
+
+/** Where the next page starts: the last tag's lower-case name and id. */
+const TagCursor = z.tuple([z.string(), z.uuid()]);
 
 export function toTagDto({ row, customerCount }: TagWithCount): Tag {
   return {
@@ -51,11 +55,8 @@ export class TagCatalog {
   async list(principal: Principal, query: ListTagsQuery): Promise<Page<Tag>> {
     let after: { name: string; id: string } | undefined;
     if (query.cursor) {
-      const key = decodeCursor(query.cursor);
-      if (!key || key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-        throw invalidCursor();
-      }
-      after = { name: key[0], id: key[1] };
+      const [name, id] = readCursor(TagCursor, query.cursor);
+      after = { name, id };
     }
     const rows = await this.repo.list(this.db, principal.tenant, {
       prefix: query.q,
@@ -98,7 +99,7 @@ export class TagCatalog {
     ifMatch: string | undefined,
   ): Promise<Tag> {
     const tenant = principal.tenant;
-    return this.db.transaction(async (tx) => {
+    return transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {
@@ -138,7 +139,7 @@ export class TagCatalog {
 
   async delete(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
     const tenant = principal.tenant;
-    await this.db.transaction(async (tx) => {
+    await transaction(this.db, async ({ db: tx }) => {
       const current = await this.repo.findForUpdate(tx, tenant, id);
       if (!current) throw notFound('Tag');
       if (!matchesIfMatch(ifMatch, current.version)) {

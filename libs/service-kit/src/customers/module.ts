@@ -1,0 +1,116 @@
+import { isEventType } from '@crm/contracts';
+import type { Principal } from '../auth.js';
+import type { EventHandler, Handlers } from '../consumer.js';
+import type { Executor } from '../db.js';
+import { notFound } from '../errors.js';
+import type { KitTables } from '../tables.js';
+import { scopeOf, type CustomerScope } from './access.js';
+import type { CustomerDataDeclaration } from './declaration.js';
+import { CustomerErasure } from './erasure.js';
+import { CustomerAliases } from './merge.js';
+import { AssignmentReplica, type CustomerLookup } from './replica.js';
+import type { CustomerTables } from './tables.js';
+
+export interface RequireOptions {
+  /**
+   * For admins: whether the service's own rows already know the customer (booking facts may
+   * arrive before the profile), so no lookup is needed.
+   */
+  knownLocally?: (db: Executor, tenantId: string, customerId: string) => Promise<boolean>;
+}
+
+/** The check every route about one customer makes first; returns the id to use (survivor). */
+export interface CustomerAccess {
+  require(db: Executor, principal: Principal, customerId: string): Promise<string>;
+}
+
+/**
+ * A service's customer modules, built by the kit from its declaration: access from the local
+ * replica (asking profiles about customers it has not heard of yet), merge and erasure.
+ */
+export class CustomerModule {
+  readonly replica: AssignmentReplica;
+  readonly aliases: CustomerAliases;
+  readonly erasure: CustomerErasure;
+
+  constructor(
+    readonly declaration: CustomerDataDeclaration,
+    kit: KitTables,
+    readonly tables: CustomerTables,
+    private readonly lookup: CustomerLookup | null,
+  ) {
+    this.replica = new AssignmentReplica(tables);
+    this.aliases = new CustomerAliases(tables, declaration.tables);
+    this.erasure = new CustomerErasure(kit, tables, declaration.tables, this.aliases);
+  }
+
+  /**
+   * Resolves a customer id (a merged id leads to its survivor) and checks the caller may see
+   * that customer; 404 otherwise, as for a customer that does not exist. A customer the
+   * replica has not heard of yet (just created) is looked up in profiles with the caller's
+   * token and remembered; when profiles cannot be asked the answer is 503, never a wrong 404.
+   */
+  async require(
+    db: Executor,
+    principal: Principal,
+    customerId: string,
+    options: RequireOptions = {},
+  ): Promise<string> {
+    const resolved = await this.aliases.resolve(db, principal.tenant, customerId);
+    const scope: CustomerScope = scopeOf(principal);
+    if (scope.kind === 'self') {
+      if (scope.customerId !== customerId && scope.customerId !== resolved) {
+        throw notFound('Customer');
+      }
+      return resolved;
+    }
+    const answer = await this.replica.check(db, scope, resolved);
+    if (answer === 'visible') return resolved;
+    if (answer === 'hidden') throw notFound('Customer');
+    if (scope.kind === 'tenant' && (await options.knownLocally?.(db, scope.tenantId, resolved))) {
+      return resolved;
+    }
+    if (!this.lookup) throw notFound('Customer');
+    const found = await this.lookup.find(principal, resolved);
+    if (!found) throw notFound('Customer');
+    await this.replica.upsert(db, found);
+    // Profiles checked the caller's access with their own token; the replica agrees now.
+    if ((await this.replica.check(db, scope, resolved)) !== 'visible') throw notFound('Customer');
+    return resolved;
+  }
+
+  /** `require` with the service's options, to hand to its use cases. */
+  access(options: RequireOptions = {}): CustomerAccess {
+    return { require: (db, principal, id) => this.require(db, principal, id, options) };
+  }
+
+  /** The consumer handlers of the modules; the kit runs them before the service's own. */
+  handlers(): Handlers {
+    const own: Handlers = {
+      'crm.customer.merged.v1': ({ tx }, e) =>
+        this.aliases.merge(tx, e.tenantid, e.data.survivor_id, e.data.merged_ids),
+      'crm.customer.erased.v1': ({ tx }, e) =>
+        this.erasure.erase(tx, e.tenantid, e.data.customer_id),
+    };
+    return this.declaration.replica ? combineHandlers(this.replica.handlers(), own) : own;
+  }
+}
+
+/** Both maps' handlers; where both handle a type, `first`'s runs first in the same transaction. */
+export function combineHandlers(first: Handlers, then: Handlers): Handlers {
+  const out: Record<string, EventHandler> = {};
+  const types = new Set([...Object.keys(first), ...Object.keys(then)].filter(isEventType));
+  for (const type of types) {
+    const a = first[type] as EventHandler | undefined;
+    const b = then[type] as EventHandler | undefined;
+    const both: EventHandler | undefined =
+      a && b
+        ? async (ctx, event) => {
+            await a(ctx, event);
+            await b(ctx, event);
+          }
+        : (a ?? b);
+    if (both) out[type] = both;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { Handlers } from '@crm/service-kit';
+import type { InteractionsDeps } from '../deps.js';
+import { bookingCancelled } from './bookingx.booking.cancelled.handler.js';
+import { bookingCompleted } from './bookingx.booking.completed.handler.js';
+import { bookingCreated } from './bookingx.booking.created.handler.js';
+import { bookingNoShow } from './bookingx.booking.no_show.handler.js';
+import { bookingRescheduled } from './bookingx.booking.rescheduled.handler.js';
+import { paymentRecorded } from './bookingx.payment.handler.js';
+import { purchaseCompleted } from './bookingx.purchase.completed.handler.js';
+import { customerChanged } from './crm.customer.handler.js';
+import { customerMerged } from './crm.customer.merged.handler.js';
+import { customerStageChanged } from './crm.customer.stage_changed.handler.js';
+import { noteDeleted } from './crm.note.deleted.handler.js';
+import { noteSaved } from './crm.note.handler.js';
+import { messageClicked } from './crm.message.clicked.handler.js';
+import { messageOpened } from './crm.message.opened.handler.js';
+import { messageReceived } from './crm.message.received.handler.js';
+import { messageSent } from './crm.message.sent.handler.js';
+import { segmentMembershipChanged } from './crm.segment.handler.js';
+import { taskChanged } from './crm.task.handler.js';
+import { workflowActionExecuted } from './crm.workflow.action_executed.handler.js';
+
+/**
+ * Everything the timeline shows, from BookingX and from every CRM service. Each write is keyed
+ * by its source event or compares versions, so redelivery and reordering change nothing; ids
+ * of merged customers resolve to their survivor. The kit's customer modules (service.ts) keep
+ * the assignment replica and handle merges and erasures.
+ */
+export function handlers(deps: InteractionsDeps): Handlers {
+  return {
+    'bookingx.booking.created.v1': (ctx, e) => bookingCreated(deps, ctx, e),
+    'bookingx.booking.rescheduled.v1': (ctx, e) => bookingRescheduled(deps, ctx, e),
+    'bookingx.booking.completed.v1': (ctx, e) => bookingCompleted(deps, ctx, e),
+    'bookingx.booking.cancelled.v1': (ctx, e) => bookingCancelled(deps, ctx, e),
+    'bookingx.booking.no_show.v1': (ctx, e) => bookingNoShow(deps, ctx, e),
+    'bookingx.payment.captured.v1': (ctx, e) => paymentRecorded(deps, ctx, e),
+    'bookingx.payment.refunded.v1': (ctx, e) => paymentRecorded(deps, ctx, e),
+    'bookingx.purchase.completed.v1': (ctx, e) => purchaseCompleted(deps, ctx, e),
+    'crm.customer.created.v1': (ctx, e) => customerChanged(deps, ctx, e),
+    'crm.customer.updated.v1': (ctx, e) => customerChanged(deps, ctx, e),
+    'crm.customer.stage_changed.v1': (ctx, e) => customerStageChanged(deps, ctx, e),
+    'crm.customer.merged.v1': (ctx, e) => customerMerged(deps, ctx, e),
+    'crm.note.created.v1': (ctx, e) => noteSaved(deps, ctx, e),
+    'crm.note.updated.v1': (ctx, e) => noteSaved(deps, ctx, e),
+    'crm.note.deleted.v1': (ctx, e) => noteDeleted(deps, ctx, e),
+    'crm.task.created.v1': (ctx, e) => taskChanged(deps, ctx, e),
+    'crm.task.completed.v1': (ctx, e) => taskChanged(deps, ctx, e),
+    'crm.message.sent.v1': (ctx, e) => messageSent(deps, ctx, e),
+    'crm.message.received.v1': (ctx, e) => messageReceived(deps, ctx, e),
+    'crm.message.opened.v1': (ctx, e) => messageOpened(deps, ctx, e),
+    'crm.message.clicked.v1': (ctx, e) => messageClicked(deps, ctx, e),
+    'crm.segment.member_added.v1': (ctx, e) => segmentMembershipChanged(deps, ctx, e),
+    'crm.segment.member_removed.v1': (ctx, e) => segmentMembershipChanged(deps, ctx, e),
+    'crm.workflow.action_executed.v1': (ctx, e) => workflowActionExecuted(deps, ctx, e),
+  };
+}
