@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, waitFor } from '@crm/testing';
 import { interactionsService } from '../services/interactions/src/service.js';
+import { createCustomer as createProfile } from '../services/profiles/src/domain/customers/create-customer.js';
 import { profilesService } from '../services/profiles/src/service.js';
 
 const exporter = new InMemorySpanExporter();
@@ -25,7 +26,8 @@ beforeAll(async () => {
   const i = (await startTestService(interactionsService)).service;
   running.push(p, i);
   createCustomer = async (tenant) => {
-    const customer = await p.deps.customers.create(
+    const customer = await createProfile(
+      p.deps.customers,
       { sub: 'admin-1', tenant, role: 'admin', teams: [], token: '' },
       { first_name: 'Rosalind', last_name: 'Franklin' },
     );

@@ -39,15 +39,25 @@ import { CustomerSearch } from './domain/search/search-customers.js';
 import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
-import { CustomerService } from './domain/customers/customer-service.js';
+import type { CustomersDeps } from './domain/customers/customers-deps.js';
+import { createCustomer } from './domain/customers/create-customer.js';
+import { getCustomer } from './domain/customers/get-customer.js';
+import { listCustomers, queryCustomers } from './domain/customers/list-customers.js';
+import { updateCustomer } from './domain/customers/update-customer.js';
+import { replaceCustomer } from './domain/customers/replace-customer.js';
+import { changeCustomerTags } from './domain/customers/change-customer-tags.js';
+import { bulkTagCustomers } from './domain/customers/bulk-tag-customers.js';
+import { bulkSetStage } from './domain/customers/bulk-set-stage.js';
+import { bulkAssignCustomers } from './domain/customers/bulk-assign-customers.js';
+import { getMe } from './domain/me/get-me.js';
+import { updateMe } from './domain/me/update-me.js';
 import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
 import { TagCatalog } from './domain/tags/tag-catalog.js';
-import { bookingxHandlers } from './events/bookingx.handlers.js';
-import { searchHandlers } from './events/search.handlers.js';
+import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
 
 export interface ProfilesDeps {
-  customers: CustomerService;
+  customers: CustomersDeps;
   tags: TagCatalog;
   stages: LifecycleStagesService;
   customFields: CustomFieldDefinitions;
@@ -93,21 +103,21 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       new StagesRepository(),
       config.DEFAULT_CUSTOMER_STAGE,
     );
-    const customers = new CustomerService(
-      database.db,
-      customersRepo,
-      tagsRepo,
+    const customers: CustomersDeps = {
+      db: database.db,
+      repo: customersRepo,
+      tags: tagsRepo,
       stages,
       events,
-      new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
+      fieldValues: new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
       fieldsRepo,
-      mergeRepo,
-      {
+      merges: mergeRepo,
+      settings: {
         defaultStage: config.DEFAULT_CUSTOMER_STAGE,
         autoCreateProfiles: config.AUTO_CREATE_PROFILES,
         phoneRegion: config.DEFAULT_PHONE_REGION,
       },
-    );
+    };
     const index = config.MEILI_URL
       ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX)
       : new PostgresSearchIndex(database.db);
@@ -171,26 +181,38 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     };
   },
   routes: (deps) => [
-    handle(routes.createCustomer, ({ principal, body }) => deps.customers.create(principal, body)),
-    handle(routes.listCustomers, ({ principal, query }) => deps.customers.list(principal, query)),
-    handle(routes.queryCustomers, ({ principal, body }) => deps.customers.query(principal, body)),
-    handle(routes.getCustomer, ({ principal, params }) => deps.customers.get(principal, params.id)),
+    handle(routes.createCustomer, ({ principal, body }) =>
+      createCustomer(deps.customers, principal, body),
+    ),
+    handle(routes.listCustomers, ({ principal, query }) =>
+      listCustomers(deps.customers, principal, query),
+    ),
+    handle(routes.queryCustomers, ({ principal, body }) =>
+      queryCustomers(deps.customers, principal, body),
+    ),
+    handle(routes.getCustomer, ({ principal, params }) =>
+      getCustomer(deps.customers, principal, params.id),
+    ),
     handle(routes.updateCustomer, ({ principal, params, body, headers }) =>
-      deps.customers.update(principal, params.id, body, headers['if-match']),
+      updateCustomer(deps.customers, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.replaceCustomer, ({ principal, params, body, headers }) =>
-      deps.customers.replace(principal, params.id, body, headers['if-match']),
+      replaceCustomer(deps.customers, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.bulkTagCustomers, ({ principal, body }) =>
-      deps.customers.bulkTags(principal, body),
+      bulkTagCustomers(deps.customers, principal, body),
     ),
-    handle(routes.bulkSetStage, ({ principal, body }) => deps.customers.bulkStage(principal, body)),
-    handle(routes.bulkAssign, ({ principal, body }) => deps.customers.bulkAssign(principal, body)),
+    handle(routes.bulkSetStage, ({ principal, body }) =>
+      bulkSetStage(deps.customers, principal, body),
+    ),
+    handle(routes.bulkAssign, ({ principal, body }) =>
+      bulkAssignCustomers(deps.customers, principal, body),
+    ),
     handle(routes.exportCustomers, async ({ principal, query, res }): Promise<typeof STREAMED> =>
       sendCsv(res, await deps.exporter.start(principal, query), { filename: 'customers.csv' }),
     ),
     handle(routes.setCustomerTags, ({ principal, params, body, headers }) =>
-      deps.customers.changeTags(principal, params.id, body, headers['if-match']),
+      changeCustomerTags(deps.customers, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerDuplicates, async ({ principal, params }) => ({
       data: await deps.merge.duplicates(principal, params.id),
@@ -277,11 +299,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       deps.consent.history(principal, params.id, query),
     ),
 
-    handle(routes.getMe, async ({ principal }) => toMeDto(await deps.customers.getSelf(principal))),
+    handle(routes.getMe, async ({ principal }) => toMeDto(await getMe(deps.customers, principal))),
     handle(
       routes.updateMe,
       async ({ principal, body, headers }) =>
-        toMeDto(await deps.customers.updateSelf(principal, body, headers['if-match'])),
+        toMeDto(await updateMe(deps.customers, principal, body, headers['if-match'])),
       { before: [refuseStaffOnlyFieldsOfCustomers] },
     ),
     handle(routes.getMyConsent, ({ principal }) => deps.consent.state(principal, 'self')),
@@ -360,10 +382,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       await deps.pictures.remove(principal, params.id, headers['if-match']);
     }),
   ],
-  handlers: (deps) => ({
-    ...bookingxHandlers(deps.customers, deps.eraser),
-    ...searchHandlers(deps.search),
-  }),
+  handlers,
   // A batch's audit entries join the tenant's chain just before commit, so batches of one
   // tenant queue for the chain only for their last statements.
   consumer: ({ audit }) => ({

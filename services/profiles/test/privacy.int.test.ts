@@ -28,6 +28,7 @@ import {
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
+import { createCustomer } from '../src/domain/customers/create-customer.js';
 import { profilesService } from '../src/service.js';
 
 const svc = useService(profilesService);
@@ -435,11 +436,16 @@ describe('erasure', () => {
     const principal = { sub: 'admin-9', tenant, role: 'admin' as const, teams: [], token: '' };
     await expect(
       svc.kit.database.db.transaction((tx) =>
-        svc.deps.customers.create(principal, CreateCustomerBody.parse({ first_name: 'Erin' }), {
-          tx,
-          ctx: { actor: { type: 'staff', id: 'admin-9', name: null }, via: 'test' },
-          bookingxId: bxId,
-        }),
+        createCustomer(
+          svc.deps.customers,
+          principal,
+          CreateCustomerBody.parse({ first_name: 'Erin' }),
+          {
+            tx,
+            ctx: { actor: { type: 'staff', id: 'admin-9', name: null }, via: 'test' },
+            bookingxId: bxId,
+          },
+        ),
       ),
     ).rejects.toThrow(/was erased and is not created again/);
     expect(await countRows('customers', 'id', tenant, id)).toBe(0);

@@ -28,7 +28,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
 import { isSealed, type DataKey } from '../privacy/field-crypto.js';
-import { isUuid } from '../customers/customer-service.js';
+import { isUuid } from '../customers/customer-changes.js';
 
 /** Where the next page starts: the last record's time and id. */
 const ConsentCursor = z.tuple([CursorTime, z.uuid()]);

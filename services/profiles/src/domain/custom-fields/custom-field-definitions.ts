@@ -20,7 +20,8 @@ import {
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomFieldRow } from '../../db/schema.js';
 import { routeContext, SOURCE } from '../customers/customer-events.js';
-import type { CustomerService } from '../customers/customer-service.js';
+import type { CustomersDeps } from '../customers/customers-deps.js';
+import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
 import { ruleOf } from './custom-field-values.js';
 import { definitionErrors } from './field-rules.js';
 
@@ -50,7 +51,7 @@ export class CustomFieldDefinitions {
   constructor(
     private readonly db: Db,
     private readonly repo: CustomFieldsRepository,
-    private readonly customers: CustomerService,
+    private readonly customers: CustomersDeps,
     private readonly outbox: Outbox,
     private readonly maxFields: number,
   ) {}
@@ -136,7 +137,8 @@ export class CustomFieldDefinitions {
       // Switching a field on or off shows or hides its values on every customer that has one.
       const toggled = body.is_active !== undefined && body.is_active !== current.isActive;
       const carriers = toggled
-        ? await this.customers.lockForCatalog(
+        ? await lockForCatalog(
+            this.customers,
             tx,
             tenant,
             await this.repo.customersWithValue(tx, tenant, id),
@@ -151,7 +153,8 @@ export class CustomFieldDefinitions {
       if (body.is_active !== undefined) changes.isActive = body.is_active;
       const dto = toDefinitionDto(await this.repo.update(tx, tenant, id, changes));
       await this.publish(tx, 'crm.custom_field.updated.v1', dto, tenant);
-      await this.customers.republish(
+      await republishCustomers(
+        this.customers,
         tx,
         tenant,
         carriers,
@@ -170,14 +173,16 @@ export class CustomFieldDefinitions {
       if (!matchesIfMatch(ifMatch, current.version)) {
         throw new AppError('precondition_failed', 'The custom field changed since you read it');
       }
-      const carriers = await this.customers.lockForCatalog(
+      const carriers = await lockForCatalog(
+        this.customers,
         tx,
         tenant,
         await this.repo.customersWithValue(tx, tenant, id),
       );
       await this.repo.delete(tx, tenant, id);
       await this.publish(tx, 'crm.custom_field.deleted.v1', toDefinitionDto(current), tenant);
-      await this.customers.republish(
+      await republishCustomers(
+        this.customers,
         tx,
         tenant,
         current.isActive ? carriers : [],

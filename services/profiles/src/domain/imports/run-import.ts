@@ -22,7 +22,11 @@ import type {
 } from '../../db/imports.repository.js';
 import type { AuditTrail, ChangeContext } from '../audit/audit-trail.js';
 import { actorOf, viaRoute } from '../customers/customer-events.js';
-import type { CustomerService, Within } from '../customers/customer-service.js';
+import type { CustomersDeps } from '../customers/customers-deps.js';
+import type { Within } from '../customers/customer-changes.js';
+import { createCustomer } from '../customers/create-customer.js';
+import { changeCustomerTags } from '../customers/change-customer-tags.js';
+import { updateCustomer } from '../customers/update-customer.js';
 import { records } from './csv.js';
 import { columnOf, planImport, readRow, type ImportPlan, type RowError } from './mapping.js';
 
@@ -112,7 +116,7 @@ export class ImportRunner {
     private readonly db: Db,
     private readonly repo: ImportsRepository,
     private readonly fields: CustomFieldsRepository,
-    private readonly customers: CustomerService,
+    private readonly customers: CustomersDeps,
     private readonly audit: AuditTrail,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
@@ -405,9 +409,10 @@ export class ImportRunner {
         ctx,
         ...(p.externalRef === undefined ? {} : { bookingxId: p.externalRef }),
       };
-      const created = await this.customers.create(principal, body.data, within);
+      const created = await createCustomer(this.customers, principal, body.data, within);
       if (p.tags.length > 0) {
-        await this.customers.changeTags(
+        await changeCustomerTags(
+          this.customers,
           principal,
           created.id,
           { add: p.tags, remove: [] },
@@ -441,9 +446,11 @@ export class ImportRunner {
     if (customerId === null) return { kind: 'updated', customerId: null };
     const outcome = await this.inSavepoint(tx, imp.dryRun, plan, async (sp) => {
       const within: Within = { tx: sp, ctx };
-      if (body) await this.customers.update(principal, customerId, body.data, undefined, within);
+      if (body)
+        await updateCustomer(this.customers, principal, customerId, body.data, undefined, within);
       if (p.tags.length > 0) {
-        await this.customers.changeTags(
+        await changeCustomerTags(
+          this.customers,
           principal,
           customerId,
           { add: p.tags, remove: [] },

@@ -11,7 +11,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { PicturesRepository } from '../../db/pictures.repository.js';
-import type { CustomerService } from '../customers/customer-service.js';
+import type { CustomersDeps } from '../customers/customers-deps.js';
+import { setCustomerPicture } from '../customers/set-customer-picture.js';
 
 /** Images beyond this many pixels are refused before decoding (decompression bombs). */
 const MAX_INPUT_PIXELS = 40_000_000;
@@ -65,7 +66,7 @@ export class ProfilePictures {
     private readonly db: Db,
     private readonly repo: PicturesRepository,
     private readonly customers: CustomersRepository,
-    private readonly customerService: CustomerService,
+    private readonly customerDeps: CustomersDeps,
   ) {}
 
   async upload(
@@ -75,7 +76,8 @@ export class ProfilePictures {
     ifMatch: string | undefined,
   ): Promise<Customer> {
     const thumbnail = await thumbnailOf(Buffer.from(body.content_base64, 'base64'));
-    return this.customerService.setPicture(
+    return setCustomerPicture(
+      this.customerDeps,
       principal,
       id,
       ifMatch,
@@ -88,7 +90,8 @@ export class ProfilePictures {
   }
 
   async remove(principal: Principal, id: string, ifMatch: string | undefined): Promise<void> {
-    await this.customerService.setPicture(
+    await setCustomerPicture(
+      this.customerDeps,
       principal,
       id,
       ifMatch,

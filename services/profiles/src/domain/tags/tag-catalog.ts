@@ -19,7 +19,8 @@ import {
 import { z } from 'zod';
 import type { TagsRepository, TagWithCount } from '../../db/tags.repository.js';
 import { routeContext } from '../customers/customer-events.js';
-import type { CustomerService } from '../customers/customer-service.js';
+import type { CustomersDeps } from '../customers/customers-deps.js';
+import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
 
 /** Where the next page starts: the last tag's lower-case name and id. */
 const TagCursor = z.tuple([z.string(), z.uuid()]);
@@ -48,7 +49,7 @@ export class TagCatalog {
   constructor(
     private readonly db: Db,
     private readonly repo: TagsRepository,
-    private readonly customers: CustomerService,
+    private readonly customers: CustomersDeps,
   ) {}
 
   async list(principal: Principal, query: ListTagsQuery): Promise<Page<Tag>> {
@@ -109,7 +110,8 @@ export class TagCatalog {
         throw conflict(body.name);
       }
       const carriers = renamed
-        ? await this.customers.lockForCatalog(
+        ? await lockForCatalog(
+            this.customers,
             tx,
             tenant,
             await this.repo.customersWith(tx, tenant, id),
@@ -121,7 +123,13 @@ export class TagCatalog {
       if (body.description !== undefined) changes.description = body.description;
       const row = await this.repo.update(tx, tenant, id, changes);
       if (!row) throw notFound('Tag');
-      await this.customers.republish(tx, tenant, carriers, routeContext(principal, 'updateTag'));
+      await republishCustomers(
+        this.customers,
+        tx,
+        tenant,
+        carriers,
+        routeContext(principal, 'updateTag'),
+      );
       return toTagDto({
         row,
         customerCount: (await this.repo.customersWith(tx, tenant, id)).length,
@@ -137,13 +145,20 @@ export class TagCatalog {
       if (!matchesIfMatch(ifMatch, current.version)) {
         throw new AppError('precondition_failed', 'The tag changed since you read it');
       }
-      const carriers = await this.customers.lockForCatalog(
+      const carriers = await lockForCatalog(
+        this.customers,
         tx,
         tenant,
         await this.repo.customersWith(tx, tenant, id),
       );
       await this.repo.delete(tx, tenant, id);
-      await this.customers.republish(tx, tenant, carriers, routeContext(principal, 'deleteTag'));
+      await republishCustomers(
+        this.customers,
+        tx,
+        tenant,
+        carriers,
+        routeContext(principal, 'deleteTag'),
+      );
     });
   }
 }

@@ -1,0 +1,22 @@
+import type { Db } from '@crm/service-kit';
+import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
+import type { CustomersRepository } from '../../db/customers.repository.js';
+import type { MergeRepository } from '../../db/merge.repository.js';
+import type { TagsRepository } from '../../db/tags.repository.js';
+import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
+import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
+import type { CustomerEvents } from './customer-events.js';
+import type { CustomerSettings } from './customer-changes.js';
+
+/** What every customer use case works with, built once in service.ts. */
+export interface CustomersDeps {
+  db: Db;
+  repo: CustomersRepository;
+  tags: TagsRepository;
+  stages: LifecycleStagesService;
+  events: CustomerEvents;
+  fieldValues: CustomFieldValues;
+  fieldsRepo: CustomFieldsRepository;
+  merges: MergeRepository;
+  settings: CustomerSettings;
+}

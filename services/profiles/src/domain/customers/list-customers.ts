@@ -1,0 +1,97 @@
+import {
+  type Customer,
+  type ListCustomersQuery,
+  type QueryCustomersBody,
+  type Page,
+} from '@crm/contracts';
+import {
+  CursorTime,
+  encodeCursor,
+  invalidCursor,
+  readCursor,
+  scopeOf,
+  type Principal,
+} from '@crm/service-kit';
+import { z } from 'zod';
+import type { SortField } from '../../db/customers.repository.js';
+import { toCustomerDto } from './customer.js';
+import { CustomerFilter } from './customer-filter.js';
+import { filtersOf } from './customer-changes.js';
+import type { CustomersDeps } from './customers-deps.js';
+
+/** Where the next page starts: the sort it was issued for, the last customer's sort value and id. */
+const CustomerCursor = z.tuple([z.string(), z.string(), z.uuid()]);
+
+export async function listCustomers(
+  deps: CustomersDeps,
+  principal: Principal,
+  query: ListCustomersQuery,
+): Promise<Page<Customer>> {
+  const filter =
+    query.filter === undefined
+      ? undefined
+      : { input: CustomerFilter.fromQuery(query.filter), at: ['query', 'filter'] };
+  return pageOfCustomers(deps, principal, query, filter);
+}
+
+/** The list with its filter in a body. */
+export async function queryCustomers(
+  deps: CustomersDeps,
+  principal: Principal,
+  body: QueryCustomersBody,
+): Promise<Page<Customer>> {
+  const filter = body.filter === undefined ? undefined : { input: body.filter, at: ['filter'] };
+  return pageOfCustomers(
+    deps,
+    principal,
+    { sort: body.sort, limit: body.limit, cursor: body.cursor },
+    filter,
+  );
+}
+
+export async function pageOfCustomers(
+  deps: CustomersDeps,
+  principal: Principal,
+  query: Omit<ListCustomersQuery, 'filter'>,
+  filter: { input: unknown; at: string[] } | undefined,
+): Promise<Page<Customer>> {
+  const descending = query.sort.startsWith('-');
+  const field = query.sort.replace(/^-/, '') as SortField;
+  let after: { value: string; id: string } | undefined;
+  if (query.cursor) {
+    const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
+    const byTime = field === 'created_at' || field === 'updated_at';
+    if (sort !== query.sort || (byTime && !CursorTime.safeParse(value).success)) {
+      throw invalidCursor();
+    }
+    after = { value, id };
+  }
+  const predicate =
+    filter === undefined
+      ? undefined
+      : await filtersOf(deps).predicate(deps.db, principal, filter.input, filter.at);
+  const rows = await deps.repo.list(deps.db, {
+    scope: scopeOf(principal),
+    filter: {
+      status: query.status,
+      stage: query.stage,
+      vip: query.vip === undefined ? undefined : query.vip === 'true',
+      email: query.email,
+      predicate,
+    },
+    sort: { field, descending },
+    limit: query.limit + 1,
+    after,
+  });
+  const page = rows.slice(0, query.limit).map(toCustomerDto);
+  const last = page.at(-1);
+  const sortValue = (c: Customer): string =>
+    field === 'email' ? (c.email ?? '') : field === 'last_name' ? c.last_name : c[field];
+  return {
+    data: await deps.fieldValues.revealAll(deps.db, page),
+    next_cursor:
+      rows.length > query.limit && last
+        ? encodeCursor([query.sort, sortValue(last), last.id])
+        : null,
+  };
+}

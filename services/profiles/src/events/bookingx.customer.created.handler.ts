@@ -1,0 +1,17 @@
+import type { EventHandler } from '@crm/service-kit';
+import { applyBookingxFact } from '../domain/customers/apply-bookingx-fact.js';
+import type { ProfilesDeps } from '../service.js';
+
+/** The BookingX customer becomes or refreshes its profile. */
+export function onBookingxCustomerCreated(
+  deps: ProfilesDeps,
+): EventHandler<'bookingx.customer.created.v1'> {
+  return ({ tx }, event) =>
+    applyBookingxFact(deps, tx, {
+      tenantId: event.tenantid,
+      person: event.data.customer,
+      occurredAt: new Date(event.time),
+      mode: 'profile',
+      via: `${event.type} ${event.id}`,
+    });
+}
