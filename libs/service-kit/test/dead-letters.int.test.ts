@@ -286,7 +286,8 @@ describe('dead-letter store', () => {
             await probe.close().catch(() => undefined);
           }
         },
-        { what: 'dead-letter queue declared again' },
+        // A quorum queue deleted and declared again takes its time on a busy broker.
+        { what: 'dead-letter queue declared again', timeoutMs: 30_000 },
       );
       const event = buildEvent('bookingx.customer.created.v1');
       const wire = toWire(event);
@@ -308,7 +309,7 @@ describe('dead-letter store', () => {
       await recovering.stop();
       await ownBroker.close();
     }
-  });
+  }, 60_000);
 
   it('keeps a dead letter whose connection dropped while it was being stored', async () => {
     // Two connections: pg_stat_activity is a snapshot fixed for the rest of a transaction.
