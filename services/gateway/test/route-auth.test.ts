@@ -158,7 +158,10 @@ describe.each(CASES)('$method $path ($operationId)', ({ method, path, operationI
       .set('Authorization', bearer(await tokenFor(TENANT_A, allowed)))
       .set('X-Tenant-Id', TENANT_A);
     expect(res.status).toBe(200);
-    expect(world.upstream.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+    expect(world.upstream.received.at(-1)).toMatchObject({
+      method: method.toUpperCase(),
+      url: path,
+    });
   });
 
   it('refuses a role the route does not declare with 403 before any service sees it', async () => {
@@ -180,6 +183,9 @@ describe.each(UNSIGNED_CASES)('$method $path ($operationId, $auth)', ({ method, 
   it('is passed to its service without a token, which checks the signature or key itself', async () => {
     const res = await send(gateway.app, method, path);
     expect(res.status).toBe(200);
-    expect(world.upstream.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+    expect(world.upstream.received.at(-1)).toMatchObject({
+      method: method.toUpperCase(),
+      url: path,
+    });
   });
 });

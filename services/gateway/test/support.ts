@@ -168,7 +168,7 @@ export interface UpstreamWorld {
   /** The fake upstream every service points at (started in `beforeAll`). */
   readonly upstream: FakeUpstream;
   /** A gateway with every upstream at `upstream` and `env` on top; closed after the file's tests. */
-  gatewayWith(env?: Record<string, string>): TestGateway;
+  gatewayWith: (env?: Record<string, string>) => TestGateway;
 }
 
 /**
@@ -190,7 +190,7 @@ export function useFakeUpstream(): UpstreamWorld {
       if (!upstream) throw new Error('the fake upstream starts in beforeAll');
       return upstream;
     },
-    gatewayWith(env = {}) {
+    gatewayWith: (env = {}) => {
       const gateway = buildTestGateway({ ...allUpstreamsAt(world.upstream.url), ...env });
       gateways.push(gateway);
       return gateway;
