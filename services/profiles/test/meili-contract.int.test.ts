@@ -1,37 +1,25 @@
 import type { Customer, SearchPage } from '@crm/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
-import { profilesService } from '../src/service.js';
-import { startMeiliStandIn } from './meili-stand-in.js';
+import { useProfilesOnMeiliStandIn } from './fixtures.js';
 
-let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
-beforeAll(async () => {
-  standIn = await startMeiliStandIn();
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-const svc = useService(profilesService, {
-  env: () => ({
-    MEILI_URL: standIn.url,
-    MEILI_INDEX: 'crm_customers_test',
-  }),
-});
+const meili = useProfilesOnMeiliStandIn('crm_customers_test');
+const { svc } = meili;
 
 describe('the Meilisearch adapter against a loopback stand-in', () => {
   it('creates the index with its settings at start-up and waits for both tasks', () => {
-    const created = standIn.requests.find((r) => r.method === 'POST' && r.path === '/indexes');
+    const created = meili.standIn.requests.find(
+      (r) => r.method === 'POST' && r.path === '/indexes',
+    );
     expect(created?.body).toEqual({ uid: 'crm_customers_test', primaryKey: 'id' });
-    const settings = standIn.requests.find(
+    const settings = meili.standIn.requests.find(
       (r) => r.path === '/indexes/crm_customers_test/settings',
     );
     expect(settings?.method).toBe('PATCH');
     expect(settings?.body).toEqual(MEILI_SETTINGS);
     expect(
-      standIn.requests.filter((r) => r.path.startsWith('/tasks/')).length,
+      meili.standIn.requests.filter((r) => r.path.startsWith('/tasks/')).length,
     ).toBeGreaterThanOrEqual(2);
   });
 
@@ -44,7 +32,7 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
         '/crm/customers',
         buildCustomer({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
       );
-    const doc = await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), {
+    const doc = await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.body.id)), {
       what: 'document',
     });
     expect(doc).toMatchObject({
@@ -72,7 +60,7 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     const none = await api(svc.url).as(stranger).get<SearchPage>('/crm/search?q=love');
     expect(none.body.data).toEqual([]);
 
-    const searches = standIn.requests.filter(
+    const searches = meili.standIn.requests.filter(
       (r) => r.path === '/indexes/crm_customers_test/search',
     );
     expect(searches.length).toBeGreaterThanOrEqual(4);
@@ -100,12 +88,14 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     const created = await api(svc.url)
       .as(admin)
       .post<Customer>('/crm/customers', buildCustomer({ first_name: 'Erin', last_name: 'Erased' }));
-    await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), { what: 'document' });
+    await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.body.id)), {
+      what: 'document',
+    });
     const erased = await api(svc.url)
       .as(admin)
       .post(`/crm/customers/${created.body.id}/erase`, { reason: 'request' });
     expect(erased.status).toBe(200);
-    await waitFor(() => Promise.resolve(!standIn.docs.has(created.body.id)), {
+    await waitFor(() => Promise.resolve(!meili.standIn.docs.has(created.body.id)), {
       what: 'document removed',
     });
     const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=erased');

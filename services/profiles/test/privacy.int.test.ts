@@ -21,17 +21,14 @@ import {
   newTenant,
   TEST_JWT_SECRET,
   tokenFor,
-  useBus,
-  useService,
   waitFor,
 } from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
-import { profilesService } from '../src/service.js';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus } = useProfiles();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
 const keys = new CustomerKeys(
