@@ -1,6 +1,7 @@
 import type { Customer } from '@crm/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { api, createCustomer, useBus, useService } from '@crm/testing';
+import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
 import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
@@ -43,6 +44,32 @@ export function useProfilesOnMeiliStandIn(index: string) {
     /** The running stand-in, with the requests it recorded and the documents it keeps. */
     get standIn(): MeiliStandIn {
       return standIn();
+    },
+  };
+}
+
+/**
+ * `index` as a reindex sees it, except that `beforeFirstBatch` runs once, with the documents
+ * of the first batch, before that batch is written: the moment a test makes something happen
+ * while a batch is in flight.
+ */
+export function withFirstBatchHook(
+  index: SearchIndex,
+  beforeFirstBatch: (docs: SearchDocument[]) => Promise<void>,
+): SearchIndex {
+  let hooked = false;
+  return {
+    engine: index.engine,
+    start: () => index.start(),
+    upsert: (tx, doc) => index.upsert(tx, doc),
+    remove: (tx, tenantId, ids) => index.remove(tx, tenantId, ids),
+    search: (req) => index.search(req),
+    async upsertMany(tx, docs) {
+      if (!hooked) {
+        hooked = true;
+        await beforeFirstBatch(docs);
+      }
+      await index.upsertMany(tx, docs);
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Customer } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
 import { describe, expect, it } from 'vitest';
 import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { MeiliSearchIndex } from '../src/clients/meili-search.js';
@@ -7,8 +6,8 @@ import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomersRepository } from '../src/db/customers.repository.js';
 import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
 import { SearchReindex } from '../src/domain/search/reindex-search.js';
-import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
-import { useProfilesOnMeiliStandIn } from './fixtures.js';
+import type { SearchIndex } from '../src/domain/search/search-index.js';
+import { useProfilesOnMeiliStandIn, withFirstBatchHook } from './fixtures.js';
 
 const INDEX = 'crm_customers_reindex_test';
 const searchEngine = useProfilesOnMeiliStandIn(INDEX);
@@ -82,34 +81,24 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     const admin = await tokenFor(tenant, 'admin');
     const meili = new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000);
     let raced = false;
-    const racing: SearchIndex = {
-      engine: 'meilisearch',
-      start: () => meili.start(),
-      upsert: (tx, doc) => meili.upsert(tx, doc),
-      remove: (tx, t, ids) => meili.remove(tx, t, ids),
-      search: (req) => meili.search(req),
-      async upsertMany(tx: Executor, docs: SearchDocument[]) {
-        if (!raced) {
-          raced = true;
-          const patched = await api(svc.url)
-            .as(admin)
-            .patch<Customer>(
-              `/crm/customers/${person.id}`,
-              { last_name: 'Renamed' },
-              { headers: { 'if-match': '"1"' } },
-            );
-          expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-          await waitFor(
-            () => Promise.resolve(searchEngine.standIn.docs.get(person.id)?.version === 2),
-            {
-              what: 'the live update in the stand-in',
-            },
-          );
-        }
-        // The stale batch (version 1) lands after the live update, as it would in production.
-        await meili.upsertMany(tx, docs);
-      },
-    };
+    const racing = withFirstBatchHook(meili, async () => {
+      raced = true;
+      const patched = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(
+          `/crm/customers/${person.id}`,
+          { last_name: 'Renamed' },
+          { headers: { 'if-match': '"1"' } },
+        );
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      await waitFor(
+        () => Promise.resolve(searchEngine.standIn.docs.get(person.id)?.version === 2),
+        {
+          what: 'the live update in the stand-in',
+        },
+      );
+      // The stale batch (version 1) lands after the live update, as it would in production.
+    });
 
     const result = await reindexer(racing).run({ tenants: [tenant], batchSize: 10 });
 
