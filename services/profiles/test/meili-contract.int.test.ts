@@ -1,6 +1,6 @@
 import type { Customer, SearchPage } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
+import { api, buildCustomer, createCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
 import { useProfilesOnMeiliStandIn } from './fixtures.js';
 
@@ -26,17 +26,16 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
   it('indexes customers from their events and answers search with tenant_id forced into every filter', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = await api(svc.url)
-      .as(admin)
-      .post<Customer>(
-        '/crm/customers',
-        buildCustomer({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
-      );
-    const doc = await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.body.id)), {
+    const created = await createCustomer(api(svc.url).as(admin), {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      owner_id: 'staff-1',
+    });
+    const doc = await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.id)), {
       what: 'document',
     });
     expect(doc).toMatchObject({
-      id: created.body.id,
+      id: created.id,
       tenant_id: tenant,
       first_name: 'Ada',
       last_name: 'Lovelace',
@@ -49,13 +48,13 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=love&vip=false');
     expect(hits.status).toBe(200);
     expect(hits.body.engine).toBe('meilisearch');
-    expect(hits.body.data.map((h) => h.id)).toEqual([created.body.id]);
+    expect(hits.body.data.map((h) => h.id)).toEqual([created.id]);
 
     const staff = await tokenFor(tenant, 'staff', { sub: 'staff-2' });
     await api(svc.url).as(staff).get('/crm/search?q=love');
     await api(svc.url)
       .as(admin)
-      .get(`/crm/search?q=${encodeURIComponent(created.body.email ?? '')}`);
+      .get(`/crm/search?q=${encodeURIComponent(created.email ?? '')}`);
     const stranger = await tokenFor(newTenant(), 'admin');
     const none = await api(svc.url).as(stranger).get<SearchPage>('/crm/search?q=love');
     expect(none.body.data).toEqual([]);
@@ -78,7 +77,7 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     ]);
     expect(emailSearch).toMatchObject({
       q: '',
-      filter: [`tenant_id = "${tenant}"`, `email = "${created.body.email ?? ''}"`],
+      filter: [`tenant_id = "${tenant}"`, `email = "${created.email ?? ''}"`],
     });
   });
 
