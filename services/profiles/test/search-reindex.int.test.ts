@@ -201,22 +201,20 @@ describe('search reindex', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'reindex-'));
     const stateFile = join(dir, 'state.json');
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=source',
-        'services/profiles/src/cli/reindex.ts',
-        '--tenant',
-        tenant,
-        '--batch-size',
-        '2',
-        '--state-file',
-        stateFile,
-      ],
-      { cwd: root, env: { ...process.env, ...testEnv() } },
-    );
+    const reindexCommand = (args: string[]) =>
+      run(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', 'services/profiles/src/cli/reindex.ts', ...args],
+        { cwd: root, env: { ...process.env, ...testEnv() } },
+      );
+    const { stdout, stderr } = await reindexCommand([
+      '--tenant',
+      tenant,
+      '--batch-size',
+      '2',
+      '--state-file',
+      stateFile,
+    ]);
     expect(JSON.parse(stdout)).toMatchObject({ engine: 'postgres', documents: 3 });
     expect(stderr).toContain('reindex: 3/3 (100.0 %)');
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
@@ -226,18 +224,9 @@ describe('search reindex', () => {
     });
     expect((await documents(tenant)).map((d) => d.id)).toEqual(people.map((p) => p.id).sort());
 
-    const bad = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=source',
-        'services/profiles/src/cli/reindex.ts',
-        '--tenant',
-        'not-a-uuid',
-      ],
-      { cwd: root, env: { ...process.env, ...testEnv() } },
-    ).catch((err: unknown) => err as { code: number; stderr: string });
+    const bad = await reindexCommand(['--tenant', 'not-a-uuid']).catch(
+      (err: unknown) => err as { code: number; stderr: string },
+    );
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain('--tenant not-a-uuid is not a UUID');
   }, 120_000);
