@@ -1,16 +1,13 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   TENANT_A,
   TENANT_B,
-  allUpstreamsAt,
   bearer,
-  buildTestGateway,
-  startFakeUpstream,
   tokenFor,
-  type FakeUpstream,
   type TestGateway,
+  useFakeUpstream,
 } from './support.js';
 
 const PATH = '/crm/customers';
@@ -19,17 +16,11 @@ function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-let upstream: FakeUpstream;
+const world = useFakeUpstream();
 let gateway: TestGateway;
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  gateway = buildTestGateway(allUpstreamsAt(upstream.url));
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
+beforeAll(() => {
+  gateway = world.gatewayWith();
 });
 
 async function expectRefused(
@@ -38,13 +29,13 @@ async function expectRefused(
   code: string,
   headers: Record<string, string> = {},
 ) {
-  const before = upstream.received.length;
+  const before = world.upstream.received.length;
   const req = request(gateway.app).get(PATH).set(headers);
   const res = await (authorization === undefined ? req : req.set('Authorization', authorization));
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
   expect(Problem.parse(res.body)).toMatchObject({ status, code });
-  expect(upstream.received.length).toBe(before);
+  expect(world.upstream.received.length).toBe(before);
   return res;
 }
 
@@ -109,13 +100,13 @@ describe('authentication at the edge', () => {
 
   it('lets a valid token through, naming its own tenant or none', async () => {
     const token = await tokenFor(TENANT_A);
-    const before = upstream.received.length;
+    const before = world.upstream.received.length;
     const named = await request(gateway.app)
       .get(PATH)
       .set('Authorization', bearer(token))
       .set('X-Tenant-Id', TENANT_A);
     const unnamed = await request(gateway.app).get(PATH).set('Authorization', bearer(token));
     expect([named.status, unnamed.status]).toEqual([200, 200]);
-    expect(upstream.received.length).toBe(before + 2);
+    expect(world.upstream.received.length).toBe(before + 2);
   });
 });

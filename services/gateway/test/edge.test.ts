@@ -1,38 +1,13 @@
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  TENANT_A,
-  TENANT_B,
-  allUpstreamsAt,
-  bearer,
-  buildTestGateway,
-  startFakeUpstream,
-  tokenFor,
-  type FakeUpstream,
-  type TestGateway,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { TENANT_A, TENANT_B, bearer, tokenFor, useFakeUpstream } from './support.js';
 
 const ALLOWED = 'https://app.example.com';
 
-let upstream: FakeUpstream;
-const gateways: TestGateway[] = [];
-
-function gatewayWith(env: Record<string, string>): TestGateway {
-  const gateway = buildTestGateway({ ...allUpstreamsAt(upstream.url), ...env });
-  gateways.push(gateway);
-  return gateway;
-}
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
-
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.close()));
-  await upstream.close();
-});
+const world = useFakeUpstream();
+const { gatewayWith } = world;
 
 describe('rate limiting', () => {
   it('answers 429 problem+json with Retry-After once a caller spends its budget', async () => {
@@ -46,7 +21,7 @@ describe('rate limiting', () => {
       expect(res.headers.ratelimit).toMatch(/r=\d+/);
       expect(res.headers['ratelimit-policy']).toMatch(/q=3; w=60/);
     }
-    const before = upstream.received.length;
+    const before = world.upstream.received.length;
     const limited = await request(gateway.app)
       .get('/crm/customers')
       .set('Authorization', bearer(token));
@@ -55,7 +30,7 @@ describe('rate limiting', () => {
     expect(Problem.parse(limited.body).code).toBe('rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers.ratelimit).toMatch(/r=0/);
-    expect(upstream.received.length).toBe(before);
+    expect(world.upstream.received.length).toBe(before);
 
     // The budget is per person: another user, or the same subject in another tenant, still has theirs.
     const colleague = await tokenFor(TENANT_A, 'admin', { sub: 'other-user' });

@@ -11,18 +11,15 @@ import {
 import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   TENANT_A,
   TENANT_B,
-  allUpstreamsAt,
   bearer,
-  buildTestGateway,
-  startFakeUpstream,
   tokenFor,
-  type FakeUpstream,
   type TestGateway,
+  useFakeUpstream,
 } from './support.js';
 
 /**
@@ -111,19 +108,13 @@ function send(app: Express, method: HttpMethod, path: string) {
   }
 }
 
-let standIn: FakeUpstream;
+const world = useFakeUpstream();
 let gateway: TestGateway;
 let tokenB: string;
 
 beforeAll(async () => {
-  standIn = await startFakeUpstream();
-  gateway = buildTestGateway({ ...allUpstreamsAt(standIn.url), RATE_LIMIT_PER_MINUTE: '100000' });
+  gateway = world.gatewayWith({ RATE_LIMIT_PER_MINUTE: '100000' });
   tokenB = await tokenFor(TENANT_B);
-});
-
-afterAll(async () => {
-  await gateway.close();
-  await standIn.close();
 });
 
 it('finds every operation of the route table in the published document', () => {
@@ -141,23 +132,23 @@ function rolesOf(operationId: string): readonly Role[] {
 
 describe.each(CASES)('$method $path ($operationId)', ({ method, path, operationId }) => {
   it('refuses an anonymous caller with 401 before any service sees it', async () => {
-    const before = standIn.received.length;
+    const before = world.upstream.received.length;
     const res = await send(gateway.app, method, path);
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
     expect(Problem.parse(res.body).code).toBe('unauthenticated');
-    expect(standIn.received.length).toBe(before);
+    expect(world.upstream.received.length).toBe(before);
   });
 
   it('forbids a token of tenant B naming tenant A, with 403', async () => {
-    const before = standIn.received.length;
+    const before = world.upstream.received.length;
     const res = await send(gateway.app, method, path)
       .set('Authorization', bearer(tokenB))
       .set('X-Tenant-Id', TENANT_A);
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
     expect(Problem.parse(res.body).code).toBe('forbidden');
-    expect(standIn.received.length).toBe(before);
+    expect(world.upstream.received.length).toBe(before);
   });
 
   it("routes tenant A's own token to a service (the refusals above are not a missing route)", async () => {
@@ -167,20 +158,23 @@ describe.each(CASES)('$method $path ($operationId)', ({ method, path, operationI
       .set('Authorization', bearer(await tokenFor(TENANT_A, allowed)))
       .set('X-Tenant-Id', TENANT_A);
     expect(res.status).toBe(200);
-    expect(standIn.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+    expect(world.upstream.received.at(-1)).toMatchObject({
+      method: method.toUpperCase(),
+      url: path,
+    });
   });
 
   it('refuses a role the route does not declare with 403 before any service sees it', async () => {
     const refused = ROLES.filter((role) => !rolesOf(operationId).includes(role));
     for (const role of refused) {
-      const before = standIn.received.length;
+      const before = world.upstream.received.length;
       const res = await send(gateway.app, method, path).set(
         'Authorization',
         bearer(await tokenFor(TENANT_A, role)),
       );
       expect(res.status, role).toBe(403);
       expect(Problem.parse(res.body).code).toBe('forbidden');
-      expect(standIn.received.length).toBe(before);
+      expect(world.upstream.received.length).toBe(before);
     }
   });
 });
@@ -189,6 +183,9 @@ describe.each(UNSIGNED_CASES)('$method $path ($operationId, $auth)', ({ method, 
   it('is passed to its service without a token, which checks the signature or key itself', async () => {
     const res = await send(gateway.app, method, path);
     expect(res.status).toBe(200);
-    expect(standIn.received.at(-1)).toMatchObject({ method: method.toUpperCase(), url: path });
+    expect(world.upstream.received.at(-1)).toMatchObject({
+      method: method.toUpperCase(),
+      url: path,
+    });
   });
 });

@@ -14,6 +14,7 @@ import type { Express } from 'express';
 import { buildApp } from '../src/service.js';
 import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
 import { GatewayConfig } from '../src/config.js';
+import { afterAll, beforeAll } from 'vitest';
 import { z } from 'zod';
 
 export const SECRET = 'gateway-test-secret-that-is-long-enough-0123456789';
@@ -161,6 +162,41 @@ export function buildTestGateway(env: Record<string, string> = {}): TestGateway 
     openapi,
   });
   return { app, upstreams, close: () => closeUpstreams(upstreams) };
+}
+
+export interface UpstreamWorld {
+  /** The fake upstream every service points at (started in `beforeAll`). */
+  readonly upstream: FakeUpstream;
+  /** A gateway with every upstream at `upstream` and `env` on top; closed after the file's tests. */
+  gatewayWith: (env?: Record<string, string>) => TestGateway;
+}
+
+/**
+ * At the top of a test file: one fake upstream for every service, started before the file's
+ * tests and closed after them together with the gateways built on it.
+ */
+export function useFakeUpstream(): UpstreamWorld {
+  let upstream: FakeUpstream | undefined;
+  const gateways: TestGateway[] = [];
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((g) => g.close()));
+    await upstream?.close();
+  });
+  const world: UpstreamWorld = {
+    get upstream(): FakeUpstream {
+      if (!upstream) throw new Error('the fake upstream starts in beforeAll');
+      return upstream;
+    },
+    gatewayWith: (env = {}) => {
+      const gateway = buildTestGateway({ ...allUpstreamsAt(world.upstream.url), ...env });
+      gateways.push(gateway);
+      return gateway;
+    },
+  };
+  return world;
 }
 
 /** The customer id in customer tokens of these tests. */

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  bookingxCustomerId,
-  signIngest,
-  type IngestCredentials,
-  type Page,
-  type TimelineEntry,
-} from '@crm/contracts';
+import { bookingxCustomerId, type Page, type TimelineEntry } from '@crm/contracts';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { api, buildEvent, nextBxId, tokenFor, useService } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
+import { ingestCredentials, postSigned } from './ingest-client.js';
 
 /** Far from the real time, so only the injected clock can make these requests pass. */
 const NOW = new Date('2031-03-04T05:06:07.000Z');
@@ -19,13 +14,7 @@ const svc = useService({
   build: (kit) => ({ ...interactionsService.build(kit), clock: () => NOW }),
 });
 
-async function credentials(tenant: string): Promise<IngestCredentials> {
-  const r = await api(svc.url)
-    .as(await tokenFor(tenant, 'admin'))
-    .post<IngestCredentials>('/crm/interactions/settings/ingest-secret');
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const credentials = (tenant: string) => ingestCredentials(svc.url, tenant);
 
 describe('the clock the service is given', () => {
   it('is what an ingest timestamp is measured against', async () => {
@@ -40,17 +29,7 @@ describe('the clock the service is given', () => {
         }),
       ],
     });
-    const post = (at: number) =>
-      fetch(`${svc.url}/crm/ingest/bookingx`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-bookingx-tenant': tenant,
-          'x-bookingx-timestamp': String(at),
-          'x-bookingx-signature': signIngest(secret, at, raw),
-        },
-        body: raw,
-      });
+    const post = (at: number) => postSigned(svc.url, { tenant, secret, raw, at });
 
     expect((await post(Math.floor(Date.now() / 1000))).status).toBe(401);
     expect((await post(Math.floor(NOW.getTime() / 1000) - 60)).status).toBe(202);

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   bookingxCustomerId,
-  signIngest,
   type CloudEvent,
-  type IngestCredentials,
   type IngestResult,
   type Page,
   type Problem,
@@ -12,29 +10,14 @@ import {
 import { describe, expect, it } from 'vitest';
 import { api, buildEvent, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
+import { ingestCredentials, postSigned } from './ingest-client.js';
 
 const svc = useService(interactionsService);
 
-async function credentials(tenant: string): Promise<IngestCredentials> {
-  const r = await api(svc.url)
-    .as(await tokenFor(tenant, 'admin'))
-    .post<IngestCredentials>('/crm/interactions/settings/ingest-secret');
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const credentials = (tenant: string) => ingestCredentials(svc.url, tenant);
 
 function post(tenant: string, secret: string, body: unknown, at = Math.floor(Date.now() / 1000)) {
-  const raw = JSON.stringify(body);
-  return fetch(`${svc.url}/crm/ingest/bookingx`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-bookingx-tenant': tenant,
-      'x-bookingx-timestamp': String(at),
-      'x-bookingx-signature': signIngest(secret, at, raw),
-    },
-    body: raw,
-  });
+  return postSigned(svc.url, { tenant, secret, raw: JSON.stringify(body), at });
 }
 
 function bookings(tenant: string, customerBx: string, n: number): CloudEvent[] {
@@ -97,15 +80,12 @@ describe('BookingX over signed HTTP', () => {
 
     const raw = JSON.stringify({ events });
     const at = Math.floor(Date.now() / 1000);
-    const tampered = await fetch(`${svc.url}/crm/ingest/bookingx`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-bookingx-tenant': tenant,
-        'x-bookingx-timestamp': String(at),
-        'x-bookingx-signature': signIngest(secret, at, raw),
-      },
-      body: raw.replace('Haircut', 'Haircat'),
+    const tampered = await postSigned(svc.url, {
+      tenant,
+      secret,
+      at,
+      signed: raw,
+      raw: raw.replace('Haircut', 'Haircat'),
     });
     expect(tampered.status).toBe(401);
 

@@ -109,35 +109,24 @@ describe('timeline from BookingX facts', () => {
         },
       },
     });
+    /** The booking as it stands once moved to the 14th. */
+    const rescheduled = {
+      bookingx_id: bookingBx,
+      customer: { bookingx_id: customerBx },
+      start_at: '2026-05-14T10:00:00.000Z',
+      end_at: '2026-05-14T10:45:00.000Z',
+    };
     const moved = buildEvent('bookingx.booking.rescheduled.v1', {
       tenantId: tenant,
       time: new Date('2026-05-03T09:00:00Z'),
       sequence: 1,
-      data: {
-        booking: {
-          bookingx_id: bookingBx,
-          customer: { bookingx_id: customerBx },
-          start_at: '2026-05-14T10:00:00.000Z',
-          end_at: '2026-05-14T10:45:00.000Z',
-          status: 'confirmed',
-          revision: 1,
-        },
-      },
+      data: { booking: { ...rescheduled, status: 'confirmed', revision: 1 } },
     });
     const done = buildEvent('bookingx.booking.completed.v1', {
       tenantId: tenant,
       time: new Date('2026-05-14T11:00:00Z'),
       sequence: 2,
-      data: {
-        booking: {
-          bookingx_id: bookingBx,
-          customer: { bookingx_id: customerBx },
-          start_at: '2026-05-14T10:00:00.000Z',
-          end_at: '2026-05-14T10:45:00.000Z',
-          status: 'completed',
-          revision: 2,
-        },
-      },
+      data: { booking: { ...rescheduled, status: 'completed', revision: 2 } },
     });
     const paid = buildEvent('bookingx.payment.captured.v1', {
       tenantId: tenant,

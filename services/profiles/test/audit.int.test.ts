@@ -18,15 +18,12 @@ import {
   newTenant,
   TEST_JWT_SECRET,
   tokenFor,
-  useBus,
-  useService,
   waitFor,
 } from '@crm/testing';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { profilesService } from '../src/service.js';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus } = useProfiles();
 
 async function trail(token: string, id: string, query = ''): Promise<AuditEntry[]> {
   const r = await api(svc.url)

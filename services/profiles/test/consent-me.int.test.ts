@@ -9,23 +9,15 @@ import type {
 } from '@crm/contracts';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, newTenant, tokenFor, waitFor } from '@crm/testing';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus, create } = useProfiles();
 
 async function setup(overrides: Record<string, unknown> = {}) {
   const tenant = newTenant();
   const admin = await tokenFor(tenant, 'admin');
-  const created = await api(svc.url)
-    .as(admin)
-    .post<Customer>(
-      '/crm/customers',
-      buildCustomer({ owner_id: 'staff-1', team_id: 'team-a', ...overrides }),
-    );
-  expect(created.status).toBe(201);
-  const customer = created.body;
+  const customer = await create(admin, { owner_id: 'staff-1', team_id: 'team-a', ...overrides });
   return {
     tenant,
     admin,

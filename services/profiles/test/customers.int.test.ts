@@ -1,19 +1,9 @@
 import { bookingxCustomerId, type Customer, type Page, type Problem } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  tokenFor,
-  useBus,
-  useService,
-  waitFor,
-} from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus } = useProfiles();
 
 describe('customers over HTTP', () => {
   it('creates, reads, lists and updates a customer, publishing created and updated events', async () => {

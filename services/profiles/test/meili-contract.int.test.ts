@@ -1,54 +1,41 @@
 import type { Customer, SearchPage } from '@crm/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, createCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { filterOf, MEILI_SETTINGS, quote } from '../src/clients/meili-search.js';
-import { profilesService } from '../src/service.js';
-import { startMeiliStandIn } from './meili-stand-in.js';
+import { useProfilesOnMeiliStandIn } from './fixtures.js';
 
-let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
-beforeAll(async () => {
-  standIn = await startMeiliStandIn();
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-const svc = useService(profilesService, {
-  env: () => ({
-    MEILI_URL: standIn.url,
-    MEILI_INDEX: 'crm_customers_test',
-  }),
-});
+const meili = useProfilesOnMeiliStandIn('crm_customers_test');
+const { svc } = meili;
 
 describe('the Meilisearch adapter against a loopback stand-in', () => {
   it('creates the index with its settings at start-up and waits for both tasks', () => {
-    const created = standIn.requests.find((r) => r.method === 'POST' && r.path === '/indexes');
+    const created = meili.standIn.requests.find(
+      (r) => r.method === 'POST' && r.path === '/indexes',
+    );
     expect(created?.body).toEqual({ uid: 'crm_customers_test', primaryKey: 'id' });
-    const settings = standIn.requests.find(
+    const settings = meili.standIn.requests.find(
       (r) => r.path === '/indexes/crm_customers_test/settings',
     );
     expect(settings?.method).toBe('PATCH');
     expect(settings?.body).toEqual(MEILI_SETTINGS);
     expect(
-      standIn.requests.filter((r) => r.path.startsWith('/tasks/')).length,
+      meili.standIn.requests.filter((r) => r.path.startsWith('/tasks/')).length,
     ).toBeGreaterThanOrEqual(2);
   });
 
   it('indexes customers from their events and answers search with tenant_id forced into every filter', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const created = await api(svc.url)
-      .as(admin)
-      .post<Customer>(
-        '/crm/customers',
-        buildCustomer({ first_name: 'Ada', last_name: 'Lovelace', owner_id: 'staff-1' }),
-      );
-    const doc = await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), {
+    const created = await createCustomer(api(svc.url).as(admin), {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      owner_id: 'staff-1',
+    });
+    const doc = await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.id)), {
       what: 'document',
     });
     expect(doc).toMatchObject({
-      id: created.body.id,
+      id: created.id,
       tenant_id: tenant,
       first_name: 'Ada',
       last_name: 'Lovelace',
@@ -61,18 +48,18 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=love&vip=false');
     expect(hits.status).toBe(200);
     expect(hits.body.engine).toBe('meilisearch');
-    expect(hits.body.data.map((h) => h.id)).toEqual([created.body.id]);
+    expect(hits.body.data.map((h) => h.id)).toEqual([created.id]);
 
     const staff = await tokenFor(tenant, 'staff', { sub: 'staff-2' });
     await api(svc.url).as(staff).get('/crm/search?q=love');
     await api(svc.url)
       .as(admin)
-      .get(`/crm/search?q=${encodeURIComponent(created.body.email ?? '')}`);
+      .get(`/crm/search?q=${encodeURIComponent(created.email ?? '')}`);
     const stranger = await tokenFor(newTenant(), 'admin');
     const none = await api(svc.url).as(stranger).get<SearchPage>('/crm/search?q=love');
     expect(none.body.data).toEqual([]);
 
-    const searches = standIn.requests.filter(
+    const searches = meili.standIn.requests.filter(
       (r) => r.path === '/indexes/crm_customers_test/search',
     );
     expect(searches.length).toBeGreaterThanOrEqual(4);
@@ -90,7 +77,7 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     ]);
     expect(emailSearch).toMatchObject({
       q: '',
-      filter: [`tenant_id = "${tenant}"`, `email = "${created.body.email ?? ''}"`],
+      filter: [`tenant_id = "${tenant}"`, `email = "${created.email ?? ''}"`],
     });
   });
 
@@ -100,12 +87,14 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     const created = await api(svc.url)
       .as(admin)
       .post<Customer>('/crm/customers', buildCustomer({ first_name: 'Erin', last_name: 'Erased' }));
-    await waitFor(() => Promise.resolve(standIn.docs.get(created.body.id)), { what: 'document' });
+    await waitFor(() => Promise.resolve(meili.standIn.docs.get(created.body.id)), {
+      what: 'document',
+    });
     const erased = await api(svc.url)
       .as(admin)
       .post(`/crm/customers/${created.body.id}/erase`, { reason: 'request' });
     expect(erased.status).toBe(200);
-    await waitFor(() => Promise.resolve(!standIn.docs.has(created.body.id)), {
+    await waitFor(() => Promise.resolve(!meili.standIn.docs.has(created.body.id)), {
       what: 'document removed',
     });
     const hits = await api(svc.url).as(admin).get<SearchPage>('/crm/search?q=erased');

@@ -10,26 +10,10 @@ import {
   type SearchPage,
 } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  tokenFor,
-  useBus,
-  useService,
-  waitFor,
-} from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
-
-async function create(token: string, body: Record<string, unknown>) {
-  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
+const { svc, bus, create } = useProfiles();
 
 describe('duplicates', () => {
   it('suggests customers with the same email, the same phone or a similar name, with a score', async () => {

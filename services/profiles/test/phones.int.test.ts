@@ -19,27 +19,19 @@ import {
   newTenant,
   startTestService,
   tokenFor,
-  useBus,
-  useService,
   waitFor,
 } from '@crm/testing';
 import { profilesService } from '../src/service.js';
+import { useProfiles } from './fixtures.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus, create } = useProfiles();
 
 // A German mobile, a Berlin landline, a London landline and a US number (fixed or mobile).
 const MOBILE = '+4915112345678';
 const BERLIN = '+4930901820';
 const LONDON = '+442079460001';
 const US = '+12025550143';
-
-async function create(token: string, body: Record<string, unknown>): Promise<Customer> {
-  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
 
 async function get(token: string, id: string): Promise<Customer> {
   const r = await api(svc.url).as(token).get<Customer>(`/crm/customers/${id}`);

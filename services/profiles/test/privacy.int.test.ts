@@ -21,18 +21,15 @@ import {
   newTenant,
   TEST_JWT_SECRET,
   tokenFor,
-  useBus,
-  useService,
   waitFor,
 } from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
 import { createCustomer } from '../src/domain/customers/create-customer.js';
-import { profilesService } from '../src/service.js';
+import { useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus } = useProfiles();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
 const keys = new CustomerKeys(
@@ -68,6 +65,22 @@ async function storedValue(tenant: string, customerId: string, name: string): Pr
     [tenant, customerId, name],
   );
   return rows[0]?.value;
+}
+
+/** Writes `value` as the stored value of the customer's custom field `name`, behind the service's back. */
+async function overwriteStoredValue(
+  tenant: string,
+  customerId: string,
+  name: string,
+  value: unknown,
+): Promise<void> {
+  await db.query(
+    `UPDATE profiles.custom_field_values v SET value = $3::jsonb
+       FROM profiles.custom_field_definitions d
+      WHERE d.tenant_id = v.tenant_id AND d.id = v.field_id
+        AND v.tenant_id = $1 AND v.customer_id = $2 AND d.field_name = $4`,
+    [tenant, customerId, JSON.stringify(value), name],
+  );
 }
 
 async function countRows(table: string, column: string, tenant: string, id: string) {
@@ -176,26 +189,14 @@ describe('sensitive custom fields', () => {
     const aPassport = await storedValue(tenant, a.id, 'passport_no');
 
     // A's ciphertext copied into B's row, as someone with database access might.
-    await db.query(
-      `UPDATE profiles.custom_field_values v SET value = $3::jsonb
-         FROM profiles.custom_field_definitions d
-        WHERE d.tenant_id = v.tenant_id AND d.id = v.field_id
-          AND v.tenant_id = $1 AND v.customer_id = $2 AND d.field_name = 'passport_no'`,
-      [tenant, b.id, JSON.stringify(aPassport)],
-    );
+    await overwriteStoredValue(tenant, b.id, 'passport_no', aPassport);
     const swapped = await api(svc.url).as(admin).get<Problem>(`/crm/customers/${b.id}`);
     expect(swapped.status).toBe(500);
     expect(swapped.body.detail).toMatch(/does not decrypt/);
     expect(JSON.stringify(swapped.body)).not.toContain('A-passport');
 
     // A's passport ciphertext moved into A's own tax_id field.
-    await db.query(
-      `UPDATE profiles.custom_field_values v SET value = $3::jsonb
-         FROM profiles.custom_field_definitions d
-        WHERE d.tenant_id = v.tenant_id AND d.id = v.field_id
-          AND v.tenant_id = $1 AND v.customer_id = $2 AND d.field_name = 'tax_id'`,
-      [tenant, a.id, JSON.stringify(aPassport)],
-    );
+    await overwriteStoredValue(tenant, a.id, 'tax_id', aPassport);
     const moved = await api(svc.url).as(admin).get<Problem>(`/crm/customers/${a.id}`);
     expect(moved.status).toBe(500);
     expect(moved.body.detail).toMatch(/custom_fields\.tax_id .* does not decrypt/);

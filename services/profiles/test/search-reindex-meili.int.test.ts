@@ -1,32 +1,17 @@
 import type { Customer } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useService, waitFor } from '@crm/testing';
+import { describe, expect, it } from 'vitest';
+import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { MeiliSearchIndex } from '../src/clients/meili-search.js';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomersRepository } from '../src/db/customers.repository.js';
 import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
 import { SearchReindex } from '../src/domain/search/reindex-search.js';
-import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
-import { profilesService } from '../src/service.js';
-import { startMeiliStandIn } from './meili-stand-in.js';
+import type { SearchIndex } from '../src/domain/search/search-index.js';
+import { useProfilesOnMeiliStandIn, withFirstBatchHook } from './fixtures.js';
 
 const INDEX = 'crm_customers_reindex_test';
-let standIn: Awaited<ReturnType<typeof startMeiliStandIn>>;
-beforeAll(async () => {
-  standIn = await startMeiliStandIn();
-});
-
-afterAll(async () => {
-  await standIn.close();
-});
-
-const svc = useService(profilesService, {
-  env: () => ({
-    MEILI_URL: standIn.url,
-    MEILI_INDEX: INDEX,
-  }),
-});
+const searchEngine = useProfilesOnMeiliStandIn(INDEX);
+const { svc } = searchEngine;
 
 function reindexer(index: SearchIndex): SearchReindex {
   return new SearchReindex(
@@ -48,7 +33,7 @@ async function createPeople(tenant: string, n: number): Promise<Customer[]> {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     out.push(r.body);
   }
-  await waitFor(() => Promise.resolve(out.every((c) => standIn.docs.has(c.id))), {
+  await waitFor(() => Promise.resolve(out.every((c) => searchEngine.standIn.docs.has(c.id))), {
     what: 'documents in the stand-in',
   });
   return out;
@@ -58,16 +43,18 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
   it('sends the tenant’s documents in batches and waits for each task', async () => {
     const tenant = newTenant();
     const people = await createPeople(tenant, 3);
-    for (const p of people) standIn.docs.delete(p.id);
-    const sentBefore = standIn.requests.length;
+    for (const p of people) searchEngine.standIn.docs.delete(p.id);
+    const sentBefore = searchEngine.standIn.requests.length;
 
-    const result = await reindexer(new MeiliSearchIndex(standIn.url, undefined, INDEX, 5_000)).run({
+    const result = await reindexer(
+      new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000),
+    ).run({
       tenants: [tenant],
       batchSize: 2,
     });
 
     expect(result.done).toBe(3);
-    const requests = standIn.requests.slice(sentBefore);
+    const requests = searchEngine.standIn.requests.slice(sentBefore);
     const writes = requests.filter(
       (r) => r.method === 'POST' && r.path === `/indexes/${INDEX}/documents`,
     );
@@ -78,7 +65,7 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
       .map((r) => (r.path.startsWith('/tasks/') ? 'task' : 'write'));
     expect(kinds).toEqual(['write', 'task', 'write', 'task']);
     for (const p of people) {
-      expect(standIn.docs.get(p.id)).toMatchObject({
+      expect(searchEngine.standIn.docs.get(p.id)).toMatchObject({
         id: p.id,
         tenant_id: tenant,
         last_name: p.last_name,
@@ -92,38 +79,34 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     const [person] = await createPeople(tenant, 1);
     if (!person) throw new Error('no customer');
     const admin = await tokenFor(tenant, 'admin');
-    const meili = new MeiliSearchIndex(standIn.url, undefined, INDEX, 5_000);
+    const meili = new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000);
     let raced = false;
-    const racing: SearchIndex = {
-      engine: 'meilisearch',
-      start: () => meili.start(),
-      upsert: (tx, doc) => meili.upsert(tx, doc),
-      remove: (tx, t, ids) => meili.remove(tx, t, ids),
-      search: (req) => meili.search(req),
-      async upsertMany(tx: Executor, docs: SearchDocument[]) {
-        if (!raced) {
-          raced = true;
-          const patched = await api(svc.url)
-            .as(admin)
-            .patch<Customer>(
-              `/crm/customers/${person.id}`,
-              { last_name: 'Renamed' },
-              { headers: { 'if-match': '"1"' } },
-            );
-          expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-          await waitFor(() => Promise.resolve(standIn.docs.get(person.id)?.version === 2), {
-            what: 'the live update in the stand-in',
-          });
-        }
-        // The stale batch (version 1) lands after the live update, as it would in production.
-        await meili.upsertMany(tx, docs);
-      },
-    };
+    const racing = withFirstBatchHook(meili, async () => {
+      raced = true;
+      const patched = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(
+          `/crm/customers/${person.id}`,
+          { last_name: 'Renamed' },
+          { headers: { 'if-match': '"1"' } },
+        );
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      await waitFor(
+        () => Promise.resolve(searchEngine.standIn.docs.get(person.id)?.version === 2),
+        {
+          what: 'the live update in the stand-in',
+        },
+      );
+      // The stale batch (version 1) lands after the live update, as it would in production.
+    });
 
     const result = await reindexer(racing).run({ tenants: [tenant], batchSize: 10 });
 
     expect(raced).toBe(true);
     expect(result.rewritten).toBe(1);
-    expect(standIn.docs.get(person.id)).toMatchObject({ version: 2, last_name: 'Renamed' });
+    expect(searchEngine.standIn.docs.get(person.id)).toMatchObject({
+      version: 2,
+      last_name: 'Renamed',
+    });
   });
 });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Customer, SearchPage } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,8 +26,9 @@ import {
   type ReindexOptions,
   type ReindexProgress,
 } from '../src/domain/search/reindex-search.js';
-import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
+import type { SearchIndex } from '../src/domain/search/search-index.js';
 import { profilesService } from '../src/service.js';
+import { withFirstBatchHook } from './fixtures.js';
 
 const run = promisify(execFile);
 const svc = useService(profilesService);
@@ -145,31 +145,21 @@ describe('search reindex', () => {
     let raced = false;
     // Between reading the batch (version 1) and writing it, the customer becomes version 2
     // and the service's own handler indexes that.
-    const racing: SearchIndex = {
-      engine: 'postgres',
-      start: () => postgres.start(),
-      upsert: (tx, doc) => postgres.upsert(tx, doc),
-      remove: (tx, t, ids) => postgres.remove(tx, t, ids),
-      search: (req) => postgres.search(req),
-      async upsertMany(tx: Executor, docs: SearchDocument[]) {
-        if (!raced) {
-          raced = true;
-          expect(docs.map((d) => d.version)).toEqual([1]);
-          const patched = await api(svc.url)
-            .as(admin)
-            .patch<Customer>(
-              `/crm/customers/${person.id}`,
-              { last_name: 'Newname' },
-              { headers: { 'if-match': '"1"' } },
-            );
-          expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-          await waitFor(async () => (await documents(tenant))[0]?.version === 2, {
-            what: 'the live update indexed',
-          });
-        }
-        await postgres.upsertMany(tx, docs);
-      },
-    };
+    const racing = withFirstBatchHook(postgres, async (docs) => {
+      raced = true;
+      expect(docs.map((d) => d.version)).toEqual([1]);
+      const patched = await api(svc.url)
+        .as(admin)
+        .patch<Customer>(
+          `/crm/customers/${person.id}`,
+          { last_name: 'Newname' },
+          { headers: { 'if-match': '"1"' } },
+        );
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      await waitFor(async () => (await documents(tenant))[0]?.version === 2, {
+        what: 'the live update indexed',
+      });
+    });
     await reindexWith(racing, { tenants: [tenant], batchSize: 100 });
     expect(raced).toBe(true);
     expect(await documents(tenant)).toEqual([{ id: person.id, version: 2, last: 'Newname' }]);
@@ -184,32 +174,20 @@ describe('search reindex', () => {
     await indexed(tenant, 2);
     const admin = await tokenFor(tenant, 'admin');
     const postgres = new PostgresSearchIndex(db());
-    let merged = false;
-    const merging: SearchIndex = {
-      engine: 'postgres',
-      start: () => postgres.start(),
-      upsert: (tx, doc) => postgres.upsert(tx, doc),
-      remove: (tx, t, ids) => postgres.remove(tx, t, ids),
-      search: (req) => postgres.search(req),
-      async upsertMany(tx: Executor, docs: SearchDocument[]) {
-        // The batch was read with both; the merge commits and its handler runs first.
-        if (!merged) {
-          merged = true;
-          const r = await api(svc.url)
-            .as(admin)
-            .post(
-              `/crm/customers/${keep.id}/merge`,
-              { merge_ids: [lose.id] },
-              { headers: { 'if-match': '"1"' } },
-            );
-          expect(r.status, JSON.stringify(r.body)).toBe(200);
-          await waitFor(async () => (await documents(tenant)).length === 1, {
-            what: 'the merged document removed',
-          });
-        }
-        await postgres.upsertMany(tx, docs);
-      },
-    };
+    // The batch was read with both; the merge commits and its handler runs first.
+    const merging = withFirstBatchHook(postgres, async () => {
+      const r = await api(svc.url)
+        .as(admin)
+        .post(
+          `/crm/customers/${keep.id}/merge`,
+          { merge_ids: [lose.id] },
+          { headers: { 'if-match': '"1"' } },
+        );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      await waitFor(async () => (await documents(tenant)).length === 1, {
+        what: 'the merged document removed',
+      });
+    });
     const result = await reindexWith(merging, { tenants: [tenant], batchSize: 100 });
     expect(result.removed).toBe(1);
     expect((await documents(tenant)).map((d) => d.id)).toEqual([keep.id]);
@@ -223,22 +201,20 @@ describe('search reindex', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'reindex-'));
     const stateFile = join(dir, 'state.json');
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=source',
-        'services/profiles/src/cli/reindex.ts',
-        '--tenant',
-        tenant,
-        '--batch-size',
-        '2',
-        '--state-file',
-        stateFile,
-      ],
-      { cwd: root, env: { ...process.env, ...testEnv() } },
-    );
+    const reindexCommand = (args: string[]) =>
+      run(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', 'services/profiles/src/cli/reindex.ts', ...args],
+        { cwd: root, env: { ...process.env, ...testEnv() } },
+      );
+    const { stdout, stderr } = await reindexCommand([
+      '--tenant',
+      tenant,
+      '--batch-size',
+      '2',
+      '--state-file',
+      stateFile,
+    ]);
     expect(JSON.parse(stdout)).toMatchObject({ engine: 'postgres', documents: 3 });
     expect(stderr).toContain('reindex: 3/3 (100.0 %)');
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
@@ -248,18 +224,9 @@ describe('search reindex', () => {
     });
     expect((await documents(tenant)).map((d) => d.id)).toEqual(people.map((p) => p.id).sort());
 
-    const bad = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=source',
-        'services/profiles/src/cli/reindex.ts',
-        '--tenant',
-        'not-a-uuid',
-      ],
-      { cwd: root, env: { ...process.env, ...testEnv() } },
-    ).catch((err: unknown) => err as { code: number; stderr: string });
+    const bad = await reindexCommand(['--tenant', 'not-a-uuid']).catch(
+      (err: unknown) => err as { code: number; stderr: string },
+    );
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain('--tenant not-a-uuid is not a UUID');
   }, 120_000);

@@ -1,0 +1,75 @@
+import type { Customer } from '@crm/contracts';
+import { afterAll, beforeAll } from 'vitest';
+import { api, createCustomer, useBus, useService } from '@crm/testing';
+import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
+import { profilesService } from '../src/service.js';
+import { startMeiliStandIn } from './meili-stand-in.js';
+
+/**
+ * At the top of a test file: the profiles service started for its tests, the bus to publish
+ * to it and listen to it, and `create`, which creates a customer through the API as `token`
+ * (a `buildCustomer` body with `overrides`) and fails unless that answers 201.
+ */
+export function useProfiles() {
+  const svc = useService(profilesService);
+  const bus = useBus();
+  const create = (token: string, overrides: Record<string, unknown> = {}): Promise<Customer> =>
+    createCustomer(api(svc.url).as(token), overrides);
+  return { svc, bus, create };
+}
+
+export type MeiliStandIn = Awaited<ReturnType<typeof startMeiliStandIn>>;
+
+/**
+ * At the top of a test file: the profiles service searching a loopback Meilisearch stand-in
+ * under `index`. The stand-in starts before the service and closes after the file's tests.
+ */
+export function useProfilesOnMeiliStandIn(index: string) {
+  let started: MeiliStandIn | undefined;
+  const standIn = (): MeiliStandIn => {
+    if (!started) throw new Error('the Meilisearch stand-in starts in beforeAll');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startMeiliStandIn();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const svc = useService(profilesService, {
+    env: () => ({ MEILI_URL: standIn().url, MEILI_INDEX: index }),
+  });
+  return {
+    svc,
+    /** The running stand-in, with the requests it recorded and the documents it keeps. */
+    get standIn(): MeiliStandIn {
+      return standIn();
+    },
+  };
+}
+
+/**
+ * `index` as a reindex sees it, except that `beforeFirstBatch` runs once, with the documents
+ * of the first batch, before that batch is written: the moment a test makes something happen
+ * while a batch is in flight.
+ */
+export function withFirstBatchHook(
+  index: SearchIndex,
+  beforeFirstBatch: (docs: SearchDocument[]) => Promise<void>,
+): SearchIndex {
+  let hooked = false;
+  return {
+    engine: index.engine,
+    start: () => index.start(),
+    upsert: (tx, doc) => index.upsert(tx, doc),
+    remove: (tx, tenantId, ids) => index.remove(tx, tenantId, ids),
+    search: (req) => index.search(req),
+    async upsertMany(tx, docs) {
+      if (!hooked) {
+        hooked = true;
+        await beforeFirstBatch(docs);
+      }
+      await index.upsertMany(tx, docs);
+    },
+  };
+}
