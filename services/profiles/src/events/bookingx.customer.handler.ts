@@ -2,16 +2,17 @@ import type { EventHandler } from '@crm/service-kit';
 import { applyBookingxFact } from '../domain/customers/apply-bookingx-fact.js';
 import type { ProfilesDeps } from '../service.js';
 
-/** A booking by a customer the CRM does not know yet creates the profile; its number joins the list. */
-export function onBookingxBookingCreated(
+// One handler for bookingx.customer.created.v1 and .updated.v1: both carry the whole customer.
+/** The BookingX customer becomes or refreshes its profile. */
+export function onBookingxCustomer(
   deps: ProfilesDeps,
-): EventHandler<'bookingx.booking.created.v1'> {
+): EventHandler<'bookingx.customer.created.v1' | 'bookingx.customer.updated.v1'> {
   return ({ tx }, event) =>
     applyBookingxFact(deps, tx, {
       tenantId: event.tenantid,
-      person: event.data.booking.customer,
+      person: event.data.customer,
       occurredAt: new Date(event.time),
-      mode: 'booking',
+      mode: 'profile',
       via: `${event.type} ${event.id}`,
     });
 }
