@@ -6,7 +6,7 @@ import {
 } from '@crm/contracts';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Principal } from './auth.js';
+import { assertRole, type Principal } from './auth.js';
 import { etagOf } from './etag.js';
 import { AppError } from './errors.js';
 import { parse } from './validate.js';
@@ -122,12 +122,7 @@ export function handle<R extends RouteDefinition, C = never>(
         if (principal === undefined) {
           throw new AppError('unauthenticated', 'A bearer token is required');
         }
-        if (!route.roles.includes(principal.role)) {
-          throw new AppError(
-            'forbidden',
-            `This operation needs one of the roles: ${route.roles.join(', ')}`,
-          );
-        }
+        assertRole(principal, route.roles);
       }
       const caller = options.authenticate ? await options.authenticate(req) : undefined;
       const request = route.request;

@@ -8,7 +8,7 @@ import {
   authenticate,
   createVerifier,
   principalOf,
-  requireRole,
+  assertRole,
   signDevToken,
   type TokenVerifier,
 } from '../src/auth.js';
@@ -237,7 +237,7 @@ describe('JWKS verifier (production)', () => {
   });
 });
 
-describe('authenticate and requireRole', () => {
+describe('authenticate and assertRole', () => {
   const app = (() => {
     const made = createServiceApp({
       service: 'kit-auth',
@@ -249,7 +249,8 @@ describe('authenticate and requireRole', () => {
       const p = principalOf(req);
       res.json({ tenant: p.tenant, role: p.role });
     });
-    made.app.get('/crm/admin-only', requireRole('admin'), (_req, res) => {
+    made.app.get('/crm/admin-only', (req, res) => {
+      assertRole(principalOf(req), ['admin']);
       res.json({ ok: true });
     });
     return made.finish();

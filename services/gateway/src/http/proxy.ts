@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, authenticate, type TokenVerifier } from '@crm/service-kit';
+import { AppError, assertRole, authenticate, type TokenVerifier } from '@crm/service-kit';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Upstreams } from '../clients/upstreams.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.js';
@@ -83,18 +83,17 @@ export function proxyRouter(options: ProxyOptions): Router {
       return;
     }
     jwt(req, res, (err?: unknown) => {
-      const role = req.principal?.role;
-      // The service checks the same declaration; refusing here saves the hop.
-      if (err === undefined && role !== undefined && !target.roles.includes(role)) {
-        next(
-          new AppError(
-            'forbidden',
-            `This operation needs one of the roles: ${target.roles.join(', ')}`,
-          ),
-        );
+      if (err !== undefined || req.principal === undefined) {
+        next(err);
         return;
       }
-      next(err);
+      try {
+        // The service checks the same declaration; refusing here saves the hop.
+        assertRole(req.principal, target.roles);
+        next();
+      } catch (refused) {
+        next(refused);
+      }
     });
   };
 
