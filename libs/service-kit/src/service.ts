@@ -15,7 +15,7 @@ import { createDatabase, type Database } from './db.js';
 import { createServiceApp } from './http.js';
 import { CustomerReplicaConfig } from './customers/config.js';
 import type { CustomerDataDeclaration } from './customers/declaration.js';
-import { CustomerModule, combineHandlers } from './customers/module.js';
+import { CustomerModule } from './customers/module.js';
 import { ProfilesLookup } from './customers/replica.js';
 import { customerTables } from './customers/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
@@ -184,7 +184,9 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: combineHandlers(customers?.handlers() ?? {}, def.handlers?.(deps, kit) ?? {}),
+    handlers: customers
+      ? customers.consumerHandlers(def.handlers?.(deps, kit) ?? {})
+      : (def.handlers?.(deps, kit) ?? {}),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,

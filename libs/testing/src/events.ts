@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import {
-  bookingxCustomerId,
+  customerOfPayload,
   EVENT_CATALOG,
   makeEvent,
   newId,
@@ -282,20 +282,6 @@ function merge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** The BookingX customer an event of BookingX is about. */
-function bookingxCustomerOf(data: unknown): string | undefined {
-  if (!isRecord(data)) return undefined;
-  for (const value of Object.values(data)) {
-    if (!isRecord(value)) continue;
-    if (typeof value.bookingx_id === 'string' && !isRecord(value.customer))
-      return value.bookingx_id;
-    if (isRecord(value.customer) && typeof value.customer.bookingx_id === 'string') {
-      return value.customer.bookingx_id;
-    }
-  }
-  return undefined;
-}
-
 /** The version of the customer a `crm.customer.*` event carries, which is its sequence. */
 function versionOf(data: unknown): number | undefined {
   if (!isRecord(data)) return undefined;
@@ -304,27 +290,6 @@ function versionOf(data: unknown): number | undefined {
     return data.customer.version;
   }
   return undefined;
-}
-
-/** The customer a CRM event is about, which its subject names. */
-function customerOf(data: unknown): string | undefined {
-  if (!isRecord(data)) return undefined;
-  for (const key of ['customer_id', 'survivor_id']) {
-    const value = data[key];
-    if (typeof value === 'string') return value;
-  }
-  for (const value of Object.values(data)) {
-    if (isRecord(value) && typeof value.customer_id === 'string') return value.customer_id;
-    if (isRecord(value) && typeof value.id === 'string' && 'tenant_id' in value) return value.id;
-  }
-  return undefined;
-}
-
-/** The subject as the publisher sets it: the customer's id (for BookingX, the derived one). */
-function subjectOf(type: EventType, tenantId: string, data: unknown): string | undefined {
-  if (type.startsWith('crm.')) return customerOf(data);
-  const bookingxId = bookingxCustomerOf(data);
-  return bookingxId === undefined ? undefined : bookingxCustomerId(tenantId, bookingxId);
 }
 
 /**
@@ -348,7 +313,10 @@ export function buildEvent<T extends EventType>(
     source: overrides.source ?? sourceOf(type),
     tenantId: ctx.tenantId,
     time: ctx.time,
-    subject: overrides.subject ?? subjectOf(type, ctx.tenantId, data),
+    subject:
+      overrides.subject ??
+      customerOfPayload(type, checked.data as EventPayload<T>, ctx.tenantId) ??
+      undefined,
     sequence:
       overrides.sequence ?? (type.startsWith('crm.customer.') ? versionOf(data) : undefined),
     id: overrides.id,

@@ -288,6 +288,26 @@ describe('the timeline of every service', () => {
     });
     await bus.publish([erase]);
     await settled(tenant, [erase.id]);
+    // Facts that arrive after the erasure (late, or replayed from the dead letters) are dropped.
+    const late = [
+      buildEvent('crm.customer.assignment.changed.v1', {
+        tenantId: tenant,
+        data: { customer_id: customerId, owner_id: 'staff-late', version: 2 },
+      }),
+      buildEvent('bookingx.booking.completed.v1', {
+        tenantId: tenant,
+        data: { booking: { customer: { bookingx_id: bx }, status: 'completed', revision: 1 } },
+      }),
+      buildEvent('crm.note.created.v1', {
+        tenantId: tenant,
+        data: { note: { customer_id: customerId, excerpt: 'Written too late' } },
+      }),
+    ];
+    await bus.publish(late);
+    await settled(
+      tenant,
+      late.map((e) => e.id),
+    );
     const { rows } = await svc.kit.database.pool.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM interactions.timeline_entries WHERE tenant_id = $1)
             + (SELECT count(*) FROM interactions.interactions WHERE tenant_id = $1)

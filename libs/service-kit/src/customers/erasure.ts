@@ -74,6 +74,8 @@ export class CustomerErasure {
   async erase(db: Executor, tenantId: string, customerId: string): Promise<void> {
     await lockCustomers(db, tenantId, [customerId]);
     const ids = [customerId, ...(await this.aliases.mergedInto(db, tenantId, customerId))];
+    // A fact about a merged id holds that id's lock while it writes under the survivor.
+    await lockCustomers(db, tenantId, ids);
     for (const t of this.declared) {
       const rows = and(eq(t.tenantId, tenantId), inArray(t.customerId, ids));
       if (t.erase === 'delete') {
@@ -89,7 +91,25 @@ export class CustomerErasure {
     await eraseKitCopies(db, this.kit, tenantId, ids);
     const r = this.tables.customerAccess;
     await db.delete(r).where(and(eq(r.tenantId, tenantId), inArray(r.customerId, ids)));
-    await db.insert(this.tables.erasures).values({ tenantId, customerId }).onConflictDoNothing();
+    await db
+      .insert(this.tables.erasures)
+      .values(ids.map((id) => ({ tenantId, customerId: id })))
+      .onConflictDoNothing();
+  }
+
+  /**
+   * Whether facts about `customerId` must be dropped: it, or the customer it was merged into,
+   * is erased here. Takes the customer's lock, so an erasure running now finishes first.
+   */
+  async isErased(db: Executor, tenantId: string, customerId: string): Promise<boolean> {
+    const resolved = await this.aliases.lockAndResolve(db, tenantId, customerId);
+    const e = this.tables.erasures;
+    const [row] = await db
+      .select({ id: e.customerId })
+      .from(e)
+      .where(and(eq(e.tenantId, tenantId), inArray(e.customerId, [customerId, resolved])))
+      .limit(1);
+    return row !== undefined;
   }
 
   /** When this service finished erasing the customer, or null if it has not (yet). */

@@ -1,4 +1,4 @@
-import { isEventType } from '@crm/contracts';
+import { customerOfEvent, isEventType, type EventType } from '@crm/contracts';
 import type { Principal } from '../auth.js';
 import type { EventHandler, Handlers } from '../consumer.js';
 import type { Executor } from '../db.js';
@@ -84,7 +84,35 @@ export class CustomerModule {
     return { require: (db, principal, id) => this.require(db, principal, id, options) };
   }
 
-  /** The consumer handlers of the modules; the kit runs them before the service's own. */
+  /**
+   * The service's consumer handlers behind the modules': the replica, merge and erasure run
+   * first; and no handler sees an event about a customer this service has already erased
+   * (an event that arrives late, or is replayed from the dead letters, must not bring the
+   * data back).
+   */
+  consumerHandlers(service: Handlers): Handlers {
+    const all = combineHandlers(this.handlers(), service);
+    const out: Record<string, EventHandler> = {};
+    for (const [type, handler] of Object.entries(all) as [EventType, EventHandler][]) {
+      out[type] =
+        type === 'crm.customer.erased.v1'
+          ? handler
+          : async (ctx, event) => {
+              const customerId = customerOfEvent(event);
+              if (customerId && (await this.erasure.isErased(ctx.tx, event.tenantid, customerId))) {
+                ctx.logger.info(
+                  { type, eventId: event.id },
+                  'event about an erased customer ignored',
+                );
+                return;
+              }
+              await handler(ctx, event);
+            };
+    }
+    return out;
+  }
+
+  /** The handlers of the modules alone. */
   handlers(): Handlers {
     const own: Handlers = {
       'crm.customer.merged.v1': ({ tx }, e) =>
