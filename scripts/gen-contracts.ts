@@ -1,4 +1,5 @@
-// Writes libs/contracts/generated/{openapi.json,asyncapi.yaml} from the contract schemas.
+// Writes libs/contracts/generated/{openapi.json,asyncapi.yaml} from the contract schemas, and
+// the console's API types and operation roles from that openapi.json.
 // `--check` writes nothing and fails when the committed files differ, for CI.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,12 @@ import {
   OPENAPI_FILE,
   renderContracts,
 } from '../libs/contracts/src/generate.js';
+import {
+  CONSOLE_GENERATED_DIR,
+  CONSOLE_ROLES_FILE,
+  CONSOLE_SCHEMA_FILE,
+  renderConsoleApi,
+} from '../apps/console/scripts/generate-api.js';
 
 function current(file: URL): string | undefined {
   try {
@@ -20,13 +27,19 @@ function current(file: URL): string | undefined {
 
 const check = process.argv.includes('--check');
 const rendered = renderContracts();
+const consoleApi = await renderConsoleApi(rendered.openapi);
 const outputs: [URL, string][] = [
   [OPENAPI_FILE, rendered.openapi],
   [ASYNCAPI_FILE, rendered.asyncapi],
+  [CONSOLE_SCHEMA_FILE, consoleApi.schema],
+  [CONSOLE_ROLES_FILE, consoleApi.roles],
 ];
 
 let stale = 0;
-if (!check) mkdirSync(GENERATED_DIR, { recursive: true });
+if (!check) {
+  mkdirSync(GENERATED_DIR, { recursive: true });
+  mkdirSync(CONSOLE_GENERATED_DIR, { recursive: true });
+}
 for (const [file, text] of outputs) {
   const path = fileURLToPath(file);
   if (current(file) === text) {

@@ -1,0 +1,21 @@
+import type { components, operations } from './generated/schema';
+
+/** Names for the generated schemas the pages use; every shape comes from openapi.json. */
+type Schemas = components['schemas'];
+export type Customer = Schemas['Customer'];
+export type UpdateCustomer = Schemas['UpdateCustomer'];
+export type SearchHit = Schemas['SearchHit'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type Interaction = Schemas['Interaction'];
+export type LogInteraction = Schemas['LogInteraction'];
+export type Engagement = Schemas['Engagement'];
+export type Problem = Schemas['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
+export type CustomerStatus = Customer['customer_status'];
+export type TimelineKind = TimelineEntry['kind'];
+export type LoggableType = LogInteraction['interaction_type'];
+export type Money = NonNullable<Interaction['amount']>;
+export type ListCustomersQuery = NonNullable<operations['listCustomers']['parameters']['query']>;
+export type SearchCustomersQuery = NonNullable<
+  operations['searchCustomers']['parameters']['query']
+>;
