@@ -1,0 +1,39 @@
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useSession } from './auth/session';
+import { CustomerListPage } from './features/customers/CustomerListPage';
+import { CustomerProfilePage } from './features/customer-profile/CustomerProfilePage';
+import { AppShell } from './features/shell/AppShell';
+import { SignInPage } from './features/sign-in/SignInPage';
+import { Empty } from './ui/feedback';
+
+function RequireSession() {
+  const { token } = useSession();
+  const location = useLocation();
+  if (token === null) {
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  }
+  return <AppShell />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route element={<RequireSession />}>
+        <Route index element={<Navigate to="/customers" replace />} />
+        <Route path="/customers" element={<CustomerListPage />} />
+        <Route path="/customers/:id" element={<CustomerProfilePage />} />
+        <Route
+          path="*"
+          element={
+            <section className="page">
+              <Empty title="There is no page here">
+                <p>Use the navigation above.</p>
+              </Empty>
+            </section>
+          }
+        />
+      </Route>
+    </Routes>
+  );
+}

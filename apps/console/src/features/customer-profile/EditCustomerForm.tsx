@@ -1,0 +1,187 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { api, unwrapWithEtag } from '../../api/client';
+import { ApiError, describeError } from '../../api/problem';
+import type { Customer } from '../../api/types';
+import { Field } from '../../ui/Field';
+import { STATUSES } from '../customers/list-query';
+import type { StageOption } from '../customers/CustomerFilters';
+import { changesBetween, editableFrom, type EditableFields } from './edit-customer';
+import { customerKey } from './queries';
+
+export const STALE_MESSAGE = 'Someone else changed this customer first.';
+
+/** Edits the main fields with If-Match: a change made meanwhile by someone else is never overwritten. */
+export function EditCustomerForm({
+  customer,
+  etag,
+  stages,
+  onDone,
+  onSaved,
+  onReload,
+}: {
+  customer: Customer;
+  etag: string | null;
+  stages: StageOption[];
+  onDone: () => void;
+  onSaved: () => void;
+  /** Reads the customer again; the form then starts from what is stored now. */
+  onReload: () => Promise<Customer | undefined>;
+}) {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<EditableFields>(() => editableFrom(customer));
+  const [base, setBase] = useState<EditableFields>(() => editableFrom(customer));
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  const save = useMutation({
+    mutationFn: () =>
+      unwrapWithEtag(
+        api.PATCH('/crm/customers/{id}', {
+          params: {
+            path: { id: customer.id },
+            header: etag === null ? {} : { 'If-Match': etag },
+          },
+          body: changesBetween(base, draft),
+        }),
+      ),
+    onSuccess: (result) => {
+      queryClient.setQueryData(customerKey(customer.id), result);
+      void queryClient.invalidateQueries({ queryKey: ['customers'] });
+      onSaved();
+      onDone();
+    },
+  });
+
+  const reload = async () => {
+    const fresh = await onReload();
+    if (fresh === undefined) return;
+    setBase(editableFrom(fresh));
+    setDraft(editableFrom(fresh));
+    save.reset();
+  };
+
+  const stale = save.error instanceof ApiError && save.error.status === 412;
+  const fieldErrors = save.error instanceof ApiError ? save.error.fieldErrors : [];
+  const errorOf = (field: string) =>
+    fieldErrors
+      .filter((e) => e.field === field)
+      .map((e) => e.message)
+      .join(' ') || undefined;
+  const unplaced = fieldErrors.filter((e) => !(e.field in draft));
+  const nothingChanged = Object.keys(changesBetween(base, draft)).length === 0;
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    if (nothingChanged) {
+      onDone();
+      return;
+    }
+    save.mutate();
+  };
+  const text = (key: keyof EditableFields, label: string, type = 'text', autoComplete = 'off') => (
+    <Field id={`edit-${key}`} label={label} error={errorOf(key)}>
+      <input
+        type={type}
+        value={String(draft[key])}
+        autoComplete={autoComplete}
+        onChange={(e) => {
+          setDraft({ ...draft, [key]: e.target.value });
+        }}
+      />
+    </Field>
+  );
+
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="edit-heading" noValidate>
+      <h2 id="edit-heading" tabIndex={-1} ref={heading}>
+        Edit customer
+      </h2>
+      {stale && (
+        <div className="state state-error" role="alert">
+          <p className="state-title">{STALE_MESSAGE}</p>
+          <p>Reload to see their change, then make yours again.</p>
+          <button type="button" className="btn" onClick={() => void reload()}>
+            Reload
+          </button>
+        </div>
+      )}
+      {save.isError && !stale && (
+        <div className="state state-error" role="alert">
+          <p className="state-title">The change was not saved</p>
+          <p>{describeError(save.error)}</p>
+          {unplaced.length > 0 && (
+            <ul>
+              {unplaced.map((e) => (
+                <li key={`${e.field}-${e.code}`}>
+                  {e.field}: {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="form-grid">
+        {text('first_name', 'First name', 'text', 'given-name')}
+        {text('last_name', 'Last name', 'text', 'family-name')}
+        {text('email', 'Email', 'email', 'email')}
+        {text('phone', 'Phone', 'tel', 'tel')}
+        {text('company_name', 'Company', 'text', 'organization')}
+        {text('job_title', 'Job title', 'text', 'organization-title')}
+        <Field id="edit-customer_status" label="Status" error={errorOf('customer_status')}>
+          <select
+            value={draft.customer_status}
+            onChange={(e) => {
+              const status = STATUSES.find((s) => s === e.target.value);
+              if (status) setDraft({ ...draft, customer_status: status });
+            }}
+          >
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.charAt(0).toUpperCase() + s.slice(1)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="edit-customer_stage" label="Stage" error={errorOf('customer_stage')}>
+          <select
+            value={draft.customer_stage}
+            onChange={(e) => {
+              setDraft({ ...draft, customer_stage: e.target.value });
+            }}
+          >
+            {!stages.some((s) => s.key === draft.customer_stage) && (
+              <option value={draft.customer_stage}>{draft.customer_stage}</option>
+            )}
+            {stages.map((s) => (
+              <option key={s.key} value={s.key}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <div className="checkbox">
+        <input
+          id="edit-vip_status"
+          type="checkbox"
+          checked={draft.vip_status}
+          onChange={(e) => {
+            setDraft({ ...draft, vip_status: e.target.checked });
+          }}
+        />
+        <label htmlFor="edit-vip_status">VIP customer</label>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.isPending || stale}>
+          {save.isPending ? 'Saving…' : 'Save changes'}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Customer } from '../../api/types';
+import { useFormat } from '../../ui/format';
+
+function Row({ term, children }: { term: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+const none = <span className="muted">—</span>;
+
+export function OverviewTab({ customer }: { customer: Customer }) {
+  const format = useFormat();
+  const prefs = customer.preferences;
+  const favourites = [...(prefs?.favorite_services ?? [])];
+  return (
+    <div className="overview">
+      <section className="card" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <dl className="details">
+          <Row term="Birthday">{customer.birthday ? format.date(customer.birthday) : none}</Row>
+          <Row term="Anniversary">
+            {customer.anniversary ? format.date(customer.anniversary) : none}
+          </Row>
+          <Row term="Preferred contact">
+            {customer.preferred_contact_method ?? none}
+            {customer.preferred_contact_time ? `, ${customer.preferred_contact_time}` : ''}
+          </Row>
+          <Row term="Time zone">{customer.timezone ?? none}</Row>
+          <Row term="Language">{customer.locale ?? none}</Row>
+          <Row term="Referral source">{customer.referral_source ?? none}</Row>
+          <Row term="Source">
+            {customer.source === 'bookingx' ? 'BookingX' : 'Added in the CRM'}
+          </Row>
+          <Row term="Owner">{customer.owner_id ?? none}</Row>
+          <Row term="Customer since">{format.date(customer.created_at)}</Row>
+          <Row term="Last changed">{format.dateTime(customer.updated_at)}</Row>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="prefs-heading">
+        <h2 id="prefs-heading">Preferences</h2>
+        <dl className="details">
+          <Row term="Favourite services">
+            {favourites.length > 0 ? favourites.join(', ') : none}
+          </Row>
+          <Row term="Preferred times">
+            {(prefs?.preferred_times_of_day ?? []).join(', ') || none}
+          </Row>
+          <Row term="Preferred days">{(prefs?.preferred_days ?? []).join(', ') || none}</Row>
+          <Row term="Notes">{prefs?.notes ?? none}</Row>
+        </dl>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,261 @@
+import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, Download, Star } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { describeError } from '../../api/problem';
+import { useSession } from '../../auth/session';
+import { Badge, StatusBadge } from '../../ui/Badge';
+import { Avatar } from '../../ui/Avatar';
+import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
+import { useFormat } from '../../ui/format';
+import { usePageTitle } from '../../ui/page-title';
+import { CustomerFilters } from './CustomerFilters';
+import { exportCustomersCsv } from './export-customers';
+import {
+  exportQuery,
+  filtersFromParams,
+  filtersToParams,
+  isSearch,
+  nextSort,
+  sortableColumns,
+  type ListFilters,
+  type SortColumn,
+} from './list-query';
+import { useCustomerPage, useLastBooking, useStages, type CustomerRow } from './queries';
+
+function LastBooking({ customerId }: { customerId: string }) {
+  const format = useFormat();
+  const { data, isPending, isError } = useLastBooking(customerId);
+  if (isPending) return <span className="muted">…</span>;
+  if (isError) return <span className="muted">Not available</span>;
+  return data ? (
+    <time dateTime={data}>{format.date(data)}</time>
+  ) : (
+    <span className="muted">None</span>
+  );
+}
+
+function SortHeader({
+  label,
+  column,
+  filters,
+  onSort,
+}: {
+  label: string;
+  column: SortColumn;
+  filters: ListFilters;
+  onSort: (column: SortColumn) => void;
+}) {
+  const sortable = sortableColumns(filters).includes(column);
+  const active = filters.sort?.column === column ? filters.sort : null;
+  const ariaSort = active ? (active.descending ? 'descending' : 'ascending') : 'none';
+  if (!sortable) return <th scope="col">{label}</th>;
+  return (
+    <th scope="col" aria-sort={ariaSort}>
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => {
+          onSort(column);
+        }}
+      >
+        {label}
+        {active &&
+          (active.descending ? (
+            <ArrowDown aria-hidden="true" size={14} />
+          ) : (
+            <ArrowUp aria-hidden="true" size={14} />
+          ))}
+        <span className="visually-hidden">
+          {active ? `, sorted ${ariaSort}` : ', not sorted'}; press to change
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function CustomerRowView({ row, stageLabel }: { row: CustomerRow; stageLabel: string }) {
+  const name = `${row.first_name} ${row.last_name}`.trim();
+  return (
+    <tr>
+      <td>
+        <div className="name-cell">
+          <Avatar first={row.first_name} last={row.last_name} />
+          <Link to={`/customers/${row.id}`}>{name}</Link>
+          {row.vip_status && (
+            <Badge tone="vip">
+              <Star aria-hidden="true" size={12} /> VIP
+            </Badge>
+          )}
+        </div>
+      </td>
+      <td data-label="Email">{row.email ?? <span className="muted">No email</span>}</td>
+      <td data-label="Status">
+        <StatusBadge status={row.customer_status} />
+      </td>
+      <td data-label="Stage">{stageLabel}</td>
+      <td data-label="Last booking">
+        <LastBooking customerId={row.id} />
+      </td>
+    </tr>
+  );
+}
+
+export function CustomerListPage() {
+  usePageTitle('Customers');
+  const { can } = useSession();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const filterKey = filtersToParams(filters).toString();
+  // The cursors that led to the page shown; Previous pops one. They start over with new filters.
+  const [trail, setTrail] = useState<{ key: string; cursors: string[] }>({
+    key: filterKey,
+    cursors: [],
+  });
+  const cursors = trail.key === filterKey ? trail.cursors : [];
+  const cursor = cursors.at(-1);
+  const page = useCustomerPage(filters, cursor);
+  const stages = useStages();
+  const [exportState, setExportState] = useState<{ busy: boolean; error: unknown }>({
+    busy: false,
+    error: null,
+  });
+
+  const change = (next: ListFilters) => {
+    setParams(filtersToParams(next));
+  };
+  const stageLabel = (key: string) => stages.data?.find((s) => s.key === key)?.label ?? key;
+  const ignoredByExport = exportQuery(filters).ignored;
+
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">Customers</h1>
+        {can('exportCustomers') && (
+          <div className="page-actions">
+            <button
+              type="button"
+              className="btn"
+              disabled={exportState.busy}
+              onClick={() => {
+                setExportState({ busy: true, error: null });
+                exportCustomersCsv(filters).then(
+                  () => {
+                    setExportState({ busy: false, error: null });
+                  },
+                  (error: unknown) => {
+                    setExportState({ busy: false, error });
+                  },
+                );
+              }}
+            >
+              <Download aria-hidden="true" size={16} />
+              {exportState.busy ? 'Exporting…' : 'Export CSV'}
+            </button>
+            {ignoredByExport.length > 0 && (
+              <p className="field-hint">
+                The export applies status, stage and VIP; it leaves out{' '}
+                {ignoredByExport.join(' and ')}.
+              </p>
+            )}
+            {exportState.error !== null && (
+              <p className="field-error" role="alert">
+                Export failed: {describeError(exportState.error)}
+              </p>
+            )}
+          </div>
+        )}
+      </header>
+
+      <CustomerFilters filters={filters} stages={stages.data ?? []} onChange={change} />
+
+      {page.isPending ? (
+        <Loading label="Loading customers…" />
+      ) : page.isError ? (
+        <ErrorMessage
+          title="The customers could not be loaded"
+          error={page.error}
+          onRetry={() => void page.refetch()}
+        />
+      ) : page.data.rows.length === 0 ? (
+        <Empty
+          title={isSearch(filters) ? 'No customer matches this search' : 'No customers here yet'}
+        >
+          {isSearch(filters) || filterKey !== '' ? (
+            <p>Try other words or clear the filters.</p>
+          ) : (
+            <p>Customers appear here as BookingX sends them or when staff add them.</p>
+          )}
+        </Empty>
+      ) : (
+        <>
+          <p className="visually-hidden" role="status" aria-live="polite">
+            {page.data.rows.length} customers shown
+          </p>
+          <div className="table-wrap">
+            <table className="table table-stack" aria-busy={page.isFetching}>
+              <caption className="visually-hidden">
+                Customers{isSearch(filters) ? ` matching “${filters.q}”` : ''}
+              </caption>
+              <thead>
+                <tr>
+                  <SortHeader
+                    label="Name"
+                    column="name"
+                    filters={filters}
+                    onSort={(c) => {
+                      change({ ...filters, sort: nextSort(filters.sort, c) });
+                    }}
+                  />
+                  <SortHeader
+                    label="Email"
+                    column="email"
+                    filters={filters}
+                    onSort={(c) => {
+                      change({ ...filters, sort: nextSort(filters.sort, c) });
+                    }}
+                  />
+                  <th scope="col">Status</th>
+                  <th scope="col">Stage</th>
+                  <th scope="col">Last booking</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.rows.map((row) => (
+                  <CustomerRowView
+                    key={row.id}
+                    row={row}
+                    stageLabel={stageLabel(row.customer_stage)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Pages of customers">
+            <button
+              type="button"
+              className="btn"
+              disabled={cursors.length === 0}
+              onClick={() => {
+                setTrail({ key: filterKey, cursors: cursors.slice(0, -1) });
+              }}
+            >
+              <ChevronLeft aria-hidden="true" size={16} /> Previous
+            </button>
+            <span className="muted">Page {cursors.length + 1}</span>
+            <button
+              type="button"
+              className="btn"
+              disabled={page.data.nextCursor === null}
+              onClick={() => {
+                const next = page.data.nextCursor;
+                if (next !== null) setTrail({ key: filterKey, cursors: [...cursors, next] });
+              }}
+            >
+              Next <ChevronRight aria-hidden="true" size={16} />
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

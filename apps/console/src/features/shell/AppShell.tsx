@@ -1,0 +1,52 @@
+import { LogOut, Users } from 'lucide-react';
+import { NavLink, Outlet } from 'react-router';
+import { ROLE_LABELS } from '../../auth/claims';
+import { useSession } from '../../auth/session';
+import { ThemeToggle } from '../../ui/theme';
+
+/** The frame around every signed-in page: navigation, who is signed in, sign-out. */
+export function AppShell() {
+  const { claims, can, signOut } = useSession();
+  if (claims === null) return null;
+  const who = claims.name ?? claims.sub;
+  return (
+    <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Enhanced CRM</span>
+        <nav aria-label="Main" className="nav">
+          <ul>
+            {can('listCustomers') && (
+              <li>
+                <NavLink to="/customers">
+                  <Users aria-hidden="true" size={16} /> Customers
+                </NavLink>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="user">
+          <span className="user-name" title={`Tenant ${claims.tenant}`}>
+            {who}
+            <span className="user-role">{ROLE_LABELS[claims.role]}</span>
+          </span>
+          <ThemeToggle />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              signOut();
+            }}
+          >
+            <LogOut aria-hidden="true" size={16} /> Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
