@@ -1,6 +1,7 @@
 import { BaseConfig } from '@crm/service-kit';
 import { z } from 'zod';
 import { parseByteSize } from './domain/byte-size.js';
+import { DEFAULT_CONSOLE_DIR } from './http/console.js';
 
 function upstreamUrl(service: string, port: number) {
   return z
@@ -91,5 +92,12 @@ export const GatewayConfig = BaseConfig.pick({
   UPLOAD_BODY_LIMIT: byteSize('20mb').describe(
     'Largest raw upload forwarded to a route that takes one (a CSV import); larger ones get 413',
   ),
+  CONSOLE_DIR: z
+    .string()
+    .min(1)
+    .default(DEFAULT_CONSOLE_DIR)
+    .describe(
+      'Folder of the built staff console, served at /crm/app/ (default: apps/console/dist)',
+    ),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

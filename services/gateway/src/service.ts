@@ -3,6 +3,7 @@ import { createServiceApp, type Logger, type Metrics, type TokenVerifier } from 
 import type { Express } from 'express';
 import type { Upstreams } from './clients/upstreams.js';
 import type { GatewayConfig } from './config.js';
+import { consoleRouter } from './http/console.js';
 import { corsFor } from './http/cors.js';
 import { docsRouter } from './http/docs.js';
 import { proxyRouter } from './http/proxy.js';
@@ -11,7 +12,7 @@ import { rateLimiter } from './http/rate-limit.js';
 export interface GatewayDeps {
   config: Pick<
     GatewayConfig,
-    'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT' | 'UPLOAD_BODY_LIMIT'
+    'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'BODY_LIMIT' | 'UPLOAD_BODY_LIMIT' | 'CONSOLE_DIR'
   >;
   logger: Logger;
   metrics: Metrics;
@@ -37,6 +38,7 @@ export function buildApp(deps: GatewayDeps): Express {
     // Bodies are forwarded as bytes, whatever their media type (webhooks send forms).
     parseJson: false,
   });
+  app.use(consoleRouter(deps.config.CONSOLE_DIR));
   if (deps.config.CORS_ORIGINS.length > 0) app.use('/crm', corsFor(deps.config.CORS_ORIGINS));
   app.use('/crm', rateLimiter(deps.config.RATE_LIMIT_PER_MINUTE, deps.verify));
   app.use(docsRouter(deps.openapi));
