@@ -9,6 +9,28 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      'apps/console/vitest.config.ts',
+      {
+        extends: true,
+        test: {
+          // The console in real Chromium against a cluster started by each file.
+          name: 'browser',
+          include: ['apps/console/test/**/*.browser.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `pnpm console:screenshots`: not a test, the pictures in docs/console/.
+          name: 'screenshots',
+          include: ['apps/console/test/screenshots.run.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
+      },
       {
         extends: true,
         test: {

@@ -1,6 +1,7 @@
 /**
- * The whole suite as CI runs it: the main project (in parallel), then the fault suite
- * (serially, since it stops the broker), and one closing line `N passed, N failed`.
+ * The whole suite as CI runs it: the main project (in parallel), the console's component
+ * tests, its browser journeys in Chromium, then the fault suite (serially, since it stops the
+ * broker), and one closing line `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ let failed = 0;
 let skipped = 0;
 let ok = true;
 
-for (const project of ['main', 'faults']) {
+for (const project of ['main', 'console', 'browser', 'faults']) {
   const out = join(dir, `${project}.json`);
   const run = spawnSync(
     'vitest',

@@ -29,7 +29,9 @@ export async function startProfilesAndInteractions() {
 }
 
 /** Profiles and interactions in this process, behind a real gateway on a free port. */
-export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
+export async function startCluster(
+  gatewayEnv: Record<string, string> = {},
+): Promise<{ gatewayUrl: string; stop: () => Promise<void> }> {
   const { profiles, interactions } = await startProfilesAndInteractions();
   const config = loadConfig(
     GatewayConfig,
@@ -44,6 +46,7 @@ export async function startCluster(): Promise<{ gatewayUrl: string; stop: () => 
       PROFILES_URL: profiles.url,
       INTERACTIONS_URL: interactions.url,
       PORT: '0',
+      ...gatewayEnv,
     }),
   );
   const metrics = createMetrics('gateway');

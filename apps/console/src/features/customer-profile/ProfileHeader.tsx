@@ -65,11 +65,10 @@ export function ProfileHeader({
               <span className="muted">No phone</span>
             )}
           </li>
-          {customer.company_name && (
+          {(customer.company_name ?? customer.job_title) && (
             <li>
               <Building2 aria-hidden="true" size={16} />
-              {customer.company_name}
-              {customer.job_title ? `, ${customer.job_title}` : ''}
+              {[customer.job_title, customer.company_name].filter(Boolean).join(', ')}
             </li>
           )}
           {place && (

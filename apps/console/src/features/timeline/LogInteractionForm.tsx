@@ -27,6 +27,8 @@ interface Draft {
   duration_minutes: string;
   outcome: string;
   when: string;
+  /** Left at its default, the time is not sent: the server stamps it to the second. */
+  whenChanged: boolean;
 }
 
 export function bodyOf(draft: Draft): LogInteraction {
@@ -36,7 +38,9 @@ export function bodyOf(draft: Draft): LogInteraction {
   if (draft.direction !== '') body.direction = draft.direction;
   if (draft.duration_minutes.trim() !== '') body.duration_minutes = Number(draft.duration_minutes);
   if (draft.outcome.trim() !== '') body.outcome = draft.outcome.trim();
-  if (draft.when !== '') body.interaction_date = new Date(draft.when).toISOString();
+  if (draft.whenChanged && draft.when !== '') {
+    body.interaction_date = new Date(draft.when).toISOString();
+  }
   return body;
 }
 
@@ -57,6 +61,7 @@ export function LogInteractionForm({
     duration_minutes: '',
     outcome: '',
     when: localInputValue(new Date()),
+    whenChanged: false,
   }));
   // One key per form: a retried submit is not logged twice.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -173,7 +178,7 @@ export function LogInteractionForm({
             type="datetime-local"
             value={draft.when}
             onChange={(e) => {
-              set({ when: e.target.value });
+              set({ when: e.target.value, whenChanged: true });
             }}
           />
         </Field>
