@@ -40,8 +40,9 @@ export default defineConfig({
             'services/*/test/**/*.test.ts',
             'tools/*/test/**/*.test.ts',
             'test/**/*.test.ts',
+            'apps/*/test/**/*.test.ts',
           ],
-          exclude: ['**/*.fault.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.fault.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
         },
       },
       {

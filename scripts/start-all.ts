@@ -4,7 +4,7 @@
  * to reach it. `--detach` leaves the services running in the background
  * (stop them with `pnpm stop:all`); otherwise Ctrl-C stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -65,6 +65,16 @@ function startService(name: string, port: number, schema: string | undefined): C
   );
 }
 
+/** Builds the staff console the gateway serves at /crm/app/; the API works without it. */
+function buildConsole(): boolean {
+  const run = spawnSync(
+    process.execPath,
+    [`${root}apps/console/node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn'],
+    { cwd: `${root}apps/console`, stdio: 'inherit' },
+  );
+  return run.status === 0;
+}
+
 async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -83,11 +93,14 @@ async function waitReady(name: string, port: number, child: ChildProcess): Promi
 }
 
 async function main(): Promise<void> {
-  say('1/4 database');
+  say('1/5 database');
   await ensureDatabase();
-  say('2/4 migrations');
+  say('2/5 migrations');
   await migrateAll(databaseUrl, (m) => say(`    ${m}`));
-  say('3/4 services');
+  say('3/5 console');
+  const consoleBuilt = buildConsole();
+  if (!consoleBuilt) say('    the console did not build; the API runs without it');
+  say('4/5 services');
   const children: ChildProcess[] = [];
   const stopAll = () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
@@ -109,7 +122,7 @@ async function main(): Promise<void> {
   writeFileSync(`${runDir}/pids`, children.map((c) => String(c.pid)).join('\n'));
 
   if (!values['no-demo']) {
-    say('4/4 demo data from the BookingX simulator');
+    say('5/5 demo data from the BookingX simulator');
     const sim = spawn(
       process.execPath,
       [
@@ -142,11 +155,18 @@ async function main(): Promise<void> {
   say('Enhanced CRM is running.');
   say(`  Gateway:   http://127.0.0.1:8080/crm`);
   say(`  API docs:  http://127.0.0.1:8080/crm/docs`);
+  if (consoleBuilt)
+    say(`  Console:   http://127.0.0.1:8080/crm/app/  (sign in with the token below)`);
   say(`  Tenant:    ${DEMO_TENANT_ID} (demo)`);
   say(`  Admin token (7 days):`);
   say(`  ${token}`);
   say('');
   say(`  Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8080/crm/customers?limit=5`);
+  // A secret given in the environment is not echoed; the development default is no secret.
+  const secret = process.env.JWT_SECRET === undefined ? jwtSecret : '"$JWT_SECRET"';
+  say(
+    `  Another token: JWT_SECRET=${secret} pnpm dev:token -- --tenant ${DEMO_TENANT_ID} --role manager --name "Demo Manager"`,
+  );
   say(`  Logs: .run/logs/<service>.log`);
   if (values.detach) {
     for (const c of children) c.unref();

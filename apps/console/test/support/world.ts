@@ -15,7 +15,10 @@ export interface ConsoleWorld {
     dark?: boolean;
   }) => Promise<BrowserContext>;
   /** A page signed in through the sign-in form with this token, on the customer list. */
-  signedIn: (token: string, options?: { width?: number; dark?: boolean }) => Promise<Page>;
+  signedIn: (
+    token: string,
+    options?: { width?: number; height?: number; dark?: boolean },
+  ) => Promise<Page>;
   client: (token: string) => ApiClient;
   /** Messages the browser logged as errors (a CSP refusal shows up here). */
   readonly consoleErrors: string[];

@@ -1,0 +1,111 @@
+// `pnpm console:screenshots`: one picture per page of the console into docs/console/, taken in
+// Chromium against a cluster holding a small simulated business.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Customer, Page as ApiPage } from '@crm/contracts';
+import { signDevToken } from '@crm/service-kit';
+import { generate, publishEvents } from '@crm/simulator';
+import { TEST_JWT_SECRET, newTenant, waitFor } from '@crm/testing';
+import type { Page } from 'playwright-core';
+import { expect, inject, it } from 'vitest';
+import { useConsole } from './support/world.js';
+
+const OUT = fileURLToPath(new URL('../../../docs/console/', import.meta.url));
+const world = useConsole();
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // Let spinners of per-row queries settle so the picture shows data, not loading.
+  await page.waitForLoadState('networkidle');
+  await page.getByText('…', { exact: true }).first().waitFor({ state: 'detached' });
+  await page.screenshot({ path: `${OUT}${name}.png`, fullPage: false });
+}
+
+it('takes a screenshot of each page', async () => {
+  mkdirSync(OUT, { recursive: true });
+  const tenant = newTenant();
+  const token = await signDevToken({
+    secret: TEST_JWT_SECRET,
+    tenant,
+    role: 'admin',
+    sub: 'dana',
+    name: 'Dana Whitfield',
+  });
+  const client = world.client(token);
+  await client.patch('/crm/interactions/settings', { track_calls: true });
+  const events = generate({ seed: 11, tenants: [tenant], customers: 14, months: 8 });
+  await publishEvents(inject('amqpUrl'), events);
+  const customers = await waitFor(
+    async () => {
+      const r = await client.get<ApiPage<Customer>>('/crm/customers?limit=50');
+      return r.status === 200 && r.body.data.length >= 14 && r.body.data;
+    },
+    { what: 'the simulated customers', timeoutMs: 60_000 },
+  );
+  // The customer with the most booking events makes the fullest profile.
+  const bookings = new Map<string, number>();
+  for (const e of events) {
+    if (e.subject && e.type.startsWith('bookingx.booking.')) {
+      bookings.set(e.subject, (bookings.get(e.subject) ?? 0) + 1);
+    }
+  }
+  const star = [...customers].sort(
+    (a, b) => (bookings.get(b.id) ?? 0) - (bookings.get(a.id) ?? 0),
+  )[0];
+  expect(star).toBeDefined();
+  if (!star) return;
+  for (const c of customers.slice(0, 3)) {
+    await client.patch(`/crm/customers/${c.id}`, { vip_status: true });
+  }
+  await client.patch(`/crm/customers/${star.id}`, {
+    vip_status: true,
+    company_name: 'Harbour Yoga Studio',
+    job_title: 'Owner',
+  });
+  await client.post(`/crm/customers/${star.id}/interactions`, {
+    interaction_type: 'call',
+    subject: 'Asked about the spring retreat',
+    outcome: 'booked',
+    direction: 'inbound',
+    duration_minutes: 9,
+  });
+
+  const signIn = await (await world.context()).newPage();
+  await signIn.goto(world.appUrl);
+  await signIn.getByRole('heading', { name: 'Sign in to Enhanced CRM' }).waitFor();
+  await shoot(signIn, 'sign-in');
+
+  const page = await world.signedIn(token);
+  await page.locator('table[aria-busy="false"]').waitFor();
+  await shoot(page, 'customers');
+
+  await page.goto(`${world.appUrl}customers/${star.id}`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.getByText('Never').waitFor({ state: 'detached' });
+  await shoot(page, 'customer-overview');
+
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  const list = page.getByRole('list', { name: 'Timeline, newest first' });
+  await list.waitFor();
+  await list
+    .getByRole('button', { name: /Details/ })
+    .first()
+    .click();
+  await shoot(page, 'customer-timeline');
+
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Email').fill('not an email');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#edit-email-error').waitFor();
+  await shoot(page, 'customer-edit-field-error');
+
+  const dark = await world.signedIn(token, { dark: true });
+  await dark.locator('table[aria-busy="false"]').waitFor();
+  await shoot(dark, 'customers-dark');
+
+  const phone = await world.signedIn(token, { width: 390, height: 844 });
+  await phone.locator('table[aria-busy="false"]').waitFor();
+  await shoot(phone, 'customers-phone');
+  await phone.goto(`${world.appUrl}customers/${star.id}`);
+  await phone.getByRole('heading', { level: 1 }).waitFor();
+  await shoot(phone, 'customer-phone');
+});
