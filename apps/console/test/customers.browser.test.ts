@@ -41,6 +41,8 @@ describe('a staff member working with one customer', () => {
 
     await row.click();
     await page.getByRole('heading', { name: 'Bartholomew Quennell', level: 1 }).waitFor();
+    // Keyboard users land on the new page's content, not on the link that is gone.
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('main');
     expect(await page.getByRole('link', { name: 'bart.quennell@example.com' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Edit' }).click();

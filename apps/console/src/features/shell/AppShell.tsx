@@ -1,5 +1,6 @@
 import { LogOut, Users } from 'lucide-react';
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { ROLE_LABELS } from '../../auth/claims';
 import { useSession } from '../../auth/session';
 import { ThemeToggle } from '../../ui/theme';
@@ -7,6 +8,14 @@ import { ThemeToggle } from '../../ui/theme';
 /** The frame around every signed-in page: navigation, who is signed in, sign-out. */
 export function AppShell() {
   const { claims, can, signOut } = useSession();
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const arrived = useRef(false);
+  // After moving to another page, keyboard and screen reader users start at its content.
+  useEffect(() => {
+    if (arrived.current) main.current?.focus();
+    arrived.current = true;
+  }, [pathname]);
   if (claims === null) return null;
   const who = claims.name ?? claims.sub;
   return (
@@ -44,7 +53,7 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>
