@@ -33,6 +33,10 @@ RUN pnpm --filter "@crm/${SERVICE}..." run build
 # workspace libraries copied in (not linked), resolving to their built dist/.
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm --filter "@crm/${SERVICE}" deploy --prod --store-dir /pnpm/store /out
+# The gateway also serves the staff console (CONSOLE_DIR=/app/console): static files built here.
+RUN if [ "${SERVICE}" = gateway ]; then \
+      pnpm --filter @crm/console run build && cp -r apps/console/dist /out/console; \
+    fi
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
