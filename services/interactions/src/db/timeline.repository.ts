@@ -25,6 +25,32 @@ function toDto(row: EntryRow): TimelineEntry {
   };
 }
 
+function toRow(
+  tenantId: string,
+  sourceEventId: string,
+  e: NewTimelineEntry,
+): typeof timelineEntries.$inferInsert {
+  return {
+    tenantId,
+    id: newId(),
+    customerId: e.customerId,
+    kind: e.kind,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    actorType: e.actor.type,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    summary: e.summary,
+    icon: e.icon,
+    sourceService: e.source.service,
+    objectType: e.source.objectType,
+    objectId: e.source.objectId,
+    data: e.data,
+    sourceEventId,
+    visibility: e.visibility ?? 'all',
+  };
+}
+
 export interface TimelineRequest {
   tenantId: string;
   customerId: string;
@@ -42,25 +68,7 @@ export class TimelineRepository {
   async add(db: Executor, tenantId: string, sourceEventId: string, e: NewTimelineEntry) {
     await db
       .insert(timelineEntries)
-      .values({
-        tenantId,
-        id: newId(),
-        customerId: e.customerId,
-        kind: e.kind,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        actorType: e.actor.type,
-        actorId: e.actor.id,
-        actorName: e.actor.name,
-        summary: e.summary,
-        icon: e.icon,
-        sourceService: e.source.service,
-        objectType: e.source.objectType,
-        objectId: e.source.objectId,
-        data: e.data,
-        sourceEventId,
-        visibility: e.visibility ?? 'all',
-      })
+      .values(toRow(tenantId, sourceEventId, e))
       .onConflictDoNothing();
   }
 
@@ -79,26 +87,7 @@ export class TimelineRepository {
     // One statement, so two versions handled at once cannot both insert.
     await db
       .insert(t)
-      .values({
-        tenantId,
-        id: newId(),
-        customerId: e.customerId,
-        kind: e.kind,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        actorType: e.actor.type,
-        actorId: e.actor.id,
-        actorName: e.actor.name,
-        summary: e.summary,
-        icon: e.icon,
-        sourceService: e.source.service,
-        objectType: e.source.objectType,
-        objectId: e.source.objectId,
-        data: e.data,
-        sourceEventId,
-        visibility: e.visibility ?? 'all',
-        objectVersion: version,
-      })
+      .values({ ...toRow(tenantId, sourceEventId, e), objectVersion: version })
       .onConflictDoUpdate({
         target: [t.tenantId, t.objectType, t.objectId],
         targetWhere: sql`object_version IS NOT NULL`,

@@ -1,7 +1,7 @@
-import { bookingxCustomerId, newId, type TypedEvent } from '@crm/contracts';
+import { newId, type TypedEvent } from '@crm/contracts';
 import type { HandlerContext } from '@crm/service-kit';
 import type { InteractionsDeps } from '../deps.js';
-import { bookingsTracked, customerOf, recordInteraction } from '../domain/projection/shared.js';
+import { recordInteraction, trackedCustomerOf } from '../domain/projection/shared.js';
 import { purchaseEntry } from '../domain/timeline/entries.js';
 
 export async function purchaseCompleted(
@@ -9,14 +9,9 @@ export async function purchaseCompleted(
   { tx }: HandlerContext,
   event: TypedEvent<'bookingx.purchase.completed.v1'>,
 ): Promise<void> {
-  if (!(await bookingsTracked(deps, tx, event.tenantid))) return;
+  const customerId = await trackedCustomerOf(deps, tx, event);
+  if (customerId === null) return;
   const p = event.data.purchase;
-  const customerId = await customerOf(
-    deps,
-    tx,
-    event.tenantid,
-    bookingxCustomerId(event.tenantid, p.customer.bookingx_id),
-  );
   await recordInteraction(deps, tx, {
     tenantId: event.tenantid,
     id: newId(),

@@ -1,9 +1,9 @@
-import { bookingxCustomerId, newId, type TypedEvent } from '@crm/contracts';
+import { newId, type TypedEvent } from '@crm/contracts';
 import type { Tx } from '@crm/service-kit';
 import type { Signal } from '../../db/engagement.repository.js';
 import type { InteractionsDeps } from '../../deps.js';
 import { bookingEntry } from '../timeline/entries.js';
-import { bookingsTracked, customerOf, recordInteraction } from './shared.js';
+import { recordInteraction, trackedCustomerOf } from './shared.js';
 
 export type BookingEvent = TypedEvent<
   | 'bookingx.booking.created.v1'
@@ -23,14 +23,9 @@ export async function projectBooking(
   event: BookingEvent,
   signal: Signal | null,
 ): Promise<void> {
-  if (!(await bookingsTracked(deps, tx, event.tenantid))) return;
+  const customerId = await trackedCustomerOf(deps, tx, event);
+  if (customerId === null) return;
   const b = event.data.booking;
-  const customerId = await customerOf(
-    deps,
-    tx,
-    event.tenantid,
-    bookingxCustomerId(event.tenantid, b.customer.bookingx_id),
-  );
   await deps.repositories.bookings.applyRevision(tx, event.tenantid, customerId, b);
   const fresh = await recordInteraction(deps, tx, {
     tenantId: event.tenantid,

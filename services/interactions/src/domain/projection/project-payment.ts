@@ -1,8 +1,8 @@
-import { bookingxCustomerId, newId, type TypedEvent } from '@crm/contracts';
+import { newId, type TypedEvent } from '@crm/contracts';
 import type { Tx } from '@crm/service-kit';
 import type { InteractionsDeps } from '../../deps.js';
 import { paymentEntry } from '../timeline/entries.js';
-import { bookingsTracked, customerOf, recordInteraction } from './shared.js';
+import { recordInteraction, trackedCustomerOf } from './shared.js';
 
 export type PaymentEvent = TypedEvent<
   'bookingx.payment.captured.v1' | 'bookingx.payment.refunded.v1'
@@ -14,14 +14,9 @@ export async function projectPayment(
   tx: Tx,
   event: PaymentEvent,
 ): Promise<void> {
-  if (!(await bookingsTracked(deps, tx, event.tenantid))) return;
+  const customerId = await trackedCustomerOf(deps, tx, event);
+  if (customerId === null) return;
   const p = event.data.payment;
-  const customerId = await customerOf(
-    deps,
-    tx,
-    event.tenantid,
-    bookingxCustomerId(event.tenantid, p.customer.bookingx_id),
-  );
   const refunded = event.type === 'bookingx.payment.refunded.v1';
   await recordInteraction(deps, tx, {
     tenantId: event.tenantid,
