@@ -19,6 +19,16 @@ import {
   PutLifecycleStagesBody,
 } from './tags.js';
 
+/** What a change of a customer's fields answers, for PATCH and PUT alike. */
+const customerChanged = {
+  200: http.json('The customer after the change.', Customer, z.object({ ETag: http.ETag })),
+  ...http.guardedInput,
+  404: http.customerNotFound,
+  412: http.problem(
+    'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
+  ),
+};
+
 export const customersRoutes = {
   createCustomer: {
     id: 'createCustomer',
@@ -109,14 +119,7 @@ export const customersRoutes = {
     tags: ['Customers'],
     roles: http.CUSTOMER_EDITORS,
     request: { params: CustomerIdParams, body: UpdateCustomerBody, headers: http.IfMatchHeader },
-    responses: {
-      200: http.json('The customer after the change.', Customer, z.object({ ETag: http.ETag })),
-      ...http.guardedInput,
-      404: http.customerNotFound,
-      412: http.problem(
-        'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
-      ),
-    },
+    responses: customerChanged,
     auth: 'jwt',
   },
   replaceCustomer: {
@@ -130,14 +133,7 @@ export const customersRoutes = {
     tags: ['Customers'],
     roles: http.CUSTOMER_EDITORS,
     request: { params: CustomerIdParams, body: ReplaceCustomerBody, headers: http.IfMatchHeader },
-    responses: {
-      200: http.json('The customer after the change.', Customer, z.object({ ETag: http.ETag })),
-      ...http.guardedInput,
-      404: http.customerNotFound,
-      412: http.problem(
-        'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
-      ),
-    },
+    responses: customerChanged,
     auth: 'jwt',
   },
   getLifecycleStages: {
