@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   bookingxCustomerId,
   type AuditEntry,
@@ -11,17 +8,9 @@ import {
 import { runMigrations } from '@crm/service-kit';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  TEST_JWT_SECRET,
-  tokenFor,
-  waitFor,
-} from '@crm/testing';
+import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { useProfiles } from './fixtures.js';
+import { useProfiles, verifyAuditCli } from './fixtures.js';
 
 const { svc, bus } = useProfiles();
 
@@ -290,18 +279,7 @@ describe('tamper resistance', () => {
     expect(good).toMatchObject({ ok: true, broken_at_seq: null });
     expect(good.entries).toBeGreaterThan(5);
 
-    const cli = fileURLToPath(new URL('../src/cli/verify-audit.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-    const run = (t: string) =>
-      promisify(execFile)(tsx, ['--conditions=source', cli, '--tenant', t], {
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          JWT_SECRET: TEST_JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        },
-      });
-    const ok = await run(tenant);
+    const ok = await verifyAuditCli(tenant);
     expect(JSON.parse(ok.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // Only a superuser that bypasses triggers can do this; the chain still tells.
@@ -324,7 +302,7 @@ describe('tamper resistance', () => {
       broken_at_seq: 4,
       reason: 'content does not match its hash',
     });
-    const failed = await run(tenant).then(
+    const failed = await verifyAuditCli(tenant).then(
       () => null,
       (err: unknown) => err as { code: number; stdout: string },
     );

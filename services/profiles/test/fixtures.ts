@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Customer } from '@crm/contracts';
-import { afterAll, beforeAll } from 'vitest';
-import { api, createCustomer, useBus, useService } from '@crm/testing';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { api, createCustomer, TEST_JWT_SECRET, useBus, useService } from '@crm/testing';
 import type { SearchDocument, SearchIndex } from '../src/domain/search/search-index.js';
 import { profilesService } from '../src/service.js';
 import { startMeiliStandIn } from './meili-stand-in.js';
@@ -16,6 +19,23 @@ export function useProfiles() {
   const create = (token: string, overrides: Record<string, unknown> = {}): Promise<Customer> =>
     createCustomer(api(svc.url).as(token), overrides);
   return { svc, bus, create };
+}
+
+/**
+ * Runs the `verify-audit` command line against the test database for `tenant`, as an operator
+ * would; rejects with the process's `code` and `stdout` when it exits non-zero.
+ */
+export function verifyAuditCli(tenant: string): Promise<{ stdout: string }> {
+  const cli = fileURLToPath(new URL('../src/cli/verify-audit.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+  return promisify(execFile)(tsx, ['--conditions=source', cli, '--tenant', tenant], {
+    env: {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'silent',
+    },
+  });
 }
 
 export type MeiliStandIn = Awaited<ReturnType<typeof startMeiliStandIn>>;

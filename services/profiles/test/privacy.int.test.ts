@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   bookingxCustomerId,
   CreateCustomerBody,
@@ -14,20 +11,12 @@ import {
 } from '@crm/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  TEST_JWT_SECRET,
-  tokenFor,
-  waitFor,
-} from '@crm/testing';
+import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
 import { createCustomer } from '../src/domain/customers/create-customer.js';
-import { useProfiles } from './fixtures.js';
+import { useProfiles, verifyAuditCli } from './fixtures.js';
 
 const { svc, bus } = useProfiles();
 let db: pg.Client;
@@ -403,20 +392,7 @@ describe('erasure', () => {
     });
     expect(JSON.stringify(trail.body)).not.toMatch(/Erin|Erased|E-555/);
     expect(await svc.deps.audit.verify(tenant)).toMatchObject({ ok: true });
-    const cli = fileURLToPath(new URL('../src/cli/verify-audit.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-    const verified = await promisify(execFile)(
-      tsx,
-      ['--conditions=source', cli, '--tenant', tenant],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          JWT_SECRET: TEST_JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        },
-      },
-    );
+    const verified = await verifyAuditCli(tenant);
     expect(JSON.parse(verified.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // BookingX speaks of the person again: acknowledged, not brought back.
