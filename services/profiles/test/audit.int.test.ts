@@ -12,7 +12,7 @@ import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@c
 import { migrationsFolder } from '../src/db/migrations-folder.js';
 import { useProfiles, verifyAuditCli } from './fixtures.js';
 
-const { svc, bus } = useProfiles();
+const { svc, bus, defineFields } = useProfiles();
 
 async function trail(token: string, id: string, query = ''): Promise<AuditEntry[]> {
   const r = await api(svc.url)
@@ -29,7 +29,8 @@ describe('the audit trail', () => {
   it('records who changed which field from what to what, through which route or event, masking sensitive fields', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'admin-1' });
-    for (const body of [
+    await defineFields(
+      admin,
       {
         field_name: 'passport_no',
         field_label: 'Passport',
@@ -37,9 +38,7 @@ describe('the audit trail', () => {
         is_sensitive: true,
       },
       { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
-    ]) {
-      expect((await api(svc.url).as(admin).post('/crm/custom-fields', body)).status).toBe(201);
-    }
+    );
     expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
     const created = await api(svc.url)
       .as(admin)

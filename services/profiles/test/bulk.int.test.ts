@@ -1,14 +1,9 @@
-import type { BulkResult, CloudEvent, Customer, Problem } from '@crm/contracts';
+import type { BulkResult, Problem } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, newTenant, tokenFor } from '@crm/testing';
+import { stageAndAssignmentChanges, useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
-
-async function customer(token: string, body: Record<string, unknown> = {}) {
-  return (await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body))).body;
-}
+const { svc, bus, create: customer } = useProfiles();
 
 describe('bulk stage and assignment by ids', () => {
   it('moves the customers the caller may change, publishing each change, and reports the rest', async () => {
@@ -61,19 +56,7 @@ describe('bulk stage and assignment by ids', () => {
       .post<Problem>('/crm/customers/bulk/assign', { customer_ids: [a.id] });
     expect(none.status).toBe(422);
 
-    const events = await waitFor(
-      () =>
-        Promise.resolve(
-          listener.events.filter(
-            (e: CloudEvent) =>
-              e.tenantid === tenant &&
-              (e.type === 'crm.customer.stage_changed.v1' ||
-                e.type === 'crm.customer.assignment.changed.v1') &&
-              Number(e.sequence) > 1,
-          ),
-        ).then((l) => l.length >= 3 && l),
-      { what: 'bulk events' },
-    );
+    const events = await stageAndAssignmentChanges(listener, tenant, 3);
     expect(events.map((e) => [e.type, e.subject])).toEqual([
       ['crm.customer.stage_changed.v1', a.id],
       ['crm.customer.assignment.changed.v1', a.id],

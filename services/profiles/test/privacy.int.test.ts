@@ -18,7 +18,7 @@ import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field
 import { createCustomer } from '../src/domain/customers/create-customer.js';
 import { useProfiles, verifyAuditCli } from './fixtures.js';
 
-const { svc, bus } = useProfiles();
+const { svc, bus, defineFields } = useProfiles();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
 const keys = new CustomerKeys(
@@ -35,15 +35,13 @@ afterAll(async () => {
   await db.end();
 });
 
-async function defineFields(admin: string): Promise<void> {
-  for (const body of [
+function defineSensitiveAndPlainFields(admin: string): Promise<void> {
+  return defineFields(
+    admin,
     { field_name: 'passport_no', field_label: 'Passport', field_type: 'text', is_sensitive: true },
     { field_name: 'tax_id', field_label: 'Tax id', field_type: 'text', is_sensitive: true },
     { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
-  ]) {
-    const r = await api(svc.url).as(admin).post('/crm/custom-fields', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
+  );
 }
 
 async function storedValue(tenant: string, customerId: string, name: string): Promise<unknown> {
@@ -84,7 +82,7 @@ describe('sensitive custom fields', () => {
   it('are stored, published and audited only sealed, and read back in clear by whoever may see the customer', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const listener = await bus.listen('crm.events', 'crm.customer.*.v1');
     try {
       const created = await api(svc.url)
@@ -163,7 +161,7 @@ describe('sensitive custom fields', () => {
   it('do not decrypt when a ciphertext is moved to another customer or field: a clear error, never another value', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const make = async (passport: string, tax: string) =>
       (
         await api(svc.url)
@@ -195,7 +193,7 @@ describe('sensitive custom fields', () => {
   it('move to the survivor of a merge sealed again for it', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const survivor = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
     const other = await api(svc.url)
       .as(admin)
@@ -214,7 +212,7 @@ describe('erasure', () => {
   it('shreds the key, deletes the profile, keeps a verifiable trail and a tombstone, and is idempotent', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'admin-9' });
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
 
     const fact = buildEvent('bookingx.customer.created.v1', {
