@@ -1,9 +1,14 @@
-import type { BulkResult, Problem } from '@crm/contracts';
+import type { BulkResult } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import { api, newTenant, tokenFor } from '@crm/testing';
 import { stageAndAssignmentChanges, useProfiles } from './fixtures.js';
 
 const { svc, bus, create: customer } = useProfiles();
+
+/** POSTs `body` to the bulk `action` as `token`; a refusal's body is a problem instead. */
+function bulk(token: string, action: 'stage' | 'assign', body: Record<string, unknown>) {
+  return api(svc.url).as(token).post<BulkResult>(`/crm/customers/bulk/${action}`, body);
+}
 
 describe('bulk stage and assignment by ids', () => {
   it('moves the customers the caller may change, publishing each change, and reports the rest', async () => {
@@ -16,19 +21,12 @@ describe('bulk stage and assignment by ids', () => {
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
     const listener = await bus.listen('crm.events', 'crm.customer.#');
 
-    const unknown = await api(svc.url)
-      .as(rep)
-      .post<Problem>('/crm/customers/bulk/stage', {
-        customer_ids: [a.id],
-        customer_stage: 'nowhere',
-      });
+    const unknown = await bulk(rep, 'stage', { customer_ids: [a.id], customer_stage: 'nowhere' });
     expect(unknown.status).toBe(422);
-    const staged = await api(svc.url)
-      .as(rep)
-      .post<BulkResult>('/crm/customers/bulk/stage', {
-        customer_ids: [a.id, b.id, c.id, foreign.id],
-        customer_stage: 'lead',
-      });
+    const staged = await bulk(rep, 'stage', {
+      customer_ids: [a.id, b.id, c.id, foreign.id],
+      customer_stage: 'lead',
+    });
     expect(staged.status).toBe(200);
     expect(staged.body).toEqual({
       updated: [a.id],
@@ -36,24 +34,14 @@ describe('bulk stage and assignment by ids', () => {
       not_found: [c.id, foreign.id],
     });
 
-    expect(
-      (
-        await api(svc.url)
-          .as(rep)
-          .post('/crm/customers/bulk/assign', { customer_ids: [a.id], owner_id: 'x' })
-      ).status,
-    ).toBe(403);
+    expect((await bulk(rep, 'assign', { customer_ids: [a.id], owner_id: 'x' })).status).toBe(403);
     const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
-    const assigned = await api(svc.url)
-      .as(manager)
-      .post<BulkResult>('/crm/customers/bulk/assign', {
-        customer_ids: [a.id, b.id, c.id],
-        team_id: 'team-z',
-      });
+    const assigned = await bulk(manager, 'assign', {
+      customer_ids: [a.id, b.id, c.id],
+      team_id: 'team-z',
+    });
     expect(assigned.body).toEqual({ updated: [a.id, b.id], unchanged: [], not_found: [c.id] });
-    const none = await api(svc.url)
-      .as(manager)
-      .post<Problem>('/crm/customers/bulk/assign', { customer_ids: [a.id] });
+    const none = await bulk(manager, 'assign', { customer_ids: [a.id] });
     expect(none.status).toBe(422);
 
     const events = await stageAndAssignmentChanges(listener, tenant, 3);
@@ -64,11 +52,7 @@ describe('bulk stage and assignment by ids', () => {
     ]);
     const customerRole = await tokenFor(tenant, 'customer', { sub: a.id });
     expect(
-      (
-        await api(svc.url)
-          .as(customerRole)
-          .post('/crm/customers/bulk/stage', { customer_ids: [a.id], customer_stage: 'new' })
-      ).status,
+      (await bulk(customerRole, 'stage', { customer_ids: [a.id], customer_stage: 'new' })).status,
     ).toBe(403);
     await listener.close();
   });
