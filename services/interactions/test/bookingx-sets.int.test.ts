@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bookingxCustomerId, type EventType, type TypedEvent } from '@crm/contracts';
-import { transaction } from '@crm/service-kit';
+import { isBatchHandler, transaction } from '@crm/service-kit';
 import { describe, expect, it } from 'vitest';
 import {
   api,
@@ -13,6 +13,7 @@ import {
   waitFor,
 } from '@crm/testing';
 import { projectBookingxFacts } from '../src/domain/projection/project-bookingx-facts.js';
+import { handlers } from '../src/events/index.js';
 import { interactionsService } from '../src/service.js';
 
 const svc = useService(interactionsService);
@@ -50,15 +51,16 @@ async function holdCustomer(tenant: string, customerId: string): Promise<() => P
 type BookingType = Extract<EventType, `bookingx.booking.${string}`>;
 
 /** A fact about booking `bookingBx` of BookingX customer `customerBx` at `revision`. */
-function bookingFact(
+function bookingFact<T extends BookingType>(
   tenant: string,
-  type: BookingType,
+  type: T,
   customerBx: string,
   bookingBx: string,
   revision: number,
-): TypedEvent<BookingType> {
+): TypedEvent<T> {
   const status = type === 'bookingx.booking.completed.v1' ? 'completed' : 'confirmed';
-  return buildEvent(type, {
+  // Every booking type carries the same payload; the cast only names which type this one is.
+  const event: TypedEvent<BookingType> = buildEvent<BookingType>(type, {
     tenantId: tenant,
     data: {
       booking: {
@@ -69,6 +71,7 @@ function bookingFact(
       },
     },
   });
+  return event as TypedEvent<T>;
 }
 
 describe('BookingX facts as sets', () => {
@@ -208,5 +211,45 @@ describe('BookingX facts as sets', () => {
       [[tenant, untracked]],
     );
     expect(announced).toEqual([{ n: 2 }]);
+  });
+
+  it('drops the facts about an erased customer from a set, and projects the others', async () => {
+    const tenant = randomUUID();
+    const [goneBx, liveBx] = [nextBxId(), nextBxId()];
+    const gone = bookingxCustomerId(tenant, goneBx);
+    const erase = buildEvent('crm.customer.erased.v1', {
+      tenantId: tenant,
+      data: { customer_id: gone },
+    });
+    await bus.publish([erase]);
+    await settled([erase.id]);
+    // The handlers as the kit wires them into the consumer, behind the customer modules.
+    const wired = svc.kit.customers?.consumerHandlers(handlers(svc.deps)) ?? {};
+    const facts = wired['bookingx.booking.created.v1'];
+    if (!facts || !isBatchHandler(facts)) throw new Error('BookingX facts are not handled as sets');
+    // One set for every BookingX type, so a batch's facts of any of them are projected together.
+    expect(wired['bookingx.payment.captured.v1']).toBe(facts);
+    expect(wired['bookingx.booking.completed.v1']).toBe(facts);
+
+    const live = bookingFact(tenant, 'bookingx.booking.created.v1', liveBx, nextBxId(), 1);
+    const set = [
+      bookingFact(tenant, 'bookingx.booking.created.v1', goneBx, nextBxId(), 1),
+      live,
+      bookingFact(tenant, 'bookingx.booking.created.v1', goneBx, nextBxId(), 2),
+    ];
+    await transaction(svc.kit.database.db, ({ db }) =>
+      facts.batch({ tx: db, outbox: svc.kit.outbox, logger: svc.kit.logger }, set),
+    );
+    expect(
+      await query(
+        `SELECT source_event_id, customer_id FROM interactions.interactions WHERE tenant_id = $1`,
+        [tenant],
+      ),
+    ).toEqual([{ source_event_id: live.id, customer_id: bookingxCustomerId(tenant, liveBx) }]);
+    expect(
+      await query('SELECT count(*)::int AS n FROM interactions.bookings WHERE tenant_id = $1', [
+        tenant,
+      ]),
+    ).toEqual([{ n: 1 }]);
   });
 });
