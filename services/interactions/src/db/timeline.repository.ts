@@ -51,6 +51,13 @@ function toRow(
   };
 }
 
+/** An entry and the event (or object) it comes from, which it exists once for. */
+export interface SourcedEntry {
+  tenantId: string;
+  sourceEventId: string;
+  entry: NewTimelineEntry;
+}
+
 export interface TimelineRequest {
   tenantId: string;
   customerId: string;
@@ -66,9 +73,15 @@ export interface TimelineRequest {
 export class TimelineRepository {
   /** Idempotent by source event: the same event twice is one entry. */
   async add(db: Executor, tenantId: string, sourceEventId: string, e: NewTimelineEntry) {
+    await this.addAll(db, [{ tenantId, sourceEventId, entry: e }]);
+  }
+
+  /** `add` for many entries, in one statement. */
+  async addAll(db: Executor, entries: SourcedEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await db
       .insert(timelineEntries)
-      .values(toRow(tenantId, sourceEventId, e))
+      .values(entries.map((e) => toRow(e.tenantId, e.sourceEventId, e.entry)))
       .onConflictDoNothing();
   }
 

@@ -14,19 +14,34 @@ export function customerOf<T extends EventType>(
   tx: Executor,
   event: TypedEvent<T>,
 ): Promise<string> {
-  const named = customerOfEvent(event);
-  if (!named) throw new Error(`${event.type} names no customer`);
-  return deps.customers.aliases.lockAndResolve(tx, event.tenantid, named);
+  return deps.customers.aliases.lockAndResolve(tx, event.tenantid, namedCustomer(event));
 }
 
-/** `customerOf` a BookingX fact, or null when the tenant does not record bookings. */
-export async function trackedCustomerOf<T extends EventType>(
+/**
+ * `customerOf` for the BookingX facts of tenants that record bookings (`track_bookings`):
+ * the others' facts are left out. The customers' locks are taken in one sorted sweep and their
+ * ids resolved in one query.
+ */
+export async function trackedCustomersOf<E extends TypedEvent<EventType>>(
   deps: InteractionsDeps,
   tx: Tx,
-  event: TypedEvent<T>,
-): Promise<string | null> {
-  if (!(await bookingsTracked(deps, tx, event.tenantid))) return null;
-  return customerOf(deps, tx, event);
+  events: E[],
+): Promise<{ event: E; customerId: string }[]> {
+  const tracked: E[] = [];
+  for (const event of events) {
+    if (await bookingsTracked(deps, tx, event.tenantid)) tracked.push(event);
+  }
+  const resolved = await deps.customers.aliases.lockAndResolveAll(
+    tx,
+    tracked.map((event) => ({ tenantId: event.tenantid, customerId: namedCustomer(event) })),
+  );
+  return tracked.map((event, i) => ({ event, customerId: resolved[i] ?? namedCustomer(event) }));
+}
+
+function namedCustomer<T extends EventType>(event: TypedEvent<T>): string {
+  const named = customerOfEvent(event);
+  if (!named) throw new Error(`${event.type} names no customer`);
+  return named;
 }
 
 /** An event that is only an entry on the timeline of the customer it names. */
@@ -51,8 +66,19 @@ export async function recordInteraction(
   tx: Executor,
   row: NewInteraction,
 ): Promise<boolean> {
-  const fresh = await deps.repositories.bookings.recordInteraction(tx, row);
-  if (!fresh) return false;
-  await publishRecorded(deps.outbox, tx, row.tenantId, row);
-  return true;
+  return (await recordInteractions(deps, tx, [row])).length > 0;
+}
+
+/**
+ * Stores each interaction once per source event and announces the new ones, in one statement
+ * each; returns those not recorded before.
+ */
+export async function recordInteractions(
+  deps: InteractionsDeps,
+  tx: Executor,
+  rows: NewInteraction[],
+): Promise<NewInteraction[]> {
+  const fresh = await deps.repositories.bookings.recordInteractions(tx, rows);
+  if (fresh.length > 0) await publishRecorded(deps.outbox, tx, fresh);
+  return fresh;
 }
