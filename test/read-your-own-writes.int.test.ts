@@ -77,15 +77,17 @@ describe('a customer just created in profiles', () => {
 
   it('is answered with 503, not a wrong 404, while profiles cannot be asked', async () => {
     const tenant = randomUUID();
-    const id = await createCustomer(tenant, 'staff-anna');
     const anna = await tokenFor(tenant, 'staff', { sub: 'staff-anna' });
+    // A customer the replica has not heard of (the created event can reach this instance
+    // within milliseconds, so an id no event names keeps the replica ignorant).
     const r = await api(cutOff.url)
       .as(anna)
-      .request<Problem>('GET', `/crm/customers/${id}/interactions`);
+      .request<Problem>('GET', `/crm/customers/${randomUUID()}/interactions`);
     expect(r.status).toBe(503);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.body.code).toBe('upstream_unavailable');
-    // Once the event arrives, the replica answers without profiles.
+    // Once the created event arrives, the replica answers without profiles.
+    const id = await createCustomer(tenant, 'staff-anna');
     await waitFor(
       async () =>
         (await api(cutOff.url).as(anna).request('GET', `/crm/customers/${id}/interactions`))

@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   BOOKINGX_EXCHANGE,
+  CLOUDEVENTS_CONTENT_TYPE,
   CRM_EXCHANGE,
+  EnvelopeBase,
   EVENT_CATALOG,
   EVENT_DESCRIPTIONS,
   exchangeOf,
+  fromWire,
   isEventType,
-} from '../src/events/catalog.js';
-import { CLOUDEVENTS_CONTENT_TYPE, EnvelopeBase, makeEvent } from '../src/events/envelope.js';
-import { fromWire, MalformedEventError, toWire } from '../src/events/wire.js';
+  makeEvent,
+  MalformedEventError,
+  toWire,
+} from '../src/index.js';
 
 const TENANT = '0b5c8e4e-3f7a-4c1d-9e2b-5a6f7c8d9e01';
 const CUSTOMER = '0190f5a4-7c1e-7d2a-9b3c-4d5e6f708192';

@@ -28,6 +28,26 @@ export interface Principal extends Claims {
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** The JWT_* settings every process reads from its config. */
+export interface JwtConfig {
+  JWT_SECRET?: string | undefined;
+  JWT_JWKS_URL?: string | undefined;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  JWT_ALGORITHMS: string;
+}
+
+/** The verifier a process's JWT_* config describes. */
+export function verifierFrom(config: JwtConfig): TokenVerifier {
+  return createVerifier({
+    secret: config.JWT_SECRET,
+    jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
+  });
+}
+
 /** Verifies issuer, audience, expiry and algorithm; never accepts `alg: none`. */
 export function createVerifier(settings: AuthSettings): TokenVerifier {
   let key: Uint8Array | JWTVerifyGetKey;

@@ -37,8 +37,83 @@ export type EventHandler<T extends EventType = EventType> = (
   event: TypedEvent<T>,
 ) => Promise<void>;
 
-/** A map from event type to its handler, typed per entry. */
-export type Handlers = { [T in EventType]?: EventHandler<T> };
+/**
+ * A handler that takes a transaction's fresh events of its types as one set, so it can write
+ * each table with one statement instead of several per event. The set is in arrival order,
+ * and each partition's events (one subject's, by default) keep their order relative to other
+ * handlers' events (`groupByHandler`). It must give the same result as handling its events
+ * one by one in that order: one subject's events may come together (keep the newest revision
+ * per key before an `INSERT … ON CONFLICT DO UPDATE`, which cannot touch a row twice), and
+ * what is keyed by source event must still happen once. The same object registered under
+ * several types receives their events in one set.
+ */
+export interface BatchHandler<T extends EventType = EventType> {
+  batch: (ctx: HandlerContext, events: TypedEvent<T>[]) => Promise<void>;
+}
+
+export type Handler<T extends EventType = EventType> = EventHandler<T> | BatchHandler<T>;
+
+/** A map from event type to its handler, per event or per set, typed per entry. */
+export type Handlers = { [T in EventType]?: Handler<T> };
+
+export function isBatchHandler<T extends EventType>(
+  handler: Handler<T>,
+): handler is BatchHandler<T> {
+  return typeof handler !== 'function';
+}
+
+/** Runs `handler` on `events` in order: as one set, or one by one for a per-event handler. */
+export async function runHandler<T extends EventType>(
+  handler: Handler<T>,
+  ctx: HandlerContext,
+  events: TypedEvent<T>[],
+): Promise<void> {
+  if (events.length === 0) return;
+  if (isBatchHandler(handler)) {
+    await handler.batch(ctx, events);
+    return;
+  }
+  for (const event of events) {
+    await handler({ ...ctx, logger: ctx.logger.child({ event_id: event.id }) }, event);
+  }
+}
+
+/** Events handled together: by one batch handler, or one event by a per-event handler. */
+interface HandlerGroup {
+  handler: Handler;
+  events: TypedEvent<EventType>[];
+}
+
+/**
+ * Splits events (in arrival order) into the groups their handlers run as, in order. An event
+ * of a batch handler joins that handler's latest group when every earlier event of its
+ * partition is in that group or an earlier one, else starts a new group; an event of a
+ * per-event handler is a group of its own. So each partition's events keep their order.
+ */
+export function groupByHandler(
+  events: TypedEvent<EventType>[],
+  handlerOf: (event: TypedEvent<EventType>) => Handler,
+  partitionOf: (event: TypedEvent<EventType>) => string,
+): HandlerGroup[] {
+  const groups: HandlerGroup[] = [];
+  const latest = new Map<BatchHandler, number>();
+  // The group of the last event seen of each partition: no later one may run before it.
+  const reached = new Map<string, number>();
+  for (const event of events) {
+    const handler = handlerOf(event);
+    const partition = partitionOf(event);
+    const joinable = isBatchHandler(handler) ? latest.get(handler) : undefined;
+    if (joinable !== undefined && (reached.get(partition) ?? -1) <= joinable) {
+      groups[joinable]?.events.push(event);
+      reached.set(partition, joinable);
+      continue;
+    }
+    groups.push({ handler, events: [event] });
+    if (isBatchHandler(handler)) latest.set(handler, groups.length - 1);
+    reached.set(partition, groups.length - 1);
+  }
+  return groups;
+}
 
 export interface ConsumerOptions {
   /** Service name: the queue is `crm.<service>`, its dead letters `crm.<service>.dlq`. */
@@ -298,6 +373,10 @@ export class Consumer {
     return { batch, keys };
   }
 
+  private handlerOf(event: TypedEvent<EventType>): Handler | undefined {
+    return this.options.handlers[event.type] as Handler | undefined;
+  }
+
   private partitionOf(event: TypedEvent<EventType>): string {
     if (this.options.partitionKey) return this.options.partitionKey(event);
     return event.subject ? `${event.tenantid}/${event.subject}` : event.id;
@@ -435,9 +514,10 @@ export class Consumer {
   }
 
   /**
-   * Runs the handlers of `events`, in order, in one transaction together with their inbox
-   * rows, so a redelivered event has no second effect. Outbox rows the handlers append are
-   * written once at the end. Returns, per event, whether it was a duplicate.
+   * Runs the handlers of `events` in one transaction together with their inbox rows, so a
+   * redelivered event has no second effect: batch handlers once per group of their events
+   * (`groupByHandler`), so each partition's events keep their order. Outbox rows the
+   * handlers append are written once at the end. Returns, per event, whether it was a duplicate.
    */
   private async handleBatch(events: TypedEvent<EventType>[]): Promise<boolean[]> {
     const { db, tables, outbox, logger } = this.options;
@@ -455,15 +535,23 @@ export class Consumer {
       outbox.defer(ctx);
       ctx.onBeforeCommit(() => outbox.flush(ctx));
       const outcomes: boolean[] = [];
+      const handled: TypedEvent<EventType>[] = [];
       for (const event of events) {
-        const handler = this.options.handlers[event.type] as EventHandler | undefined;
         // A second copy of the same event in one batch is a duplicate too.
-        if (!handler || !fresh.delete(event.id)) {
-          outcomes.push(true);
-          continue;
-        }
-        await handler({ tx, outbox, logger: logger.child({ event_id: event.id }) }, event);
-        outcomes.push(false);
+        const duplicate = !this.handlerOf(event) || !fresh.delete(event.id);
+        outcomes.push(duplicate);
+        if (!duplicate) handled.push(event);
+      }
+      const groups = groupByHandler(
+        handled,
+        (event) => this.handlerOf(event) as Handler,
+        (event) => this.partitionOf(event),
+      );
+      for (const { handler, events: group } of groups) {
+        const bound = isBatchHandler(handler)
+          ? logger.child({ event_ids: group.map((e) => e.id) })
+          : logger;
+        await runHandler(handler, { tx, outbox, logger: bound }, group);
       }
       return outcomes;
     });

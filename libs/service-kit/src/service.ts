@@ -5,7 +5,7 @@ import type { PgSchema } from 'drizzle-orm/pg-core';
 import type { Express } from 'express';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { authenticate, createVerifier, type TokenVerifier } from './auth.js';
+import { authenticate, verifierFrom, type TokenVerifier } from './auth.js';
 import { Broker } from './broker.js';
 import { BaseConfig, loadConfig } from './config.js';
 import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
@@ -125,13 +125,7 @@ export async function startService<C extends BaseConfig, D>(
   const tables = kitTables(def.schema);
   const outbox = new Outbox(tables, schemaName);
   const broker = await Broker.connect(config.AMQP_URL, def.name, logger);
-  const verify = createVerifier({
-    secret: config.JWT_SECRET,
-    jwksUrl: config.JWT_JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
-  });
+  const verify = verifierFrom(config);
   const expectedMigrations = migrationsIn(def.migrationsFolder);
   // Read like PORT: the service's config schema includes CustomerReplicaConfig for its docs.
   const lookup = def.customers?.replica

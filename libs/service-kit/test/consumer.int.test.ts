@@ -8,9 +8,9 @@ import {
 } from '@crm/contracts';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, sleep, waitFor } from '@crm/testing';
+import { buildEvent, nextBxId, sleep, waitFor } from '@crm/testing';
 import type { Broker } from '../src/broker.js';
-import { Consumer, type Handlers } from '../src/consumer.js';
+import { Consumer, type BatchHandler, type Handlers } from '../src/consumer.js';
 import { DeadLetterStore } from '../src/dead-letters.js';
 import { createMetrics, type Metrics } from '../src/metrics.js';
 import type { OutboxRelay } from '../src/relay.js';
@@ -38,6 +38,8 @@ interface Behaviour {
   seen?: (event: CloudEvent, txid: string) => void;
   /** Each handled event also emits one event through the outbox. */
   emits?: boolean;
+  /** The events (ids) of each set the batch handler was given, in order. */
+  sets?: string[][];
 }
 
 let svc: TestServiceDb;
@@ -96,11 +98,43 @@ const handlers: Handlers = {
   },
 };
 
+/**
+ * Booking events as sets, one handler for two types: what the per-event handler does, with
+ * one insert for the whole set.
+ */
+const bookingSets: BatchHandler<'bookingx.booking.created.v1' | 'bookingx.booking.cancelled.v1'> = {
+  batch: async ({ tx }, events) => {
+    // Events of other suites sharing the exchange are not this test's business.
+    const mine = events.filter((e) => behaviours.has(e.tenantid));
+    const [first] = mine;
+    if (!first) return;
+    const { rows } = await tx.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
+    for (const event of mine) {
+      const behaviour = behaviours.get(event.tenantid);
+      if (!behaviour) continue;
+      behaviour.calls += 1;
+      if (behaviour.failIds?.has(event.id)) throw new Error('the handler is broken');
+      behaviour.seen?.(event, rows[0]?.txid ?? '');
+    }
+    behaviours.get(first.tenantid)?.sets?.push(mine.map((e) => e.id));
+    await tx
+      .insert(svc.tables.effects)
+      .values(mine.map((e) => ({ id: newId(), tenantId: e.tenantid, eventId: e.id })));
+  },
+};
+
+/** Per-event customer events beside booking events handled as sets. */
+const mixedHandlers: Handlers = {
+  ...handlers,
+  'bookingx.booking.created.v1': bookingSets,
+  'bookingx.booking.cancelled.v1': bookingSets,
+};
+
 function newConsumer(
   service: string,
   m: Metrics | undefined,
   prefetch = 10,
-  batching: { batchSize?: number; concurrency?: number } = {},
+  { handlers: chosen = handlers, ...batching }: Batching = {},
 ): Consumer {
   return new Consumer({
     ...batching,
@@ -110,13 +144,19 @@ function newConsumer(
     db: svc.database.db,
     tables: svc.tables,
     outbox: svc.outbox,
-    handlers,
+    handlers: chosen,
     logger: silentLogger,
     metrics: m,
     prefetch,
     deliveryLimit: 3,
     retryBaseMs: 10,
   });
+}
+
+interface Batching {
+  batchSize?: number;
+  concurrency?: number;
+  handlers?: Handlers;
 }
 
 beforeAll(async () => {
@@ -426,8 +466,8 @@ describe('consumer', () => {
 describe('consumer batches', () => {
   /** Sends `events` to the consumer's queue while its first transaction is held open. */
   async function backlog(
-    batching: { batchSize?: number; concurrency?: number },
-    build: (tenantId: string) => TypedEvent<'bookingx.customer.created.v1'>[],
+    batching: Batching,
+    build: (tenantId: string) => CloudEvent[],
     extra: Partial<Behaviour> = {},
   ) {
     const held = gate();
@@ -558,6 +598,137 @@ describe('consumer batches', () => {
     for (const list of txOfSubject.values()) {
       // A subject's transactions follow each other: none returns after another began.
       expect(new Set(list).size).toBe(list.length);
+    }
+  });
+});
+
+describe('consumer batch handlers', () => {
+  /** Sends `events` to a consumer with set handlers while its first transaction is held open. */
+  async function backlog(
+    build: (tenantId: string) => CloudEvent[],
+    extra: Partial<Behaviour> = {},
+  ) {
+    const held = gate();
+    const handled: { event: CloudEvent; txid: string }[] = [];
+    const { tenantId, behaviour } = tenantWith({
+      ...extra,
+      sets: [],
+      seen: (event, txid) => handled.push({ event, txid }),
+    });
+    const service = uniqueName('kit-sets');
+    const consumer = newConsumer(service, undefined, 200, {
+      batchSize: 50,
+      concurrency: 1,
+      handlers: mixedHandlers,
+    });
+    stopLater.push(consumer);
+    await consumer.start();
+    const send = (event: CloudEvent) => {
+      const wire = toWire(event);
+      amqp.channel.sendToQueue(consumer.queue, wire.content, wire.properties);
+    };
+    behaviour.hold = held.wait;
+    send(buildEvent('bookingx.customer.created.v1', { tenantId }));
+    await waitFor(() => behaviour.calls === 1, { what: 'first event in hand' });
+    const events = build(tenantId);
+    for (const event of events) send(event);
+    await waitFor(async () => (await amqp.messageCount(consumer.queue)) === 0);
+    await sleep(200);
+    delete behaviour.hold;
+    held.open();
+    return { events, handled, behaviour, send, queue: consumer.queue, sets: behaviour.sets ?? [] };
+  }
+
+  /** A BookingX customer's events: booking created and cancelled (a set) and customer updates. */
+  function customerStory(tenantId: string, rounds: number): CloudEvent[] {
+    const customers = [nextBxId(), nextBxId(), nextBxId()];
+    const kinds = [
+      'bookingx.booking.created.v1',
+      'bookingx.customer.created.v1',
+      'bookingx.booking.cancelled.v1',
+    ] as const;
+    return Array.from({ length: rounds * kinds.length * customers.length }, (_, i) => {
+      const bx = customers[i % customers.length] ?? '';
+      const kind = kinds[Math.floor(i / customers.length) % kinds.length];
+      if (kind === 'bookingx.customer.created.v1') {
+        return buildEvent(kind, { tenantId, data: { customer: { bookingx_id: bx } } });
+      }
+      return buildEvent(kind ?? 'bookingx.booking.created.v1', {
+        tenantId,
+        data: { booking: { customer: { bookingx_id: bx } } },
+      });
+    });
+  }
+
+  it('hands a set handler its events together, each customer’s events in order across types', async () => {
+    const { events, handled, sets } = await backlog((tenantId) => customerStory(tenantId, 3));
+    for (const event of events) {
+      await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+        what: 'every event of the backlog handled',
+      });
+    }
+    const subjects = new Set(events.map((e) => e.subject));
+    expect(subjects.size).toBe(3);
+    for (const subject of subjects) {
+      const sent = events.filter((e) => e.subject === subject).map((e) => e.id);
+      const order = handled.filter((h) => h.event.subject === subject).map((h) => h.event.id);
+      expect(order).toEqual(sent);
+    }
+    // The 18 booking events came in a few sets, some with both types and several customers.
+    const bookingIds = new Set(
+      events.filter((e) => e.type !== 'bookingx.customer.created.v1').map((e) => e.id),
+    );
+    expect(sets.flat().sort()).toEqual([...bookingIds].sort());
+    expect(sets.length).toBeLessThan(bookingIds.size / 2);
+    const typesOf = (set: string[]) =>
+      new Set(set.map((id) => events.find((e) => e.id === id)?.type));
+    expect(sets.some((set) => typesOf(set).size === 2)).toBe(true);
+    // One transaction for the whole backlog: nothing was rolled back and retried one by one.
+    const ids = new Set(events.map((e) => e.id));
+    expect(new Set(handled.filter((h) => ids.has(h.event.id)).map((h) => h.txid)).size).toBe(1);
+  });
+
+  it('has one effect for an event that reaches a set handler twice', async () => {
+    const { events, send, sets } = await backlog((tenantId) => {
+      const event = buildEvent('bookingx.booking.created.v1', { tenantId });
+      return [event, buildEvent('bookingx.booking.created.v1', { tenantId }), event];
+    });
+    const [event] = events;
+    if (!event) throw new Error('no event');
+    await waitFor(async () => (await effectsOf(event.id)).length === 1);
+    // Delivered again later: the marker after it is handled once the copy has been.
+    send(event);
+    const marker = buildEvent('bookingx.booking.created.v1', { tenantId: event.tenantid });
+    send(marker);
+    await waitFor(async () => (await effectsOf(marker.id)).length === 1);
+    expect(await effectsOf(event.id)).toHaveLength(1);
+    expect(sets.flat().filter((id) => id === event.id)).toHaveLength(1);
+  });
+
+  it('dead-letters a poison event of a set, and applies the others once', async () => {
+    const failIds = new Set<string>();
+    const { events, queue } = await backlog(
+      (tenantId) => {
+        const list = customerStory(tenantId, 2);
+        const bad = list.find((e) => e.type === 'bookingx.booking.cancelled.v1');
+        if (bad) failIds.add(bad.id);
+        return list;
+      },
+      { failIds },
+    );
+    expect(failIds.size).toBe(1);
+    for (const event of events) {
+      if (failIds.has(event.id)) continue;
+      await waitFor(async () => (await effectsOf(event.id)).length === 1, {
+        what: 'the good events of the set handled',
+      });
+    }
+    await waitFor(async () => (await amqp.messageCount(`${queue}.dlq`)) === 1, {
+      timeoutMs: 20_000,
+      what: 'the poison event dead-lettered',
+    });
+    for (const event of events) {
+      expect(await effectsOf(event.id)).toHaveLength(failIds.has(event.id) ? 0 : 1);
     }
   });
 });

@@ -27,18 +27,16 @@ import { adminClient, testEnv, uniqueName } from './support.js';
  * rows the SQL selects are exactly the rows the evaluator accepts.
  */
 
-const COLUMNS: { column: string; type: FieldType }[] = [
-  { column: 's1', type: 'string' },
-  { column: 's2', type: 'string' },
-  { column: 'n1', type: 'number' },
-  { column: 'n2', type: 'number' },
-  { column: 'b1', type: 'boolean' },
-  { column: 'd1', type: 'date' },
-  { column: 'd2', type: 'date' },
-  { column: 't1', type: 'datetime' },
-  { column: 't2', type: 'datetime' },
-  { column: 'l1', type: 'string_list' },
+/** The records table's columns by filter type, with the PostgreSQL type that type is kept in. */
+const TABLE: [type: FieldType, sqlType: string, columns: string[]][] = [
+  ['string', 'text', ['s1', 's2']],
+  ['number', 'numeric', ['n1', 'n2']],
+  ['boolean', 'boolean', ['b1']],
+  ['date', 'date', ['d1', 'd2']],
+  ['datetime', 'timestamptz', ['t1', 't2']],
+  ['string_list', 'text[]', ['l1']],
 ];
+const COLUMNS = TABLE.flatMap(([type, , columns]) => columns.map((column) => ({ column, type })));
 
 const NOWS = [
   '2024-02-28T10:00:00.000Z', // leap year, the day before February 29
@@ -239,11 +237,9 @@ beforeAll(async () => {
   admin = await adminClient();
   const s = pg.escapeIdentifier(schema);
   await admin.query(`CREATE SCHEMA ${s}`);
+  const columns = TABLE.flatMap(([, sqlType, names]) => names.map((n) => `${n} ${sqlType}`));
   await admin.query(`CREATE TABLE ${s}.records (
-    run int NOT NULL, id int NOT NULL,
-    s1 text, s2 text, n1 numeric, n2 numeric, b1 boolean, d1 date, d2 date,
-    t1 timestamptz, t2 timestamptz, l1 text[],
-    PRIMARY KEY (run, id))`);
+    run int NOT NULL, id int NOT NULL, ${columns.join(', ')}, PRIMARY KEY (run, id))`);
   await admin.query(`CREATE TABLE ${s}.visits (
     run int NOT NULL, record_id int NOT NULL, kind text, amount numeric, at timestamptz)`);
   database = createDatabase({ url: testEnv().databaseUrl, max: 4 });

@@ -4,7 +4,7 @@ import {
   closeServer,
   createLogger,
   createMetrics,
-  createVerifier,
+  verifierFrom,
   defaultMetricsPort,
   listen,
   loadConfig,
@@ -23,13 +23,7 @@ async function main(): Promise<void> {
     : undefined;
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = createMetrics('gateway');
-  const verify = createVerifier({
-    secret: config.JWT_SECRET,
-    jwksUrl: config.JWT_JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    algorithms: config.JWT_ALGORITHMS.split(',').map((a) => a.trim()),
-  });
+  const verify = verifierFrom(config);
   const upstreams = createUpstreams(config, metrics);
   const app = buildApp({ config, logger, metrics, verify, upstreams, openapi });
   const server = await listen(app, config.PORT, config.HOST);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BACKEND_SERVICES, type Role } from '@crm/contracts';
+import { BACKEND_SERVICES, PROBLEM_CONTENT_TYPE, Problem, type Role } from '@crm/contracts';
 import {
   createLogger,
   createMetrics,
@@ -14,7 +14,8 @@ import type { Express } from 'express';
 import { buildApp } from '../src/service.js';
 import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
 import { GatewayConfig } from '../src/config.js';
-import { afterAll, beforeAll } from 'vitest';
+import type { Response, Test } from 'supertest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { z } from 'zod';
 
 export const SECRET = 'gateway-test-secret-that-is-long-enough-0123456789';
@@ -199,6 +200,34 @@ export function useFakeUpstream(): UpstreamWorld {
   return world;
 }
 
+export interface GatewayWorld {
+  /** The fake upstream every service points at. */
+  readonly upstream: FakeUpstream;
+  /** The gateway's app, for supertest. */
+  readonly app: Express;
+}
+
+/**
+ * At the top of a test file: one gateway with `env` over one fake upstream for every
+ * service, both ready before the file's tests and closed after them.
+ */
+export function useGateway(env: Record<string, string> = {}): GatewayWorld {
+  const world = useFakeUpstream();
+  let gateway: TestGateway | undefined;
+  beforeAll(() => {
+    gateway = world.gatewayWith(env);
+  });
+  return {
+    get upstream(): FakeUpstream {
+      return world.upstream;
+    },
+    get app(): Express {
+      if (!gateway) throw new Error('the gateway is built in beforeAll');
+      return gateway.app;
+    },
+  };
+}
+
 /** The customer id in customer tokens of these tests. */
 export const CUSTOMER_SUB = '0190f5a4-7b7e-7cc3-8c3a-2b1f4f0c9d11';
 
@@ -256,4 +285,30 @@ export async function listenApp(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Expects `res` to be a problem+json answer of `status` with `code`, and returns the problem. */
+export function expectProblem(res: Response, status: number, code: Problem['code']): Problem {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+  const problem = Problem.parse(res.body);
+  expect(problem).toMatchObject({ status, code });
+  return problem;
+}
+
+/**
+ * Sends `req` and expects the gateway to refuse it itself, as `expectProblem` says, before
+ * `upstream` receives anything.
+ */
+export async function expectRefusedAtEdge(
+  req: Test,
+  upstream: FakeUpstream,
+  status: number,
+  code: Problem['code'],
+): Promise<Response> {
+  const before = upstream.received.length;
+  const res = await req;
+  expectProblem(res, status, code);
+  expect(upstream.received.length).toBe(before);
+  return res;
 }

@@ -8,8 +8,9 @@ import {
   type TimelineEntry,
 } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildEvent, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
+import { api, nextBxId, tokenFor, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
+import { booked } from './fixtures.js';
 import { ingestCredentials, postSigned } from './ingest-client.js';
 
 const svc = useService(interactionsService);
@@ -22,14 +23,7 @@ function post(tenant: string, secret: string, body: unknown, at = Math.floor(Dat
 
 function bookings(tenant: string, customerBx: string, n: number): CloudEvent[] {
   return Array.from({ length: n }, (_, i) =>
-    buildEvent('bookingx.booking.created.v1', {
-      tenantId: tenant,
-      time: new Date(Date.UTC(2026, 9, 1 + i)),
-      sequence: 0,
-      data: {
-        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
-      },
-    }),
+    booked(tenant, customerBx, new Date(Date.UTC(2026, 9, 1 + i))),
   );
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { profilesService } from '../../profiles/src/service.js';
 import { interactionsService } from '../src/service.js';
+import { assigned } from './fixtures.js';
 
 // Interactions asks profiles about customers its replica has not heard of.
 const profiles = useService(profilesService);
@@ -14,13 +15,7 @@ const bus = useBus();
 async function setUp() {
   const tenant = randomUUID();
   const customerId = randomUUID();
-  await bus.publish([
-    buildEvent('crm.customer.assignment.changed.v1', {
-      tenantId: tenant,
-      sequence: 1,
-      data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
-    }),
-  ]);
+  await bus.publish([assigned(tenant, customerId, 'staff-anna')]);
   const admin = await tokenFor(tenant, 'admin', { sub: 'admin-1' });
   await waitFor(async () => {
     const r = await api(svc.url).as(admin).get(`/crm/customers/${customerId}/interactions`);

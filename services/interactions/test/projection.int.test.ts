@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { bookingxCustomerId, type Engagement, type Page, type TimelineEntry } from '@crm/contracts';
+import {
+  bookingxCustomerId,
+  type CloudEvent,
+  type Engagement,
+  type Page,
+  type TimelineEntry,
+} from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import { api, buildEvent, nextBxId, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { profilesService } from '../../profiles/src/service.js';
 import { interactionsService } from '../src/service.js';
+import { assigned, booked } from './fixtures.js';
 
 // Interactions asks profiles about customers its replica has not heard of.
 const profiles = useService(profilesService);
@@ -25,7 +32,10 @@ async function myEntries(token: string) {
   return r.body.data;
 }
 
-async function settled(tenant: string, eventIds: string[]): Promise<void> {
+/** Publishes `events` and waits until interactions has consumed every one of them. */
+async function deliver(tenant: string, events: CloudEvent[]): Promise<void> {
+  await bus.publish(events);
+  const eventIds = [...new Set(events.map((e) => e.id))];
   await waitFor(
     async () => {
       const { rows } = await svc.kit.database.pool.query<{ n: number }>(
@@ -52,56 +62,31 @@ describe('the timeline of every service', () => {
       tenantId: tenant,
       data: { note: { customer_id: customerId, excerpt: 'Enjoy your voucher!' } },
     });
+    const about = { customer_id: customerId };
     const events = [
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
-      }),
+      assigned(tenant, customerId, 'staff-anna'),
       privateNote,
       publicNote,
-      buildEvent('crm.task.created.v1', {
-        tenantId: tenant,
-        data: { task: { customer_id: customerId } },
-      }),
-      buildEvent('crm.task.completed.v1', {
-        tenantId: tenant,
-        data: { task: { customer_id: customerId } },
-      }),
-      buildEvent('crm.message.sent.v1', {
-        tenantId: tenant,
-        data: { message: { customer_id: customerId } },
-      }),
-      buildEvent('crm.message.opened.v1', {
-        tenantId: tenant,
-        data: { message: { customer_id: customerId } },
-      }),
-      buildEvent('crm.message.clicked.v1', {
-        tenantId: tenant,
-        data: { message: { customer_id: customerId } },
-      }),
-      buildEvent('crm.message.received.v1', {
-        tenantId: tenant,
-        data: { message: { customer_id: customerId } },
-      }),
-      buildEvent('crm.segment.member_added.v1', {
-        tenantId: tenant,
-        data: { customer_id: customerId },
-      }),
-      buildEvent('crm.workflow.action_executed.v1', {
-        tenantId: tenant,
-        data: { customer_id: customerId },
-      }),
-      buildEvent('crm.customer.stage_changed.v1', {
-        tenantId: tenant,
-        data: { customer_id: customerId },
-      }),
+      ...(['crm.task.created.v1', 'crm.task.completed.v1'] as const).map((type) =>
+        buildEvent(type, { tenantId: tenant, data: { task: about } }),
+      ),
+      ...(
+        [
+          'crm.message.sent.v1',
+          'crm.message.opened.v1',
+          'crm.message.clicked.v1',
+          'crm.message.received.v1',
+        ] as const
+      ).map((type) => buildEvent(type, { tenantId: tenant, data: { message: about } })),
+      ...(
+        [
+          'crm.segment.member_added.v1',
+          'crm.workflow.action_executed.v1',
+          'crm.customer.stage_changed.v1',
+        ] as const
+      ).map((type) => buildEvent(type, { tenantId: tenant, data: about })),
     ];
-    await bus.publish([...events, privateNote]);
-    await settled(
-      tenant,
-      events.map((e) => e.id),
-    );
+    await deliver(tenant, [...events, privateNote]);
 
     const anna = await tokenFor(tenant, 'staff', { sub: 'staff-anna' });
     const staffView = await entries(customerId, anna);
@@ -160,17 +145,7 @@ describe('the timeline of every service', () => {
       tenantId: tenant,
       data: { note: { customer_id: customerId, id: noteId, excerpt: 'second draft', version: 2 } },
     });
-    await bus.publish([
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: customerId, owner_id: null, version: 1 },
-      }),
-      v3,
-      v1,
-      v2,
-    ]);
-    await settled(tenant, [v1.id, v2.id, v3.id]);
+    await deliver(tenant, [assigned(tenant, customerId), v3, v1, v2]);
     const admin = await tokenFor(tenant, 'admin');
     const notes = await entries(customerId, admin, '&kind=note');
     expect(notes).toHaveLength(1);
@@ -183,8 +158,7 @@ describe('the timeline of every service', () => {
       tenantId: tenant,
       data: { note: { customer_id: customerId, id: noteId, version: 4 } },
     });
-    await bus.publish([deleted]);
-    await settled(tenant, [deleted.id]);
+    await deliver(tenant, [deleted]);
     expect(await entries(customerId, admin, '&kind=note')).toHaveLength(0);
   });
 
@@ -195,12 +169,7 @@ describe('the timeline of every service', () => {
     const survivor = bookingxCustomerId(tenant, survivorBx);
     const duplicate = bookingxCustomerId(tenant, duplicateBx);
     const booking = (bx: string, day: number) =>
-      buildEvent('bookingx.booking.created.v1', {
-        tenantId: tenant,
-        time: new Date(Date.UTC(2026, 5, day)),
-        sequence: 0,
-        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
-      });
+      booked(tenant, bx, new Date(Date.UTC(2026, 5, day)));
     const before = [
       booking(survivorBx, 1),
       booking(duplicateBx, 2),
@@ -209,33 +178,19 @@ describe('the timeline of every service', () => {
         data: { message: { customer_id: duplicate } },
       }),
     ];
-    await bus.publish([
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: survivor, owner_id: 'staff-anna', version: 1 },
-      }),
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: duplicate, owner_id: 'staff-ben', version: 1 },
-      }),
+    await deliver(tenant, [
+      assigned(tenant, survivor, 'staff-anna'),
+      assigned(tenant, duplicate, 'staff-ben'),
       ...before,
     ]);
-    await settled(
-      tenant,
-      before.map((e) => e.id),
-    );
 
     const merge = buildEvent('crm.customer.merged.v1', {
       tenantId: tenant,
       data: { survivor_id: survivor, merged_ids: [duplicate] },
     });
-    await bus.publish([merge]);
-    await settled(tenant, [merge.id]);
+    await deliver(tenant, [merge]);
     const late = booking(duplicateBx, 3);
-    await bus.publish([late]);
-    await settled(tenant, [late.id]);
+    await deliver(tenant, [late]);
 
     const admin = await tokenFor(tenant, 'admin');
     const all = await entries(survivor, admin);
@@ -259,41 +214,21 @@ describe('the timeline of every service', () => {
     const bx = nextBxId();
     const customerId = bookingxCustomerId(tenant, bx);
     const facts = [
-      buildEvent('bookingx.booking.created.v1', {
-        tenantId: tenant,
-        time: new Date('2026-06-01T09:00:00Z'),
-        sequence: 0,
-        data: { booking: { customer: { bookingx_id: bx }, status: 'confirmed', revision: 0 } },
-      }),
+      booked(tenant, bx, new Date('2026-06-01T09:00:00Z')),
       buildEvent('crm.message.received.v1', {
         tenantId: tenant,
         data: { message: { customer_id: customerId } },
       }),
     ];
-    await bus.publish([
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: customerId, owner_id: null, version: 1 },
-      }),
-      ...facts,
-    ]);
-    await settled(
-      tenant,
-      facts.map((e) => e.id),
-    );
+    await deliver(tenant, [assigned(tenant, customerId), ...facts]);
     const erase = buildEvent('crm.customer.erased.v1', {
       tenantId: tenant,
       data: { customer_id: customerId },
     });
-    await bus.publish([erase]);
-    await settled(tenant, [erase.id]);
+    await deliver(tenant, [erase]);
     // Facts that arrive after the erasure (late, or replayed from the dead letters) are dropped.
     const late = [
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        data: { customer_id: customerId, owner_id: 'staff-late', version: 2 },
-      }),
+      assigned(tenant, customerId, 'staff-late', 2),
       buildEvent('bookingx.booking.completed.v1', {
         tenantId: tenant,
         data: { booking: { customer: { bookingx_id: bx }, status: 'completed', revision: 1 } },
@@ -303,11 +238,7 @@ describe('the timeline of every service', () => {
         data: { note: { customer_id: customerId, excerpt: 'Written too late' } },
       }),
     ];
-    await bus.publish(late);
-    await settled(
-      tenant,
-      late.map((e) => e.id),
-    );
+    await deliver(tenant, late);
     const { rows } = await svc.kit.database.pool.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM interactions.timeline_entries WHERE tenant_id = $1)
             + (SELECT count(*) FROM interactions.interactions WHERE tenant_id = $1)
@@ -340,18 +271,7 @@ describe('timeline export', () => {
         data: { message: { customer_id: customerId } },
       }),
     ];
-    await bus.publish([
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: customerId, owner_id: null, version: 1 },
-      }),
-      ...events,
-    ]);
-    await settled(
-      tenant,
-      events.map((e) => e.id),
-    );
+    await deliver(tenant, [assigned(tenant, customerId), ...events]);
     const admin = await tokenFor(tenant, 'admin');
     const json = await fetch(`${svc.url}/crm/customers/${customerId}/timeline/export?format=json`, {
       headers: { authorization: `Bearer ${admin}` },

@@ -1,11 +1,4 @@
-import {
-  bookingxCustomerId,
-  makeEvent,
-  type Customer,
-  type Page,
-  type Problem,
-  type TimelineEntry,
-} from '@crm/contracts';
+import { bookingxCustomerId, type Page, type Problem, type TimelineEntry } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   api,
@@ -19,6 +12,7 @@ import {
 } from '@crm/testing';
 import { profilesService } from '../../profiles/src/service.js';
 import { interactionsService } from '../src/service.js';
+import { booked } from './fixtures.js';
 
 // Interactions asks profiles about customers its replica has not heard of.
 const profiles = useService(profilesService);
@@ -31,63 +25,15 @@ async function timeline(tenant: string, customerId: string, query = '', token?: 
     .get<Page<TimelineEntry>>(`/crm/customers/${customerId}/timeline${query}`);
 }
 
-function customerEvent(
-  tenant: string,
-  id: string,
-  version: number,
-  ownerId: string | null,
-): ReturnType<typeof makeEvent> {
-  const now = new Date().toISOString();
-  const customer: Customer = {
-    id,
-    tenant_id: tenant,
-    first_name: 'Linus',
-    last_name: 'Pauling',
-    email: null,
-    phone: null,
-    timezone: null,
-    profile_picture_url: null,
-    company_name: null,
-    job_title: null,
-    website: null,
-    linkedin_url: null,
-    facebook_url: null,
-    instagram_url: null,
-    twitter_url: null,
-    preferred_contact_method: null,
-    preferred_contact_time: null,
-    birthday: null,
-    anniversary: null,
-    referral_source: null,
-    customer_status: 'active',
-    customer_stage: 'new',
-    vip_status: false,
-    do_not_contact: false,
-    owner_id: ownerId,
-    team_id: null,
-    external_refs: [],
-    source: 'crm',
-    version,
-    created_at: now,
-    updated_at: now,
-  };
-  return version === 1
-    ? makeEvent({
-        type: 'crm.customer.created.v1',
-        source: 'crm/profiles',
-        tenantId: tenant,
-        subject: id,
-        sequence: version,
-        data: { customer },
-      })
-    : makeEvent({
-        type: 'crm.customer.updated.v1',
-        source: 'crm/profiles',
-        tenantId: tenant,
-        subject: id,
-        sequence: version,
-        data: { customer, changed_fields: ['owner_id'] },
-      });
+/** Profiles' word that `customerId`, at `version`, is now assigned to `ownerId`. */
+function reassigned(tenant: string, customerId: string, version: number, ownerId: string) {
+  return buildEvent('crm.customer.updated.v1', {
+    tenantId: tenant,
+    data: {
+      customer: { id: customerId, owner_id: ownerId, version },
+      changed_fields: ['owner_id'],
+    },
+  });
 }
 
 describe('timeline from BookingX facts', () => {
@@ -217,14 +163,7 @@ describe('timeline from BookingX facts', () => {
     const tenant = newTenant();
     const listener = await bus.listen('crm.events', 'crm.interaction.recorded.v1');
     const customerBx = nextBxId();
-    const booking = buildEvent('bookingx.booking.created.v1', {
-      tenantId: tenant,
-      time: new Date('2026-06-01T09:00:00Z'),
-      sequence: 0,
-      data: {
-        booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
-      },
-    });
+    const booking = booked(tenant, customerBx, new Date('2026-06-01T09:00:00Z'));
     await bus.publish([booking, booking]);
     await waitFor(() => Promise.resolve(listener.events.some((e) => e.tenantid === tenant)));
     await new Promise((r) => setTimeout(r, 500));
@@ -239,16 +178,9 @@ describe('who may read a timeline', () => {
     const customerBx = nextBxId();
     const customerId = bookingxCustomerId(tenant, customerBx);
     await bus.publish([
-      buildEvent('bookingx.booking.created.v1', {
-        tenantId: tenant,
-        time: new Date('2026-06-01T09:00:00Z'),
-        sequence: 0,
-        data: {
-          booking: { customer: { bookingx_id: customerBx }, status: 'confirmed', revision: 0 },
-        },
-      }),
-      customerEvent(tenant, customerId, 3, 'staff-cleo'),
-      customerEvent(tenant, customerId, 2, 'staff-dan'),
+      booked(tenant, customerBx, new Date('2026-06-01T09:00:00Z')),
+      reassigned(tenant, customerId, 3, 'staff-cleo'),
+      reassigned(tenant, customerId, 2, 'staff-dan'),
     ]);
     await waitFor(async () => (await timeline(tenant, customerId)).body.data.length >= 3);
 

@@ -9,8 +9,9 @@ import {
 } from '@crm/contracts';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { api, buildEvent, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { api, tokenFor, useBus, useService, waitFor } from '@crm/testing';
 import { interactionsService } from '../src/service.js';
+import { assigned } from './fixtures.js';
 
 const svc = useService(interactionsService, {
   env: {
@@ -67,13 +68,7 @@ describe('page views from the booking site', () => {
         .recorded,
     ).toBe('customer');
 
-    await bus.publish([
-      buildEvent('crm.customer.assignment.changed.v1', {
-        tenantId: tenant,
-        sequence: 1,
-        data: { customer_id: customerId, owner_id: 'staff-anna', version: 1 },
-      }),
-    ]);
+    await bus.publish([assigned(tenant, customerId, 'staff-anna')]);
     const timeline = await waitFor(async () => {
       const r = await api(svc.url)
         .as(admin)

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   bookingxCustomerId,
   type AuditEntry,
@@ -11,19 +8,11 @@ import {
 import { runMigrations } from '@crm/service-kit';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  TEST_JWT_SECRET,
-  tokenFor,
-  waitFor,
-} from '@crm/testing';
+import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { migrationsFolder } from '../src/db/migrations-folder.js';
-import { useProfiles } from './fixtures.js';
+import { useProfiles, verifyAuditCli } from './fixtures.js';
 
-const { svc, bus } = useProfiles();
+const { svc, bus, defineFields } = useProfiles();
 
 async function trail(token: string, id: string, query = ''): Promise<AuditEntry[]> {
   const r = await api(svc.url)
@@ -40,7 +29,8 @@ describe('the audit trail', () => {
   it('records who changed which field from what to what, through which route or event, masking sensitive fields', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'admin-1' });
-    for (const body of [
+    await defineFields(
+      admin,
       {
         field_name: 'passport_no',
         field_label: 'Passport',
@@ -48,9 +38,7 @@ describe('the audit trail', () => {
         is_sensitive: true,
       },
       { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
-    ]) {
-      expect((await api(svc.url).as(admin).post('/crm/custom-fields', body)).status).toBe(201);
-    }
+    );
     expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
     const created = await api(svc.url)
       .as(admin)
@@ -290,18 +278,7 @@ describe('tamper resistance', () => {
     expect(good).toMatchObject({ ok: true, broken_at_seq: null });
     expect(good.entries).toBeGreaterThan(5);
 
-    const cli = fileURLToPath(new URL('../src/cli/verify-audit.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-    const run = (t: string) =>
-      promisify(execFile)(tsx, ['--conditions=source', cli, '--tenant', t], {
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          JWT_SECRET: TEST_JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        },
-      });
-    const ok = await run(tenant);
+    const ok = await verifyAuditCli(tenant);
     expect(JSON.parse(ok.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // Only a superuser that bypasses triggers can do this; the chain still tells.
@@ -324,7 +301,7 @@ describe('tamper resistance', () => {
       broken_at_seq: 4,
       reason: 'content does not match its hash',
     });
-    const failed = await run(tenant).then(
+    const failed = await verifyAuditCli(tenant).then(
       () => null,
       (err: unknown) => err as { code: number; stdout: string },
     );

@@ -1,13 +1,13 @@
-import type { BulkResult, CloudEvent, Customer, Problem } from '@crm/contracts';
+import type { BulkResult } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, newTenant, tokenFor } from '@crm/testing';
+import { stageAndAssignmentChanges, useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
+const { svc, bus, create: customer } = useProfiles();
 
-async function customer(token: string, body: Record<string, unknown> = {}) {
-  return (await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body))).body;
+/** POSTs `body` to the bulk `action` as `token`; a refusal's body is a problem instead. */
+function bulk(token: string, action: 'stage' | 'assign', body: Record<string, unknown>) {
+  return api(svc.url).as(token).post<BulkResult>(`/crm/customers/bulk/${action}`, body);
 }
 
 describe('bulk stage and assignment by ids', () => {
@@ -21,19 +21,12 @@ describe('bulk stage and assignment by ids', () => {
     const rep = await tokenFor(tenant, 'sales_rep', { sub: 'rep-1' });
     const listener = await bus.listen('crm.events', 'crm.customer.#');
 
-    const unknown = await api(svc.url)
-      .as(rep)
-      .post<Problem>('/crm/customers/bulk/stage', {
-        customer_ids: [a.id],
-        customer_stage: 'nowhere',
-      });
+    const unknown = await bulk(rep, 'stage', { customer_ids: [a.id], customer_stage: 'nowhere' });
     expect(unknown.status).toBe(422);
-    const staged = await api(svc.url)
-      .as(rep)
-      .post<BulkResult>('/crm/customers/bulk/stage', {
-        customer_ids: [a.id, b.id, c.id, foreign.id],
-        customer_stage: 'lead',
-      });
+    const staged = await bulk(rep, 'stage', {
+      customer_ids: [a.id, b.id, c.id, foreign.id],
+      customer_stage: 'lead',
+    });
     expect(staged.status).toBe(200);
     expect(staged.body).toEqual({
       updated: [a.id],
@@ -41,39 +34,17 @@ describe('bulk stage and assignment by ids', () => {
       not_found: [c.id, foreign.id],
     });
 
-    expect(
-      (
-        await api(svc.url)
-          .as(rep)
-          .post('/crm/customers/bulk/assign', { customer_ids: [a.id], owner_id: 'x' })
-      ).status,
-    ).toBe(403);
+    expect((await bulk(rep, 'assign', { customer_ids: [a.id], owner_id: 'x' })).status).toBe(403);
     const manager = await tokenFor(tenant, 'manager', { sub: 'rep-1' });
-    const assigned = await api(svc.url)
-      .as(manager)
-      .post<BulkResult>('/crm/customers/bulk/assign', {
-        customer_ids: [a.id, b.id, c.id],
-        team_id: 'team-z',
-      });
+    const assigned = await bulk(manager, 'assign', {
+      customer_ids: [a.id, b.id, c.id],
+      team_id: 'team-z',
+    });
     expect(assigned.body).toEqual({ updated: [a.id, b.id], unchanged: [], not_found: [c.id] });
-    const none = await api(svc.url)
-      .as(manager)
-      .post<Problem>('/crm/customers/bulk/assign', { customer_ids: [a.id] });
+    const none = await bulk(manager, 'assign', { customer_ids: [a.id] });
     expect(none.status).toBe(422);
 
-    const events = await waitFor(
-      () =>
-        Promise.resolve(
-          listener.events.filter(
-            (e: CloudEvent) =>
-              e.tenantid === tenant &&
-              (e.type === 'crm.customer.stage_changed.v1' ||
-                e.type === 'crm.customer.assignment.changed.v1') &&
-              Number(e.sequence) > 1,
-          ),
-        ).then((l) => l.length >= 3 && l),
-      { what: 'bulk events' },
-    );
+    const events = await stageAndAssignmentChanges(listener, tenant, 3);
     expect(events.map((e) => [e.type, e.subject])).toEqual([
       ['crm.customer.stage_changed.v1', a.id],
       ['crm.customer.assignment.changed.v1', a.id],
@@ -81,11 +52,7 @@ describe('bulk stage and assignment by ids', () => {
     ]);
     const customerRole = await tokenFor(tenant, 'customer', { sub: a.id });
     expect(
-      (
-        await api(svc.url)
-          .as(customerRole)
-          .post('/crm/customers/bulk/stage', { customer_ids: [a.id], customer_stage: 'new' })
-      ).status,
+      (await bulk(customerRole, 'stage', { customer_ids: [a.id], customer_stage: 'new' })).status,
     ).toBe(403);
     await listener.close();
   });

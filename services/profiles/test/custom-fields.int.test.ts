@@ -1,67 +1,33 @@
 import type { CloudEvent, Customer, CustomFieldDefinition, Problem } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
-import { profilesService } from '../src/service.js';
+import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
+import { choices, useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
-
-async function define(token: string, body: Record<string, unknown>) {
-  const r = await api(svc.url)
-    .as(token)
-    .post<CustomFieldDefinition>('/crm/custom-fields', {
-      field_label: String(body.field_name),
-      ...body,
-    });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
+const { svc, bus, defineField: define, defineFields } = useProfiles();
 
 /** One field of every type, each with a rule. */
-async function defineAll(admin: string) {
-  await define(admin, {
-    field_name: 'nickname',
-    field_type: 'text',
-    validation: { pattern: '^[A-Za-z]+$', max: 20 },
-  });
-  await define(admin, { field_name: 'bio', field_type: 'textarea', validation: { min: 3 } });
-  await define(admin, {
-    field_name: 'visits',
-    field_type: 'number',
-    validation: { min: 0, max: 1000 },
-  });
-  await define(admin, {
-    field_name: 'shoe_size',
-    field_type: 'decimal',
-    validation: { min: 30, max: 50 },
-  });
-  await define(admin, {
-    field_name: 'budget',
-    field_type: 'currency',
-    validation: { currency: 'EUR', max: 100000 },
-  });
-  await define(admin, {
-    field_name: 'member_since',
-    field_type: 'date',
-    validation: { min: '2000-01-01' },
-  });
-  await define(admin, { field_name: 'last_call', field_type: 'datetime' });
-  await define(admin, { field_name: 'newsletter', field_type: 'boolean' });
-  const options = [
-    { value: 'red', label: 'Red' },
-    { value: 'blue', label: 'Blue' },
-    { value: 'green', label: 'Green' },
-  ];
-  await define(admin, { field_name: 'colour', field_type: 'select', field_options: options });
-  await define(admin, {
-    field_name: 'interests',
-    field_type: 'multiselect',
-    field_options: options,
-    validation: { max: 2 },
-  });
-  await define(admin, { field_name: 'work_email', field_type: 'email' });
-  await define(admin, { field_name: 'work_phone', field_type: 'phone' });
-  await define(admin, { field_name: 'portfolio', field_type: 'url' });
+function defineAll(admin: string) {
+  return defineFields(
+    admin,
+    { field_name: 'nickname', field_type: 'text', validation: { pattern: '^[A-Za-z]+$', max: 20 } },
+    { field_name: 'bio', field_type: 'textarea', validation: { min: 3 } },
+    { field_name: 'visits', field_type: 'number', validation: { min: 0, max: 1000 } },
+    { field_name: 'shoe_size', field_type: 'decimal', validation: { min: 30, max: 50 } },
+    { field_name: 'budget', field_type: 'currency', validation: { currency: 'EUR', max: 100000 } },
+    { field_name: 'member_since', field_type: 'date', validation: { min: '2000-01-01' } },
+    { field_name: 'last_call', field_type: 'datetime' },
+    { field_name: 'newsletter', field_type: 'boolean' },
+    { field_name: 'colour', field_type: 'select', field_options: choices('red', 'blue', 'green') },
+    {
+      field_name: 'interests',
+      field_type: 'multiselect',
+      field_options: choices('red', 'blue', 'green'),
+      validation: { max: 2 },
+    },
+    { field_name: 'work_email', field_type: 'email' },
+    { field_name: 'work_phone', field_type: 'phone' },
+    { field_name: 'portfolio', field_type: 'url' },
+  );
 }
 
 describe('custom field definitions', () => {
@@ -74,10 +40,7 @@ describe('custom field definitions', () => {
       field_name: 'hair_type',
       field_label: 'Hair type',
       field_type: 'select',
-      field_options: [
-        { value: 'straight', label: 'Straight' },
-        { value: 'curly', label: 'Curly' },
-      ],
+      field_options: choices('straight', 'curly'),
       is_required: false,
     });
     expect(a.display_order).toBe(0);

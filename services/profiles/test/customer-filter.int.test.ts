@@ -3,7 +3,6 @@ import {
   evaluateFilter,
   type FilterNode,
   type BulkResult,
-  type CloudEvent,
   type Customer,
   type Page,
   type Problem,
@@ -11,19 +10,12 @@ import {
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { api, buildCustomer, newTenant, tokenFor, useBus, useService, waitFor } from '@crm/testing';
+import { api, newTenant, tokenFor } from '@crm/testing';
 import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
 import { CustomerFilter, filterRecordOf } from '../src/domain/customers/customer-filter.js';
-import { profilesService } from '../src/service.js';
+import { choices, stageAndAssignmentChanges, useProfiles } from './fixtures.js';
 
-const svc = useService(profilesService);
-const bus = useBus();
-
-async function customer(token: string, body: Record<string, unknown> = {}): Promise<Customer> {
-  const r = await api(svc.url).as(token).post<Customer>('/crm/customers', buildCustomer(body));
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body;
-}
+const { svc, bus, create: customer, defineField, defineFields } = useProfiles();
 
 function listPath(filter: unknown, extra = ''): string {
   return `/crm/customers?limit=200${extra}&filter=${encodeURIComponent(JSON.stringify(filter))}`;
@@ -42,20 +34,11 @@ describe('GET /crm/customers?filter=', () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'boss' });
     await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' });
-    for (const f of [
+    await defineFields(
+      admin,
       { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
-      {
-        field_name: 'colours',
-        field_label: 'Colours',
-        field_type: 'multiselect',
-        field_options: [
-          { value: 'red', label: 'Red' },
-          { value: 'blue', label: 'Blue' },
-        ],
-      },
-    ]) {
-      expect((await api(svc.url).as(admin).post('/crm/custom-fields', f)).status).toBe(201);
-    }
+      { field_name: 'colours', field_type: 'multiselect', field_options: choices('red', 'blue') },
+    );
     const a = await customer(admin, {
       first_name: 'Ann',
       address: { city: 'Berlin' },
@@ -161,11 +144,7 @@ describe('GET /crm/customers?filter=', () => {
     }
 
     // A new definition is filterable at once.
-    await api(svc.url).as(admin).post('/crm/custom-fields', {
-      field_name: 'member',
-      field_label: 'Member',
-      field_type: 'boolean',
-    });
+    await defineField(admin, { field_name: 'member', field_type: 'boolean' });
     expect(await ids(admin, { field: 'custom.member', op: 'is_set' })).toEqual([]);
   });
 
@@ -224,12 +203,7 @@ describe('GET /crm/customers?filter=', () => {
   it('answers 400 for malformed JSON and 422 naming the bad leaf', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await api(svc.url).as(admin).post('/crm/custom-fields', {
-      field_name: 'secret',
-      field_label: 'Secret',
-      field_type: 'text',
-      is_sensitive: true,
-    });
+    await defineField(admin, { field_name: 'secret', field_type: 'text', is_sensitive: true });
     const malformed = await api(svc.url)
       .as(admin)
       .get<Problem>(`/crm/customers?filter=${encodeURIComponent('{"and": [')}`);
@@ -323,11 +297,7 @@ describe('random filters through HTTP', () => {
   it('answer 200 or a 4xx problem, never 500', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await api(svc.url).as(admin).post('/crm/custom-fields', {
-      field_name: 'size',
-      field_label: 'Size',
-      field_type: 'decimal',
-    });
+    await defineField(admin, { field_name: 'size', field_type: 'decimal' });
     await customer(admin, { birthday: '1992-02-29', custom_fields: { size: 1.5 } });
     const fields = [
       'first_name',
@@ -535,20 +505,7 @@ describe('bulk actions on a filter', () => {
       });
     expect(removed.body).toEqual({ updated: [a.id], unchanged: [c.id], not_found: [] });
 
-    const events = await waitFor(
-      () =>
-        Promise.resolve(
-          listener.events.filter(
-            (e: CloudEvent) =>
-              e.tenantid === tenant &&
-              ['crm.customer.stage_changed.v1', 'crm.customer.assignment.changed.v1'].includes(
-                e.type,
-              ) &&
-              Number(e.sequence) > 1,
-          ),
-        ).then((l) => l.length >= 4 && l),
-      { what: 'bulk events' },
-    );
+    const events = await stageAndAssignmentChanges(listener, tenant, 4);
     expect(events.map((e) => [e.type, e.subject])).toEqual([
       ['crm.customer.stage_changed.v1', a.id],
       ...[a.id, b.id].sort().map((id) => ['crm.customer.assignment.changed.v1', id]),

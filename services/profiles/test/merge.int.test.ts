@@ -13,42 +13,19 @@ import { describe, expect, it } from 'vitest';
 import { api, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { useProfiles } from './fixtures.js';
 
-const { svc, bus, create } = useProfiles();
+const { svc, bus, create, defineField } = useProfiles();
 
 describe('duplicates', () => {
   it('suggests customers with the same email, the same phone or a similar name, with a score', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    const a = await create(admin, {
-      first_name: 'Ada',
-      last_name: 'Lovelace',
-      email: 'ada@example.com',
-      phone: '+44 20 7946 0001',
-    });
-    const sameEmail = await create(admin, {
-      first_name: 'A.',
-      last_name: 'King',
-      email: 'ADA@example.com',
-      phone: null,
-    });
-    const samePhone = await create(admin, {
-      first_name: 'Augusta',
-      last_name: 'Byron',
-      email: 'augusta@example.com',
-      phone: '+442079460001',
-    });
-    const similar = await create(admin, {
-      first_name: 'Ada',
-      last_name: 'Lovelase',
-      email: 'other@example.com',
-      phone: null,
-    });
-    await create(admin, {
-      first_name: 'Grace',
-      last_name: 'Hopper',
-      email: 'grace@example.com',
-      phone: null,
-    });
+    const person = (first_name: string, last_name: string, email: string, phone: string | null) =>
+      create(admin, { first_name, last_name, email, phone });
+    const a = await person('Ada', 'Lovelace', 'ada@example.com', '+44 20 7946 0001');
+    const sameEmail = await person('A.', 'King', 'ADA@example.com', null);
+    const samePhone = await person('Augusta', 'Byron', 'augusta@example.com', '+442079460001');
+    const similar = await person('Ada', 'Lovelase', 'other@example.com', null);
+    await person('Grace', 'Hopper', 'grace@example.com', null);
     await waitFor(
       async () => {
         const r = await api(svc.url)
@@ -89,11 +66,7 @@ describe('merge', () => {
     const admin = await tokenFor(tenant, 'admin');
     await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' });
     await api(svc.url).as(admin).post('/crm/tags', { name: 'Newsletter' });
-    await api(svc.url).as(admin).post('/crm/custom-fields', {
-      field_name: 'shoe_size',
-      field_label: 'Shoe size',
-      field_type: 'number',
-    });
+    await defineField(admin, { field_name: 'shoe_size', field_type: 'number' });
     const survivor = await create(admin, {
       first_name: 'A',
       last_name: 'Lovelace',

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   bookingxCustomerId,
   CreateCustomerBody,
@@ -14,22 +11,14 @@ import {
 } from '@crm/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  api,
-  buildCustomer,
-  buildEvent,
-  newTenant,
-  TEST_JWT_SECRET,
-  tokenFor,
-  waitFor,
-} from '@crm/testing';
+import { api, buildCustomer, buildEvent, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { CustomerKeysRepository } from '../src/db/customer-keys.repository.js';
 import { CustomerKeys } from '../src/domain/privacy/customer-keys.js';
 import { FieldCrypto, isSealed, parseKeyring } from '../src/domain/privacy/field-crypto.js';
 import { createCustomer } from '../src/domain/customers/create-customer.js';
-import { useProfiles } from './fixtures.js';
+import { useProfiles, verifyAuditCli } from './fixtures.js';
 
-const { svc, bus } = useProfiles();
+const { svc, bus, defineFields } = useProfiles();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
 const keys = new CustomerKeys(
@@ -46,15 +35,13 @@ afterAll(async () => {
   await db.end();
 });
 
-async function defineFields(admin: string): Promise<void> {
-  for (const body of [
+function defineSensitiveAndPlainFields(admin: string): Promise<void> {
+  return defineFields(
+    admin,
     { field_name: 'passport_no', field_label: 'Passport', field_type: 'text', is_sensitive: true },
     { field_name: 'tax_id', field_label: 'Tax id', field_type: 'text', is_sensitive: true },
     { field_name: 'shoe_size', field_label: 'Shoe size', field_type: 'number' },
-  ]) {
-    const r = await api(svc.url).as(admin).post('/crm/custom-fields', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
+  );
 }
 
 async function storedValue(tenant: string, customerId: string, name: string): Promise<unknown> {
@@ -95,7 +82,7 @@ describe('sensitive custom fields', () => {
   it('are stored, published and audited only sealed, and read back in clear by whoever may see the customer', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const listener = await bus.listen('crm.events', 'crm.customer.*.v1');
     try {
       const created = await api(svc.url)
@@ -174,7 +161,7 @@ describe('sensitive custom fields', () => {
   it('do not decrypt when a ciphertext is moved to another customer or field: a clear error, never another value', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const make = async (passport: string, tax: string) =>
       (
         await api(svc.url)
@@ -206,7 +193,7 @@ describe('sensitive custom fields', () => {
   it('move to the survivor of a merge sealed again for it', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     const survivor = await api(svc.url).as(admin).post<Customer>('/crm/customers', buildCustomer());
     const other = await api(svc.url)
       .as(admin)
@@ -225,7 +212,7 @@ describe('erasure', () => {
   it('shreds the key, deletes the profile, keeps a verifiable trail and a tombstone, and is idempotent', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin', { sub: 'admin-9' });
-    await defineFields(admin);
+    await defineSensitiveAndPlainFields(admin);
     expect((await api(svc.url).as(admin).post('/crm/tags', { name: 'Gold' })).status).toBe(201);
 
     const fact = buildEvent('bookingx.customer.created.v1', {
@@ -403,20 +390,7 @@ describe('erasure', () => {
     });
     expect(JSON.stringify(trail.body)).not.toMatch(/Erin|Erased|E-555/);
     expect(await svc.deps.audit.verify(tenant)).toMatchObject({ ok: true });
-    const cli = fileURLToPath(new URL('../src/cli/verify-audit.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-    const verified = await promisify(execFile)(
-      tsx,
-      ['--conditions=source', cli, '--tenant', tenant],
-      {
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          JWT_SECRET: TEST_JWT_SECRET,
-          LOG_LEVEL: 'silent',
-        },
-      },
-    );
+    const verified = await verifyAuditCli(tenant);
     expect(JSON.parse(verified.stdout)).toMatchObject({ tenant_id: tenant, ok: true });
 
     // BookingX speaks of the person again: acknowledged, not brought back.

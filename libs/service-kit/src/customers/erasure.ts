@@ -2,8 +2,7 @@ import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db.js';
 import type { KitTables } from '../tables.js';
-import type { CustomerAliases } from './merge.js';
-import { lockCustomers } from './merge.js';
+import { lockCustomers, lockCustomersOf, type CustomerAliases, type CustomerRef } from './merge.js';
 import type { CustomerTable } from './declaration.js';
 import type { CustomerTables } from './tables.js';
 
@@ -102,14 +101,32 @@ export class CustomerErasure {
    * is erased here. Takes the customer's lock, so an erasure running now finishes first.
    */
   async isErased(db: Executor, tenantId: string, customerId: string): Promise<boolean> {
-    const resolved = await this.aliases.lockAndResolve(db, tenantId, customerId);
+    const [erased] = await this.erasedAmong(db, [{ tenantId, customerId }]);
+    return erased === true;
+  }
+
+  /**
+   * `isErased` for many customers, of any tenants, in the order of `refs`: their locks in one
+   * sorted sweep, then one query.
+   */
+  async erasedAmong(db: Executor, refs: CustomerRef[]): Promise<boolean[]> {
+    if (refs.length === 0) return [];
+    await lockCustomersOf(db, refs);
     const e = this.tables.erasures;
-    const [row] = await db
-      .select({ id: e.customerId })
-      .from(e)
-      .where(and(eq(e.tenantId, tenantId), inArray(e.customerId, [customerId, resolved])))
-      .limit(1);
-    return row !== undefined;
+    const a = this.tables.customerAliases;
+    const { rows } = await db.execute<{ i: number }>(sql`
+      SELECT k.i::int AS i
+        FROM unnest(${sql.param(refs.map((r) => r.tenantId))}::uuid[],
+                    ${sql.param(refs.map((r) => r.customerId))}::uuid[])
+             WITH ORDINALITY AS k(tenant_id, customer_id, i)
+       WHERE EXISTS (
+         SELECT 1 FROM ${e}
+          WHERE ${e.tenantId} = k.tenant_id
+            AND ${e.customerId} IN (k.customer_id, (
+              SELECT ${a.survivorId} FROM ${a}
+               WHERE ${a.tenantId} = k.tenant_id AND ${a.mergedId} = k.customer_id)))`);
+    const erased = new Set(rows.map((r) => r.i - 1));
+    return refs.map((_, i) => erased.has(i));
   }
 
   /** When this service finished erasing the customer, or null if it has not (yet). */

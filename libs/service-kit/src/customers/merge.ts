@@ -23,6 +23,20 @@ export class CustomerAliases {
     return row?.survivorId ?? customerId;
   }
 
+  /** `resolve` for many customers, of any tenants, in one query; in the order of `refs`. */
+  async resolveAll(db: Executor, refs: CustomerRef[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const a = this.tables.customerAliases;
+    const { rows } = await db.execute<{ i: number; survivor_id: string }>(sql`
+      SELECT k.i::int AS i, ${a.survivorId} AS survivor_id
+        FROM unnest(${sql.param(refs.map((r) => r.tenantId))}::uuid[],
+                    ${sql.param(refs.map((r) => r.customerId))}::uuid[])
+             WITH ORDINALITY AS k(tenant_id, customer_id, i)
+        JOIN ${a} ON ${a.tenantId} = k.tenant_id AND ${a.mergedId} = k.customer_id`);
+    const survivors = new Map(rows.map((r) => [r.i - 1, r.survivor_id]));
+    return refs.map((r, i) => survivors.get(i) ?? r.customerId);
+  }
+
   /**
    * Serialises the facts about one customer with its merge: a fact handled while a merge
    * commits either lands before (and is moved) or after (and follows the alias).
@@ -30,6 +44,12 @@ export class CustomerAliases {
   async lockAndResolve(db: Executor, tenantId: string, customerId: string): Promise<string> {
     await lockCustomers(db, tenantId, [customerId]);
     return this.resolve(db, tenantId, customerId);
+  }
+
+  /** `lockAndResolve` for many customers: their locks in one sorted sweep, then one query. */
+  async lockAndResolveAll(db: Executor, refs: CustomerRef[]): Promise<string[]> {
+    await lockCustomersOf(db, refs);
+    return this.resolveAll(db, refs);
   }
 
   /** The ids merged into `survivorId` over time. */
@@ -77,11 +97,26 @@ export class CustomerAliases {
   }
 }
 
+/** A customer as facts name it: an id within a tenant. */
+export interface CustomerRef {
+  tenantId: string;
+  customerId: string;
+}
+
 /** Transaction-scoped locks, always taken in the same order so two merges cannot deadlock. */
 export async function lockCustomers(db: Executor, tenantId: string, ids: string[]): Promise<void> {
-  for (const id of [...new Set(ids)].sort()) {
-    await db.execute(
-      sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${id}`}, 0))`,
-    );
-  }
+  await lockCustomersOf(
+    db,
+    ids.map((customerId) => ({ tenantId, customerId })),
+  );
+}
+
+/** `lockCustomers` for customers of any tenants, in one statement. */
+export async function lockCustomersOf(db: Executor, refs: CustomerRef[]): Promise<void> {
+  const keys = [...new Set(refs.map((r) => `${r.tenantId}:${r.customerId}`))].sort();
+  if (keys.length === 0) return;
+  // unnest yields the keys in the array's (sorted) order, and each row takes its lock in turn.
+  await db.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${sql.param(keys)}::text[]) AS k`,
+  );
 }

@@ -1,6 +1,13 @@
-import { customerOfEvent, isEventType, type EventType } from '@crm/contracts';
+import { customerOfEvent, isEventType, type EventType, type TypedEvent } from '@crm/contracts';
 import type { Principal } from '../auth.js';
-import type { EventHandler, Handlers } from '../consumer.js';
+import {
+  isBatchHandler,
+  runHandler,
+  type BatchHandler,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+} from '../consumer.js';
 import type { Executor } from '../db.js';
 import { notFound } from '../errors.js';
 import type { KitTables } from '../tables.js';
@@ -88,28 +95,53 @@ export class CustomerModule {
    * The service's consumer handlers behind the modules': the replica, merge and erasure run
    * first; and no handler sees an event about a customer this service has already erased
    * (an event that arrives late, or is replayed from the dead letters, must not bring the
-   * data back).
+   * data back). A batch handler gets its set without those, checked with one query.
    */
   consumerHandlers(service: Handlers): Handlers {
     const all = combineHandlers(this.handlers(), service);
-    const out: Record<string, EventHandler> = {};
-    for (const [type, handler] of Object.entries(all) as [EventType, EventHandler][]) {
-      out[type] =
-        type === 'crm.customer.erased.v1'
-          ? handler
-          : async (ctx, event) => {
-              const customerId = customerOfEvent(event);
-              if (customerId && (await this.erasure.isErased(ctx.tx, event.tenantid, customerId))) {
-                ctx.logger.info(
-                  { type, eventId: event.id },
-                  'event about an erased customer ignored',
-                );
-                return;
-              }
-              await handler(ctx, event);
-            };
+    const out: Record<string, Handler> = {};
+    // Types that share a batch handler share its guarded form, so their events stay one set.
+    const guarded = new Map<BatchHandler, BatchHandler>();
+    for (const [type, handler] of Object.entries(all) as [EventType, Handler][]) {
+      if (type === 'crm.customer.erased.v1') {
+        out[type] = handler;
+      } else if (isBatchHandler(handler)) {
+        const set: BatchHandler = guarded.get(handler) ?? {
+          batch: async (ctx, events) => runHandler(handler, ctx, await this.unerased(ctx, events)),
+        };
+        guarded.set(handler, set);
+        out[type] = set;
+      } else {
+        out[type] = async (ctx, event) => {
+          const [kept] = await this.unerased(ctx, [event]);
+          if (kept) await handler(ctx, kept);
+        };
+      }
     }
     return out;
+  }
+
+  /** `events` without those about a customer this service has erased (see `isErased`). */
+  private async unerased<E extends TypedEvent<EventType>>(
+    ctx: HandlerContext,
+    events: E[],
+  ): Promise<E[]> {
+    const about = events.flatMap((event) => {
+      const customerId = customerOfEvent(event);
+      return customerId ? [{ event, ref: { tenantId: event.tenantid, customerId } }] : [];
+    });
+    const erased = await this.erasure.erasedAmong(
+      ctx.tx,
+      about.map((a) => a.ref),
+    );
+    const dropped = new Set(about.filter((_, i) => erased[i]).map((a) => a.event));
+    for (const event of dropped) {
+      ctx.logger.info(
+        { type: event.type, eventId: event.id },
+        'event about an erased customer ignored',
+      );
+    }
+    return dropped.size === 0 ? events : events.filter((event) => !dropped.has(event));
   }
 
   /** The handlers of the modules alone. */
@@ -124,21 +156,44 @@ export class CustomerModule {
   }
 }
 
-/** Both maps' handlers; where both handle a type, `first`'s runs first in the same transaction. */
+/**
+ * Both maps' handlers; where both handle a type, `first`'s runs first in the same transaction.
+ * When either of the two takes a set, so does their combination, and `first` handles the whole
+ * set before `then`.
+ */
 export function combineHandlers(first: Handlers, then: Handlers): Handlers {
-  const out: Record<string, EventHandler> = {};
+  const out: Record<string, Handler> = {};
+  // Types whose two handlers are the same pair share one combination (one set for a batch).
+  const pairs = new Map<Handler, Map<Handler, Handler>>();
   const types = new Set([...Object.keys(first), ...Object.keys(then)].filter(isEventType));
   for (const type of types) {
-    const a = first[type] as EventHandler | undefined;
-    const b = then[type] as EventHandler | undefined;
-    const both: EventHandler | undefined =
-      a && b
-        ? async (ctx, event) => {
-            await a(ctx, event);
-            await b(ctx, event);
-          }
-        : (a ?? b);
-    if (both) out[type] = both;
+    const a = first[type] as Handler | undefined;
+    const b = then[type] as Handler | undefined;
+    if (!a || !b) {
+      const one = a ?? b;
+      if (one) out[type] = one;
+      continue;
+    }
+    const withA = pairs.get(a) ?? new Map<Handler, Handler>();
+    pairs.set(a, withA);
+    const both = withA.get(b) ?? bothOf(a, b);
+    withA.set(b, both);
+    out[type] = both;
   }
   return out;
+}
+
+function bothOf(a: Handler, b: Handler): Handler {
+  if (!isBatchHandler(a) && !isBatchHandler(b)) {
+    return async (ctx, event) => {
+      await a(ctx, event);
+      await b(ctx, event);
+    };
+  }
+  return {
+    batch: async (ctx, events) => {
+      await runHandler(a, ctx, events);
+      await runHandler(b, ctx, events);
+    },
+  };
 }

@@ -23,10 +23,29 @@ export interface NewInteraction {
   createdBy?: string | null;
 }
 
+/** A booking as one BookingX event states it, for the customer it belongs to now. */
+export interface BookingRevision {
+  tenantId: string;
+  customerId: string;
+  booking: BookingxBooking;
+}
+
 export class BookingsRepository {
-  /** The booking's current state; a revision older than the stored one changes nothing. */
-  async applyRevision(db: Executor, tenantId: string, customerId: string, b: BookingxBooking) {
-    const values = {
+  /**
+   * The bookings' current states, in one statement; a revision older than the stored one
+   * changes nothing. Of several revisions of one booking the newest counts (the first of
+   * equals), as one by one: `ON CONFLICT DO UPDATE` cannot touch a row twice.
+   */
+  async applyRevisions(db: Executor, revisions: BookingRevision[]): Promise<void> {
+    const newest = new Map<string, BookingRevision>();
+    for (const r of revisions) {
+      const key = `${r.tenantId}:${r.booking.bookingx_id}`;
+      const kept = newest.get(key);
+      if (!kept || kept.booking.revision < r.booking.revision) newest.set(key, r);
+    }
+    if (newest.size === 0) return;
+    const updatedAt = new Date();
+    const rows = [...newest.values()].map(({ tenantId, customerId, booking: b }) => ({
       tenantId,
       bookingxId: b.bookingx_id,
       customerId,
@@ -38,25 +57,43 @@ export class BookingsRepository {
       endAt: new Date(b.end_at),
       amountMinor: b.price.amount_minor,
       currency: b.price.currency,
-      updatedAt: new Date(),
-    };
+      updatedAt,
+    }));
     await db
       .insert(bookings)
-      .values(values)
+      .values(rows)
       .onConflictDoUpdate({
         target: [bookings.tenantId, bookings.bookingxId],
-        set: values,
-        setWhere: sql`${bookings.revision} < ${b.revision}`,
+        set: Object.fromEntries(
+          REVISED_COLUMNS.map((c) => [c, sql.raw(`excluded.${bookings[c].name}`)]),
+        ),
+        setWhere: sql`${bookings.revision} < excluded.revision`,
       });
   }
 
-  /** Returns false when this source event was already recorded. */
-  async recordInteraction(db: Executor, row: NewInteraction): Promise<boolean> {
+  /** Stores each interaction once per source event; returns those not recorded before. */
+  async recordInteractions(db: Executor, rows: NewInteraction[]): Promise<NewInteraction[]> {
+    if (rows.length === 0) return [];
     const inserted = await db
       .insert(interactions)
-      .values(row)
+      .values(rows)
       .onConflictDoNothing()
       .returning({ id: interactions.id });
-    return inserted.length > 0;
+    const fresh = new Set(inserted.map((r) => r.id));
+    return rows.filter((r) => fresh.has(r.id));
   }
 }
+
+/** What a newer revision of a booking replaces. */
+const REVISED_COLUMNS = [
+  'customerId',
+  'status',
+  'revision',
+  'serviceName',
+  'staffName',
+  'startAt',
+  'endAt',
+  'amountMinor',
+  'currency',
+  'updatedAt',
+] as const;

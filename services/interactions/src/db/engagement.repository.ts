@@ -22,17 +22,46 @@ const COLUMN: Record<Signal, string> = {
   noShows: 'no_shows',
 };
 
+const SIGNALS = Object.keys(COLUMN) as Signal[];
+
+/** One signal of a customer, at the moment it happened. */
+export interface Bump {
+  tenantId: string;
+  customerId: string;
+  signal: Signal;
+  at: Date;
+}
+
 export class EngagementRepository {
   /** Counts one signal; callers run it once per source event (the inbox sees to that). */
   async bump(db: Executor, tenantId: string, customerId: string, signal: Signal, at: Date) {
-    const column = sql.raw(COLUMN[signal]);
-    // A no-show is a signal, but not engagement.
-    const engaged = signal === 'noShows' ? null : at;
+    await this.bumpAll(db, [{ tenantId, customerId, signal, at }]);
+  }
+
+  /** Counts many signals in one statement, one row per customer however many they are. */
+  async bumpAll(db: Executor, bumps: Bump[]): Promise<void> {
+    if (bumps.length === 0) return;
+    const counts = sql.join(
+      SIGNALS.map((s) => sql`count(*) FILTER (WHERE signal = ${s})::int`),
+      sql`, `,
+    );
+    const columns = sql.raw(SIGNALS.map((s) => COLUMN[s]).join(', '));
+    const added = sql.raw(
+      SIGNALS.map((s) => `${COLUMN[s]} = e.${COLUMN[s]} + excluded.${COLUMN[s]}`).join(', '),
+    );
     await db.execute(sql`
-      INSERT INTO ${engagement} AS e (tenant_id, customer_id, ${column}, last_engaged_at, updated_at)
-      VALUES (${tenantId}, ${customerId}, 1, ${engaged}, now())
+      INSERT INTO ${engagement} AS e (tenant_id, customer_id, ${columns}, last_engaged_at, updated_at)
+      SELECT tenant_id, customer_id, ${counts},
+        -- A no-show is a signal, but not engagement.
+        max(happened_at) FILTER (WHERE signal <> ${'noShows' satisfies Signal}), now()
+      FROM unnest(${sql.param(bumps.map((b) => b.tenantId))}::uuid[],
+                  ${sql.param(bumps.map((b) => b.customerId))}::uuid[],
+                  ${sql.param(bumps.map((b) => b.signal))}::text[],
+                  ${sql.param(bumps.map((b) => b.at.toISOString()))}::timestamptz[])
+           AS s(tenant_id, customer_id, signal, happened_at)
+      GROUP BY tenant_id, customer_id
       ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
-        ${column} = e.${column} + 1,
+        ${added},
         last_engaged_at = greatest(e.last_engaged_at, excluded.last_engaged_at),
         updated_at = now()`);
   }

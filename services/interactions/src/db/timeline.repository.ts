@@ -25,6 +25,39 @@ function toDto(row: EntryRow): TimelineEntry {
   };
 }
 
+function toRow(
+  tenantId: string,
+  sourceEventId: string,
+  e: NewTimelineEntry,
+): typeof timelineEntries.$inferInsert {
+  return {
+    tenantId,
+    id: newId(),
+    customerId: e.customerId,
+    kind: e.kind,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    actorType: e.actor.type,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    summary: e.summary,
+    icon: e.icon,
+    sourceService: e.source.service,
+    objectType: e.source.objectType,
+    objectId: e.source.objectId,
+    data: e.data,
+    sourceEventId,
+    visibility: e.visibility ?? 'all',
+  };
+}
+
+/** An entry and the event (or object) it comes from, which it exists once for. */
+export interface SourcedEntry {
+  tenantId: string;
+  sourceEventId: string;
+  entry: NewTimelineEntry;
+}
+
 export interface TimelineRequest {
   tenantId: string;
   customerId: string;
@@ -40,27 +73,15 @@ export interface TimelineRequest {
 export class TimelineRepository {
   /** Idempotent by source event: the same event twice is one entry. */
   async add(db: Executor, tenantId: string, sourceEventId: string, e: NewTimelineEntry) {
+    await this.addAll(db, [{ tenantId, sourceEventId, entry: e }]);
+  }
+
+  /** `add` for many entries, in one statement. */
+  async addAll(db: Executor, entries: SourcedEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await db
       .insert(timelineEntries)
-      .values({
-        tenantId,
-        id: newId(),
-        customerId: e.customerId,
-        kind: e.kind,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        actorType: e.actor.type,
-        actorId: e.actor.id,
-        actorName: e.actor.name,
-        summary: e.summary,
-        icon: e.icon,
-        sourceService: e.source.service,
-        objectType: e.source.objectType,
-        objectId: e.source.objectId,
-        data: e.data,
-        sourceEventId,
-        visibility: e.visibility ?? 'all',
-      })
+      .values(entries.map((e) => toRow(e.tenantId, e.sourceEventId, e.entry)))
       .onConflictDoNothing();
   }
 
@@ -79,26 +100,7 @@ export class TimelineRepository {
     // One statement, so two versions handled at once cannot both insert.
     await db
       .insert(t)
-      .values({
-        tenantId,
-        id: newId(),
-        customerId: e.customerId,
-        kind: e.kind,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        actorType: e.actor.type,
-        actorId: e.actor.id,
-        actorName: e.actor.name,
-        summary: e.summary,
-        icon: e.icon,
-        sourceService: e.source.service,
-        objectType: e.source.objectType,
-        objectId: e.source.objectId,
-        data: e.data,
-        sourceEventId,
-        visibility: e.visibility ?? 'all',
-        objectVersion: version,
-      })
+      .values({ ...toRow(tenantId, sourceEventId, e), objectVersion: version })
       .onConflictDoUpdate({
         target: [t.tenantId, t.objectType, t.objectId],
         targetWhere: sql`object_version IS NOT NULL`,

@@ -10,7 +10,7 @@ export async function noteSaved(
   { tx }: HandlerContext,
   event: TypedEvent<'crm.note.created.v1' | 'crm.note.updated.v1'>,
 ): Promise<void> {
-  const customerId = await customerOf(deps, tx, event.tenantid, event.data.note.customer_id);
+  const customerId = await customerOf(deps, tx, event);
   await deps.repositories.timeline.upsertObjectEntry(
     tx,
     event.tenantid,

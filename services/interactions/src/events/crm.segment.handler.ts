@@ -1,20 +1,14 @@
 import type { TypedEvent } from '@crm/contracts';
 import type { HandlerContext } from '@crm/service-kit';
 import type { InteractionsDeps } from '../deps.js';
-import { customerOf } from '../domain/projection/shared.js';
+import { addEntry } from '../domain/projection/shared.js';
 import { segmentEntry } from '../domain/timeline/entries.js';
 
 // One handler for crm.segment.member_added.v1 and .member_removed.v1: each is an entry of its own.
-export async function segmentMembershipChanged(
+export function segmentMembershipChanged(
   deps: InteractionsDeps,
   { tx }: HandlerContext,
   event: TypedEvent<'crm.segment.member_added.v1' | 'crm.segment.member_removed.v1'>,
 ): Promise<void> {
-  const customerId = await customerOf(deps, tx, event.tenantid, event.data.customer_id);
-  await deps.repositories.timeline.add(
-    tx,
-    event.tenantid,
-    event.id,
-    segmentEntry(customerId, event),
-  );
+  return addEntry(deps, tx, event, segmentEntry);
 }

@@ -1,12 +1,6 @@
 import type { Handlers } from '@crm/service-kit';
 import type { InteractionsDeps } from '../deps.js';
-import { bookingCancelled } from './bookingx.booking.cancelled.handler.js';
-import { bookingCompleted } from './bookingx.booking.completed.handler.js';
-import { bookingCreated } from './bookingx.booking.created.handler.js';
-import { bookingNoShow } from './bookingx.booking.no_show.handler.js';
-import { bookingRescheduled } from './bookingx.booking.rescheduled.handler.js';
-import { paymentRecorded } from './bookingx.payment.handler.js';
-import { purchaseCompleted } from './bookingx.purchase.completed.handler.js';
+import { bookingxFacts } from './bookingx.handler.js';
 import { customerChanged } from './crm.customer.handler.js';
 import { customerMerged } from './crm.customer.merged.handler.js';
 import { customerStageChanged } from './crm.customer.stage_changed.handler.js';
@@ -23,19 +17,21 @@ import { workflowActionExecuted } from './crm.workflow.action_executed.handler.j
 /**
  * Everything the timeline shows, from BookingX and from every CRM service. Each write is keyed
  * by its source event or compares versions, so redelivery and reordering change nothing; ids
- * of merged customers resolve to their survivor. The kit's customer modules (service.ts) keep
- * the assignment replica and handle merges and erasures.
+ * of merged customers resolve to their survivor. BookingX facts, most of the traffic, are
+ * handled as sets (one statement per table per batch); the rarer events one by one. The kit's
+ * customer modules (service.ts) keep the assignment replica and handle merges and erasures.
  */
 export function handlers(deps: InteractionsDeps): Handlers {
+  const bookingx = bookingxFacts(deps);
   return {
-    'bookingx.booking.created.v1': (ctx, e) => bookingCreated(deps, ctx, e),
-    'bookingx.booking.rescheduled.v1': (ctx, e) => bookingRescheduled(deps, ctx, e),
-    'bookingx.booking.completed.v1': (ctx, e) => bookingCompleted(deps, ctx, e),
-    'bookingx.booking.cancelled.v1': (ctx, e) => bookingCancelled(deps, ctx, e),
-    'bookingx.booking.no_show.v1': (ctx, e) => bookingNoShow(deps, ctx, e),
-    'bookingx.payment.captured.v1': (ctx, e) => paymentRecorded(deps, ctx, e),
-    'bookingx.payment.refunded.v1': (ctx, e) => paymentRecorded(deps, ctx, e),
-    'bookingx.purchase.completed.v1': (ctx, e) => purchaseCompleted(deps, ctx, e),
+    'bookingx.booking.created.v1': bookingx,
+    'bookingx.booking.rescheduled.v1': bookingx,
+    'bookingx.booking.completed.v1': bookingx,
+    'bookingx.booking.cancelled.v1': bookingx,
+    'bookingx.booking.no_show.v1': bookingx,
+    'bookingx.payment.captured.v1': bookingx,
+    'bookingx.payment.refunded.v1': bookingx,
+    'bookingx.purchase.completed.v1': bookingx,
     'crm.customer.created.v1': (ctx, e) => customerChanged(deps, ctx, e),
     'crm.customer.updated.v1': (ctx, e) => customerChanged(deps, ctx, e),
     'crm.customer.stage_changed.v1': (ctx, e) => customerStageChanged(deps, ctx, e),

@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { PageQuery } from '../../pagination.js';
-import {
-  ADMIN,
-  BackendService,
-  IdempotencyKeyHeader,
-  SERVICE_FROM_PATH,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { DeadLetter, DeadLetterPage } from './admin.js';
 
 export const DeadLetterListParams = z.object({
-  service: BackendService.describe('The service that consumed the event'),
+  service: http.BackendService.describe('The service that consumed the event'),
 });
 
 export const DeadLetterParams = DeadLetterListParams.extend({ id: z.uuid() });
@@ -24,16 +14,16 @@ export const deadLettersRoutes = {
     id: 'listDeadLetters',
     method: 'get',
     path: '/crm/admin/services/{service}/dead-letters',
-    service: SERVICE_FROM_PATH,
+    service: http.SERVICE_FROM_PATH,
     summary: 'List dead-lettered events',
     description:
       'Events the service gave up on after its delivery limit, newest first, with the reason of the last failure.',
     tags: ['Admin'],
-    roles: ADMIN,
+    roles: http.ADMIN,
     request: { params: DeadLetterListParams, query: PageQuery.strict() },
     responses: {
-      200: json('One page of dead letters.', DeadLetterPage),
-      ...guardedInput,
+      200: http.json('One page of dead letters.', DeadLetterPage),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -41,21 +31,21 @@ export const deadLettersRoutes = {
     id: 'replayDeadLetter',
     method: 'post',
     path: '/crm/admin/services/{service}/dead-letters/{id}/replay',
-    service: SERVICE_FROM_PATH,
+    service: http.SERVICE_FROM_PATH,
     summary: 'Replay a dead-lettered event',
     description:
       "Puts the event back on the service's queue unchanged; its consumers are idempotent, so an event that had partly taken effect is safe to replay.",
     tags: ['Admin'],
-    roles: ADMIN,
-    request: { params: DeadLetterParams, headers: IdempotencyKeyHeader },
+    roles: http.ADMIN,
+    request: { params: DeadLetterParams, headers: http.IdempotencyKeyHeader },
     responses: {
-      202: json('The event is queued again; `replayed_at` is set.', DeadLetter),
-      ...guarded,
-      404: problem('No such dead letter in this service (code `not_found`).'),
-      409: problem(
+      202: http.json('The event is queued again; `replayed_at` is set.', DeadLetter),
+      ...http.guarded,
+      404: http.problem('No such dead letter in this service (code `not_found`).'),
+      409: http.problem(
         'The dead letter was already replayed (code `conflict`), or the `Idempotency-Key` was used with another request (code `idempotency_conflict`).',
       ),
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

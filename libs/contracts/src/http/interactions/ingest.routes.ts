@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid, json, problem, type RouteDefinition } from '../common.js';
+import * as http from '../common.js';
 import { IngestBatch, IngestResult } from './ingest.js';
 import { TrackBody, TrackResult } from './interactions.js';
 
@@ -23,12 +23,12 @@ export const ingestRoutes = {
       }),
     },
     responses: {
-      202: json('Accepted; the events are published to the bus.', IngestResult),
-      401: problem(
+      202: http.json('Accepted; the events are published to the bus.', IngestResult),
+      401: http.problem(
         'Missing or wrong signature, unknown tenant, or a timestamp more than five minutes off.',
       ),
-      413: problem('More than the body limit.'),
-      422: invalid,
+      413: http.problem('More than the body limit.'),
+      422: http.invalid,
     },
     auth: 'signature',
   },
@@ -44,12 +44,12 @@ export const ingestRoutes = {
     roles: [],
     request: { body: TrackBody },
     responses: {
-      202: json('Recorded.', TrackResult),
-      401: problem('Unknown tracking key (code `unauthenticated`).'),
-      403: problem('The tenant does not track website visits (code `forbidden`).'),
-      422: invalid,
-      429: problem('Too many page views from this address (code `rate_limited`).'),
+      202: http.json('Recorded.', TrackResult),
+      401: http.problem('Unknown tracking key (code `unauthenticated`).'),
+      403: http.problem('The tenant does not track website visits (code `forbidden`).'),
+      422: http.invalid,
+      429: http.problem('Too many page views from this address (code `rate_limited`).'),
     },
     auth: 'tracking_key',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  CUSTOMER,
-  STAFF,
-  customerNotFound,
-  guardedInput,
-  json,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { CustomerIdParams } from '../profiles/customers.js';
 import { TimelineEntry, TimelinePage, TimelineQuery } from './timeline.js';
 import { TimelineExportQuery } from './interactions.js';
@@ -28,12 +21,12 @@ export const timelineRoutes = {
     description:
       'Everything that happened with a customer — bookings, payments, interactions, notes, tasks, messages — newest first.',
     tags: ['Timeline'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams, query: TimelineQuery },
     responses: {
-      200: json('One page of timeline entries, newest first.', TimelinePage),
-      ...guardedInput,
-      404: customerNotFound,
+      200: http.json('One page of timeline entries, newest first.', TimelinePage),
+      ...http.guardedInput,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -46,12 +39,12 @@ export const timelineRoutes = {
     description:
       'The whole timeline the caller may see, newest first, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
     tags: ['Timeline'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams, query: TimelineExportQuery },
     responses: {
       200: timelineExport,
-      ...guardedInput,
-      404: customerNotFound,
+      ...http.guardedInput,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -64,11 +57,11 @@ export const timelineRoutes = {
     description:
       'The signed-in customer’s own timeline, newest first: what the business shares with them (private notes and internal events are left out).',
     tags: ['Self-service'],
-    roles: CUSTOMER,
+    roles: http.CUSTOMER,
     request: { query: TimelineQuery },
     responses: {
-      200: json('One page of timeline entries, newest first.', TimelinePage),
-      ...guardedInput,
+      200: http.json('One page of timeline entries, newest first.', TimelinePage),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -81,12 +74,12 @@ export const timelineRoutes = {
     description:
       'The signed-in customer’s own timeline as they see it, streamed as CSV or a JSON array (`Content-Disposition: attachment`).',
     tags: ['Self-service'],
-    roles: CUSTOMER,
+    roles: http.CUSTOMER,
     request: { query: TimelineExportQuery },
     responses: {
       200: timelineExport,
-      ...guardedInput,
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,4 +1,4 @@
-import { ADMIN, customerNotFound, guardedInput, json, type RouteDefinition } from '../common.js';
+import * as http from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import { AuditPage, ListAuditQuery } from './audit.js';
 
@@ -12,13 +12,13 @@ export const auditRoutes = {
     description:
       'Every change to the profile, newest first: who, when, which field, old and new value (sensitive fields masked) and the route or event that made it. The trail is append-only and hash-chained per tenant.',
     tags: ['Customers'],
-    roles: ADMIN,
+    roles: http.ADMIN,
     request: { params: CustomerIdParams, query: ListAuditQuery },
     responses: {
-      200: json('One page of changes.', AuditPage),
-      ...guardedInput,
-      404: customerNotFound,
+      200: http.json('One page of changes.', AuditPage),
+      ...http.guardedInput,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

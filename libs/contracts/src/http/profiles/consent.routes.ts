@@ -1,13 +1,4 @@
-import {
-  CUSTOMER_EDITORS,
-  IdempotencyKeyHeader,
-  STAFF,
-  customerNotFound,
-  guarded,
-  guardedInput,
-  json,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { CustomerIdParams } from './customers.js';
 import {
   ConsentHistoryPage,
@@ -27,12 +18,12 @@ export const consentRoutes = {
     description:
       'Derived from the newest ledger record of each channel and purpose; `granted: null` where the customer was never asked. Check `do_not_contact` first.',
     tags: ['Consent'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams },
     responses: {
-      200: json('The current consent.', ConsentState),
-      ...guarded,
-      404: customerNotFound,
+      200: http.json('The current consent.', ConsentState),
+      ...http.guarded,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -45,12 +36,16 @@ export const consentRoutes = {
     description:
       'Appends to the consent ledger (records are never changed or deleted) and publishes `crm.consent.changed.v1`.',
     tags: ['Consent'],
-    roles: CUSTOMER_EDITORS,
-    request: { params: CustomerIdParams, body: RecordConsentBody, headers: IdempotencyKeyHeader },
+    roles: http.CUSTOMER_EDITORS,
+    request: {
+      params: CustomerIdParams,
+      body: RecordConsentBody,
+      headers: http.IdempotencyKeyHeader,
+    },
     responses: {
-      201: json('The record.', ConsentRecord),
-      ...guardedInput,
-      404: customerNotFound,
+      201: http.json('The record.', ConsentRecord),
+      ...http.guardedInput,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -62,13 +57,13 @@ export const consentRoutes = {
     summary: "A customer's consent ledger",
     description: 'Every record, newest first.',
     tags: ['Consent'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams, query: ConsentHistoryQuery },
     responses: {
-      200: json('One page of records.', ConsentHistoryPage),
-      ...guardedInput,
-      404: customerNotFound,
+      200: http.json('One page of records.', ConsentHistoryPage),
+      ...http.guardedInput,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import {
-  ADMIN,
-  IdempotencyKeyHeader,
-  IfMatchHeader,
-  STAFF,
-  VersionETag,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  stale,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import {
   CreateCustomFieldBody,
   CustomFieldDefinition,
@@ -31,11 +19,11 @@ export const customFieldsRoutes = {
     summary: 'Custom field definitions',
     description: 'In display order; inactive ones only when asked for.',
     tags: ['Custom fields'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { query: ListCustomFieldsQuery },
     responses: {
-      200: json('The definitions.', CustomFieldList),
-      ...guardedInput,
+      200: http.json('The definitions.', CustomFieldList),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -48,16 +36,16 @@ export const customFieldsRoutes = {
     description:
       'At most `max_custom_fields` definitions per tenant (default 50). Publishes `crm.custom_field.created.v1`.',
     tags: ['Custom fields'],
-    roles: ADMIN,
-    request: { body: CreateCustomFieldBody, headers: IdempotencyKeyHeader },
+    roles: http.ADMIN,
+    request: { body: CreateCustomFieldBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      201: json(
+      201: http.json(
         'The definition.',
         CustomFieldDefinition,
-        z.object({ Location: z.string(), ETag: VersionETag }),
+        z.object({ Location: z.string(), ETag: http.VersionETag }),
       ),
-      ...guardedInput,
-      409: problem(
+      ...http.guardedInput,
+      409: http.problem(
         'A field of this name exists, or the tenant has `max_custom_fields` definitions (code `conflict`).',
       ),
     },
@@ -72,11 +60,11 @@ export const customFieldsRoutes = {
     description:
       'Name every definition once. Publishes `crm.custom_field.updated.v1` for each that moved.',
     tags: ['Custom fields'],
-    roles: ADMIN,
-    request: { body: ReorderCustomFieldsBody, headers: IdempotencyKeyHeader },
+    roles: http.ADMIN,
+    request: { body: ReorderCustomFieldsBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      200: json('The definitions in their new order.', CustomFieldList),
-      ...guardedInput,
+      200: http.json('The definitions in their new order.', CustomFieldList),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -87,12 +75,16 @@ export const customFieldsRoutes = {
     service: 'profiles',
     summary: 'Get a custom field definition',
     tags: ['Custom fields'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomFieldIdParams },
     responses: {
-      200: json('The definition.', CustomFieldDefinition, z.object({ ETag: VersionETag })),
-      ...guarded,
-      404: problem('No such custom field in the tenant (code `not_found`).'),
+      200: http.json(
+        'The definition.',
+        CustomFieldDefinition,
+        z.object({ ETag: http.VersionETag }),
+      ),
+      ...http.guarded,
+      404: http.problem('No such custom field in the tenant (code `not_found`).'),
     },
     auth: 'jwt',
   },
@@ -105,17 +97,21 @@ export const customFieldsRoutes = {
     description:
       'Label, options, required, rules, order and active state; the name and type stay. Stored values are not re-checked against new rules, but every later write is. Publishes `crm.custom_field.updated.v1`.',
     tags: ['Custom fields'],
-    roles: ADMIN,
-    request: { params: CustomFieldIdParams, body: UpdateCustomFieldBody, headers: IfMatchHeader },
+    roles: http.ADMIN,
+    request: {
+      params: CustomFieldIdParams,
+      body: UpdateCustomFieldBody,
+      headers: http.IfMatchHeader,
+    },
     responses: {
-      200: json(
+      200: http.json(
         'The definition after the change.',
         CustomFieldDefinition,
-        z.object({ ETag: VersionETag }),
+        z.object({ ETag: http.VersionETag }),
       ),
-      ...guardedInput,
-      404: problem('No such custom field in the tenant (code `not_found`).'),
-      412: stale,
+      ...http.guardedInput,
+      404: http.problem('No such custom field in the tenant (code `not_found`).'),
+      412: http.stale,
     },
     auth: 'jwt',
   },
@@ -128,14 +124,14 @@ export const customFieldsRoutes = {
     description:
       'Publishes `crm.custom_field.deleted.v1`, and `crm.customer.updated.v1` for each customer that had a value. To hide a field but keep its values, set `is_active` to false instead.',
     tags: ['Custom fields'],
-    roles: ADMIN,
-    request: { params: CustomFieldIdParams, headers: IfMatchHeader },
+    roles: http.ADMIN,
+    request: { params: CustomFieldIdParams, headers: http.IfMatchHeader },
     responses: {
       204: { description: 'Deleted.' },
-      ...guarded,
-      404: problem('No such custom field in the tenant (code `not_found`).'),
-      412: stale,
+      ...http.guarded,
+      404: http.problem('No such custom field in the tenant (code `not_found`).'),
+      412: http.stale,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,21 +1,5 @@
 import { z } from 'zod';
-import {
-  ADMIN,
-  ADMIN_MANAGER,
-  CUSTOMER_EDITORS,
-  ETag,
-  IdempotencyKeyHeader,
-  IfMatchHeader,
-  STAFF,
-  VersionETag,
-  customerNotFound,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  stale,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import {
   CreateCustomerBody,
   Customer,
@@ -35,6 +19,16 @@ import {
   PutLifecycleStagesBody,
 } from './tags.js';
 
+/** What a change of a customer's fields answers, for PATCH and PUT alike. */
+const customerChanged = {
+  200: http.json('The customer after the change.', Customer, z.object({ ETag: http.ETag })),
+  ...http.guardedInput,
+  404: http.customerNotFound,
+  412: http.problem(
+    'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
+  ),
+};
+
 export const customersRoutes = {
   createCustomer: {
     id: 'createCustomer',
@@ -45,19 +39,19 @@ export const customersRoutes = {
     description:
       'Creates a customer profile with a new time-ordered id and publishes `crm.customer.created.v1`.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { body: CreateCustomerBody, headers: IdempotencyKeyHeader },
+    roles: http.CUSTOMER_EDITORS,
+    request: { body: CreateCustomerBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      201: json(
+      201: http.json(
         'The customer as stored.',
         Customer,
         z.object({
           Location: z.string().describe('Path of the new customer, `/crm/customers/{id}`'),
-          ETag,
+          ETag: http.ETag,
         }),
       ),
-      ...guardedInput,
-      409: problem(
+      ...http.guardedInput,
+      409: http.problem(
         'Another customer of the tenant has this email or external reference (code `conflict`), or the `Idempotency-Key` was used with another body (code `idempotency_conflict`).',
       ),
     },
@@ -72,12 +66,12 @@ export const customersRoutes = {
     description:
       'Customers the caller may see, one page at a time, optionally narrowed by `filter` (the filter language, URL-encoded JSON; see docs/filter-language.md).',
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { query: ListCustomersQuery },
     responses: {
-      200: json('One page of customers.', CustomerPage),
-      400: problem('`filter` is not JSON (code `bad_request`).'),
-      ...guardedInput,
+      200: http.json('One page of customers.', CustomerPage),
+      400: http.problem('`filter` is not JSON (code `bad_request`).'),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -90,11 +84,11 @@ export const customersRoutes = {
     description:
       'The same list as `GET /crm/customers`, for filters too long for a URL: the filter (see docs/filter-language.md), sort, limit and cursor in the body; a bad leaf is a 422 naming `filter.<path>`. A read: nothing changes.',
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { body: QueryCustomersBody },
     responses: {
-      200: json('One page of customers.', CustomerPage),
-      ...guardedInput,
+      200: http.json('One page of customers.', CustomerPage),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -105,12 +99,12 @@ export const customersRoutes = {
     service: 'profiles',
     summary: 'Get a customer',
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams },
     responses: {
-      200: json('The customer.', Customer, z.object({ ETag })),
-      ...guarded,
-      404: customerNotFound,
+      200: http.json('The customer.', Customer, z.object({ ETag: http.ETag })),
+      ...http.guarded,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -123,16 +117,9 @@ export const customersRoutes = {
     description:
       'Changes the fields sent and leaves the others as they are; `null` clears a nullable field. Publishes `crm.customer.updated.v1`.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { params: CustomerIdParams, body: UpdateCustomerBody, headers: IfMatchHeader },
-    responses: {
-      200: json('The customer after the change.', Customer, z.object({ ETag })),
-      ...guardedInput,
-      404: customerNotFound,
-      412: problem(
-        'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
-      ),
-    },
+    roles: http.CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: UpdateCustomerBody, headers: http.IfMatchHeader },
+    responses: customerChanged,
     auth: 'jwt',
   },
   replaceCustomer: {
@@ -144,16 +131,9 @@ export const customersRoutes = {
     description:
       'Rewrites every writable field: the fields required on create are required, and a field left out is reset — to null, an empty list (`phones`, custom field values), or its create default (`last_name` empty, `customer_status` active, the default stage, `vip_status` and `do_not_contact` false, empty `preferences`). `owner_id`, `team_id` and `collaborator_ids` change only when sent (admins and managers). Publishes `crm.customer.updated.v1`, as `PATCH` does.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { params: CustomerIdParams, body: ReplaceCustomerBody, headers: IfMatchHeader },
-    responses: {
-      200: json('The customer after the change.', Customer, z.object({ ETag })),
-      ...guardedInput,
-      404: customerNotFound,
-      412: problem(
-        'The customer changed since the `If-Match` version was read (code `precondition_failed`).',
-      ),
-    },
+    roles: http.CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: ReplaceCustomerBody, headers: http.IfMatchHeader },
+    responses: customerChanged,
     auth: 'jwt',
   },
   getLifecycleStages: {
@@ -164,11 +144,11 @@ export const customersRoutes = {
     summary: "The tenant's lifecycle stages",
     description: 'In pipeline order; a tenant that never set its own list gets the default one.',
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: {},
     responses: {
-      200: json('The stages.', LifecycleStages, z.object({ ETag: VersionETag })),
-      ...guarded,
+      200: http.json('The stages.', LifecycleStages, z.object({ ETag: http.VersionETag })),
+      ...http.guarded,
     },
     auth: 'jwt',
   },
@@ -181,12 +161,16 @@ export const customersRoutes = {
     description:
       'The list must hold the default stage of new customers. Customers keep a stage removed from the list until they are moved; a stage key may not be repeated.',
     tags: ['Customers'],
-    roles: ADMIN,
-    request: { body: PutLifecycleStagesBody, headers: IfMatchHeader },
+    roles: http.ADMIN,
+    request: { body: PutLifecycleStagesBody, headers: http.IfMatchHeader },
     responses: {
-      200: json('The stages as stored.', LifecycleStages, z.object({ ETag: VersionETag })),
-      ...guardedInput,
-      412: stale,
+      200: http.json(
+        'The stages as stored.',
+        LifecycleStages,
+        z.object({ ETag: http.VersionETag }),
+      ),
+      ...http.guardedInput,
+      412: http.stale,
     },
     auth: 'jwt',
   },
@@ -199,11 +183,11 @@ export const customersRoutes = {
     description:
       'All or nothing for the customers the caller may change; the others are reported in `not_found`. Publishes `crm.customer.stage_changed.v1` for each that moved.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { body: BulkStageBody, headers: IdempotencyKeyHeader },
+    roles: http.CUSTOMER_EDITORS,
+    request: { body: BulkStageBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      200: json('What changed.', BulkResult),
-      ...guardedInput,
+      200: http.json('What changed.', BulkResult),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -216,11 +200,11 @@ export const customersRoutes = {
     description:
       'All or nothing for the customers the caller may change; the others are reported in `not_found`. Publishes `crm.customer.assignment.changed.v1` for each that changed.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
-    request: { body: BulkAssignBody, headers: IdempotencyKeyHeader },
+    roles: http.ADMIN_MANAGER,
+    request: { body: BulkAssignBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      200: json('What changed.', BulkResult),
-      ...guardedInput,
+      200: http.json('What changed.', BulkResult),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -233,7 +217,7 @@ export const customersRoutes = {
     description:
       "Streams every customer of the tenant (optionally filtered) as CSV, oldest first: the core fields, tags joined by `|`, and one `custom.<name>` column per active custom field that is not sensitive. Cells that a spreadsheet would run as a formula are prefixed with `'`. Refused with 403 where the setting `export_enabled` is off.",
     tags: ['Customers'],
-    roles: ADMIN,
+    roles: http.ADMIN,
     request: { query: ExportCustomersQuery },
     responses: {
       200: {
@@ -242,8 +226,8 @@ export const customersRoutes = {
         schema: z.string(),
         headers: z.object({ 'Content-Disposition': z.string() }),
       },
-      ...guardedInput,
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  ADMIN_MANAGER,
-  IdempotencyKeyHeader,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import {
   CreateImportQuery,
   CustomerImport,
@@ -30,25 +22,25 @@ export const importsRoutes = {
     description:
       'The body is the CSV itself (`Content-Type: text/csv`), the options are query parameters. The mapping is checked against the header and the custom field definitions before anything is stored (422). The file is then stored and imported in the background in batches, each committed with its progress; follow it at `Location`. Every good row goes through the same checks and events as `POST /crm/customers`; a bad row lands in the error report and never stops the others. With `dry_run=true` nothing but the report is written.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
+    roles: http.ADMIN_MANAGER,
     request: {
       query: CreateImportQuery,
       body: ImportCsvBody,
       bodyContentType: IMPORT_CONTENT_TYPE,
-      headers: IdempotencyKeyHeader,
+      headers: http.IdempotencyKeyHeader,
     },
     responses: {
-      202: json(
+      202: http.json(
         'Stored and queued.',
         CustomerImport,
         z.object({
           Location: z.string().describe('Path of the import, `/crm/customers/imports/{id}`'),
         }),
       ),
-      ...guarded,
-      413: problem('The file is larger than `IMPORT_MAX_BYTES` (code `payload_too_large`).'),
-      415: problem('The body is not `text/csv` (code `unsupported_media_type`).'),
-      422: problem(
+      ...http.guarded,
+      413: http.problem('The file is larger than `IMPORT_MAX_BYTES` (code `payload_too_large`).'),
+      415: http.problem('The body is not `text/csv` (code `unsupported_media_type`).'),
+      422: http.problem(
         'Bad options, a mapping naming an unknown field or header or missing `first_name` or a required custom field, an empty file, or a file that is not well-formed CSV (code `validation_failed`).',
       ),
     },
@@ -62,11 +54,11 @@ export const importsRoutes = {
     summary: 'CSV imports, newest first',
     description: 'Admins see every import of the tenant, managers their own.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
+    roles: http.ADMIN_MANAGER,
     request: { query: ListImportsQuery },
     responses: {
-      200: json('One page of imports.', CustomerImportPage),
-      ...guardedInput,
+      200: http.json('One page of imports.', CustomerImportPage),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
@@ -77,12 +69,12 @@ export const importsRoutes = {
     service: 'profiles',
     summary: 'Status and progress of a CSV import',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
+    roles: http.ADMIN_MANAGER,
     request: { params: ImportIdParams },
     responses: {
-      200: json('The import with its counts so far.', CustomerImport),
-      ...guardedInput,
-      404: problem('No such import, or one the caller may not see (code `not_found`).'),
+      200: http.json('The import with its counts so far.', CustomerImport),
+      ...http.guardedInput,
+      404: http.problem('No such import, or one the caller may not see (code `not_found`).'),
     },
     auth: 'jwt',
   },
@@ -94,12 +86,12 @@ export const importsRoutes = {
     summary: 'Per-row errors of a CSV import',
     description: 'In row order; a row can have several.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
+    roles: http.ADMIN_MANAGER,
     request: { params: ImportIdParams, query: ListImportErrorsQuery },
     responses: {
-      200: json('One page of errors.', ImportErrorPage),
-      ...guardedInput,
-      404: problem('No such import, or one the caller may not see (code `not_found`).'),
+      200: http.json('One page of errors.', ImportErrorPage),
+      ...http.guardedInput,
+      404: http.problem('No such import, or one the caller may not see (code `not_found`).'),
     },
     auth: 'jwt',
   },
@@ -111,7 +103,7 @@ export const importsRoutes = {
     summary: 'Per-row errors of a CSV import, as CSV',
     description: 'Columns `row,column,code,message`, in row order.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
+    roles: http.ADMIN_MANAGER,
     request: { params: ImportIdParams },
     responses: {
       200: {
@@ -120,9 +112,9 @@ export const importsRoutes = {
         schema: z.string(),
         headers: z.object({ 'Content-Disposition': z.string() }),
       },
-      ...guardedInput,
-      404: problem('No such import, or one the caller may not see (code `not_found`).'),
+      ...http.guardedInput,
+      404: http.problem('No such import, or one the caller may not see (code `not_found`).'),
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import {
-  CUSTOMER,
-  ETag,
-  IdempotencyKeyHeader,
-  IfMatchHeader,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  stale,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { ConsentRecord, ConsentState, Me, RecordMyConsentBody, UpdateMeBody } from './consent.js';
 
 export const meRoutes = {
@@ -22,12 +11,12 @@ export const meRoutes = {
     summary: 'My profile',
     description: 'For the customer role: the fields of their own profile a customer sees.',
     tags: ['Self-service'],
-    roles: CUSTOMER,
+    roles: http.CUSTOMER,
     request: {},
     responses: {
-      200: json('The profile.', Me, z.object({ ETag })),
-      ...guarded,
-      404: problem('The token names no customer of the tenant (code `not_found`).'),
+      200: http.json('The profile.', Me, z.object({ ETag: http.ETag })),
+      ...http.guarded,
+      404: http.problem('The token names no customer of the tenant (code `not_found`).'),
     },
     auth: 'jwt',
   },
@@ -40,13 +29,13 @@ export const meRoutes = {
     description:
       'Only the fields a customer may change; any other field — including ones staff may change, such as `customer_stage` or `email` — is refused with 422 naming it. Publishes `crm.customer.updated.v1`.',
     tags: ['Self-service'],
-    roles: CUSTOMER,
-    request: { body: UpdateMeBody, headers: IfMatchHeader },
+    roles: http.CUSTOMER,
+    request: { body: UpdateMeBody, headers: http.IfMatchHeader },
     responses: {
-      200: json('The profile after the change.', Me, z.object({ ETag })),
-      ...guardedInput,
-      404: problem('The token names no customer of the tenant (code `not_found`).'),
-      412: stale,
+      200: http.json('The profile after the change.', Me, z.object({ ETag: http.ETag })),
+      ...http.guardedInput,
+      404: http.problem('The token names no customer of the tenant (code `not_found`).'),
+      412: http.stale,
     },
     auth: 'jwt',
   },
@@ -57,12 +46,12 @@ export const meRoutes = {
     service: 'profiles',
     summary: 'My consent',
     tags: ['Self-service'],
-    roles: CUSTOMER,
+    roles: http.CUSTOMER,
     request: {},
     responses: {
-      200: json('The current consent.', ConsentState),
-      ...guarded,
-      404: problem('The token names no customer of the tenant (code `not_found`).'),
+      200: http.json('The current consent.', ConsentState),
+      ...http.guarded,
+      404: http.problem('The token names no customer of the tenant (code `not_found`).'),
     },
     auth: 'jwt',
   },
@@ -75,13 +64,13 @@ export const meRoutes = {
     description:
       'Appends to the ledger with source `self_service` and publishes `crm.consent.changed.v1`.',
     tags: ['Self-service'],
-    roles: CUSTOMER,
-    request: { body: RecordMyConsentBody, headers: IdempotencyKeyHeader },
+    roles: http.CUSTOMER,
+    request: { body: RecordMyConsentBody, headers: http.IdempotencyKeyHeader },
     responses: {
-      201: json('The record.', ConsentRecord),
-      ...guardedInput,
-      404: problem('The token names no customer of the tenant (code `not_found`).'),
+      201: http.json('The record.', ConsentRecord),
+      ...http.guardedInput,
+      404: http.problem('The token names no customer of the tenant (code `not_found`).'),
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-import {
-  ADMIN_MANAGER,
-  CUSTOMER_EDITORS,
-  ETag,
-  IfMatchHeader,
-  customerNotFound,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { Customer, CustomerIdParams } from './customers.js';
 import { DuplicateList, MergeCustomersBody } from './merge.js';
 
@@ -24,12 +13,12 @@ export const mergeRoutes = {
     description:
       'Customers the caller may see with the same email (score 1), the same phone (0.9) or a similar name (up to 0.6), best first.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
+    roles: http.CUSTOMER_EDITORS,
     request: { params: CustomerIdParams },
     responses: {
-      200: json('The suggestions.', DuplicateList),
-      ...guarded,
-      404: customerNotFound,
+      200: http.json('The suggestions.', DuplicateList),
+      ...http.guarded,
+      404: http.customerNotFound,
     },
     auth: 'jwt',
   },
@@ -42,18 +31,18 @@ export const mergeRoutes = {
     description:
       'The customer in the path survives with its id and takes, field by field, the values chosen; tags, collaborators, custom field values, external references and consent move to it. Reading a merged id afterwards answers with the survivor. Publishes `crm.customer.merged.v1` (every service re-keys its rows) and `crm.customer.updated.v1` for the survivor.',
     tags: ['Customers'],
-    roles: ADMIN_MANAGER,
-    request: { params: CustomerIdParams, body: MergeCustomersBody, headers: IfMatchHeader },
+    roles: http.ADMIN_MANAGER,
+    request: { params: CustomerIdParams, body: MergeCustomersBody, headers: http.IfMatchHeader },
     responses: {
-      200: json('The survivor after the merge.', Customer, z.object({ ETag })),
-      ...guardedInput,
-      404: problem(
+      200: http.json('The survivor after the merge.', Customer, z.object({ ETag: http.ETag })),
+      ...http.guardedInput,
+      404: http.problem(
         'The survivor or a merged customer does not exist for the caller (code `not_found`).',
       ),
-      412: problem(
+      412: http.problem(
         'The survivor changed since the `If-Match` version was read (code `precondition_failed`).',
       ),
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

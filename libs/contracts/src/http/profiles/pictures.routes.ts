@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import {
-  CUSTOMER_EDITORS,
-  ETag,
-  IfMatchHeader,
-  STAFF,
-  customerNotFound,
-  guarded,
-  guardedInput,
-  json,
-  problem,
-  stale,
-  type RouteDefinition,
-} from '../common.js';
+import * as http from '../common.js';
 import { Customer, CustomerIdParams } from './customers.js';
 import { UploadPictureBody } from './pictures.js';
 
@@ -25,15 +13,17 @@ export const picturesRoutes = {
     description:
       'The bytes are checked to be PNG, JPEG or WebP whatever they claim, decoded, and stored as a WebP thumbnail of at most 256 pixels a side; `profile_picture_url` then points at it. Publishes `crm.customer.updated.v1`.',
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { params: CustomerIdParams, body: UploadPictureBody, headers: IfMatchHeader },
+    roles: http.CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, body: UploadPictureBody, headers: http.IfMatchHeader },
     responses: {
-      200: json('The customer with its new picture.', Customer, z.object({ ETag })),
-      ...guardedInput,
-      404: customerNotFound,
-      412: stale,
-      413: problem('The picture is larger than allowed (code `payload_too_large`).'),
-      415: problem('The bytes are not a PNG, JPEG or WebP image (code `unsupported_media_type`).'),
+      200: http.json('The customer with its new picture.', Customer, z.object({ ETag: http.ETag })),
+      ...http.guardedInput,
+      404: http.customerNotFound,
+      412: http.stale,
+      413: http.problem('The picture is larger than allowed (code `payload_too_large`).'),
+      415: http.problem(
+        'The bytes are not a PNG, JPEG or WebP image (code `unsupported_media_type`).',
+      ),
     },
     auth: 'jwt',
   },
@@ -44,7 +34,7 @@ export const picturesRoutes = {
     service: 'profiles',
     summary: "A customer's profile picture",
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { params: CustomerIdParams },
     responses: {
       200: {
@@ -53,8 +43,8 @@ export const picturesRoutes = {
         schema: z.string().meta({ format: 'binary' }),
         headers: z.object({ ETag: z.string() }),
       },
-      ...guarded,
-      404: problem(
+      ...http.guarded,
+      404: http.problem(
         'No such customer for the caller, or it has no uploaded picture (code `not_found`).',
       ),
     },
@@ -67,16 +57,16 @@ export const picturesRoutes = {
     service: 'profiles',
     summary: "Remove a customer's profile picture",
     tags: ['Customers'],
-    roles: CUSTOMER_EDITORS,
-    request: { params: CustomerIdParams, headers: IfMatchHeader },
+    roles: http.CUSTOMER_EDITORS,
+    request: { params: CustomerIdParams, headers: http.IfMatchHeader },
     responses: {
       204: { description: 'Removed; `profile_picture_url` is null.' },
-      ...guarded,
-      404: problem(
+      ...http.guarded,
+      404: http.problem(
         'No such customer for the caller, or it has no uploaded picture (code `not_found`).',
       ),
-      412: stale,
+      412: http.stale,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

@@ -1,4 +1,4 @@
-import { STAFF, guardedInput, json, type RouteDefinition } from '../common.js';
+import * as http from '../common.js';
 import { SearchCustomersQuery, SearchPage } from './search.js';
 
 export const searchRoutes = {
@@ -11,12 +11,12 @@ export const searchRoutes = {
     description:
       'Over name, email, phone, tags, company and custom text fields: word prefixes and small typos match; an email or phone number matches exactly. Only customers the caller may see. A change is searchable within about a second: the index follows the events the change published.',
     tags: ['Customers'],
-    roles: STAFF,
+    roles: http.STAFF,
     request: { query: SearchCustomersQuery },
     responses: {
-      200: json('One page of hits, best first unless sorted otherwise.', SearchPage),
-      ...guardedInput,
+      200: http.json('One page of hits, best first unless sorted otherwise.', SearchPage),
+      ...http.guardedInput,
     },
     auth: 'jwt',
   },
-} as const satisfies Record<string, RouteDefinition>;
+} as const satisfies Record<string, http.RouteDefinition>;

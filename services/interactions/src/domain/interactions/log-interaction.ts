@@ -54,11 +54,9 @@ export async function logInteraction(
       after: dto,
     });
     await timeline.add(tx, principal.tenant, `interaction:${row.id}`, loggedInteractionEntry(row));
-    await publishRecorded(deps.outbox, tx, principal.tenant, {
-      ...row,
-      interactionSource: 'crm',
-      direction: dto.direction,
-    });
+    await publishRecorded(deps.outbox, tx, [
+      { ...row, interactionSource: 'crm', direction: dto.direction },
+    ]);
     return dto;
   });
 }

@@ -54,13 +54,19 @@ export async function editableInteraction(
   return row;
 }
 
-/** Announces an interaction recorded from any source: `crm.interaction.recorded.v1`. */
+/** Announces interactions recorded from any source: `crm.interaction.recorded.v1` each. */
 export async function publishRecorded(
   outbox: Outbox,
   tx: Executor,
-  tenantId: string,
-  row: Omit<NewInteraction, 'sourceEventId' | 'metadata'>,
+  rows: Omit<NewInteraction, 'sourceEventId' | 'metadata'>[],
 ): Promise<void> {
+  await outbox.append(
+    tx,
+    rows.map((row) => ({ event: recordedEvent(row) })),
+  );
+}
+
+function recordedEvent(row: Omit<NewInteraction, 'sourceEventId' | 'metadata'>) {
   const data: EventPayload<'crm.interaction.recorded.v1'> = {
     interaction: {
       id: row.id,
@@ -79,13 +85,11 @@ export async function publishRecorded(
       interaction_date: row.interactionDate.toISOString(),
     },
   };
-  await outbox.append(tx, {
-    event: makeEvent({
-      type: 'crm.interaction.recorded.v1',
-      source: 'crm/interactions',
-      tenantId,
-      subject: row.customerId,
-      data,
-    }),
+  return makeEvent({
+    type: 'crm.interaction.recorded.v1',
+    source: 'crm/interactions',
+    tenantId: row.tenantId,
+    subject: row.customerId,
+    data,
   });
 }

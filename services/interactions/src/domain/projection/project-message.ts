@@ -37,7 +37,7 @@ export async function projectMessage(
     (m.channel === 'call' && settings.trackCalls) ||
     m.channel === 'chat';
   if (!tracked) return;
-  const customerId = await customerOf(deps, tx, event.tenantid, m.customer_id);
+  const customerId = await customerOf(deps, tx, event);
   const at = new Date(event.time);
   const fresh = await recordInteraction(deps, tx, {
     tenantId: event.tenantid,

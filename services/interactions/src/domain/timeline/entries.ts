@@ -18,6 +18,14 @@ export interface NewTimelineEntry {
   visibility?: 'all' | 'staff';
 }
 
+/** An entry about `event`: of its type, at its time unless the fact says when it happened. */
+function entryOf(
+  event: { type: string; time: string },
+  entry: Omit<NewTimelineEntry, 'type' | 'occurredAt'> & { occurredAt?: Date },
+): NewTimelineEntry {
+  return { type: event.type, occurredAt: new Date(event.time), ...entry };
+}
+
 export function formatMoney(amountMinor: number, currency: string): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amountMinor / 100);
 }
@@ -67,11 +75,9 @@ const BOOKING_PRESENTATION: Record<
 export function bookingEntry(customerId: string, event: BookingEvent): NewTimelineEntry {
   const b = event.data.booking;
   const p = BOOKING_PRESENTATION[event.type];
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'booking',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: {
       type: 'bookingx',
       id: b.customer.bookingx_id,
@@ -89,7 +95,7 @@ export function bookingEntry(customerId: string, event: BookingEvent): NewTimeli
       end_at: b.end_at,
       price: b.price,
     },
-  };
+  });
 }
 
 type PaymentEvent = TypedEvent<'bookingx.payment.captured.v1' | 'bookingx.payment.refunded.v1'>;
@@ -98,17 +104,16 @@ export function paymentEntry(customerId: string, event: PaymentEvent): NewTimeli
   const p = event.data.payment;
   const refunded = event.type === 'bookingx.payment.refunded.v1';
   const amount = formatMoney(p.amount.amount_minor, p.amount.currency);
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'payment',
-    type: event.type,
     occurredAt: new Date(p.occurred_at),
     actor: { type: 'bookingx', id: p.customer.bookingx_id, name: null },
     summary: refunded ? `Refunded ${amount}` : `Paid ${amount} by ${p.method.replace('_', ' ')}`,
     icon: refunded ? 'rotate-ccw' : 'credit-card',
     source: { service: 'bookingx', objectType: 'payment', objectId: p.bookingx_id },
     data: { amount: p.amount, method: p.method, booking_id: p.booking_id },
-  };
+  });
 }
 
 type CustomerEvent = TypedEvent<'crm.customer.created.v1' | 'crm.customer.updated.v1'>;
@@ -120,11 +125,9 @@ export function customerEntry(event: CustomerEvent): NewTimelineEntry {
   const by: { created_by?: NewTimelineEntry['actor']; changed_by?: NewTimelineEntry['actor'] } =
     event.data;
   const actor = by.changed_by ?? by.created_by;
-  return {
+  return entryOf(event, {
     customerId: c.id,
     kind: 'customer',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: actor ?? { type: 'system', id: null, name: null },
     summary: created
       ? `Profile created${c.source === 'bookingx' ? ' from BookingX' : ''}`
@@ -134,7 +137,7 @@ export function customerEntry(event: CustomerEvent): NewTimelineEntry {
     data: created ? { source: c.source } : { changed_fields: changed },
     // Field names and internal changes are for staff; a customer sees their profile began.
     visibility: created ? 'all' : 'staff',
-  };
+  });
 }
 
 type NoteEvent = TypedEvent<'crm.note.created.v1' | 'crm.note.updated.v1'>;
@@ -143,11 +146,9 @@ type NoteEvent = TypedEvent<'crm.note.created.v1' | 'crm.note.updated.v1'>;
 export function noteEntry(customerId: string, event: NoteEvent): NewTimelineEntry {
   const n = event.data.note;
   const who = n.author.name ?? 'Staff';
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'note',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: n.author,
     summary: n.is_private
       ? `Private note by ${who}: ${n.excerpt}`
@@ -156,7 +157,7 @@ export function noteEntry(customerId: string, event: NoteEvent): NewTimelineEntr
     source: { service: 'notes-tasks', objectType: 'note', objectId: n.id },
     data: { note_type: n.note_type, is_pinned: n.is_pinned, is_private: n.is_private },
     visibility: n.is_private ? 'staff' : 'all',
-  };
+  });
 }
 
 type TaskEvent = TypedEvent<'crm.task.created.v1' | 'crm.task.completed.v1'>;
@@ -165,18 +166,16 @@ export function taskEntry(customerId: string, event: TaskEvent): NewTimelineEntr
   const t = event.data.task;
   const completed = event.type === 'crm.task.completed.v1';
   const due = t.due_at ? ` (due ${t.due_at.slice(0, 10)})` : '';
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'task',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: t.actor,
     summary: completed ? `Task completed: ${t.title}` : `Task created: ${t.title}${due}`,
     icon: completed ? 'check-square' : 'square-plus',
     source: { service: 'notes-tasks', objectType: 'task', objectId: t.id },
     data: { priority: t.priority, status: t.status, due_at: t.due_at, assigned_to: t.assigned_to },
     visibility: 'staff',
-  };
+  });
 }
 
 type MessageEvent = TypedEvent<
@@ -204,11 +203,9 @@ export function messageEntry(customerId: string, event: MessageEvent): NewTimeli
   const m = event.data.message;
   const p = MESSAGE_PRESENTATION[event.type];
   const what = m.subject ? `${m.channel} “${m.subject}”` : m.channel;
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'message',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: m.actor,
     summary: `${p.verb} ${what}`,
     icon: p.icon,
@@ -220,25 +217,23 @@ export function messageEntry(customerId: string, event: MessageEvent): NewTimeli
       ...(event.data.link_url ? { link_url: event.data.link_url } : {}),
     },
     visibility: p.staffOnly ? 'staff' : 'all',
-  };
+  });
 }
 
 type SegmentEvent = TypedEvent<'crm.segment.member_added.v1' | 'crm.segment.member_removed.v1'>;
 
 export function segmentEntry(customerId: string, event: SegmentEvent): NewTimelineEntry {
   const added = event.type === 'crm.segment.member_added.v1';
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'segment',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: { type: 'system', id: null, name: null },
     summary: `${added ? 'Entered' : 'Left'} segment ${event.data.segment.name}`,
     icon: added ? 'users-plus' : 'users-minus',
     source: { service: 'segments', objectType: 'segment', objectId: event.data.segment.id },
     data: { segment_name: event.data.segment.name },
     visibility: 'staff',
-  };
+  });
 }
 
 export function workflowEntry(
@@ -246,50 +241,47 @@ export function workflowEntry(
   event: TypedEvent<'crm.workflow.action_executed.v1'>,
 ): NewTimelineEntry {
   const { workflow, action, run_id } = event.data;
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'workflow',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: { type: 'system', id: workflow.id, name: workflow.name },
     summary: `${workflow.name}: ${action.summary}`,
     icon: 'workflow',
     source: { service: 'automation', objectType: 'workflow_run', objectId: run_id },
     data: { workflow_version: workflow.version, step_id: action.step_id, action_type: action.type },
     visibility: 'staff',
-  };
+  });
 }
 
-export function stageEntry(event: TypedEvent<'crm.customer.stage_changed.v1'>): NewTimelineEntry {
+export function stageEntry(
+  customerId: string,
+  event: TypedEvent<'crm.customer.stage_changed.v1'>,
+): NewTimelineEntry {
   const d = event.data;
-  return {
-    customerId: d.customer_id,
+  return entryOf(event, {
+    customerId,
     kind: 'customer',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: d.changed_by,
     summary: `Stage changed from ${d.from} to ${d.to}`,
     icon: 'milestone',
     source: { service: 'profiles', objectType: 'customer', objectId: d.customer_id },
     data: { from: d.from, to: d.to },
     visibility: 'staff',
-  };
+  });
 }
 
 export function mergeEntry(event: TypedEvent<'crm.customer.merged.v1'>): NewTimelineEntry {
   const d = event.data;
-  return {
+  return entryOf(event, {
     customerId: d.survivor_id,
     kind: 'customer',
-    type: event.type,
-    occurredAt: new Date(event.time),
     actor: d.merged_by,
     summary: `Merged with ${d.merged_ids.length} duplicate profile${d.merged_ids.length > 1 ? 's' : ''}`,
     icon: 'merge',
     source: { service: 'profiles', objectType: 'customer', objectId: d.survivor_id },
     data: { merged_ids: d.merged_ids },
     visibility: 'staff',
-  };
+  });
 }
 
 type PurchaseEvent = TypedEvent<'bookingx.purchase.completed.v1'>;
@@ -299,17 +291,16 @@ export function purchaseEntry(customerId: string, event: PurchaseEvent): NewTime
   const items = p.items
     .map((i) => (i.quantity > 1 ? `${i.quantity}× ${i.name}` : i.name))
     .join(', ');
-  return {
+  return entryOf(event, {
     customerId,
     kind: 'purchase',
-    type: event.type,
     occurredAt: new Date(p.occurred_at),
     actor: { type: 'bookingx', id: p.customer.bookingx_id, name: null },
     summary: `Bought ${items} for ${formatMoney(p.total.amount_minor, p.total.currency)}`,
     icon: 'shopping-bag',
     source: { service: 'bookingx', objectType: 'purchase', objectId: p.bookingx_id },
     data: { items: p.items, total: p.total },
-  };
+  });
 }
 
 const INTERACTION_ICONS: Record<string, string> = {

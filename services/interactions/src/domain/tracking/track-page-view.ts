@@ -50,22 +50,24 @@ export async function trackPageView(
       `page_view:${id}`,
       visitEntry({ id, customerId, url: body.url, title: body.title ?? null, occurredAt }),
     );
-    await publishRecorded(deps.outbox, tx, tenantId, {
-      tenantId,
-      id,
-      customerId,
-      interactionType: 'website_visit',
-      interactionSource: 'website',
-      subject: body.title ?? body.url,
-      bookingId: null,
-      staffId: null,
-      direction: 'inbound',
-      outcome: null,
-      durationMinutes: null,
-      amountMinor: null,
-      currency: null,
-      interactionDate: occurredAt,
-    });
+    await publishRecorded(deps.outbox, tx, [
+      {
+        tenantId,
+        id,
+        customerId,
+        interactionType: 'website_visit',
+        interactionSource: 'website',
+        subject: body.title ?? body.url,
+        bookingId: null,
+        staffId: null,
+        direction: 'inbound',
+        outcome: null,
+        durationMinutes: null,
+        amountMinor: null,
+        currency: null,
+        interactionDate: occurredAt,
+      },
+    ]);
     return { recorded: 'customer' as const };
   });
 }
