@@ -9,7 +9,7 @@ import type { Db } from './db.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
-import { encodeCursor, readCursor } from './paging.js';
+import { keysetPage, readCursor } from './paging.js';
 import type { KitTables } from './tables.js';
 
 type DeadLetterRow = KitTables['deadLetters']['$inferSelect'];
@@ -178,18 +178,18 @@ export class DeadLetterStore {
       where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);
     }
     const exactAt = sql<string>`to_char(${t.deadLetteredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-    const rows = await db
-      .select({ ...getTableColumns(t), exactAt })
-      .from(t)
-      .where(where)
-      .orderBy(desc(t.deadLetteredAt), desc(t.id))
-      .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toDto),
-      next_cursor: rows.length > limit && last ? encodeCursor([last.exactAt, last.id]) : null,
-    };
+    const { rows, next_cursor } = await keysetPage(
+      limit,
+      (take) =>
+        db
+          .select({ ...getTableColumns(t), exactAt })
+          .from(t)
+          .where(where)
+          .orderBy(desc(t.deadLetteredAt), desc(t.id))
+          .limit(take),
+      (last) => [last.exactAt, last.id],
+    );
+    return { data: rows.map(toDto), next_cursor };
   }
 
   /** Puts the message back on the service queue through the outbox, once. */

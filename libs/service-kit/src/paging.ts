@@ -10,6 +10,25 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
+/**
+ * One page of a keyset list. `fetch` reads `take` rows (one more than `limit`) from where the
+ * cursor points; the page is the first `limit` of them and carries a next cursor, made by
+ * `cursorOf` from its last row, only when that extra row came.
+ */
+export async function keysetPage<R>(
+  limit: number,
+  fetch: (take: number) => Promise<R[]>,
+  cursorOf: (last: R) => unknown,
+): Promise<{ rows: R[]; next_cursor: string | null }> {
+  const fetched = await fetch(limit + 1);
+  const rows = fetched.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    rows,
+    next_cursor: fetched.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
 /** The one answer to a cursor this service did not issue for this query: 400 `invalid_cursor`. */
 export function invalidCursor(): AppError {
   return new AppError('invalid_cursor', 'The cursor does not belong to this query', [
