@@ -28,6 +28,8 @@ import { CustomerEraser } from './domain/privacy/erase-customer.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
 import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
+import type { AuditDeps } from './domain/audit/audit-deps.js';
+import { listCustomerAudit } from './domain/audit/list-customer-audit.js';
 import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { CustomerExport } from './domain/export/export-customers.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
@@ -61,7 +63,7 @@ export interface ProfilesDeps {
   tags: TagCatalog;
   stages: LifecycleStagesService;
   customFields: CustomFieldDefinitions;
-  audit: AuditTrail;
+  audit: AuditDeps;
   consent: ConsentLedger;
   search: CustomerSearch;
   merge: CustomerMerge;
@@ -92,12 +94,21 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       new CustomerKeysRepository(),
     );
     const sensitive = new SensitiveFields(keys, fieldsRepo, new SensitiveValuesRepository());
-    const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo, keys);
+    const clock = (): Date => new Date();
+    const auditRepo = new AuditRepository();
+    const trail = new AuditTrail({ repo: auditRepo, keys, clock });
+    const audit: AuditDeps = {
+      db: database.db,
+      repo: auditRepo,
+      customers: customersRepo,
+      keys,
+      trail,
+    };
     const relationshipsRepo = new RelationshipsRepository();
     const opportunitiesRepo = new OpportunitiesRepository();
     const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
     const consentRepo = new ConsentRepository();
-    const events = new CustomerEvents(outbox, audit);
+    const events = new CustomerEvents(outbox, trail);
     const stages = new LifecycleStagesService(
       database.db,
       new StagesRepository(),
@@ -136,7 +147,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         new ImportsRepository(),
         fieldsRepo,
         customers,
-        audit,
+        trail,
         outbox,
         logger,
       ),
@@ -148,8 +159,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customersRepo,
         customers,
       ),
-      relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
-      consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox, keys),
+      relationships: new Relationships(database.db, relationshipsRepo, customersRepo, trail),
+      consent: new ConsentLedger(database.db, consentRepo, customersRepo, trail, outbox, keys),
       merge: new CustomerMerge(
         database.db,
         customersRepo,
@@ -157,7 +168,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         fieldsRepo,
         new ConsentCopier(consentRepo),
         events,
-        audit,
+        trail,
         outbox,
         sensitive,
       ),
@@ -166,7 +177,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customersRepo,
         new ErasureRepository(),
         keys,
-        audit,
+        trail,
         outbox,
       ),
       stages,
@@ -222,7 +233,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       deps.merge.merge(principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerAudit, ({ principal, params, query }) =>
-      deps.audit.list(principal, params.id, query),
+      listCustomerAudit(deps.audit, principal, params.id, query),
     ),
     handle(routes.eraseCustomer, ({ principal, params, body }) =>
       deps.eraser.erase(principal, params.id, body),
@@ -388,8 +399,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   consumer: ({ audit }) => ({
     transaction: {
       begin: (ctx) => {
-        audit.defer(ctx);
-        ctx.onBeforeCommit(() => audit.flush(ctx));
+        audit.trail.defer(ctx);
+        ctx.onBeforeCommit(() => audit.trail.flush(ctx));
       },
     },
   }),
