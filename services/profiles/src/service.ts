@@ -24,7 +24,8 @@ import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
-import { CustomerEraser } from './domain/privacy/erase-customer.js';
+import { eraseCustomer } from './domain/privacy/erase-customer.js';
+import type { ErasureDeps } from './domain/privacy/erasure-deps.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
 import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
@@ -73,7 +74,7 @@ export interface ProfilesDeps {
   exporter: CustomerExport;
   imports: CustomerImports;
   importRunner: ImportRunner;
-  eraser: CustomerEraser;
+  erasure: ErasureDeps;
 }
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
@@ -87,13 +88,17 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
-    const keys = new CustomerKeys(
-      new FieldCrypto(
+    const keys = new CustomerKeys({
+      crypto: new FieldCrypto(
         parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
       ),
-      new CustomerKeysRepository(),
-    );
-    const sensitive = new SensitiveFields(keys, fieldsRepo, new SensitiveValuesRepository());
+      repo: new CustomerKeysRepository(),
+    });
+    const sensitive = new SensitiveFields({
+      keys,
+      fields: fieldsRepo,
+      clear: new SensitiveValuesRepository(),
+    });
     const clock = (): Date => new Date();
     const auditRepo = new AuditRepository();
     const trail = new AuditTrail({ repo: auditRepo, keys, clock });
@@ -172,14 +177,15 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         outbox,
         sensitive,
       ),
-      eraser: new CustomerEraser(
-        database.db,
-        customersRepo,
-        new ErasureRepository(),
+      erasure: {
+        db: database.db,
+        repo: new ErasureRepository(),
+        customers: customersRepo,
         keys,
-        trail,
+        audit: trail,
         outbox,
-      ),
+        clock,
+      },
       stages,
       tags: new TagCatalog(database.db, tagsRepo, customers),
       customFields: new CustomFieldDefinitions(
@@ -236,7 +242,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       listCustomerAudit(deps.audit, principal, params.id, query),
     ),
     handle(routes.eraseCustomer, ({ principal, params, body }) =>
-      deps.eraser.erase(principal, params.id, body),
+      eraseCustomer(deps.erasure, principal, params.id, body),
     ),
     handle(routes.searchCustomers, ({ principal, query }) => deps.search.search(principal, query)),
 

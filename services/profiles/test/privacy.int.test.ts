@@ -33,10 +33,10 @@ import { verifyAuditChain } from '../src/domain/audit/verify-audit-chain.js';
 const { svc, bus } = useProfiles();
 let db: pg.Client;
 /** The service's own key handling (development keyring), to try captured ciphertexts. */
-const keys = new CustomerKeys(
-  new FieldCrypto(parseKeyring(undefined, undefined)),
-  new CustomerKeysRepository(),
-);
+const keys = new CustomerKeys({
+  crypto: new FieldCrypto(parseKeyring(undefined, undefined)),
+  repo: new CustomerKeysRepository(),
+});
 
 beforeAll(async () => {
   db = new pg.Client({ connectionString: inject('databaseUrl') });

@@ -29,17 +29,17 @@ async function main(): Promise<void> {
   }
   const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
   try {
-    const keys = new CustomerKeys(
-      new FieldCrypto(
+    const keys = new CustomerKeys({
+      crypto: new FieldCrypto(
         parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
       ),
-      new CustomerKeysRepository(),
-    );
-    const sensitive = new SensitiveFields(
+      repo: new CustomerKeysRepository(),
+    });
+    const sensitive = new SensitiveFields({
       keys,
-      new CustomFieldsRepository(),
-      new SensitiveValuesRepository(),
-    );
+      fields: new CustomFieldsRepository(),
+      clear: new SensitiveValuesRepository(),
+    });
     let sealed = 0;
     for (;;) {
       const n = await sensitive.sealClear(database.db, batch, tenant);
