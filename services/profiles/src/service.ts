@@ -54,7 +54,9 @@ import { bulkSetStage } from './domain/customers/bulk-set-stage.js';
 import { bulkAssignCustomers } from './domain/customers/bulk-assign-customers.js';
 import { getMe } from './domain/me/get-me.js';
 import { updateMe } from './domain/me/update-me.js';
-import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
+import type { StagesDeps } from './domain/stages/stages-deps.js';
+import { getLifecycleStages } from './domain/stages/get-lifecycle-stages.js';
+import { putLifecycleStages } from './domain/stages/put-lifecycle-stages.js';
 import { TagCatalog } from './domain/tags/tag-catalog.js';
 import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
@@ -62,7 +64,7 @@ import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
 export interface ProfilesDeps {
   customers: CustomersDeps;
   tags: TagCatalog;
-  stages: LifecycleStagesService;
+  stages: StagesDeps;
   customFields: CustomFieldDefinitions;
   audit: AuditDeps;
   consent: ConsentLedger;
@@ -113,19 +115,23 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const opportunitiesRepo = new OpportunitiesRepository();
     const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
     const consentRepo = new ConsentRepository();
-    const events = new CustomerEvents(outbox, trail);
-    const stages = new LifecycleStagesService(
-      database.db,
-      new StagesRepository(),
-      config.DEFAULT_CUSTOMER_STAGE,
-    );
+    const events = new CustomerEvents({ outbox, audit: trail });
+    const stages: StagesDeps = {
+      db: database.db,
+      repo: new StagesRepository(),
+      defaultStage: config.DEFAULT_CUSTOMER_STAGE,
+    };
     const customers: CustomersDeps = {
       db: database.db,
       repo: customersRepo,
       tags: tagsRepo,
       stages,
       events,
-      fieldValues: new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
+      fieldValues: new CustomFieldValues({
+        fields: fieldsRepo,
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+        sensitive,
+      }),
       fieldsRepo,
       merges: mergeRepo,
       settings: {
@@ -277,11 +283,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ),
 
     handle(routes.getLifecycleStages, async ({ principal }) => {
-      const list = await deps.stages.get(principal);
+      const list = await getLifecycleStages(deps.stages, principal);
       return reply({ data: list.stages }, { version: list.version });
     }),
     handle(routes.putLifecycleStages, async ({ principal, body, headers }) => {
-      const list = await deps.stages.put(principal, body, headers['if-match']);
+      const list = await putLifecycleStages(deps.stages, principal, body, headers['if-match']);
       return reply({ data: list.stages }, { version: list.version });
     }),
 
