@@ -57,13 +57,18 @@ import { updateMe } from './domain/me/update-me.js';
 import type { StagesDeps } from './domain/stages/stages-deps.js';
 import { getLifecycleStages } from './domain/stages/get-lifecycle-stages.js';
 import { putLifecycleStages } from './domain/stages/put-lifecycle-stages.js';
-import { TagCatalog } from './domain/tags/tag-catalog.js';
+import type { TagsDeps } from './domain/tags/tags-deps.js';
+import { listTags } from './domain/tags/list-tags.js';
+import { getTag } from './domain/tags/get-tag.js';
+import { createTag } from './domain/tags/create-tag.js';
+import { updateTag } from './domain/tags/update-tag.js';
+import { deleteTag } from './domain/tags/delete-tag.js';
 import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
 
 export interface ProfilesDeps {
   customers: CustomersDeps;
-  tags: TagCatalog;
+  tags: TagsDeps;
   stages: StagesDeps;
   customFields: CustomFieldDefinitions;
   audit: AuditDeps;
@@ -193,7 +198,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         clock,
       },
       stages,
-      tags: new TagCatalog(database.db, tagsRepo, customers),
+      tags: { db: database.db, repo: tagsRepo, customers },
       customFields: new CustomFieldDefinitions(
         database.db,
         fieldsRepo,
@@ -272,14 +277,14 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         }),
     ),
 
-    handle(routes.listTags, ({ principal, query }) => deps.tags.list(principal, query)),
-    handle(routes.createTag, ({ principal, body }) => deps.tags.create(principal, body)),
-    handle(routes.getTag, ({ principal, params }) => deps.tags.get(principal, params.tag_id)),
+    handle(routes.listTags, ({ principal, query }) => listTags(deps.tags, principal, query)),
+    handle(routes.createTag, ({ principal, body }) => createTag(deps.tags, principal, body)),
+    handle(routes.getTag, ({ principal, params }) => getTag(deps.tags, principal, params.tag_id)),
     handle(routes.updateTag, ({ principal, params, body, headers }) =>
-      deps.tags.update(principal, params.tag_id, body, headers['if-match']),
+      updateTag(deps.tags, principal, params.tag_id, body, headers['if-match']),
     ),
     handle(routes.deleteTag, ({ principal, params, headers }) =>
-      deps.tags.delete(principal, params.tag_id, headers['if-match']),
+      deleteTag(deps.tags, principal, params.tag_id, headers['if-match']),
     ),
 
     handle(routes.getLifecycleStages, async ({ principal }) => {
