@@ -35,7 +35,13 @@ import { ConsentLedger } from './domain/consent/consent-ledger.js';
 import { CustomerExport } from './domain/export/export-customers.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
-import { Pipeline } from './domain/opportunities/pipeline.js';
+import type { OpportunitiesDeps } from './domain/opportunities/opportunities-deps.js';
+import { listOpportunities } from './domain/opportunities/list-opportunities.js';
+import { getOpportunity } from './domain/opportunities/get-opportunity.js';
+import { createOpportunity } from './domain/opportunities/create-opportunity.js';
+import { updateOpportunity } from './domain/opportunities/update-opportunity.js';
+import { getOpportunityStages } from './domain/opportunities/get-opportunity-stages.js';
+import { putOpportunityStages } from './domain/opportunities/put-opportunity-stages.js';
 import { ProfilePictures } from './domain/pictures/profile-pictures.js';
 import { Relationships } from './domain/relationships/relationships.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
@@ -76,7 +82,7 @@ export interface ProfilesDeps {
   search: CustomerSearch;
   merge: CustomerMerge;
   relationships: Relationships;
-  pipeline: Pipeline;
+  opportunities: OpportunitiesDeps;
   pictures: ProfilePictures;
   exporter: CustomerExport;
   imports: CustomerImports;
@@ -168,7 +174,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         logger,
       ),
       exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),
-      pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
+      opportunities: {
+        db: database.db,
+        repo: opportunitiesRepo,
+        customers: customersRepo,
+        clock,
+      },
       pictures: new ProfilePictures(
         database.db,
         new PicturesRepository(),
@@ -362,27 +373,34 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ),
 
     handle(routes.listCustomerOpportunities, ({ principal, params, query }) =>
-      deps.pipeline.list(principal, query, params.id),
+      listOpportunities(deps.opportunities, principal, query, params.id),
     ),
     handle(routes.createOpportunity, async ({ principal, params, body }) => {
-      const opportunity = await deps.pipeline.create(principal, params.id, body);
+      const opportunity = await createOpportunity(deps.opportunities, principal, params.id, body);
       return reply(opportunity, { location: `/crm/opportunities/${opportunity.id}` });
     }),
     handle(routes.listOpportunities, ({ principal, query }) =>
-      deps.pipeline.list(principal, query),
+      listOpportunities(deps.opportunities, principal, query),
     ),
     handle(routes.getOpportunity, ({ principal, params }) =>
-      deps.pipeline.get(principal, params.opportunity_id),
+      getOpportunity(deps.opportunities, principal, params.opportunity_id),
     ),
     handle(routes.updateOpportunity, ({ principal, params, body, headers }) =>
-      deps.pipeline.update(principal, params.opportunity_id, body, headers['if-match']),
+      updateOpportunity(
+        deps.opportunities,
+        principal,
+        params.opportunity_id,
+        body,
+        headers['if-match'],
+      ),
     ),
     handle(routes.getOpportunityStages, async ({ principal }) => {
-      const { version, ...stages } = await deps.pipeline.stages(principal);
+      const { version, ...stages } = await getOpportunityStages(deps.opportunities, principal);
       return reply(stages, { version });
     }),
     handle(routes.putOpportunityStages, async ({ principal, body, headers }) => {
-      const { version, ...stages } = await deps.pipeline.putStages(
+      const { version, ...stages } = await putOpportunityStages(
+        deps.opportunities,
         principal,
         body,
         headers['if-match'],
