@@ -31,7 +31,10 @@ import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import type { AuditDeps } from './domain/audit/audit-deps.js';
 import { listCustomerAudit } from './domain/audit/list-customer-audit.js';
-import { ConsentLedger } from './domain/consent/consent-ledger.js';
+import type { ConsentDeps } from './domain/consent/consent-deps.js';
+import { getConsent } from './domain/consent/get-consent.js';
+import { listConsentHistory } from './domain/consent/list-consent-history.js';
+import { recordConsent } from './domain/consent/record-consent.js';
 import { CustomerExport } from './domain/export/export-customers.js';
 import { ConsentCopier } from './domain/merge/consent-copier.js';
 import { CustomerMerge } from './domain/merge/merge-customers.js';
@@ -78,7 +81,7 @@ export interface ProfilesDeps {
   stages: StagesDeps;
   customFields: CustomFieldDefinitions;
   audit: AuditDeps;
-  consent: ConsentLedger;
+  consent: ConsentDeps;
   search: CustomerSearch;
   merge: CustomerMerge;
   relationships: Relationships;
@@ -187,7 +190,15 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customers,
       ),
       relationships: new Relationships(database.db, relationshipsRepo, customersRepo, trail),
-      consent: new ConsentLedger(database.db, consentRepo, customersRepo, trail, outbox, keys),
+      consent: {
+        db: database.db,
+        repo: consentRepo,
+        customers: customersRepo,
+        audit: trail,
+        outbox,
+        keys,
+        clock,
+      },
       merge: new CustomerMerge(
         database.db,
         customersRepo,
@@ -329,13 +340,13 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ),
 
     handle(routes.getCustomerConsent, ({ principal, params }) =>
-      deps.consent.state(principal, { customerId: params.id }),
+      getConsent(deps.consent, principal, { customerId: params.id }),
     ),
     handle(routes.recordCustomerConsent, ({ principal, params, body }) =>
-      deps.consent.record(principal, { customerId: params.id }, body),
+      recordConsent(deps.consent, principal, { customerId: params.id }, body),
     ),
     handle(routes.listCustomerConsentHistory, ({ principal, params, query }) =>
-      deps.consent.history(principal, params.id, query),
+      listConsentHistory(deps.consent, principal, params.id, query),
     ),
 
     handle(routes.getMe, async ({ principal }) => toMeDto(await getMe(deps.customers, principal))),
@@ -345,9 +356,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         toMeDto(await updateMe(deps.customers, principal, body, headers['if-match'])),
       { before: [refuseStaffOnlyFieldsOfCustomers] },
     ),
-    handle(routes.getMyConsent, ({ principal }) => deps.consent.state(principal, 'self')),
+    handle(routes.getMyConsent, ({ principal }) => getConsent(deps.consent, principal, 'self')),
     handle(routes.recordMyConsent, ({ principal, body }) =>
-      deps.consent.record(principal, 'self', { ...body, source: 'self_service' }),
+      recordConsent(deps.consent, principal, 'self', { ...body, source: 'self_service' }),
     ),
 
     handle(routes.listCustomerRelationships, ({ principal, params }) =>

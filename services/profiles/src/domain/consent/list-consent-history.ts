@@ -1,0 +1,42 @@
+import type { ConsentRecord, Page } from '@crm/contracts';
+import {
+  CursorTime,
+  keysetPage,
+  notFound,
+  readCursor,
+  scopeOf,
+  type Principal,
+} from '@crm/service-kit';
+import { z } from 'zod';
+import { openNote, toConsentDto } from './consent.js';
+import type { ConsentDeps } from './consent-deps.js';
+
+/** Where the next page starts: the last record's time and id. */
+const ConsentCursor = z.tuple([CursorTime, z.uuid()]);
+
+export async function listConsentHistory(
+  deps: ConsentDeps,
+  principal: Principal,
+  customerId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<Page<ConsentRecord>> {
+  const customer = await deps.customers.find(deps.db, scopeOf(principal), customerId);
+  if (!customer) throw notFound('Customer');
+  let before: { at: Date; id: string } | undefined;
+  if (query.cursor) {
+    const [at, id] = readCursor(ConsentCursor, query.cursor);
+    before = { at, id };
+  }
+  const { rows, next_cursor } = await keysetPage(
+    query.limit,
+    (limit) => deps.repo.history(deps.db, principal.tenant, customerId, { before, limit }),
+    (last) => [last.recordedAt.toISOString(), last.id],
+  );
+  const dataKey = (await deps.keys.forRead(deps.db, principal.tenant, [customerId])).get(
+    customerId,
+  );
+  return {
+    data: rows.map((row) => ({ ...toConsentDto(row), note: openNote(deps.keys, row, dataKey) })),
+    next_cursor,
+  };
+}
