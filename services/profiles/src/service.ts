@@ -48,7 +48,13 @@ import { putOpportunityStages } from './domain/opportunities/put-opportunity-sta
 import { ProfilePictures } from './domain/pictures/profile-pictures.js';
 import { Relationships } from './domain/relationships/relationships.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
-import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
+import type { CustomFieldsDeps } from './domain/custom-fields/custom-fields-deps.js';
+import { listCustomFields } from './domain/custom-fields/list-custom-fields.js';
+import { getCustomField } from './domain/custom-fields/get-custom-field.js';
+import { createCustomField } from './domain/custom-fields/create-custom-field.js';
+import { updateCustomField } from './domain/custom-fields/update-custom-field.js';
+import { deleteCustomField } from './domain/custom-fields/delete-custom-field.js';
+import { reorderCustomFields } from './domain/custom-fields/reorder-custom-fields.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
 import type { CustomersDeps } from './domain/customers/customers-deps.js';
@@ -79,7 +85,7 @@ export interface ProfilesDeps {
   customers: CustomersDeps;
   tags: TagsDeps;
   stages: StagesDeps;
-  customFields: CustomFieldDefinitions;
+  customFields: CustomFieldsDeps;
   audit: AuditDeps;
   consent: ConsentDeps;
   search: CustomerSearch;
@@ -221,13 +227,13 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
       stages,
       tags: { db: database.db, repo: tagsRepo, customers },
-      customFields: new CustomFieldDefinitions(
-        database.db,
-        fieldsRepo,
+      customFields: {
+        db: database.db,
+        repo: fieldsRepo,
         customers,
         outbox,
-        config.MAX_CUSTOM_FIELDS,
-      ),
+        maxFields: config.MAX_CUSTOM_FIELDS,
+      },
     };
   },
   routes: (deps) => [
@@ -319,24 +325,24 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     }),
 
     handle(routes.listCustomFields, async ({ principal, query }) => ({
-      data: await deps.customFields.list(principal, query.include_inactive === 'true'),
+      data: await listCustomFields(deps.customFields, principal, query.include_inactive === 'true'),
       next_cursor: null,
     })),
     handle(routes.createCustomField, ({ principal, body }) =>
-      deps.customFields.create(principal, body),
+      createCustomField(deps.customFields, principal, body),
     ),
     handle(routes.reorderCustomFields, async ({ principal, body }) => ({
-      data: await deps.customFields.reorder(principal, body),
+      data: await reorderCustomFields(deps.customFields, principal, body),
       next_cursor: null,
     })),
     handle(routes.getCustomField, ({ principal, params }) =>
-      deps.customFields.get(principal, params.field_id),
+      getCustomField(deps.customFields, principal, params.field_id),
     ),
     handle(routes.updateCustomField, ({ principal, params, body, headers }) =>
-      deps.customFields.update(principal, params.field_id, body, headers['if-match']),
+      updateCustomField(deps.customFields, principal, params.field_id, body, headers['if-match']),
     ),
     handle(routes.deleteCustomField, ({ principal, params, headers }) =>
-      deps.customFields.delete(principal, params.field_id, headers['if-match']),
+      deleteCustomField(deps.customFields, principal, params.field_id, headers['if-match']),
     ),
 
     handle(routes.getCustomerConsent, ({ principal, params }) =>
