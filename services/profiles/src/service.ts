@@ -46,7 +46,14 @@ import { updateOpportunity } from './domain/opportunities/update-opportunity.js'
 import { getOpportunityStages } from './domain/opportunities/get-opportunity-stages.js';
 import { putOpportunityStages } from './domain/opportunities/put-opportunity-stages.js';
 import { ProfilePictures } from './domain/pictures/profile-pictures.js';
-import { Relationships } from './domain/relationships/relationships.js';
+import type { RelationshipsDeps } from './domain/relationships/relationships-deps.js';
+import { listCustomerRelationships } from './domain/relationships/list-customer-relationships.js';
+import { createRelationship } from './domain/relationships/create-relationship.js';
+import { deleteRelationship } from './domain/relationships/delete-relationship.js';
+import { createHousehold } from './domain/relationships/create-household.js';
+import { getHousehold } from './domain/relationships/get-household.js';
+import { updateHousehold } from './domain/relationships/update-household.js';
+import { deleteHousehold } from './domain/relationships/delete-household.js';
 import { CustomerSearch } from './domain/search/search-customers.js';
 import type { CustomFieldsDeps } from './domain/custom-fields/custom-fields-deps.js';
 import { listCustomFields } from './domain/custom-fields/list-custom-fields.js';
@@ -90,7 +97,7 @@ export interface ProfilesDeps {
   consent: ConsentDeps;
   search: CustomerSearch;
   merge: CustomerMerge;
-  relationships: Relationships;
+  relationships: RelationshipsDeps;
   opportunities: OpportunitiesDeps;
   pictures: ProfilePictures;
   exporter: CustomerExport;
@@ -195,7 +202,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customersRepo,
         customers,
       ),
-      relationships: new Relationships(database.db, relationshipsRepo, customersRepo, trail),
+      relationships: {
+        db: database.db,
+        repo: relationshipsRepo,
+        customers: customersRepo,
+        audit: trail,
+      },
       consent: {
         db: database.db,
         repo: consentRepo,
@@ -368,25 +380,31 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ),
 
     handle(routes.listCustomerRelationships, ({ principal, params }) =>
-      deps.relationships.list(principal, params.id),
+      listCustomerRelationships(deps.relationships, principal, params.id),
     ),
     handle(routes.createRelationship, ({ principal, params, body }) =>
-      deps.relationships.create(principal, params.id, body),
+      createRelationship(deps.relationships, principal, params.id, body),
     ),
     handle(routes.deleteRelationship, ({ principal, params }) =>
-      deps.relationships.delete(principal, params.id, params.relationship_id),
+      deleteRelationship(deps.relationships, principal, params.id, params.relationship_id),
     ),
     handle(routes.createHousehold, ({ principal, body }) =>
-      deps.relationships.createHousehold(principal, body),
+      createHousehold(deps.relationships, principal, body),
     ),
     handle(routes.getHousehold, ({ principal, params }) =>
-      deps.relationships.getHousehold(principal, params.household_id),
+      getHousehold(deps.relationships, principal, params.household_id),
     ),
     handle(routes.updateHousehold, ({ principal, params, body, headers }) =>
-      deps.relationships.updateHousehold(principal, params.household_id, body, headers['if-match']),
+      updateHousehold(
+        deps.relationships,
+        principal,
+        params.household_id,
+        body,
+        headers['if-match'],
+      ),
     ),
     handle(routes.deleteHousehold, ({ principal, params, headers }) =>
-      deps.relationships.deleteHousehold(principal, params.household_id, headers['if-match']),
+      deleteHousehold(deps.relationships, principal, params.household_id, headers['if-match']),
     ),
 
     handle(routes.listCustomerOpportunities, ({ principal, params, query }) =>
