@@ -45,7 +45,10 @@ import { createOpportunity } from './domain/opportunities/create-opportunity.js'
 import { updateOpportunity } from './domain/opportunities/update-opportunity.js';
 import { getOpportunityStages } from './domain/opportunities/get-opportunity-stages.js';
 import { putOpportunityStages } from './domain/opportunities/put-opportunity-stages.js';
-import { ProfilePictures } from './domain/pictures/profile-pictures.js';
+import type { PicturesDeps } from './domain/pictures/pictures-deps.js';
+import { putCustomerPicture } from './domain/pictures/put-customer-picture.js';
+import { getCustomerPicture } from './domain/pictures/get-customer-picture.js';
+import { deleteCustomerPicture } from './domain/pictures/delete-customer-picture.js';
 import type { RelationshipsDeps } from './domain/relationships/relationships-deps.js';
 import { listCustomerRelationships } from './domain/relationships/list-customer-relationships.js';
 import { createRelationship } from './domain/relationships/create-relationship.js';
@@ -99,7 +102,7 @@ export interface ProfilesDeps {
   merge: CustomerMerge;
   relationships: RelationshipsDeps;
   opportunities: OpportunitiesDeps;
-  pictures: ProfilePictures;
+  pictures: PicturesDeps;
   exporter: CustomerExport;
   imports: CustomerImports;
   importRunner: ImportRunner;
@@ -196,12 +199,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         customers: customersRepo,
         clock,
       },
-      pictures: new ProfilePictures(
-        database.db,
-        new PicturesRepository(),
-        customersRepo,
-        customers,
-      ),
+      pictures: { db: database.db, repo: new PicturesRepository(), customers },
       relationships: {
         db: database.db,
         repo: relationshipsRepo,
@@ -444,12 +442,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     }),
 
     handle(routes.putCustomerPicture, ({ principal, params, body, headers }) =>
-      deps.pictures.upload(principal, params.id, body, headers['if-match']),
+      putCustomerPicture(deps.pictures, principal, params.id, body, headers['if-match']),
     ),
     handle(
       routes.getCustomerPicture,
       async ({ principal, params, res }): Promise<typeof STREAMED> => {
-        const picture = await deps.pictures.get(principal, params.id);
+        const picture = await getCustomerPicture(deps.pictures, principal, params.id);
         res
           .set('ETag', `"${picture.sha256}"`)
           .set('Cache-Control', 'private, max-age=300')
@@ -460,7 +458,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
     ),
     handle(routes.deleteCustomerPicture, async ({ principal, params, headers }) => {
-      await deps.pictures.remove(principal, params.id, headers['if-match']);
+      await deleteCustomerPicture(deps.pictures, principal, params.id, headers['if-match']);
     }),
   ],
   handlers,
