@@ -36,8 +36,9 @@ import { getConsent } from './domain/consent/get-consent.js';
 import { listConsentHistory } from './domain/consent/list-consent-history.js';
 import { recordConsent } from './domain/consent/record-consent.js';
 import { CustomerExport } from './domain/export/export-customers.js';
-import { ConsentCopier } from './domain/merge/consent-copier.js';
-import { CustomerMerge } from './domain/merge/merge-customers.js';
+import type { MergeDeps } from './domain/merge/merge-deps.js';
+import { listCustomerDuplicates } from './domain/merge/list-customer-duplicates.js';
+import { mergeCustomers } from './domain/merge/merge-customers.js';
 import type { OpportunitiesDeps } from './domain/opportunities/opportunities-deps.js';
 import { listOpportunities } from './domain/opportunities/list-opportunities.js';
 import { getOpportunity } from './domain/opportunities/get-opportunity.js';
@@ -99,7 +100,7 @@ export interface ProfilesDeps {
   audit: AuditDeps;
   consent: ConsentDeps;
   search: CustomerSearch;
-  merge: CustomerMerge;
+  merge: MergeDeps;
   relationships: RelationshipsDeps;
   opportunities: OpportunitiesDeps;
   pictures: PicturesDeps;
@@ -143,7 +144,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     };
     const relationshipsRepo = new RelationshipsRepository();
     const opportunitiesRepo = new OpportunitiesRepository();
-    const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
+    const mergeRepo = new MergeRepository({
+      relationships: relationshipsRepo,
+      opportunities: opportunitiesRepo,
+    });
     const consentRepo = new ConsentRepository();
     const events = new CustomerEvents({ outbox, audit: trail });
     const stages: StagesDeps = {
@@ -215,17 +219,18 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         keys,
         clock,
       },
-      merge: new CustomerMerge(
-        database.db,
-        customersRepo,
-        mergeRepo,
-        fieldsRepo,
-        new ConsentCopier(consentRepo),
+      merge: {
+        db: database.db,
+        repo: mergeRepo,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        consent: consentRepo,
         events,
-        trail,
+        audit: trail,
         outbox,
         sensitive,
-      ),
+        clock,
+      },
       erasure: {
         db: database.db,
         repo: new ErasureRepository(),
@@ -281,11 +286,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       changeCustomerTags(deps.customers, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerDuplicates, async ({ principal, params }) => ({
-      data: await deps.merge.duplicates(principal, params.id),
+      data: await listCustomerDuplicates(deps.merge, principal, params.id),
       next_cursor: null,
     })),
     handle(routes.mergeCustomers, ({ principal, params, body, headers }) =>
-      deps.merge.merge(principal, params.id, body, headers['if-match']),
+      mergeCustomers(deps.merge, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerAudit, ({ principal, params, query }) =>
       listCustomerAudit(deps.audit, principal, params.id, query),
