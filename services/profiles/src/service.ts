@@ -11,6 +11,7 @@ import { OpportunitiesRepository } from './db/opportunities.repository.js';
 import { PicturesRepository } from './db/pictures.repository.js';
 import { RelationshipsRepository } from './db/relationships.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
+import { SearchReindexRepository } from './db/search-reindex.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
@@ -58,7 +59,8 @@ import { createHousehold } from './domain/relationships/create-household.js';
 import { getHousehold } from './domain/relationships/get-household.js';
 import { updateHousehold } from './domain/relationships/update-household.js';
 import { deleteHousehold } from './domain/relationships/delete-household.js';
-import { CustomerSearch } from './domain/search/search-customers.js';
+import type { SearchDeps } from './domain/search/search-deps.js';
+import { searchCustomers } from './domain/search/search-customers.js';
 import type { CustomFieldsDeps } from './domain/custom-fields/custom-fields-deps.js';
 import { listCustomFields } from './domain/custom-fields/list-custom-fields.js';
 import { getCustomField } from './domain/custom-fields/get-custom-field.js';
@@ -99,7 +101,7 @@ export interface ProfilesDeps {
   customFields: CustomFieldsDeps;
   audit: AuditDeps;
   consent: ConsentDeps;
-  search: CustomerSearch;
+  search: SearchDeps;
   merge: MergeDeps;
   relationships: RelationshipsDeps;
   opportunities: OpportunitiesDeps;
@@ -179,7 +181,14 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       : new PostgresSearchIndex(database.db);
     return {
       customers,
-      search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
+      search: {
+        db: database.db,
+        index,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        repo: new SearchReindexRepository(),
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+      },
       audit,
       imports: new CustomerImports(
         database.db,
@@ -298,7 +307,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     handle(routes.eraseCustomer, ({ principal, params, body }) =>
       eraseCustomer(deps.erasure, principal, params.id, body),
     ),
-    handle(routes.searchCustomers, ({ principal, query }) => deps.search.search(principal, query)),
+    handle(routes.searchCustomers, ({ principal, query }) =>
+      searchCustomers(deps.search, principal, query),
+    ),
 
     handle(routes.createCustomerImport, ({ principal, query, body }) =>
       deps.imports.start(principal, query, body),
@@ -488,7 +499,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     });
     // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
     // documents that arrived before the settings.
-    await deps.search.start();
+    await deps.search.index.start();
   },
 };
 

@@ -8,7 +8,8 @@ import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
 import { CustomersRepository } from '../db/customers.repository.js';
 import { SearchReindexRepository } from '../db/search-reindex.repository.js';
 import { PostgresSearchIndex } from '../db/search.repository.js';
-import { SearchReindex, type ReindexProgress } from '../domain/search/reindex-search.js';
+import { reindexSearch, type ReindexProgress } from '../domain/search/reindex-search.js';
+import type { SearchDeps } from '../domain/search/search-deps.js';
 
 const USAGE = `Usage: pnpm --filter @crm/profiles search:reindex [-- options]
 
@@ -91,13 +92,14 @@ async function main(): Promise<void> {
       ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX, 30_000)
       : new PostgresSearchIndex(database.db);
     await index.start();
-    const reindex = new SearchReindex(
-      database.db,
+    const search: SearchDeps = {
+      db: database.db,
       index,
-      new CustomersRepository(),
-      new CustomFieldsRepository(),
-      new SearchReindexRepository(),
-    );
+      customers: new CustomersRepository(),
+      fields: new CustomFieldsRepository(),
+      repo: new SearchReindexRepository(),
+      phoneRegion: config.DEFAULT_PHONE_REGION,
+    };
     const before = resumed?.documents ?? 0;
     if (resumed && !values.quiet) {
       process.stderr.write(
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
       );
     }
     let lastLine = 0;
-    const result = await reindex.run({
+    const result = await reindexSearch(search, {
       tenants: tenants ?? undefined,
       batchSize,
       from: resumed?.position,
