@@ -18,8 +18,12 @@ import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { ImportsRepository } from './db/imports.repository.js';
-import { CustomerImports } from './domain/imports/customer-imports.js';
-import { ImportRunner } from './domain/imports/run-import.js';
+import type { ImportsDeps } from './domain/imports/imports-deps.js';
+import { createCustomerImport } from './domain/imports/create-customer-import.js';
+import { listCustomerImports } from './domain/imports/list-customer-imports.js';
+import { getCustomerImport } from './domain/imports/get-customer-import.js';
+import { listCustomerImportErrors } from './domain/imports/list-customer-import-errors.js';
+import { exportCustomerImportErrors } from './domain/imports/export-customer-import-errors.js';
 import { startImportJobs } from './jobs/import.jobs.js';
 import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
@@ -36,7 +40,8 @@ import type { ConsentDeps } from './domain/consent/consent-deps.js';
 import { getConsent } from './domain/consent/get-consent.js';
 import { listConsentHistory } from './domain/consent/list-consent-history.js';
 import { recordConsent } from './domain/consent/record-consent.js';
-import { CustomerExport } from './domain/export/export-customers.js';
+import type { ExportDeps } from './domain/export/export-deps.js';
+import { exportCustomers } from './domain/export/export-customers.js';
 import type { MergeDeps } from './domain/merge/merge-deps.js';
 import { listCustomerDuplicates } from './domain/merge/list-customer-duplicates.js';
 import { mergeCustomers } from './domain/merge/merge-customers.js';
@@ -106,9 +111,8 @@ export interface ProfilesDeps {
   relationships: RelationshipsDeps;
   opportunities: OpportunitiesDeps;
   pictures: PicturesDeps;
-  exporter: CustomerExport;
-  imports: CustomerImports;
-  importRunner: ImportRunner;
+  exports: ExportDeps;
+  imports: ImportsDeps;
   erasure: ErasureDeps;
 }
 
@@ -190,22 +194,23 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         phoneRegion: config.DEFAULT_PHONE_REGION,
       },
       audit,
-      imports: new CustomerImports(
-        database.db,
-        new ImportsRepository(),
-        fieldsRepo,
-        config.DEFAULT_PHONE_REGION,
-      ),
-      importRunner: new ImportRunner(
-        database.db,
-        new ImportsRepository(),
-        fieldsRepo,
+      imports: {
+        db: database.db,
+        repo: new ImportsRepository(),
+        fields: fieldsRepo,
         customers,
-        trail,
+        audit: trail,
         outbox,
         logger,
-      ),
-      exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),
+        clock,
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+      },
+      exports: {
+        db: database.db,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        enabled: config.EXPORT_ENABLED,
+      },
       opportunities: {
         db: database.db,
         repo: opportunitiesRepo,
@@ -289,7 +294,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       bulkAssignCustomers(deps.customers, principal, body),
     ),
     handle(routes.exportCustomers, async ({ principal, query, res }): Promise<typeof STREAMED> =>
-      sendCsv(res, await deps.exporter.start(principal, query), { filename: 'customers.csv' }),
+      sendCsv(res, await exportCustomers(deps.exports, principal, query), {
+        filename: 'customers.csv',
+      }),
     ),
     handle(routes.setCustomerTags, ({ principal, params, body, headers }) =>
       changeCustomerTags(deps.customers, principal, params.id, body, headers['if-match']),
@@ -312,21 +319,21 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     ),
 
     handle(routes.createCustomerImport, ({ principal, query, body }) =>
-      deps.imports.start(principal, query, body),
+      createCustomerImport(deps.imports, principal, query, body),
     ),
     handle(routes.listCustomerImports, ({ principal, query }) =>
-      deps.imports.list(principal, query),
+      listCustomerImports(deps.imports, principal, query),
     ),
     handle(routes.getCustomerImport, ({ principal, params }) =>
-      deps.imports.get(principal, params.id),
+      getCustomerImport(deps.imports, principal, params.id),
     ),
     handle(routes.listCustomerImportErrors, ({ principal, params, query }) =>
-      deps.imports.errors(principal, params.id, query),
+      listCustomerImportErrors(deps.imports, principal, params.id, query),
     ),
     handle(
       routes.exportCustomerImportErrors,
       async ({ principal, params, res }): Promise<typeof STREAMED> =>
-        sendCsv(res, await deps.imports.errorRows(principal, params.id), {
+        sendCsv(res, await exportCustomerImportErrors(deps.imports, principal, params.id), {
           filename: `import-${params.id}-errors.csv`,
         }),
     ),
@@ -489,14 +496,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     },
   }),
   jobs: async (boss, deps, kit) => {
-    await startImportJobs(boss, {
-      db: kit.database.db,
-      repo: new ImportsRepository(),
-      imports: deps.imports,
-      runner: deps.importRunner,
-      logger: kit.logger,
-      batchSize: kit.config.IMPORT_BATCH_SIZE,
-    });
+    await startImportJobs(boss, deps.imports, kit.config.IMPORT_BATCH_SIZE);
     // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
     // documents that arrived before the settings.
     await deps.search.index.start();
