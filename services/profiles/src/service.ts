@@ -181,7 +181,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
     };
     const index = config.MEILI_URL
-      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX)
+      ? new MeiliSearchIndex({
+          url: config.MEILI_URL,
+          apiKey: config.MEILI_API_KEY,
+          index: config.MEILI_INDEX,
+        })
       : new PostgresSearchIndex(database.db);
     return {
       customers,

@@ -42,7 +42,7 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     const sentBefore = searchEngine.standIn.requests.length;
 
     const result = await reindexWith(
-      new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000),
+      new MeiliSearchIndex({ url: searchEngine.standIn.url, index: INDEX }),
       { tenants: [tenant], batchSize: 2 },
     );
 
@@ -72,7 +72,7 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     const [person] = await createPeople(tenant, 1);
     if (!person) throw new Error('no customer');
     const admin = await tokenFor(tenant, 'admin');
-    const meili = new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000);
+    const meili = new MeiliSearchIndex({ url: searchEngine.standIn.url, index: INDEX });
     let raced = false;
     const racing = withFirstBatchHook(meili, async () => {
       raced = true;

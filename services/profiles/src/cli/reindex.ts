@@ -89,7 +89,12 @@ async function main(): Promise<void> {
   const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
   try {
     const index = config.MEILI_URL
-      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX, 30_000)
+      ? new MeiliSearchIndex({
+          url: config.MEILI_URL,
+          apiKey: config.MEILI_API_KEY,
+          index: config.MEILI_INDEX,
+          timeoutMs: 30_000,
+        })
       : new PostgresSearchIndex(database.db);
     await index.start();
     const search: SearchDeps = {
