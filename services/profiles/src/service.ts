@@ -18,7 +18,6 @@ import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { ImportsRepository } from './db/imports.repository.js';
-import type { ImportsDeps } from './domain/imports/imports-deps.js';
 import { createCustomerImport } from './domain/imports/create-customer-import.js';
 import { listCustomerImports } from './domain/imports/list-customer-imports.js';
 import { getCustomerImport } from './domain/imports/get-customer-import.js';
@@ -30,33 +29,25 @@ import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
 import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { eraseCustomer } from './domain/privacy/erase-customer.js';
-import type { ErasureDeps } from './domain/privacy/erasure-deps.js';
 import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
 import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
-import type { AuditDeps } from './domain/audit/audit-deps.js';
 import { listCustomerAudit } from './domain/audit/list-customer-audit.js';
-import type { ConsentDeps } from './domain/consent/consent-deps.js';
 import { getConsent } from './domain/consent/get-consent.js';
 import { listConsentHistory } from './domain/consent/list-consent-history.js';
 import { recordConsent } from './domain/consent/record-consent.js';
-import type { ExportDeps } from './domain/export/export-deps.js';
 import { exportCustomers } from './domain/export/export-customers.js';
-import type { MergeDeps } from './domain/merge/merge-deps.js';
 import { listCustomerDuplicates } from './domain/merge/list-customer-duplicates.js';
 import { mergeCustomers } from './domain/merge/merge-customers.js';
-import type { OpportunitiesDeps } from './domain/opportunities/opportunities-deps.js';
 import { listOpportunities } from './domain/opportunities/list-opportunities.js';
 import { getOpportunity } from './domain/opportunities/get-opportunity.js';
 import { createOpportunity } from './domain/opportunities/create-opportunity.js';
 import { updateOpportunity } from './domain/opportunities/update-opportunity.js';
 import { getOpportunityStages } from './domain/opportunities/get-opportunity-stages.js';
 import { putOpportunityStages } from './domain/opportunities/put-opportunity-stages.js';
-import type { PicturesDeps } from './domain/pictures/pictures-deps.js';
 import { putCustomerPicture } from './domain/pictures/put-customer-picture.js';
 import { getCustomerPicture } from './domain/pictures/get-customer-picture.js';
 import { deleteCustomerPicture } from './domain/pictures/delete-customer-picture.js';
-import type { RelationshipsDeps } from './domain/relationships/relationships-deps.js';
 import { listCustomerRelationships } from './domain/relationships/list-customer-relationships.js';
 import { createRelationship } from './domain/relationships/create-relationship.js';
 import { deleteRelationship } from './domain/relationships/delete-relationship.js';
@@ -64,9 +55,7 @@ import { createHousehold } from './domain/relationships/create-household.js';
 import { getHousehold } from './domain/relationships/get-household.js';
 import { updateHousehold } from './domain/relationships/update-household.js';
 import { deleteHousehold } from './domain/relationships/delete-household.js';
-import type { SearchDeps } from './domain/search/search-deps.js';
 import { searchCustomers } from './domain/search/search-customers.js';
-import type { CustomFieldsDeps } from './domain/custom-fields/custom-fields-deps.js';
 import { listCustomFields } from './domain/custom-fields/list-custom-fields.js';
 import { getCustomField } from './domain/custom-fields/get-custom-field.js';
 import { createCustomField } from './domain/custom-fields/create-custom-field.js';
@@ -75,7 +64,6 @@ import { deleteCustomField } from './domain/custom-fields/delete-custom-field.js
 import { reorderCustomFields } from './domain/custom-fields/reorder-custom-fields.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
-import type { CustomersDeps } from './domain/customers/customers-deps.js';
 import { createCustomer } from './domain/customers/create-customer.js';
 import { getCustomer } from './domain/customers/get-customer.js';
 import { listCustomers, queryCustomers } from './domain/customers/list-customers.js';
@@ -87,34 +75,19 @@ import { bulkSetStage } from './domain/customers/bulk-set-stage.js';
 import { bulkAssignCustomers } from './domain/customers/bulk-assign-customers.js';
 import { getMe } from './domain/me/get-me.js';
 import { updateMe } from './domain/me/update-me.js';
-import type { StagesDeps } from './domain/stages/stages-deps.js';
 import { getLifecycleStages } from './domain/stages/get-lifecycle-stages.js';
 import { putLifecycleStages } from './domain/stages/put-lifecycle-stages.js';
-import type { TagsDeps } from './domain/tags/tags-deps.js';
 import { listTags } from './domain/tags/list-tags.js';
 import { getTag } from './domain/tags/get-tag.js';
 import { createTag } from './domain/tags/create-tag.js';
 import { updateTag } from './domain/tags/update-tag.js';
 import { deleteTag } from './domain/tags/delete-tag.js';
+import type { ProfilesDeps } from './deps.js';
+import type { AuditDeps } from './domain/audit/audit-deps.js';
+import type { CustomersDeps } from './domain/customers/customers-deps.js';
+import type { StagesDeps } from './domain/stages/stages-deps.js';
 import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
-
-export interface ProfilesDeps {
-  customers: CustomersDeps;
-  tags: TagsDeps;
-  stages: StagesDeps;
-  customFields: CustomFieldsDeps;
-  audit: AuditDeps;
-  consent: ConsentDeps;
-  search: SearchDeps;
-  merge: MergeDeps;
-  relationships: RelationshipsDeps;
-  opportunities: OpportunitiesDeps;
-  pictures: PicturesDeps;
-  exports: ExportDeps;
-  imports: ImportsDeps;
-  erasure: ErasureDeps;
-}
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
   name: 'profiles',
@@ -124,6 +97,8 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   defaultPort: 8081,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
   build: ({ database, outbox, config, logger }) => {
+    const db = database.db;
+    const clock = (): Date => new Date();
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
@@ -138,11 +113,10 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       fields: fieldsRepo,
       clear: new SensitiveValuesRepository(),
     });
-    const clock = (): Date => new Date();
     const auditRepo = new AuditRepository();
     const trail = new AuditTrail({ repo: auditRepo, keys, clock });
     const audit: AuditDeps = {
-      db: database.db,
+      db,
       repo: auditRepo,
       customers: customersRepo,
       keys,
@@ -157,12 +131,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const consentRepo = new ConsentRepository();
     const events = new CustomerEvents({ outbox, audit: trail });
     const stages: StagesDeps = {
-      db: database.db,
+      db,
       repo: new StagesRepository(),
       defaultStage: config.DEFAULT_CUSTOMER_STAGE,
     };
     const customers: CustomersDeps = {
-      db: database.db,
+      db,
       repo: customersRepo,
       tags: tagsRepo,
       stages,
@@ -186,11 +160,11 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
           apiKey: config.MEILI_API_KEY,
           index: config.MEILI_INDEX,
         })
-      : new PostgresSearchIndex(database.db);
+      : new PostgresSearchIndex(db);
     return {
       customers,
       search: {
-        db: database.db,
+        db,
         index,
         customers: customersRepo,
         fields: fieldsRepo,
@@ -199,7 +173,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
       audit,
       imports: {
-        db: database.db,
+        db,
         repo: new ImportsRepository(),
         fields: fieldsRepo,
         customers,
@@ -210,26 +184,26 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         phoneRegion: config.DEFAULT_PHONE_REGION,
       },
       exports: {
-        db: database.db,
+        db,
         customers: customersRepo,
         fields: fieldsRepo,
         enabled: config.EXPORT_ENABLED,
       },
       opportunities: {
-        db: database.db,
+        db,
         repo: opportunitiesRepo,
         customers: customersRepo,
         clock,
       },
-      pictures: { db: database.db, repo: new PicturesRepository(), customers },
+      pictures: { db, repo: new PicturesRepository(), customers },
       relationships: {
-        db: database.db,
+        db,
         repo: relationshipsRepo,
         customers: customersRepo,
         audit: trail,
       },
       consent: {
-        db: database.db,
+        db,
         repo: consentRepo,
         customers: customersRepo,
         audit: trail,
@@ -238,7 +212,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         clock,
       },
       merge: {
-        db: database.db,
+        db,
         repo: mergeRepo,
         customers: customersRepo,
         fields: fieldsRepo,
@@ -250,7 +224,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         clock,
       },
       erasure: {
-        db: database.db,
+        db,
         repo: new ErasureRepository(),
         customers: customersRepo,
         keys,
@@ -259,9 +233,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         clock,
       },
       stages,
-      tags: { db: database.db, repo: tagsRepo, customers },
+      tags: { db, repo: tagsRepo, customers },
       customFields: {
-        db: database.db,
+        db,
         repo: fieldsRepo,
         customers,
         outbox,

@@ -1,5 +1,5 @@
 import type { EventHandler } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 /** An erased customer leaves the search index. */
 export function onCrmCustomerErased(deps: ProfilesDeps): EventHandler<'crm.customer.erased.v1'> {

@@ -1,5 +1,5 @@
 import type { EventHandler } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 /** Customers merged away leave the search index. */
 export function onCrmCustomerMerged(deps: ProfilesDeps): EventHandler<'crm.customer.merged.v1'> {
