@@ -6,8 +6,8 @@ import {
 } from '@crm/contracts';
 import {
   CursorTime,
-  encodeCursor,
   invalidCursor,
+  keysetPage,
   readCursor,
   scopeOf,
   type Principal,
@@ -70,28 +70,27 @@ export async function pageOfCustomers(
     filter === undefined
       ? undefined
       : await filtersOf(deps).predicate(deps.db, principal, filter.input, filter.at);
-  const rows = await deps.repo.list(deps.db, {
-    scope: scopeOf(principal),
-    filter: {
-      status: query.status,
-      stage: query.stage,
-      vip: query.vip === undefined ? undefined : query.vip === 'true',
-      email: query.email,
-      predicate,
-    },
-    sort: { field, descending },
-    limit: query.limit + 1,
-    after,
-  });
-  const page = rows.slice(0, query.limit).map(toCustomerDto);
-  const last = page.at(-1);
   const sortValue = (c: Customer): string =>
     field === 'email' ? (c.email ?? '') : field === 'last_name' ? c.last_name : c[field];
-  return {
-    data: await deps.fieldValues.revealAll(deps.db, page),
-    next_cursor:
-      rows.length > query.limit && last
-        ? encodeCursor([query.sort, sortValue(last), last.id])
-        : null,
-  };
+  const { rows, next_cursor } = await keysetPage(
+    query.limit,
+    async (limit) =>
+      (
+        await deps.repo.list(deps.db, {
+          scope: scopeOf(principal),
+          filter: {
+            status: query.status,
+            stage: query.stage,
+            vip: query.vip === undefined ? undefined : query.vip === 'true',
+            email: query.email,
+            predicate,
+          },
+          sort: { field, descending },
+          limit,
+          after,
+        })
+      ).map(toCustomerDto),
+    (last) => [query.sort, sortValue(last), last.id],
+  );
+  return { data: await deps.fieldValues.revealAll(deps.db, rows), next_cursor };
 }
