@@ -1,5 +1,5 @@
 import type { AuditEntry, ListAuditQuery, Page } from '@crm/contracts';
-import { keysetPage, notFound, readCursor, scopeOf, type Principal } from '@crm/service-kit';
+import { keysetPage, notFound, scopeOf, type Principal } from '@crm/service-kit';
 import { z } from 'zod';
 import type { AuditRow } from '../../db/schema.js';
 import { undecryptable, type CustomerKeys } from '../privacy/customer-keys.js';
@@ -7,7 +7,7 @@ import { isSealed, type DataKey } from '../privacy/field-crypto.js';
 import type { AuditDeps } from './audit-deps.js';
 
 /** Where the next page starts: the last entry's sequence number. */
-const AuditCursor = z.tuple([z.number().int().nonnegative()]);
+const AuditCursor = z.tuple([z.number().int().nonnegative()]).transform(([seq]) => seq);
 
 export function toAuditDto(row: AuditRow): AuditEntry {
   return {
@@ -68,20 +68,16 @@ export async function listCustomerAudit(
     exists !== null ||
     (await deps.repo.page(deps.db, principal.tenant, customerId, { limit: 1 })).length > 0;
   if (!hasTrail) throw notFound('Customer');
-  let beforeSeq: number | undefined;
-  if (query.cursor) {
-    [beforeSeq] = readCursor(AuditCursor, query.cursor);
-  }
-  const { rows, next_cursor } = await keysetPage(
-    query.limit,
-    (limit) =>
+  const { rows, next_cursor } = await keysetPage(query, {
+    cursor: AuditCursor,
+    fetch: (after, limit) =>
       deps.repo.page(deps.db, principal.tenant, customerId, {
         field: query.field,
-        beforeSeq,
+        beforeSeq: after,
         limit,
       }),
-    (last) => [last.seq],
-  );
+    cursorOf: (last) => [last.seq],
+  });
   const dataKey = (await deps.keys.forRead(deps.db, principal.tenant, [customerId])).get(
     customerId,
   );

@@ -1,18 +1,11 @@
 import type { ListOpportunitiesQuery, Opportunity, Page } from '@crm/contracts';
-import {
-  CursorTime,
-  keysetPage,
-  notFound,
-  readCursor,
-  scopeOf,
-  type Principal,
-} from '@crm/service-kit';
+import { CursorTime, keysetPage, notFound, scopeOf, type Principal } from '@crm/service-kit';
 import { z } from 'zod';
 import type { OpportunitiesDeps } from './opportunities-deps.js';
 import { toOpportunityDto } from './opportunity.js';
 
 /** Where the next page starts: the last opportunity's creation time and id. */
-const OpportunityCursor = z.tuple([CursorTime, z.uuid()]);
+const OpportunityCursor = z.tuple([CursorTime, z.uuid()]).transform(([at, id]) => ({ at, id }));
 
 /** The opportunities the caller sees, of one customer when `customerId` is given. */
 export async function listOpportunities(
@@ -26,21 +19,16 @@ export async function listOpportunities(
     const [visible] = await deps.customers.visible(deps.db, scope, [customerId]);
     if (!visible) throw notFound('Customer');
   }
-  let before: { at: Date; id: string } | undefined;
-  if (query.cursor) {
-    const [at, id] = readCursor(OpportunityCursor, query.cursor);
-    before = { at, id };
-  }
-  const { rows, next_cursor } = await keysetPage(
-    query.limit,
-    (limit) =>
+  const { rows, next_cursor } = await keysetPage(query, {
+    cursor: OpportunityCursor,
+    fetch: (before, limit) =>
       deps.repo.list(
         deps.db,
         scope,
         { customerId, stage: query.stage, status: query.status, ownerId: query.owner_id },
         { before, limit },
       ),
-    (last) => [last.createdAt.toISOString(), last.id],
-  );
+    cursorOf: (last) => [last.createdAt.toISOString(), last.id],
+  });
   return { data: rows.map(toOpportunityDto), next_cursor };
 }
