@@ -24,12 +24,10 @@ import { getCustomerImport } from './domain/imports/get-customer-import.js';
 import { listCustomerImportErrors } from './domain/imports/list-customer-import-errors.js';
 import { exportCustomerImportErrors } from './domain/imports/export-customer-import-errors.js';
 import { startImportJobs } from './jobs/import.jobs.js';
-import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
-import { CustomerKeys } from './domain/privacy/customer-keys.js';
 import { eraseCustomer } from './domain/privacy/erase-customer.js';
-import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
+import { customerKeysOf } from './keyring.js';
 import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
 import { listCustomerAudit } from './domain/audit/list-customer-audit.js';
@@ -102,12 +100,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
-    const keys = new CustomerKeys({
-      crypto: new FieldCrypto(
-        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
-      ),
-      repo: new CustomerKeysRepository(),
-    });
+    const keys = customerKeysOf(config);
     const sensitive = new SensitiveFields({
       keys,
       fields: fieldsRepo,

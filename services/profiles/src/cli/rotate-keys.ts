@@ -1,9 +1,7 @@
-import { CustomerKeysRepository } from '../db/customer-keys.repository.js';
 import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
 import { SensitiveValuesRepository } from '../db/sensitive-values.repository.js';
-import { CustomerKeys } from '../domain/privacy/customer-keys.js';
 import { SensitiveFields } from '../domain/privacy/sensitive-fields.js';
-import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
+import { customerKeysOf } from '../keyring.js';
 import { runCommand, withDatabase } from './command.js';
 
 /**
@@ -26,12 +24,7 @@ async function main(): Promise<void> {
     throw new Error('--batch must be a whole number from 1 to 10000');
   }
   await withDatabase(async ({ config, db }) => {
-    const keys = new CustomerKeys({
-      crypto: new FieldCrypto(
-        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
-      ),
-      repo: new CustomerKeysRepository(),
-    });
+    const keys = customerKeysOf(config);
     const sensitive = new SensitiveFields({
       keys,
       fields: new CustomFieldsRepository(),
