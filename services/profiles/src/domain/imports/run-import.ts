@@ -50,6 +50,15 @@ interface Match {
   via: 'ref' | 'email' | 'phone';
 }
 
+/** What every row of a batch is imported with: its transaction, import, importer and plan. */
+interface BatchScope {
+  tx: Tx;
+  imp: ImportRow;
+  principal: Principal;
+  ctx: ChangeContext;
+  plan: ImportPlan;
+}
+
 type Outcome = { kind: 'created' | 'updated'; customerId: string | null } | { kind: 'skipped' };
 
 function principalOf(imp: ImportRow): Principal {
@@ -226,15 +235,18 @@ async function commitBatch(
     deps.audit.defer(batch);
     deps.outbox.defer(batch);
     const principal = principalOf(imp);
-    const ctx: ChangeContext = {
-      actor: actorOf(principal),
-      via: viaRoute('createCustomerImport'),
+    const scope: BatchScope = {
+      tx,
+      imp,
+      principal,
+      ctx: { actor: actorOf(principal), via: viaRoute('createCustomerImport') },
+      plan,
     };
     for (const p of prepared) {
       let outcome: Outcome | RowError[];
       if (p.errors.length > 0) outcome = p.errors;
       else {
-        outcome = await applyRow(deps, tx, imp, principal, ctx, plan, p, inFile, tenantMatches);
+        outcome = await applyRow(deps, scope, p, inFile, tenantMatches);
       }
       if (Array.isArray(outcome)) {
         counts.failed += 1;
@@ -356,19 +368,16 @@ function findMatch(p: Prepared, inFile: Map<string, string | null>, tenant: Matc
 
 async function applyRow(
   deps: ImportsDeps,
-  tx: Tx,
-  imp: ImportRow,
-  principal: Principal,
-  ctx: ChangeContext,
-  plan: ImportPlan,
+  scope: BatchScope,
   p: Prepared,
   inFile: Map<string, string | null>,
   tenant: Matches,
 ): Promise<Outcome | RowError[]> {
+  const { imp, principal, ctx, plan } = scope;
   const policy = imp.onDuplicate as OnDuplicate;
   const match = findMatch(p, inFile, tenant);
   if (match && policy === 'skip') return { kind: 'skipped' };
-  if (match && policy === 'update') return updateRow(deps, tx, imp, principal, ctx, plan, p, match);
+  if (match && policy === 'update') return updateRow(deps, scope, p, match);
   if (refTaken(p, inFile, tenant)) {
     return [
       {
@@ -380,7 +389,7 @@ async function applyRow(
   }
   const body = CreateCustomerBody.safeParse(p.body);
   if (!body.success) return zodErrors(body.error, plan);
-  return inSavepoint(deps, tx, imp.dryRun, plan, async (sp) => {
+  return inSavepoint(deps, scope, async (sp) => {
     const within: Within = {
       tx: sp,
       ctx,
@@ -399,21 +408,18 @@ function refTaken(p: Prepared, inFile: Map<string, string | null>, tenant: Match
 
 async function updateRow(
   deps: ImportsDeps,
-  tx: Tx,
-  imp: ImportRow,
-  principal: Principal,
-  ctx: ChangeContext,
-  plan: ImportPlan,
+  scope: BatchScope,
   p: Prepared,
   match: Match,
 ): Promise<Outcome | RowError[]> {
+  const { principal, ctx, plan } = scope;
   const hasFields = Object.keys(p.body).length > 0;
   const body = hasFields ? UpdateCustomerBody.safeParse(p.body) : null;
   if (body && !body.success) return zodErrors(body.error, plan);
   const customerId = match.customerId;
   // A dry run's earlier row made no customer to update: its checks are all there is.
   if (customerId === null) return { kind: 'updated', customerId: null };
-  const outcome = await inSavepoint(deps, tx, imp.dryRun, plan, async (sp) => {
+  const outcome = await inSavepoint(deps, scope, async (sp) => {
     const within: Within = { tx: sp, ctx };
     if (body)
       await updateCustomer(deps.customers, principal, customerId, body.data, undefined, within);
@@ -454,9 +460,7 @@ async function addRowTags(
 /** One row in a savepoint: its failure undoes only its own writes. */
 async function inSavepoint(
   deps: ImportsDeps,
-  tx: Tx,
-  dryRun: boolean,
-  plan: ImportPlan,
+  { tx, imp, plan }: BatchScope,
   work: (sp: Tx) => Promise<Outcome>,
 ): Promise<Outcome | RowError[]> {
   let outcome: Outcome | undefined;
@@ -471,7 +475,7 @@ async function inSavepoint(
       deps.audit.defer(sp);
       deps.outbox.defer(sp);
       outcome = await work(sp.db);
-      if (dryRun) throw new DryRunRollback();
+      if (imp.dryRun) throw new DryRunRollback();
     });
     if (row !== undefined) {
       await deps.audit.handOver(row, batch);
