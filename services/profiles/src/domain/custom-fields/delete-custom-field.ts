@@ -1,6 +1,6 @@
 import { transaction, type Principal } from '@crm/service-kit';
 import { routeContext } from '../customers/customer-events.js';
-import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
+import { changeCatalog } from '../customers/republish-customers.js';
 import { lockDefinition, publishDefinition, toDefinitionDto } from './custom-field-definition.js';
 import type { CustomFieldsDeps } from './custom-fields-deps.js';
 
@@ -17,26 +17,23 @@ export async function deleteCustomField(
   const tenant = principal.tenant;
   await transaction(deps.db, async ({ db: tx }) => {
     const current = await lockDefinition(deps, tx, tenant, id, ifMatch);
-    const carriers = await lockForCatalog(
+    // An inactive field's values show on no customer: deleting them changes none.
+    await changeCatalog(
       deps.customers,
       tx,
       tenant,
-      await deps.repo.customersWithValue(tx, tenant, id),
-    );
-    await deps.repo.delete(tx, tenant, id);
-    await publishDefinition(
-      deps,
-      tx,
-      'crm.custom_field.deleted.v1',
-      toDefinitionDto(current),
-      tenant,
-    );
-    await republishCustomers(
-      deps.customers,
-      tx,
-      tenant,
-      current.isActive ? carriers : [],
+      current.isActive ? await deps.repo.customersWithValue(tx, tenant, id) : [],
       routeContext(principal, 'deleteCustomField'),
+      async () => {
+        await deps.repo.delete(tx, tenant, id);
+        await publishDefinition(
+          deps,
+          tx,
+          'crm.custom_field.deleted.v1',
+          toDefinitionDto(current),
+          tenant,
+        );
+      },
     );
   });
 }

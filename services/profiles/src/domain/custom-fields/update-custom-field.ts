@@ -2,7 +2,7 @@ import type { CustomFieldDefinition, UpdateCustomFieldBody } from '@crm/contract
 import { AppError, transaction, type Principal } from '@crm/service-kit';
 import type { CustomFieldRow } from '../../db/schema.js';
 import { routeContext } from '../customers/customer-events.js';
-import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
+import { changeCatalog } from '../customers/republish-customers.js';
 import { lockDefinition, publishDefinition, toDefinitionDto } from './custom-field-definition.js';
 import type { CustomFieldsDeps } from './custom-fields-deps.js';
 import { ruleOf } from './custom-field-values.js';
@@ -30,14 +30,6 @@ export async function updateCustomField(
     }
     // Switching a field on or off shows or hides its values on every customer that has one.
     const toggled = body.is_active !== undefined && body.is_active !== current.isActive;
-    const carriers = toggled
-      ? await lockForCatalog(
-          deps.customers,
-          tx,
-          tenant,
-          await deps.repo.customersWithValue(tx, tenant, id),
-        )
-      : [];
     const changes: Partial<CustomFieldRow> = {};
     if (body.field_label !== undefined) changes.fieldLabel = body.field_label;
     if (body.field_options !== undefined) changes.fieldOptions = body.field_options;
@@ -45,15 +37,17 @@ export async function updateCustomField(
     if (body.validation !== undefined) changes.validation = body.validation;
     if (body.display_order !== undefined) changes.displayOrder = body.display_order;
     if (body.is_active !== undefined) changes.isActive = body.is_active;
-    const dto = toDefinitionDto(await deps.repo.update(tx, tenant, id, changes));
-    await publishDefinition(deps, tx, 'crm.custom_field.updated.v1', dto, tenant);
-    await republishCustomers(
+    return changeCatalog(
       deps.customers,
       tx,
       tenant,
-      carriers,
+      toggled ? await deps.repo.customersWithValue(tx, tenant, id) : [],
       routeContext(principal, 'updateCustomField'),
+      async () => {
+        const dto = toDefinitionDto(await deps.repo.update(tx, tenant, id, changes));
+        await publishDefinition(deps, tx, 'crm.custom_field.updated.v1', dto, tenant);
+        return dto;
+      },
     );
-    return dto;
   });
 }

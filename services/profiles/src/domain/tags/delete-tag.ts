@@ -1,6 +1,6 @@
 import { transaction, type Principal } from '@crm/service-kit';
 import { routeContext } from '../customers/customer-events.js';
-import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
+import { changeCatalog } from '../customers/republish-customers.js';
 import { lockTag } from './tag.js';
 import type { TagsDeps } from './tags-deps.js';
 
@@ -14,19 +14,13 @@ export async function deleteTag(
   const tenant = principal.tenant;
   await transaction(deps.db, async ({ db: tx }) => {
     await lockTag(deps, tx, tenant, id, ifMatch);
-    const carriers = await lockForCatalog(
+    await changeCatalog(
       deps.customers,
       tx,
       tenant,
       await deps.repo.customersWith(tx, tenant, id),
-    );
-    await deps.repo.delete(tx, tenant, id);
-    await republishCustomers(
-      deps.customers,
-      tx,
-      tenant,
-      carriers,
       routeContext(principal, 'deleteTag'),
+      () => deps.repo.delete(tx, tenant, id),
     );
   });
 }

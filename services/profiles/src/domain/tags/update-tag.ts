@@ -2,7 +2,7 @@ import type { Tag, UpdateTagBody } from '@crm/contracts';
 import { notFound, transaction, type Principal } from '@crm/service-kit';
 import type { TagsRepository } from '../../db/tags.repository.js';
 import { routeContext } from '../customers/customer-events.js';
-import { lockForCatalog, republishCustomers } from '../customers/republish-customers.js';
+import { changeCatalog } from '../customers/republish-customers.js';
 import { duplicateName, lockTag, toTagDto } from './tag.js';
 import type { TagsDeps } from './tags-deps.js';
 
@@ -21,26 +21,21 @@ export async function updateTag(
     if (renamed && body.name && (await deps.repo.nameTaken(tx, tenant, body.name, id))) {
       throw duplicateName(body.name);
     }
-    const carriers = renamed
-      ? await lockForCatalog(
-          deps.customers,
-          tx,
-          tenant,
-          await deps.repo.customersWith(tx, tenant, id),
-        )
-      : [];
     const changes: Parameters<TagsRepository['update']>[3] = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.colour !== undefined) changes.colour = body.colour.toLowerCase();
     if (body.description !== undefined) changes.description = body.description;
-    const row = await deps.repo.update(tx, tenant, id, changes);
-    if (!row) throw notFound('Tag');
-    await republishCustomers(
+    const row = await changeCatalog(
       deps.customers,
       tx,
       tenant,
-      carriers,
+      renamed ? await deps.repo.customersWith(tx, tenant, id) : [],
       routeContext(principal, 'updateTag'),
+      async () => {
+        const updated = await deps.repo.update(tx, tenant, id, changes);
+        if (!updated) throw notFound('Tag');
+        return updated;
+      },
     );
     return toTagDto({
       row,
