@@ -1,7 +1,7 @@
 import { DeadLetterPage, adminRoutes, fromWire, newId, type DeadLetter } from '@crm/contracts';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
-import { and, desc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { handle, type BoundRoute } from './routes.js';
 import type { Broker } from './broker.js';
 import { declareDeadLetterQueue } from './consumer.js';
@@ -9,7 +9,7 @@ import type { Db } from './db.js';
 import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox.js';
-import { encodeCursor, readCursor } from './paging.js';
+import { keysetPage } from './paging.js';
 import type { KitTables } from './tables.js';
 
 type DeadLetterRow = KitTables['deadLetters']['$inferSelect'];
@@ -172,24 +172,28 @@ export class DeadLetterStore {
   ): Promise<{ data: DeadLetter[]; next_cursor: string | null }> {
     const { db, tables } = this.options;
     const t = tables.deadLetters;
-    let where: SQL | undefined = eq(t.tenantId, tenantId);
-    if (cursor) {
-      const [at, id] = readCursor(ListCursor, cursor);
-      where = and(where, sql`(${t.deadLetteredAt}, ${t.id}) < (${at}::timestamptz, ${id}::uuid)`);
-    }
     const exactAt = sql<string>`to_char(${t.deadLetteredAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-    const rows = await db
-      .select({ ...getTableColumns(t), exactAt })
-      .from(t)
-      .where(where)
-      .orderBy(desc(t.deadLetteredAt), desc(t.id))
-      .limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toDto),
-      next_cursor: rows.length > limit && last ? encodeCursor([last.exactAt, last.id]) : null,
-    };
+    const { rows, next_cursor } = await keysetPage(
+      { limit, cursor },
+      {
+        cursor: ListCursor,
+        fetch: (after, take) =>
+          db
+            .select({ ...getTableColumns(t), exactAt })
+            .from(t)
+            .where(
+              and(
+                eq(t.tenantId, tenantId),
+                after &&
+                  sql`(${t.deadLetteredAt}, ${t.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)`,
+              ),
+            )
+            .orderBy(desc(t.deadLetteredAt), desc(t.id))
+            .limit(take),
+        cursorOf: (last) => [last.exactAt, last.id],
+      },
+    );
+    return { data: rows.map(toDto), next_cursor };
   }
 
   /** Puts the message back on the service queue through the outbox, once. */

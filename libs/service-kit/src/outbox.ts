@@ -3,7 +3,6 @@ import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { HeldBack } from './held-back.js';
-import type { TxContext } from './tx-context.js';
 import type { KitTables } from './tables.js';
 
 export function outboxChannel(schema: string): string {
@@ -32,15 +31,17 @@ export interface OutboxMessage {
 /**
  * Events are written in the same transaction as the change they describe; the relay
  * publishes them after commit. NOTIFY is transactional too, so it fires only on commit.
+ * A transaction that handles many events holds its appends back (`defer`) and writes them
+ * in one statement, notifying the relay once, at `flush`: still inside the transaction, so
+ * the guarantee is unchanged.
  */
-export class Outbox {
-  /** Appends a transaction holds back (on its `TxContext`) and writes at once by `flush`. */
-  private readonly held = new HeldBack<OutboxRow>((tx, rows) => this.write(tx, rows));
-
-  constructor(
-    private readonly tables: KitTables,
-    private readonly schema: string,
-  ) {}
+export class Outbox extends HeldBack<OutboxRow> {
+  constructor(tables: KitTables, schema: string) {
+    super(async (tx, rows) => {
+      await tx.insert(tables.outbox).values(rows);
+      await tx.execute(sql`SELECT pg_notify(${outboxChannel(schema)}, '')`);
+    });
+  }
 
   async append(tx: Executor, messages: OutboxMessage | OutboxMessage[]): Promise<void> {
     const list = Array.isArray(messages) ? messages : [messages];
@@ -56,34 +57,7 @@ export class Outbox {
         envelope,
       };
     });
-    await this.held.add(tx, rows);
-  }
-
-  /**
-   * Holds back what is appended in the transaction of `ctx` until `flush(ctx)`, so a
-   * transaction that handles many events writes their outbox rows in one statement and
-   * notifies the relay once. The rows are still written inside it: the guarantee is unchanged.
-   */
-  defer(ctx: TxContext): void {
-    this.held.defer(ctx);
-  }
-
-  async flush(ctx: TxContext): Promise<void> {
-    await this.held.flush(ctx);
-  }
-
-  /**
-   * Hands what a savepoint held back over to its transaction once the savepoint succeeded:
-   * held there too when the transaction defers, written now otherwise. A savepoint that was
-   * rolled back simply never hands over, and what it held is dropped with it.
-   */
-  async handOver(from: TxContext, to: TxContext): Promise<void> {
-    await this.held.handOver(from, to);
-  }
-
-  private async write(tx: Executor, rows: OutboxRow[]): Promise<void> {
-    await tx.insert(this.tables.outbox).values(rows);
-    await tx.execute(sql`SELECT pg_notify(${outboxChannel(this.schema)}, '')`);
+    await this.add(tx, rows);
   }
 }
 

@@ -42,3 +42,35 @@ export const CursorTime = z.iso
   .datetime({ offset: true })
   .transform((at) => new Date(at))
   .refine((at) => !Number.isNaN(at.getTime()));
+
+/** How a keyset list pages: where a page starts, how its rows are read, where the next starts. */
+export interface Keyset<S extends z.ZodType, R> {
+  /** The payload of the list's cursors. */
+  cursor: S;
+  /** Reads `take` rows from the position a cursor names (from the start without one). */
+  fetch: (after: z.output<S> | undefined, take: number) => Promise<R[]>;
+  /** The payload of the cursor of the page after the one ending with `last`. */
+  cursorOf: (last: R) => unknown;
+}
+
+/**
+ * One page of a keyset list: reads the query's cursor (400 `invalid_cursor` when it is not
+ * this list's), fetches one row more than the limit from there and keeps `limit` rows; the
+ * next cursor, of the last row kept, comes only when that extra row did.
+ */
+export async function keysetPage<S extends z.ZodType, R>(
+  query: { limit: number; cursor?: string | undefined },
+  keyset: Keyset<S, R>,
+): Promise<{ rows: R[]; next_cursor: string | null }> {
+  const after = query.cursor ? readCursor(keyset.cursor, query.cursor) : undefined;
+  const fetched = await keyset.fetch(after, query.limit + 1);
+  const rows = fetched.slice(0, query.limit);
+  const last = rows.at(-1);
+  return {
+    rows,
+    next_cursor:
+      fetched.length > query.limit && last !== undefined
+        ? encodeCursor(keyset.cursorOf(last))
+        : null,
+  };
+}

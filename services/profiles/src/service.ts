@@ -11,35 +11,57 @@ import { OpportunitiesRepository } from './db/opportunities.repository.js';
 import { PicturesRepository } from './db/pictures.repository.js';
 import { RelationshipsRepository } from './db/relationships.repository.js';
 import { PostgresSearchIndex } from './db/search.repository.js';
+import { SearchReindexRepository } from './db/search-reindex.repository.js';
 import { CustomFieldsRepository } from './db/custom-fields.repository.js';
 import { CustomersRepository } from './db/customers.repository.js';
 import { profiles } from './db/schema.js';
 import { StagesRepository } from './db/stages.repository.js';
 import { TagsRepository } from './db/tags.repository.js';
 import { ImportsRepository } from './db/imports.repository.js';
-import { CustomerImports } from './domain/imports/customer-imports.js';
-import { ImportRunner } from './domain/imports/run-import.js';
+import { createCustomerImport } from './domain/imports/create-customer-import.js';
+import { listCustomerImports } from './domain/imports/list-customer-imports.js';
+import { getCustomerImport } from './domain/imports/get-customer-import.js';
+import { listCustomerImportErrors } from './domain/imports/list-customer-import-errors.js';
+import { exportCustomerImportErrors } from './domain/imports/export-customer-import-errors.js';
 import { startImportJobs } from './jobs/import.jobs.js';
-import { CustomerKeysRepository } from './db/customer-keys.repository.js';
 import { ErasureRepository } from './db/erasure.repository.js';
 import { SensitiveValuesRepository } from './db/sensitive-values.repository.js';
-import { CustomerKeys } from './domain/privacy/customer-keys.js';
-import { CustomerEraser } from './domain/privacy/erase-customer.js';
-import { FieldCrypto, parseKeyring } from './domain/privacy/field-crypto.js';
+import { eraseCustomer } from './domain/privacy/erase-customer.js';
+import { customerKeysOf } from './keyring.js';
 import { SensitiveFields } from './domain/privacy/sensitive-fields.js';
 import { AuditTrail } from './domain/audit/audit-trail.js';
-import { ConsentLedger } from './domain/consent/consent-ledger.js';
-import { CustomerExport } from './domain/export/export-customers.js';
-import { ConsentCopier } from './domain/merge/consent-copier.js';
-import { CustomerMerge } from './domain/merge/merge-customers.js';
-import { Pipeline } from './domain/opportunities/pipeline.js';
-import { ProfilePictures } from './domain/pictures/profile-pictures.js';
-import { Relationships } from './domain/relationships/relationships.js';
-import { CustomerSearch } from './domain/search/search-customers.js';
-import { CustomFieldDefinitions } from './domain/custom-fields/custom-field-definitions.js';
+import { listCustomerAudit } from './domain/audit/list-customer-audit.js';
+import { getConsent } from './domain/consent/get-consent.js';
+import { listConsentHistory } from './domain/consent/list-consent-history.js';
+import { recordConsent } from './domain/consent/record-consent.js';
+import { exportCustomers } from './domain/export/export-customers.js';
+import { listCustomerDuplicates } from './domain/merge/list-customer-duplicates.js';
+import { mergeCustomers } from './domain/merge/merge-customers.js';
+import { listOpportunities } from './domain/opportunities/list-opportunities.js';
+import { getOpportunity } from './domain/opportunities/get-opportunity.js';
+import { createOpportunity } from './domain/opportunities/create-opportunity.js';
+import { updateOpportunity } from './domain/opportunities/update-opportunity.js';
+import { getOpportunityStages } from './domain/opportunities/get-opportunity-stages.js';
+import { putOpportunityStages } from './domain/opportunities/put-opportunity-stages.js';
+import { putCustomerPicture } from './domain/pictures/put-customer-picture.js';
+import { getCustomerPicture } from './domain/pictures/get-customer-picture.js';
+import { deleteCustomerPicture } from './domain/pictures/delete-customer-picture.js';
+import { listCustomerRelationships } from './domain/relationships/list-customer-relationships.js';
+import { createRelationship } from './domain/relationships/create-relationship.js';
+import { deleteRelationship } from './domain/relationships/delete-relationship.js';
+import { createHousehold } from './domain/relationships/create-household.js';
+import { getHousehold } from './domain/relationships/get-household.js';
+import { updateHousehold } from './domain/relationships/update-household.js';
+import { deleteHousehold } from './domain/relationships/delete-household.js';
+import { searchCustomers } from './domain/search/search-customers.js';
+import { listCustomFields } from './domain/custom-fields/list-custom-fields.js';
+import { getCustomField } from './domain/custom-fields/get-custom-field.js';
+import { createCustomField } from './domain/custom-fields/create-custom-field.js';
+import { updateCustomField } from './domain/custom-fields/update-custom-field.js';
+import { deleteCustomField } from './domain/custom-fields/delete-custom-field.js';
+import { reorderCustomFields } from './domain/custom-fields/reorder-custom-fields.js';
 import { CustomFieldValues } from './domain/custom-fields/custom-field-values.js';
 import { CustomerEvents } from './domain/customers/customer-events.js';
-import type { CustomersDeps } from './domain/customers/customers-deps.js';
 import { createCustomer } from './domain/customers/create-customer.js';
 import { getCustomer } from './domain/customers/get-customer.js';
 import { listCustomers, queryCustomers } from './domain/customers/list-customers.js';
@@ -51,28 +73,19 @@ import { bulkSetStage } from './domain/customers/bulk-set-stage.js';
 import { bulkAssignCustomers } from './domain/customers/bulk-assign-customers.js';
 import { getMe } from './domain/me/get-me.js';
 import { updateMe } from './domain/me/update-me.js';
-import { LifecycleStagesService } from './domain/stages/lifecycle-stages.js';
-import { TagCatalog } from './domain/tags/tag-catalog.js';
+import { getLifecycleStages } from './domain/stages/get-lifecycle-stages.js';
+import { putLifecycleStages } from './domain/stages/put-lifecycle-stages.js';
+import { listTags } from './domain/tags/list-tags.js';
+import { getTag } from './domain/tags/get-tag.js';
+import { createTag } from './domain/tags/create-tag.js';
+import { updateTag } from './domain/tags/update-tag.js';
+import { deleteTag } from './domain/tags/delete-tag.js';
+import type { ProfilesDeps } from './deps.js';
+import type { AuditDeps } from './domain/audit/audit-deps.js';
+import type { CustomersDeps } from './domain/customers/customers-deps.js';
+import type { StagesDeps } from './domain/stages/stages-deps.js';
 import { handlers } from './events/handlers.js';
 import { refuseStaffOnlyFields, toMeDto } from './domain/me/self-service.js';
-
-export interface ProfilesDeps {
-  customers: CustomersDeps;
-  tags: TagCatalog;
-  stages: LifecycleStagesService;
-  customFields: CustomFieldDefinitions;
-  audit: AuditTrail;
-  consent: ConsentLedger;
-  search: CustomerSearch;
-  merge: CustomerMerge;
-  relationships: Relationships;
-  pipeline: Pipeline;
-  pictures: ProfilePictures;
-  exporter: CustomerExport;
-  imports: CustomerImports;
-  importRunner: ImportRunner;
-  eraser: CustomerEraser;
-}
 
 export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = {
   name: 'profiles',
@@ -82,34 +95,50 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   defaultPort: 8081,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
   build: ({ database, outbox, config, logger }) => {
+    const db = database.db;
+    const clock = (): Date => new Date();
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
-    const keys = new CustomerKeys(
-      new FieldCrypto(
-        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
-      ),
-      new CustomerKeysRepository(),
-    );
-    const sensitive = new SensitiveFields(keys, fieldsRepo, new SensitiveValuesRepository());
-    const audit = new AuditTrail(database.db, new AuditRepository(), customersRepo, keys);
+    const keys = customerKeysOf(config);
+    const sensitive = new SensitiveFields({
+      keys,
+      fields: fieldsRepo,
+      clear: new SensitiveValuesRepository(),
+    });
+    const auditRepo = new AuditRepository();
+    const trail = new AuditTrail({ repo: auditRepo, keys, clock });
+    const audit: AuditDeps = {
+      db,
+      repo: auditRepo,
+      customers: customersRepo,
+      keys,
+      trail,
+    };
     const relationshipsRepo = new RelationshipsRepository();
     const opportunitiesRepo = new OpportunitiesRepository();
-    const mergeRepo = new MergeRepository(relationshipsRepo, opportunitiesRepo);
+    const mergeRepo = new MergeRepository({
+      relationships: relationshipsRepo,
+      opportunities: opportunitiesRepo,
+    });
     const consentRepo = new ConsentRepository();
-    const events = new CustomerEvents(outbox, audit);
-    const stages = new LifecycleStagesService(
-      database.db,
-      new StagesRepository(),
-      config.DEFAULT_CUSTOMER_STAGE,
-    );
+    const events = new CustomerEvents({ outbox, audit: trail });
+    const stages: StagesDeps = {
+      db,
+      repo: new StagesRepository(),
+      defaultStage: config.DEFAULT_CUSTOMER_STAGE,
+    };
     const customers: CustomersDeps = {
-      db: database.db,
+      db,
       repo: customersRepo,
       tags: tagsRepo,
       stages,
       events,
-      fieldValues: new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
+      fieldValues: new CustomFieldValues({
+        fields: fieldsRepo,
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+        sensitive,
+      }),
       fieldsRepo,
       merges: mergeRepo,
       settings: {
@@ -119,65 +148,92 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
     };
     const index = config.MEILI_URL
-      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX)
-      : new PostgresSearchIndex(database.db);
+      ? new MeiliSearchIndex({
+          url: config.MEILI_URL,
+          apiKey: config.MEILI_API_KEY,
+          index: config.MEILI_INDEX,
+        })
+      : new PostgresSearchIndex(db);
     return {
       customers,
-      search: new CustomerSearch(index, customersRepo, fieldsRepo, config.DEFAULT_PHONE_REGION),
+      search: {
+        db,
+        index,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        repo: new SearchReindexRepository(),
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+      },
       audit,
-      imports: new CustomerImports(
-        database.db,
-        new ImportsRepository(),
-        fieldsRepo,
-        config.DEFAULT_PHONE_REGION,
-      ),
-      importRunner: new ImportRunner(
-        database.db,
-        new ImportsRepository(),
-        fieldsRepo,
+      imports: {
+        db,
+        repo: new ImportsRepository(),
+        fields: fieldsRepo,
         customers,
-        audit,
+        audit: trail,
         outbox,
         logger,
-      ),
-      exporter: new CustomerExport(database.db, customersRepo, fieldsRepo, config.EXPORT_ENABLED),
-      pipeline: new Pipeline(database.db, opportunitiesRepo, customersRepo),
-      pictures: new ProfilePictures(
-        database.db,
-        new PicturesRepository(),
-        customersRepo,
-        customers,
-      ),
-      relationships: new Relationships(database.db, relationshipsRepo, customersRepo, audit),
-      consent: new ConsentLedger(database.db, consentRepo, customersRepo, audit, outbox, keys),
-      merge: new CustomerMerge(
-        database.db,
-        customersRepo,
-        mergeRepo,
-        fieldsRepo,
-        new ConsentCopier(consentRepo),
+        clock,
+        phoneRegion: config.DEFAULT_PHONE_REGION,
+      },
+      exports: {
+        db,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        enabled: config.EXPORT_ENABLED,
+      },
+      opportunities: {
+        db,
+        repo: opportunitiesRepo,
+        customers: customersRepo,
+        clock,
+      },
+      pictures: { db, repo: new PicturesRepository(), customers },
+      relationships: {
+        db,
+        repo: relationshipsRepo,
+        customers: customersRepo,
+        audit: trail,
+      },
+      consent: {
+        db,
+        repo: consentRepo,
+        customers: customersRepo,
+        audit: trail,
+        outbox,
+        keys,
+        clock,
+      },
+      merge: {
+        db,
+        repo: mergeRepo,
+        customers: customersRepo,
+        fields: fieldsRepo,
+        consent: consentRepo,
         events,
-        audit,
+        audit: trail,
         outbox,
         sensitive,
-      ),
-      eraser: new CustomerEraser(
-        database.db,
-        customersRepo,
-        new ErasureRepository(),
+        clock,
+      },
+      erasure: {
+        db,
+        repo: new ErasureRepository(),
+        customers: customersRepo,
         keys,
-        audit,
+        audit: trail,
         outbox,
-      ),
+        clock,
+      },
       stages,
-      tags: new TagCatalog(database.db, tagsRepo, customers),
-      customFields: new CustomFieldDefinitions(
-        database.db,
-        fieldsRepo,
+      tags: { db, repo: tagsRepo, customers },
+      customFields: {
+        db,
+        repo: fieldsRepo,
         customers,
         outbox,
-        config.MAX_CUSTOM_FIELDS,
-      ),
+        maxFields: config.MAX_CUSTOM_FIELDS,
+      },
     };
   },
   routes: (deps) => [
@@ -209,94 +265,98 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       bulkAssignCustomers(deps.customers, principal, body),
     ),
     handle(routes.exportCustomers, async ({ principal, query, res }): Promise<typeof STREAMED> =>
-      sendCsv(res, await deps.exporter.start(principal, query), { filename: 'customers.csv' }),
+      sendCsv(res, await exportCustomers(deps.exports, principal, query), {
+        filename: 'customers.csv',
+      }),
     ),
     handle(routes.setCustomerTags, ({ principal, params, body, headers }) =>
       changeCustomerTags(deps.customers, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerDuplicates, async ({ principal, params }) => ({
-      data: await deps.merge.duplicates(principal, params.id),
+      data: await listCustomerDuplicates(deps.merge, principal, params.id),
       next_cursor: null,
     })),
     handle(routes.mergeCustomers, ({ principal, params, body, headers }) =>
-      deps.merge.merge(principal, params.id, body, headers['if-match']),
+      mergeCustomers(deps.merge, principal, params.id, body, headers['if-match']),
     ),
     handle(routes.listCustomerAudit, ({ principal, params, query }) =>
-      deps.audit.list(principal, params.id, query),
+      listCustomerAudit(deps.audit, principal, params.id, query),
     ),
     handle(routes.eraseCustomer, ({ principal, params, body }) =>
-      deps.eraser.erase(principal, params.id, body),
+      eraseCustomer(deps.erasure, principal, params.id, body),
     ),
-    handle(routes.searchCustomers, ({ principal, query }) => deps.search.search(principal, query)),
+    handle(routes.searchCustomers, ({ principal, query }) =>
+      searchCustomers(deps.search, principal, query),
+    ),
 
     handle(routes.createCustomerImport, ({ principal, query, body }) =>
-      deps.imports.start(principal, query, body),
+      createCustomerImport(deps.imports, principal, query, body),
     ),
     handle(routes.listCustomerImports, ({ principal, query }) =>
-      deps.imports.list(principal, query),
+      listCustomerImports(deps.imports, principal, query),
     ),
     handle(routes.getCustomerImport, ({ principal, params }) =>
-      deps.imports.get(principal, params.id),
+      getCustomerImport(deps.imports, principal, params.id),
     ),
     handle(routes.listCustomerImportErrors, ({ principal, params, query }) =>
-      deps.imports.errors(principal, params.id, query),
+      listCustomerImportErrors(deps.imports, principal, params.id, query),
     ),
     handle(
       routes.exportCustomerImportErrors,
       async ({ principal, params, res }): Promise<typeof STREAMED> =>
-        sendCsv(res, await deps.imports.errorRows(principal, params.id), {
+        sendCsv(res, await exportCustomerImportErrors(deps.imports, principal, params.id), {
           filename: `import-${params.id}-errors.csv`,
         }),
     ),
 
-    handle(routes.listTags, ({ principal, query }) => deps.tags.list(principal, query)),
-    handle(routes.createTag, ({ principal, body }) => deps.tags.create(principal, body)),
-    handle(routes.getTag, ({ principal, params }) => deps.tags.get(principal, params.tag_id)),
+    handle(routes.listTags, ({ principal, query }) => listTags(deps.tags, principal, query)),
+    handle(routes.createTag, ({ principal, body }) => createTag(deps.tags, principal, body)),
+    handle(routes.getTag, ({ principal, params }) => getTag(deps.tags, principal, params.tag_id)),
     handle(routes.updateTag, ({ principal, params, body, headers }) =>
-      deps.tags.update(principal, params.tag_id, body, headers['if-match']),
+      updateTag(deps.tags, principal, params.tag_id, body, headers['if-match']),
     ),
     handle(routes.deleteTag, ({ principal, params, headers }) =>
-      deps.tags.delete(principal, params.tag_id, headers['if-match']),
+      deleteTag(deps.tags, principal, params.tag_id, headers['if-match']),
     ),
 
     handle(routes.getLifecycleStages, async ({ principal }) => {
-      const list = await deps.stages.get(principal);
+      const list = await getLifecycleStages(deps.stages, principal);
       return reply({ data: list.stages }, { version: list.version });
     }),
     handle(routes.putLifecycleStages, async ({ principal, body, headers }) => {
-      const list = await deps.stages.put(principal, body, headers['if-match']);
+      const list = await putLifecycleStages(deps.stages, principal, body, headers['if-match']);
       return reply({ data: list.stages }, { version: list.version });
     }),
 
     handle(routes.listCustomFields, async ({ principal, query }) => ({
-      data: await deps.customFields.list(principal, query.include_inactive === 'true'),
+      data: await listCustomFields(deps.customFields, principal, query.include_inactive === 'true'),
       next_cursor: null,
     })),
     handle(routes.createCustomField, ({ principal, body }) =>
-      deps.customFields.create(principal, body),
+      createCustomField(deps.customFields, principal, body),
     ),
     handle(routes.reorderCustomFields, async ({ principal, body }) => ({
-      data: await deps.customFields.reorder(principal, body),
+      data: await reorderCustomFields(deps.customFields, principal, body),
       next_cursor: null,
     })),
     handle(routes.getCustomField, ({ principal, params }) =>
-      deps.customFields.get(principal, params.field_id),
+      getCustomField(deps.customFields, principal, params.field_id),
     ),
     handle(routes.updateCustomField, ({ principal, params, body, headers }) =>
-      deps.customFields.update(principal, params.field_id, body, headers['if-match']),
+      updateCustomField(deps.customFields, principal, params.field_id, body, headers['if-match']),
     ),
     handle(routes.deleteCustomField, ({ principal, params, headers }) =>
-      deps.customFields.delete(principal, params.field_id, headers['if-match']),
+      deleteCustomField(deps.customFields, principal, params.field_id, headers['if-match']),
     ),
 
     handle(routes.getCustomerConsent, ({ principal, params }) =>
-      deps.consent.state(principal, { customerId: params.id }),
+      getConsent(deps.consent, principal, { customerId: params.id }),
     ),
     handle(routes.recordCustomerConsent, ({ principal, params, body }) =>
-      deps.consent.record(principal, { customerId: params.id }, body),
+      recordConsent(deps.consent, principal, { customerId: params.id }, body),
     ),
     handle(routes.listCustomerConsentHistory, ({ principal, params, query }) =>
-      deps.consent.history(principal, params.id, query),
+      listConsentHistory(deps.consent, principal, params.id, query),
     ),
 
     handle(routes.getMe, async ({ principal }) => toMeDto(await getMe(deps.customers, principal))),
@@ -306,55 +366,68 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
         toMeDto(await updateMe(deps.customers, principal, body, headers['if-match'])),
       { before: [refuseStaffOnlyFieldsOfCustomers] },
     ),
-    handle(routes.getMyConsent, ({ principal }) => deps.consent.state(principal, 'self')),
+    handle(routes.getMyConsent, ({ principal }) => getConsent(deps.consent, principal, 'self')),
     handle(routes.recordMyConsent, ({ principal, body }) =>
-      deps.consent.record(principal, 'self', { ...body, source: 'self_service' }),
+      recordConsent(deps.consent, principal, 'self', { ...body, source: 'self_service' }),
     ),
 
     handle(routes.listCustomerRelationships, ({ principal, params }) =>
-      deps.relationships.list(principal, params.id),
+      listCustomerRelationships(deps.relationships, principal, params.id),
     ),
     handle(routes.createRelationship, ({ principal, params, body }) =>
-      deps.relationships.create(principal, params.id, body),
+      createRelationship(deps.relationships, principal, params.id, body),
     ),
     handle(routes.deleteRelationship, ({ principal, params }) =>
-      deps.relationships.delete(principal, params.id, params.relationship_id),
+      deleteRelationship(deps.relationships, principal, params.id, params.relationship_id),
     ),
     handle(routes.createHousehold, ({ principal, body }) =>
-      deps.relationships.createHousehold(principal, body),
+      createHousehold(deps.relationships, principal, body),
     ),
     handle(routes.getHousehold, ({ principal, params }) =>
-      deps.relationships.getHousehold(principal, params.household_id),
+      getHousehold(deps.relationships, principal, params.household_id),
     ),
     handle(routes.updateHousehold, ({ principal, params, body, headers }) =>
-      deps.relationships.updateHousehold(principal, params.household_id, body, headers['if-match']),
+      updateHousehold(
+        deps.relationships,
+        principal,
+        params.household_id,
+        body,
+        headers['if-match'],
+      ),
     ),
     handle(routes.deleteHousehold, ({ principal, params, headers }) =>
-      deps.relationships.deleteHousehold(principal, params.household_id, headers['if-match']),
+      deleteHousehold(deps.relationships, principal, params.household_id, headers['if-match']),
     ),
 
     handle(routes.listCustomerOpportunities, ({ principal, params, query }) =>
-      deps.pipeline.list(principal, query, params.id),
+      listOpportunities(deps.opportunities, principal, query, params.id),
     ),
     handle(routes.createOpportunity, async ({ principal, params, body }) => {
-      const opportunity = await deps.pipeline.create(principal, params.id, body);
+      const opportunity = await createOpportunity(deps.opportunities, principal, params.id, body);
       return reply(opportunity, { location: `/crm/opportunities/${opportunity.id}` });
     }),
     handle(routes.listOpportunities, ({ principal, query }) =>
-      deps.pipeline.list(principal, query),
+      listOpportunities(deps.opportunities, principal, query),
     ),
     handle(routes.getOpportunity, ({ principal, params }) =>
-      deps.pipeline.get(principal, params.opportunity_id),
+      getOpportunity(deps.opportunities, principal, params.opportunity_id),
     ),
     handle(routes.updateOpportunity, ({ principal, params, body, headers }) =>
-      deps.pipeline.update(principal, params.opportunity_id, body, headers['if-match']),
+      updateOpportunity(
+        deps.opportunities,
+        principal,
+        params.opportunity_id,
+        body,
+        headers['if-match'],
+      ),
     ),
     handle(routes.getOpportunityStages, async ({ principal }) => {
-      const { version, ...stages } = await deps.pipeline.stages(principal);
+      const { version, ...stages } = await getOpportunityStages(deps.opportunities, principal);
       return reply(stages, { version });
     }),
     handle(routes.putOpportunityStages, async ({ principal, body, headers }) => {
-      const { version, ...stages } = await deps.pipeline.putStages(
+      const { version, ...stages } = await putOpportunityStages(
+        deps.opportunities,
         principal,
         body,
         headers['if-match'],
@@ -363,12 +436,12 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
     }),
 
     handle(routes.putCustomerPicture, ({ principal, params, body, headers }) =>
-      deps.pictures.upload(principal, params.id, body, headers['if-match']),
+      putCustomerPicture(deps.pictures, principal, params.id, body, headers['if-match']),
     ),
     handle(
       routes.getCustomerPicture,
       async ({ principal, params, res }): Promise<typeof STREAMED> => {
-        const picture = await deps.pictures.get(principal, params.id);
+        const picture = await getCustomerPicture(deps.pictures, principal, params.id);
         res
           .set('ETag', `"${picture.sha256}"`)
           .set('Cache-Control', 'private, max-age=300')
@@ -379,7 +452,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       },
     ),
     handle(routes.deleteCustomerPicture, async ({ principal, params, headers }) => {
-      await deps.pictures.remove(principal, params.id, headers['if-match']);
+      await deleteCustomerPicture(deps.pictures, principal, params.id, headers['if-match']);
     }),
   ],
   handlers,
@@ -388,23 +461,16 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   consumer: ({ audit }) => ({
     transaction: {
       begin: (ctx) => {
-        audit.defer(ctx);
-        ctx.onBeforeCommit(() => audit.flush(ctx));
+        audit.trail.defer(ctx);
+        ctx.onBeforeCommit(() => audit.trail.flush(ctx));
       },
     },
   }),
   jobs: async (boss, deps, kit) => {
-    await startImportJobs(boss, {
-      db: kit.database.db,
-      repo: new ImportsRepository(),
-      imports: deps.imports,
-      runner: deps.importRunner,
-      logger: kit.logger,
-      batchSize: kit.config.IMPORT_BATCH_SIZE,
-    });
+    await startImportJobs(boss, deps.imports, kit.config.IMPORT_BATCH_SIZE);
     // Creates the Meilisearch index and its settings when missing; Meilisearch re-indexes
     // documents that arrived before the settings.
-    await deps.search.start();
+    await deps.search.index.start();
   },
 };
 

@@ -15,7 +15,8 @@ import {
   tokenFor,
 } from '@crm/testing';
 import type { ProfilesConfig } from '../src/config.js';
-import { profilesService, type ProfilesDeps } from '../src/service.js';
+import type { ProfilesDeps } from '../src/deps.js';
+import { profilesService } from '../src/service.js';
 
 type Profiles = RunningService<ProfilesConfig, ProfilesDeps>;
 

@@ -2,10 +2,11 @@ import type { Customer } from '@crm/contracts';
 import { describe, expect, it } from 'vitest';
 import { api, buildCustomer, newTenant, tokenFor, waitFor } from '@crm/testing';
 import { MeiliSearchIndex } from '../src/clients/meili-search.js';
-import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
-import { CustomersRepository } from '../src/db/customers.repository.js';
-import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
-import { SearchReindex } from '../src/domain/search/reindex-search.js';
+import {
+  reindexSearch,
+  type ReindexOptions,
+  type ReindexProgress,
+} from '../src/domain/search/reindex-search.js';
 import type { SearchIndex } from '../src/domain/search/search-index.js';
 import { useProfilesOnMeiliStandIn, withFirstBatchHook } from './fixtures.js';
 
@@ -13,14 +14,8 @@ const INDEX = 'crm_customers_reindex_test';
 const searchEngine = useProfilesOnMeiliStandIn(INDEX);
 const { svc } = searchEngine;
 
-function reindexer(index: SearchIndex): SearchReindex {
-  return new SearchReindex(
-    svc.kit.database.db,
-    index,
-    new CustomersRepository(),
-    new CustomFieldsRepository(),
-    new SearchReindexRepository(),
-  );
+function reindexWith(index: SearchIndex, options: ReindexOptions): Promise<ReindexProgress> {
+  return reindexSearch({ ...svc.deps.search, index }, options);
 }
 
 async function createPeople(tenant: string, n: number): Promise<Customer[]> {
@@ -46,12 +41,10 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     for (const p of people) searchEngine.standIn.docs.delete(p.id);
     const sentBefore = searchEngine.standIn.requests.length;
 
-    const result = await reindexer(
-      new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000),
-    ).run({
-      tenants: [tenant],
-      batchSize: 2,
-    });
+    const result = await reindexWith(
+      new MeiliSearchIndex({ url: searchEngine.standIn.url, index: INDEX }),
+      { tenants: [tenant], batchSize: 2 },
+    );
 
     expect(result.done).toBe(3);
     const requests = searchEngine.standIn.requests.slice(sentBefore);
@@ -79,7 +72,7 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
     const [person] = await createPeople(tenant, 1);
     if (!person) throw new Error('no customer');
     const admin = await tokenFor(tenant, 'admin');
-    const meili = new MeiliSearchIndex(searchEngine.standIn.url, undefined, INDEX, 5_000);
+    const meili = new MeiliSearchIndex({ url: searchEngine.standIn.url, index: INDEX });
     let raced = false;
     const racing = withFirstBatchHook(meili, async () => {
       raced = true;
@@ -100,7 +93,7 @@ describe('search reindex into Meilisearch (loopback stand-in)', () => {
       // The stale batch (version 1) lands after the live update, as it would in production.
     });
 
-    const result = await reindexer(racing).run({ tenants: [tenant], batchSize: 10 });
+    const result = await reindexWith(racing, { tenants: [tenant], batchSize: 10 });
 
     expect(raced).toBe(true);
     expect(result.rewritten).toBe(1);

@@ -16,13 +16,10 @@ import {
   useService,
   waitFor,
 } from '@crm/testing';
-import { CustomFieldsRepository } from '../src/db/custom-fields.repository.js';
-import { CustomersRepository } from '../src/db/customers.repository.js';
 import { searchDocuments } from '../src/db/schema.js';
-import { SearchReindexRepository } from '../src/db/search-reindex.repository.js';
 import { PostgresSearchIndex } from '../src/db/search.repository.js';
 import {
-  SearchReindex,
+  reindexSearch,
   type ReindexOptions,
   type ReindexProgress,
 } from '../src/domain/search/reindex-search.js';
@@ -36,13 +33,7 @@ const svc = useService(profilesService);
 const db = () => svc.kit.database.db;
 
 function reindexWith(index: SearchIndex, options: ReindexOptions): Promise<ReindexProgress> {
-  return new SearchReindex(
-    db(),
-    index,
-    new CustomersRepository(),
-    new CustomFieldsRepository(),
-    new SearchReindexRepository(),
-  ).run(options);
+  return reindexSearch({ ...svc.deps.search, index }, options);
 }
 
 async function createPeople(tenant: string, lastName: string, n: number): Promise<Customer[]> {

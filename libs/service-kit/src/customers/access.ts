@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Principal } from '../auth.js';
 import type { CustomerTables } from './tables.js';
 
@@ -35,30 +35,53 @@ export function scopeOf(principal: Principal): CustomerScope {
 
 type Replica = CustomerTables['customerAccess'];
 
-/** The scope over rows of the assignment replica: which replica rows the caller may see. */
-export function replicaPredicate(replica: Replica, scope: CustomerScope): SQL {
-  const tenant = eq(replica.tenantId, scope.tenantId);
-  const collaborates = (id: string) => sql`${id} = ANY(${replica.collaboratorIds})`;
+/** Where a table keeps what access is decided on: a customer's tenant, id and assignment. */
+export interface AssignmentColumns {
+  tenantId: Column;
+  customerId: Column;
+  ownerId: Column;
+  teamId: Column;
+  /** Whether the staff member collaborates on the row's customer. */
+  collaborates: (staffId: string) => SQL;
+}
+
+/** The scope over rows that carry a customer's assignment: which of them the caller may see. */
+export function assignmentPredicate(columns: AssignmentColumns, scope: CustomerScope): SQL {
+  const tenant = eq(columns.tenantId, scope.tenantId);
   switch (scope.kind) {
     case 'tenant':
       return tenant;
     case 'owner':
       return and(
         tenant,
-        or(eq(replica.ownerId, scope.ownerId), collaborates(scope.ownerId)),
+        or(eq(columns.ownerId, scope.ownerId), columns.collaborates(scope.ownerId)),
       ) as SQL;
     case 'team':
       return and(
         tenant,
         or(
-          eq(replica.ownerId, scope.ownerId),
-          collaborates(scope.ownerId),
-          scope.teams.length > 0 ? inArray(replica.teamId, scope.teams) : undefined,
+          eq(columns.ownerId, scope.ownerId),
+          columns.collaborates(scope.ownerId),
+          scope.teams.length > 0 ? inArray(columns.teamId, scope.teams) : undefined,
         ),
       ) as SQL;
     case 'self':
-      return and(tenant, eq(replica.customerId, scope.customerId)) as SQL;
+      return and(tenant, eq(columns.customerId, scope.customerId)) as SQL;
   }
+}
+
+/** The scope over rows of the assignment replica: which replica rows the caller may see. */
+export function replicaPredicate(replica: Replica, scope: CustomerScope): SQL {
+  return assignmentPredicate(
+    {
+      tenantId: replica.tenantId,
+      customerId: replica.customerId,
+      ownerId: replica.ownerId,
+      teamId: replica.teamId,
+      collaborates: (id) => sql`${id} = ANY(${replica.collaboratorIds})`,
+    },
+    scope,
+  );
 }
 
 /**

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDatabase, loadConfig } from '@crm/service-kit';
 import { z } from 'zod';
 import { MeiliSearchIndex } from '../clients/meili-search.js';
-import { ProfilesConfig } from '../config.js';
 import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
 import { CustomersRepository } from '../db/customers.repository.js';
 import { SearchReindexRepository } from '../db/search-reindex.repository.js';
 import { PostgresSearchIndex } from '../db/search.repository.js';
-import { SearchReindex, type ReindexProgress } from '../domain/search/reindex-search.js';
+import { reindexSearch, type ReindexProgress } from '../domain/search/reindex-search.js';
+import type { SearchDeps } from '../domain/search/search-deps.js';
+import { runCommand, withDatabase } from './command.js';
 
 const USAGE = `Usage: pnpm --filter @crm/profiles search:reindex [-- options]
 
@@ -84,54 +84,50 @@ async function main(): Promise<void> {
   const stateFile = values['state-file'];
   const resumed = stateFile ? readState(stateFile, tenants) : null;
 
-  const config = loadConfig(ProfilesConfig);
-  const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
-  try {
+  await withDatabase(async ({ config, db }) => {
     const index = config.MEILI_URL
-      ? new MeiliSearchIndex(config.MEILI_URL, config.MEILI_API_KEY, config.MEILI_INDEX, 30_000)
-      : new PostgresSearchIndex(database.db);
+      ? new MeiliSearchIndex({
+          url: config.MEILI_URL,
+          apiKey: config.MEILI_API_KEY,
+          index: config.MEILI_INDEX,
+          timeoutMs: 30_000,
+        })
+      : new PostgresSearchIndex(db);
     await index.start();
-    const reindex = new SearchReindex(
-      database.db,
+    const search: SearchDeps = {
+      db,
       index,
-      new CustomersRepository(),
-      new CustomFieldsRepository(),
-      new SearchReindexRepository(),
-    );
+      customers: new CustomersRepository(),
+      fields: new CustomFieldsRepository(),
+      repo: new SearchReindexRepository(),
+      phoneRegion: config.DEFAULT_PHONE_REGION,
+    };
     const before = resumed?.documents ?? 0;
     if (resumed && !values.quiet) {
       process.stderr.write(
         `reindex: resuming after ${before} documents, at tenant ${resumed.position.tenantId}\n`,
       );
     }
+    /** Records in the state file, when there is one, where the run stands. */
+    const save = (p: ReindexProgress, done: boolean): void => {
+      if (stateFile) {
+        writeState(stateFile, { tenants, position: p.position, done, documents: before + p.done });
+      }
+    };
     let lastLine = 0;
-    const result = await reindex.run({
+    const result = await reindexSearch(search, {
       tenants: tenants ?? undefined,
       batchSize,
       from: resumed?.position,
       onBatch: (p) => {
-        if (stateFile) {
-          writeState(stateFile, {
-            tenants,
-            position: p.position,
-            done: false,
-            documents: before + p.done,
-          });
-        }
+        save(p, false);
         if (!values.quiet && performance.now() - lastLine > 2_000) {
           lastLine = performance.now();
           process.stderr.write(`${line(p)}\n`);
         }
       },
     });
-    if (stateFile) {
-      writeState(stateFile, {
-        tenants,
-        position: result.position,
-        done: true,
-        documents: before + result.done,
-      });
-    }
+    save(result, true);
     if (!values.quiet) process.stderr.write(`${line(result)}\n`);
     process.stdout.write(
       `${JSON.stringify({
@@ -142,15 +138,14 @@ async function main(): Promise<void> {
         seconds: Math.round(result.elapsedMs) / 1000,
       })}\n`,
     );
-  } finally {
-    await database.close();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err);
-  process.stderr.write(
-    `search reindex failed: ${err instanceof Error ? err.message : String(err)}\n${usage ? `\n${USAGE}\n` : ''}`,
-  );
-  process.exitCode = usage ? 2 : 1;
+function isUsageError(err: unknown): boolean {
+  return err instanceof UsageError || (err instanceof TypeError && 'code' in err);
+}
+
+runCommand('search reindex', main, {
+  codeOf: (err) => (isUsageError(err) ? 2 : 1),
+  more: (err) => (isUsageError(err) ? `\n${USAGE}\n` : ''),
 });

@@ -1,11 +1,8 @@
-import { createDatabase, loadConfig } from '@crm/service-kit';
-import { ProfilesConfig } from '../config.js';
-import { CustomerKeysRepository } from '../db/customer-keys.repository.js';
 import { CustomFieldsRepository } from '../db/custom-fields.repository.js';
 import { SensitiveValuesRepository } from '../db/sensitive-values.repository.js';
-import { CustomerKeys } from '../domain/privacy/customer-keys.js';
 import { SensitiveFields } from '../domain/privacy/sensitive-fields.js';
-import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
+import { customerKeysOf } from '../keyring.js';
+import { runCommand, withDatabase } from './command.js';
 
 /**
  * `pnpm --filter @crm/profiles rotate-keys [-- --batch 500] [--tenant <uuid>]`: first seals the
@@ -15,7 +12,6 @@ import { FieldCrypto, parseKeyring } from '../domain/privacy/field-crypto.js';
  * continues with what is left. Exits 0 when no key is left under an older master key.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(ProfilesConfig);
   const args = process.argv.slice(2);
   const at = args.indexOf('--batch');
   const batch = at === -1 ? 500 : Number(args[at + 1]);
@@ -27,47 +23,34 @@ async function main(): Promise<void> {
   if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) {
     throw new Error('--batch must be a whole number from 1 to 10000');
   }
-  const database = createDatabase({ url: config.DATABASE_URL, role: config.DATABASE_ROLE, max: 2 });
-  try {
-    const keys = new CustomerKeys(
-      new FieldCrypto(
-        parseKeyring(config.FIELD_ENCRYPTION_KEYS, config.FIELD_ENCRYPTION_ACTIVE_KEY),
-      ),
-      new CustomerKeysRepository(),
-    );
-    const sensitive = new SensitiveFields(
+  await withDatabase(async ({ config, db }) => {
+    const keys = customerKeysOf(config);
+    const sensitive = new SensitiveFields({
       keys,
-      new CustomFieldsRepository(),
-      new SensitiveValuesRepository(),
-    );
+      fields: new CustomFieldsRepository(),
+      clear: new SensitiveValuesRepository(),
+    });
     let sealed = 0;
     for (;;) {
-      const n = await sensitive.sealClear(database.db, batch, tenant);
+      const n = await sensitive.sealClear(db, batch, tenant);
       if (n === 0) break;
       sealed += n;
       process.stdout.write(`${JSON.stringify({ phase: 'seal', sealed })}\n`);
     }
-    const start = await keys.progress(database.db, 0, tenant);
+    const start = await keys.progress(db, 0, tenant);
     process.stdout.write(`${JSON.stringify({ ...start, phase: 'start' })}\n`);
     let rewrapped = 0;
     for (;;) {
-      const n = await keys.rotateBatch(database.db, batch, tenant);
+      const n = await keys.rotateBatch(db, batch, tenant);
       if (n === 0) break;
       rewrapped += n;
-      const p = await keys.progress(database.db, rewrapped, tenant);
+      const p = await keys.progress(db, rewrapped, tenant);
       process.stdout.write(`${JSON.stringify({ ...p, phase: 'batch' })}\n`);
     }
-    const end = await keys.progress(database.db, rewrapped, tenant);
+    const end = await keys.progress(db, rewrapped, tenant);
     process.stdout.write(`${JSON.stringify({ ...end, phase: 'done' })}\n`);
     process.exitCode = end.remaining === 0 ? 0 : 1;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `key rotation failed: ${err instanceof Error ? err.message : String(err)}\n`,
-  );
-  process.exitCode = 2;
-});
+runCommand('key rotation', main);

@@ -130,24 +130,31 @@ const SORTS: Record<Exclude<SearchRequest['sort'], 'relevance'>, string> = {
   '-updated_at': 'updated_at_ts:desc',
 };
 
+export interface MeiliOptions {
+  url: string;
+  apiKey?: string | undefined;
+  /** The index's uid. */
+  index: string;
+  /** How long one request may take; 5 s unless told. */
+  timeoutMs?: number;
+}
+
 /** Meilisearch behind the same interface; used when MEILI_URL is set. */
 export class MeiliSearchIndex implements SearchIndex {
   readonly engine = 'meilisearch' as const;
   private readonly index: Index<MeiliCustomer>;
   private readonly client: Meilisearch;
 
-  constructor(
-    url: string,
-    apiKey: string | undefined,
-    private readonly uid: string,
-    timeoutMs = 5_000,
-  ) {
+  private readonly uid: string;
+
+  constructor(options: MeiliOptions) {
+    this.uid = options.index;
     this.client = new Meilisearch({
-      host: url,
-      ...(apiKey ? { apiKey } : {}),
-      timeout: timeoutMs,
+      host: options.url,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      timeout: options.timeoutMs ?? 5_000,
     });
-    this.index = this.client.index<MeiliCustomer>(uid);
+    this.index = this.client.index<MeiliCustomer>(this.uid);
   }
 
   /** Creates the index when missing and applies the settings; both are idempotent. */

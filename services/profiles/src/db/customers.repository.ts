@@ -1,5 +1,5 @@
-import type { Executor, CustomerScope } from '@crm/service-kit';
-import { and, asc, desc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { assignmentPredicate, type Executor, type CustomerScope } from '@crm/service-kit';
+import { and, asc, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {
@@ -49,31 +49,18 @@ function collaboratesOn(staffId: string): SQL {
   );
 }
 
-/** The access predicate of DESIGN section 3, in SQL. */
+/** The access predicate of DESIGN section 3 over the customers table itself. */
 export function scopePredicate(scope: CustomerScope): SQL {
-  const tenant = eq(customers.tenantId, scope.tenantId);
-  switch (scope.kind) {
-    case 'tenant':
-      return tenant;
-    case 'owner':
-      return and(
-        tenant,
-        or(eq(customers.ownerId, scope.ownerId), collaboratesOn(scope.ownerId)),
-      ) as SQL;
-    case 'team':
-      return and(
-        tenant,
-        scope.teams.length > 0
-          ? or(
-              eq(customers.ownerId, scope.ownerId),
-              inArray(customers.teamId, scope.teams),
-              collaboratesOn(scope.ownerId),
-            )
-          : or(eq(customers.ownerId, scope.ownerId), collaboratesOn(scope.ownerId)),
-      ) as SQL;
-    case 'self':
-      return and(tenant, eq(customers.id, scope.customerId)) as SQL;
-  }
+  return assignmentPredicate(
+    {
+      tenantId: customers.tenantId,
+      customerId: customers.id,
+      ownerId: customers.ownerId,
+      teamId: customers.teamId,
+      collaborates: collaboratesOn,
+    },
+    scope,
+  );
 }
 
 type SideTables = {

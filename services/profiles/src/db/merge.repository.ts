@@ -23,11 +23,14 @@ export interface DuplicateRow {
   nameSimilarity: number;
 }
 
+/** The repositories of what else hangs off a customer and moves to the survivor. */
+export interface MergeRepositoryDeps {
+  relationships: RelationshipsRepository;
+  opportunities: OpportunitiesRepository;
+}
+
 export class MergeRepository {
-  constructor(
-    private readonly relationships: RelationshipsRepository,
-    private readonly opportunities: OpportunitiesRepository,
-  ) {}
+  constructor(private readonly deps: MergeRepositoryDeps) {}
 
   /** The survivor of a merged id, following chains of merges. */
   async survivorOf(db: Executor, tenantId: string, id: string): Promise<string | null> {
@@ -55,22 +58,19 @@ export class MergeRepository {
     mergedIds: string[],
     takeValues: { fieldId: string; from: string }[],
   ): Promise<void> {
-    await db.execute(sql`
-      INSERT INTO ${customerTags} (tenant_id, customer_id, tag_id)
-      SELECT tenant_id, ${survivorId}::uuid, tag_id FROM ${customerTags}
-       WHERE tenant_id = ${tenantId} AND customer_id IN (${sql.join(
-         mergedIds.map((i) => sql`${i}::uuid`),
-         sql`, `,
-       )})
-      ON CONFLICT DO NOTHING`);
-    await db.execute(sql`
-      INSERT INTO ${collaborators} (tenant_id, customer_id, staff_id)
-      SELECT tenant_id, ${survivorId}::uuid, staff_id FROM ${collaborators}
-       WHERE tenant_id = ${tenantId} AND customer_id IN (${sql.join(
-         mergedIds.map((i) => sql`${i}::uuid`),
-         sql`, `,
-       )})
-      ON CONFLICT DO NOTHING`);
+    for (const [table, column] of [
+      [customerTags, 'tag_id'],
+      [collaborators, 'staff_id'],
+    ] as const) {
+      await db.execute(sql`
+        INSERT INTO ${table} (tenant_id, customer_id, ${sql.identifier(column)})
+        SELECT tenant_id, ${survivorId}::uuid, ${sql.identifier(column)} FROM ${table}
+         WHERE tenant_id = ${tenantId} AND customer_id IN (${sql.join(
+           mergedIds.map((i) => sql`${i}::uuid`),
+           sql`, `,
+         )})
+        ON CONFLICT DO NOTHING`);
+    }
     for (const { fieldId, from } of takeValues) {
       await db.execute(sql`
         INSERT INTO ${customFieldValues} (tenant_id, customer_id, field_id, value)
@@ -78,8 +78,8 @@ export class MergeRepository {
          WHERE tenant_id = ${tenantId} AND customer_id = ${from}::uuid AND field_id = ${fieldId}::uuid
         ON CONFLICT (tenant_id, customer_id, field_id) DO UPDATE SET value = excluded.value, updated_at = now()`);
     }
-    await this.relationships.moveToSurvivor(db, tenantId, survivorId, mergedIds);
-    await this.opportunities.moveToSurvivor(db, tenantId, survivorId, mergedIds);
+    await this.deps.relationships.moveToSurvivor(db, tenantId, survivorId, mergedIds);
+    await this.deps.opportunities.moveToSurvivor(db, tenantId, survivorId, mergedIds);
     await db
       .update(externalRefs)
       .set({ customerId: survivorId })

@@ -1,6 +1,6 @@
 import type { EventHandler } from '@crm/service-kit';
 import { applyBookingxFact } from '../domain/customers/apply-bookingx-fact.js';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 export type BookingxBookingEvent =
   | 'bookingx.booking.created.v1'

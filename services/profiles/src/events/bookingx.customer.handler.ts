@@ -1,6 +1,6 @@
 import type { EventHandler } from '@crm/service-kit';
 import { applyBookingxFact } from '../domain/customers/apply-bookingx-fact.js';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 // One handler for bookingx.customer.created.v1 and .updated.v1: both carry the whole customer.
 /** The BookingX customer becomes or refreshes its profile. */

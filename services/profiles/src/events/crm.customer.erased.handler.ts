@@ -1,7 +1,7 @@
 import type { EventHandler } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 /** An erased customer leaves the search index. */
 export function onCrmCustomerErased(deps: ProfilesDeps): EventHandler<'crm.customer.erased.v1'> {
-  return ({ tx }, event) => deps.search.forget(tx, event.tenantid, [event.data.customer_id]);
+  return ({ tx }, event) => deps.search.index.remove(tx, event.tenantid, [event.data.customer_id]);
 }

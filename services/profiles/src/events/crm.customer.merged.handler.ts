@@ -1,7 +1,7 @@
 import type { EventHandler } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 
 /** Customers merged away leave the search index. */
 export function onCrmCustomerMerged(deps: ProfilesDeps): EventHandler<'crm.customer.merged.v1'> {
-  return ({ tx }, event) => deps.search.forget(tx, event.tenantid, event.data.merged_ids);
+  return ({ tx }, event) => deps.search.index.remove(tx, event.tenantid, event.data.merged_ids);
 }

@@ -1,7 +1,9 @@
 import type { EventHandler } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import { refreshSearchDocument } from '../domain/search/refresh-search-document.js';
+import type { ProfilesDeps } from '../deps.js';
 
 /** The search index follows every change to a customer. */
 export function onCrmCustomerUpdated(deps: ProfilesDeps): EventHandler<'crm.customer.updated.v1'> {
-  return ({ tx }, event) => deps.search.reindex(tx, event.tenantid, event.data.customer.id);
+  return ({ tx }, event) =>
+    refreshSearchDocument(deps.search, tx, event.tenantid, event.data.customer.id);
 }

@@ -1,5 +1,5 @@
 import type { Handlers } from '@crm/service-kit';
-import type { ProfilesDeps } from '../service.js';
+import type { ProfilesDeps } from '../deps.js';
 import { onBookingxBooking } from './bookingx.booking.handler.js';
 import { onBookingxCustomer } from './bookingx.customer.handler.js';
 import { onCrmCustomerCreated } from './crm.customer.created.handler.js';

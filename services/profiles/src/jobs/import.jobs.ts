@@ -1,7 +1,7 @@
-import type { Db, Logger, PgBoss } from '@crm/service-kit';
-import type { ImportsRepository } from '../db/imports.repository.js';
-import type { CustomerImports } from '../domain/imports/customer-imports.js';
-import type { ImportRunner } from '../domain/imports/run-import.js';
+import type { PgBoss } from '@crm/service-kit';
+import { failImport } from '../domain/imports/fail-import.js';
+import type { ImportsDeps } from '../domain/imports/imports-deps.js';
+import { runImport } from '../domain/imports/run-import.js';
 
 export const IMPORT_QUEUE = 'customer-import';
 /** Attempts after the first; a retry resumes after the last committed batch. */
@@ -21,14 +21,8 @@ interface ImportJob {
  */
 export async function startImportJobs(
   boss: PgBoss,
-  deps: {
-    db: Db;
-    repo: ImportsRepository;
-    imports: CustomerImports;
-    runner: ImportRunner;
-    logger: Logger;
-    batchSize: number;
-  },
+  deps: ImportsDeps,
+  batchSize: number,
 ): Promise<void> {
   await boss.createQueue(IMPORT_QUEUE, {
     retryLimit: RETRY_LIMIT,
@@ -40,15 +34,15 @@ export async function startImportJobs(
     expireInSeconds: 24 * 60 * 60,
   });
   const enqueue = async (tenantId: string, importId: string): Promise<void> => {
-    const job: ImportJob = { tenant_id: tenantId, import_id: importId, batch_size: deps.batchSize };
+    const job: ImportJob = { tenant_id: tenantId, import_id: importId, batch_size: batchSize };
     await boss.send(IMPORT_QUEUE, job, { singletonKey: importId });
   };
-  deps.imports.useQueue({ enqueue });
+  deps.queue = { enqueue };
   await boss.work<ImportJob>(IMPORT_QUEUE, async ([job]) => {
     if (!job) return;
     const { tenant_id, import_id, batch_size } = job.data;
     try {
-      await deps.runner.run(tenant_id, import_id, batch_size, job.signal);
+      await runImport(deps, tenant_id, import_id, batch_size, job.signal);
     } catch (err) {
       deps.logger.error(
         { err, import_id, attempt: job.retryCount + 1 },
@@ -57,7 +51,7 @@ export async function startImportJobs(
       if (job.retryCount >= RETRY_LIMIT) {
         const imp = await deps.repo.find(deps.db, tenant_id, import_id, undefined);
         const why = err instanceof Error ? err.message : 'unknown error';
-        if (imp) await deps.runner.fail(imp, `Stopped after ${RETRY_LIMIT + 1} attempts: ${why}`);
+        if (imp) await failImport(deps, imp, `Stopped after ${RETRY_LIMIT + 1} attempts: ${why}`);
       }
       throw err;
     }

@@ -16,12 +16,15 @@ export function ruleOf(row: CustomFieldRow): FieldRule {
 }
 
 /** Checks the custom field values of one write against the tenant's definitions. */
+export interface CustomFieldValuesDeps {
+  fields: CustomFieldsRepository;
+  /** Reads phone values written without a country code. */
+  phoneRegion: string;
+  sensitive: SensitiveFields;
+}
+
 export class CustomFieldValues {
-  constructor(
-    private readonly repo: CustomFieldsRepository,
-    private readonly phoneRegion: string,
-    private readonly sensitive: SensitiveFields,
-  ) {}
+  constructor(private readonly deps: CustomFieldValuesDeps) {}
 
   /** Checked values as they are stored: sensitive ones sealed with the customer's data key. */
   seal(
@@ -31,17 +34,17 @@ export class CustomFieldValues {
     values: CheckedValue[],
     current?: Record<string, CustomFieldValue>,
   ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
-    return this.sensitive.seal(tx, tenantId, customerId, values, current);
+    return this.deps.sensitive.seal(tx, tenantId, customerId, values, current);
   }
 
   /** The customer as its reader sees it: sensitive values decrypted. */
   async reveal(db: Executor, customer: Customer): Promise<Customer> {
-    const [revealed] = await this.sensitive.reveal(db, [customer]);
+    const [revealed] = await this.deps.sensitive.reveal(db, [customer]);
     return revealed ?? customer;
   }
 
   revealAll(db: Executor, customers: Customer[]): Promise<Customer[]> {
-    return this.sensitive.reveal(db, customers);
+    return this.deps.sensitive.reveal(db, customers);
   }
 
   /**
@@ -55,7 +58,7 @@ export class CustomFieldValues {
     mode: 'create' | 'update',
   ): Promise<CheckedValue[]> {
     if (mode === 'update' && (input === undefined || Object.keys(input).length === 0)) return [];
-    const definitions = await this.repo.definitions(db, tenantId);
+    const definitions = await this.deps.fields.definitions(db, tenantId);
     const byName = new Map(definitions.map((d) => [d.fieldName, d]));
     const errors: FieldError[] = [];
     const out: CheckedValue[] = [];
@@ -77,7 +80,7 @@ export class CustomFieldValues {
         });
         continue;
       }
-      const checked = checkValue(ruleOf(def), raw, this.phoneRegion);
+      const checked = checkValue(ruleOf(def), raw, this.deps.phoneRegion);
       if (checked.ok) {
         out.push({ fieldId: def.id, name, sensitive: def.isSensitive, value: checked.value });
       } else errors.push(checked.error);

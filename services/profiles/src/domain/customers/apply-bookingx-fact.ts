@@ -1,6 +1,7 @@
 import { bookingxCustomerId } from '@crm/contracts';
 import type { Executor } from '@crm/service-kit';
-import type { CustomerEraser } from '../privacy/erase-customer.js';
+import type { ErasureDeps } from '../privacy/erasure-deps.js';
+import { isErased } from '../privacy/is-erased.js';
 import type { CustomersDeps } from './customers-deps.js';
 import { upsertBookingxCustomer } from './upsert-bookingx-customer.js';
 
@@ -19,12 +20,12 @@ export interface BookingxFact {
  * its facts are acknowledged and dropped.
  */
 export async function applyBookingxFact(
-  deps: { customers: CustomersDeps; eraser: CustomerEraser },
+  deps: { customers: CustomersDeps; erasure: ErasureDeps },
   tx: Executor,
   fact: BookingxFact,
 ): Promise<void> {
   const id = bookingxCustomerId(fact.tenantId, fact.person.bookingx_id);
-  if (await deps.eraser.isErased(tx, fact.tenantId, id)) return;
+  if (await isErased(deps.erasure, tx, fact.tenantId, id)) return;
   await upsertBookingxCustomer(
     deps.customers,
     tx,

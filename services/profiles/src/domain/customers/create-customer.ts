@@ -12,6 +12,7 @@ import { routeContext } from './customer-events.js';
 import { primaryOf } from './phones.js';
 import { toColumns, nextPhones, type Within, assertMayAssign } from './customer-changes.js';
 import type { CustomersDeps } from './customers-deps.js';
+import { assertKnownStage } from '../stages/lifecycle-stages.js';
 
 export async function createCustomer(
   deps: CustomersDeps,
@@ -26,7 +27,7 @@ export async function createCustomer(
   const bookingxId = within?.bookingxId;
   const run = async (tx: Executor): Promise<Customer> => {
     if (body.customer_stage !== undefined) {
-      await deps.stages.assertKnown(tx, principal.tenant, body.customer_stage);
+      await assertKnownStage(deps.stages, tx, principal.tenant, body.customer_stage);
     }
     const values = await deps.fieldValues.check(tx, principal.tenant, body.custom_fields, 'create');
     if (

@@ -26,6 +26,7 @@ import { CustomerFilter } from './customer-filter.js';
 import { checkPhones, primaryOf, samePhones, withPrimary } from './phones.js';
 import { republishCustomers } from './republish-customers.js';
 import type { CustomersDeps } from './customers-deps.js';
+import { assertKnownStage } from '../stages/lifecycle-stages.js';
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -188,7 +189,7 @@ export async function patchCustomer(
   const run = async (tx: Executor): Promise<Customer> => {
     const current = await lockOne(deps, tx, principal, id, ifMatch);
     if (body.customer_stage !== undefined && body.customer_stage !== current.row.customerStage) {
-      await deps.stages.assertKnown(tx, principal.tenant, body.customer_stage);
+      await assertKnownStage(deps.stages, tx, principal.tenant, body.customer_stage);
     }
     if (body.preferences !== undefined) {
       columns.preferences = replaces
@@ -303,7 +304,7 @@ export async function bulkSet(
 ): Promise<BulkResult> {
   return transaction(deps.db, async ({ db: tx }) => {
     if (changes.customerStage !== undefined) {
-      await deps.stages.assertKnown(tx, principal.tenant, changes.customerStage);
+      await assertKnownStage(deps.stages, tx, principal.tenant, changes.customerStage);
     }
     const target = await lockTargets(deps, tx, principal, body);
     const ctx = routeContext(principal, via);

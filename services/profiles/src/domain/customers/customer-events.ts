@@ -47,17 +47,26 @@ const ASSIGNMENT_FIELDS = new Set<string>(['owner_id', 'team_id', 'collaborator_
  * Every change to a customer passes through here, in its transaction: the audit trail
  * records it field by field and the outbox carries its events.
  */
+export interface CustomerEventsDeps {
+  outbox: Outbox;
+  audit: AuditTrail;
+}
+
 export class CustomerEvents {
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly audit: AuditTrail,
-  ) {}
+  constructor(private readonly deps: CustomerEventsDeps) {}
 
   async created(tx: Executor, customer: Customer, ctx: ChangeContext): Promise<void> {
-    await this.audit.record(tx, customer.tenant_id, customer.id, creationChanges(customer), ctx, {
-      created: true,
-    });
-    await this.outbox.append(tx, [
+    await this.deps.audit.record(
+      tx,
+      customer.tenant_id,
+      customer.id,
+      creationChanges(customer),
+      ctx,
+      {
+        created: true,
+      },
+    );
+    await this.deps.outbox.append(tx, [
       {
         event: makeEvent({
           type: 'crm.customer.created.v1',
@@ -89,7 +98,7 @@ export class CustomerEvents {
     const changed = changedFields(before, after);
     if (changed.length === 0) return [];
     const actor = ctx.actor;
-    await this.audit.record(
+    await this.deps.audit.record(
       tx,
       after.tenant_id,
       after.id,
@@ -128,7 +137,7 @@ export class CustomerEvents {
       });
     }
     if (changed.some((f) => ASSIGNMENT_FIELDS.has(f))) messages.push(this.assignment(after));
-    await this.outbox.append(tx, messages);
+    await this.deps.outbox.append(tx, messages);
     return changed;
   }
 

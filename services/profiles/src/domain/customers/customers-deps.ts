@@ -4,7 +4,7 @@ import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { MergeRepository } from '../../db/merge.repository.js';
 import type { TagsRepository } from '../../db/tags.repository.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
-import type { LifecycleStagesService } from '../stages/lifecycle-stages.js';
+import type { StagesDeps } from '../stages/stages-deps.js';
 import type { CustomerEvents } from './customer-events.js';
 import type { CustomerSettings } from './customer-changes.js';
 
@@ -13,7 +13,7 @@ export interface CustomersDeps {
   db: Db;
   repo: CustomersRepository;
   tags: TagsRepository;
-  stages: LifecycleStagesService;
+  stages: StagesDeps;
   events: CustomerEvents;
   fieldValues: CustomFieldValues;
   fieldsRepo: CustomFieldsRepository;

@@ -4,14 +4,7 @@ import {
   type QueryCustomersBody,
   type Page,
 } from '@crm/contracts';
-import {
-  CursorTime,
-  encodeCursor,
-  invalidCursor,
-  readCursor,
-  scopeOf,
-  type Principal,
-} from '@crm/service-kit';
+import { CursorTime, keysetPage, scopeOf, type Principal } from '@crm/service-kit';
 import { z } from 'zod';
 import type { SortField } from '../../db/customers.repository.js';
 import { toCustomerDto } from './customer.js';
@@ -57,41 +50,36 @@ export async function pageOfCustomers(
 ): Promise<Page<Customer>> {
   const descending = query.sort.startsWith('-');
   const field = query.sort.replace(/^-/, '') as SortField;
-  let after: { value: string; id: string } | undefined;
-  if (query.cursor) {
-    const [sort, value, id] = readCursor(CustomerCursor, query.cursor);
-    const byTime = field === 'created_at' || field === 'updated_at';
-    if (sort !== query.sort || (byTime && !CursorTime.safeParse(value).success)) {
-      throw invalidCursor();
-    }
-    after = { value, id };
-  }
-  const predicate =
-    filter === undefined
-      ? undefined
-      : await filtersOf(deps).predicate(deps.db, principal, filter.input, filter.at);
-  const rows = await deps.repo.list(deps.db, {
-    scope: scopeOf(principal),
-    filter: {
-      status: query.status,
-      stage: query.stage,
-      vip: query.vip === undefined ? undefined : query.vip === 'true',
-      email: query.email,
-      predicate,
-    },
-    sort: { field, descending },
-    limit: query.limit + 1,
-    after,
-  });
-  const page = rows.slice(0, query.limit).map(toCustomerDto);
-  const last = page.at(-1);
+  const byTime = field === 'created_at' || field === 'updated_at';
+  // A cursor belongs to the sort it was issued for; one of a list by time carries a time.
+  const cursor = CustomerCursor.refine(
+    ([sort, value]) => sort === query.sort && (!byTime || CursorTime.safeParse(value).success),
+  ).transform(([, value, id]) => ({ value, id }));
   const sortValue = (c: Customer): string =>
     field === 'email' ? (c.email ?? '') : field === 'last_name' ? c.last_name : c[field];
-  return {
-    data: await deps.fieldValues.revealAll(deps.db, page),
-    next_cursor:
-      rows.length > query.limit && last
-        ? encodeCursor([query.sort, sortValue(last), last.id])
-        : null,
-  };
+  const { rows, next_cursor } = await keysetPage(query, {
+    cursor,
+    fetch: async (after, limit) => {
+      const predicate =
+        filter === undefined
+          ? undefined
+          : await filtersOf(deps).predicate(deps.db, principal, filter.input, filter.at);
+      const found = await deps.repo.list(deps.db, {
+        scope: scopeOf(principal),
+        filter: {
+          status: query.status,
+          stage: query.stage,
+          vip: query.vip === undefined ? undefined : query.vip === 'true',
+          email: query.email,
+          predicate,
+        },
+        sort: { field, descending },
+        limit,
+        after,
+      });
+      return found.map(toCustomerDto);
+    },
+    cursorOf: (last) => [query.sort, sortValue(last), last.id],
+  });
+  return { data: await deps.fieldValues.revealAll(deps.db, rows), next_cursor };
 }

@@ -29,12 +29,21 @@ export async function republishCustomers(
   return after;
 }
 
-/** Tenant-wide, for catalog changes that touch every customer carrying a tag. */
-export async function lockForCatalog(
+/**
+ * A change to the tenant's catalog (a tag renamed or deleted, a custom field switched on or
+ * off or deleted) that shows on the customers `carrierIds`: they are locked tenant-wide before
+ * `change` runs, and after it each gets a new version and `crm.customer.updated.v1`.
+ */
+export async function changeCatalog<T>(
   deps: CustomersDeps,
   tx: Executor,
   tenantId: string,
-  ids: string[],
-): Promise<CustomerRecord[]> {
-  return deps.repo.lockMany(tx, { kind: 'tenant', tenantId }, ids);
+  carrierIds: string[],
+  ctx: ChangeContext,
+  change: () => Promise<T>,
+): Promise<T> {
+  const carriers = await deps.repo.lockMany(tx, { kind: 'tenant', tenantId }, carrierIds);
+  const result = await change();
+  await republishCustomers(deps, tx, tenantId, carriers, ctx);
+  return result;
 }

@@ -1,8 +1,7 @@
 import type { Customer, ExportCustomersQuery } from '@crm/contracts';
-import { AppError, type Db, type Principal } from '@crm/service-kit';
-import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
-import type { CustomersRepository } from '../../db/customers.repository.js';
+import { AppError, type Principal } from '@crm/service-kit';
 import { toCustomerDto } from '../customers/customer.js';
+import type { ExportDeps } from './export-deps.js';
 
 const BATCH = 500;
 
@@ -53,55 +52,51 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** CSV export of a tenant's customers in id order (creation order for CRM-made UUIDv7 ids), read in keyset batches so memory stays flat. */
-export class CustomerExport {
-  constructor(
-    private readonly db: Db,
-    private readonly customers: CustomersRepository,
-    private readonly fields: CustomFieldsRepository,
-    private readonly enabled: boolean,
-  ) {}
-
-  /** Checks before the first byte, so a refusal is still a problem+json answer. */
-  async start(principal: Principal, query: ExportCustomersQuery): Promise<AsyncIterable<string[]>> {
-    if (!this.enabled) throw new AppError('forbidden', 'Exports are switched off (export_enabled)');
-    const definitions = (await this.fields.list(this.db, principal.tenant, false)).filter(
-      (d) => !d.isSensitive,
-    );
-    const db = this.db;
-    const repo = this.customers;
-    const header = [
-      ...CORE.map(([name]) => name),
-      ...definitions.map((d) => `custom.${d.fieldName}`),
-    ];
-    return {
-      async *[Symbol.asyncIterator]() {
-        yield header;
-        let after: string | undefined;
-        for (;;) {
-          const rows = await repo.scan(
-            db,
-            principal.tenant,
-            {
-              status: query.status,
-              stage: query.stage,
-              vip: query.vip === undefined ? undefined : query.vip === 'true',
-            },
-            after,
-            BATCH,
-          );
-          for (const record of rows) {
-            const c = toCustomerDto(record);
-            yield [
-              ...CORE.map(([, get]) => cell(get(c))),
-              ...definitions.map((d) => cell(c.custom_fields?.[d.fieldName])),
-            ];
-          }
-          const last = rows.at(-1);
-          if (!last || rows.length < BATCH) return;
-          after = last.row.id;
+/**
+ * CSV export of a tenant's customers in id order (creation order for CRM-made UUIDv7 ids), read
+ * in keyset batches so memory stays flat. Checks before the first byte, so a refusal is still
+ * a problem+json answer.
+ */
+export async function exportCustomers(
+  deps: ExportDeps,
+  principal: Principal,
+  query: ExportCustomersQuery,
+): Promise<AsyncIterable<string[]>> {
+  if (!deps.enabled) throw new AppError('forbidden', 'Exports are switched off (export_enabled)');
+  const definitions = (await deps.fields.list(deps.db, principal.tenant, false)).filter(
+    (d) => !d.isSensitive,
+  );
+  const header = [
+    ...CORE.map(([name]) => name),
+    ...definitions.map((d) => `custom.${d.fieldName}`),
+  ];
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield header;
+      let after: string | undefined;
+      for (;;) {
+        const rows = await deps.customers.scan(
+          deps.db,
+          principal.tenant,
+          {
+            status: query.status,
+            stage: query.stage,
+            vip: query.vip === undefined ? undefined : query.vip === 'true',
+          },
+          after,
+          BATCH,
+        );
+        for (const record of rows) {
+          const c = toCustomerDto(record);
+          yield [
+            ...CORE.map(([, get]) => cell(get(c))),
+            ...definitions.map((d) => cell(c.custom_fields?.[d.fieldName])),
+          ];
         }
-      },
-    };
-  }
+        const last = rows.at(-1);
+        if (!last || rows.length < BATCH) return;
+        after = last.row.id;
+      }
+    },
+  };
 }

@@ -29,21 +29,23 @@ function dataKeyMemo(tenantId: string, customerId: string): string {
 }
 
 /** The data keys of customers: made on first write, unwrapped per use, destroyed on erasure. */
+export interface CustomerKeysDeps {
+  crypto: FieldCrypto;
+  repo: CustomerKeysRepository;
+}
+
 export class CustomerKeys {
-  constructor(
-    private readonly crypto: FieldCrypto,
-    private readonly repo: CustomerKeysRepository,
-  ) {}
+  constructor(private readonly deps: CustomerKeysDeps) {}
 
   private unwrap(row: CustomerKeyRow): DataKey {
-    return this.crypto.unwrap(row.tenantId, row.customerId, row);
+    return this.deps.crypto.unwrap(row.tenantId, row.customerId, row);
   }
 
   /** The customer's data key, created (and wrapped by the active master key) when missing. */
   async forWrite(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
     // A change seals its audit values and sensitive fields with the same key: read it once.
     return memo(tx, dataKeyMemo(tenantId, customerId), async () => {
-      const [found] = await this.repo.find(tx, tenantId, [customerId]);
+      const [found] = await this.deps.repo.find(tx, tenantId, [customerId]);
       return found ? this.unwrap(found) : this.create(tx, tenantId, customerId);
     });
   }
@@ -62,12 +64,12 @@ export class CustomerKeys {
    * stored is the customer's key.
    */
   private async create(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
-    const dataKey: DataKey = { key: this.crypto.newDataKey(), version: 1 };
-    const stored = await this.repo.insertIfAbsent(tx, {
+    const dataKey: DataKey = { key: this.deps.crypto.newDataKey(), version: 1 };
+    const stored = await this.deps.repo.insertIfAbsent(tx, {
       tenantId,
       customerId,
       keyVersion: dataKey.version,
-      ...this.crypto.wrap(tenantId, customerId, dataKey),
+      ...this.deps.crypto.wrap(tenantId, customerId, dataKey),
     });
     return this.unwrap(stored);
   }
@@ -78,21 +80,21 @@ export class CustomerKeys {
     tenantId: string,
     customerIds: string[],
   ): Promise<Map<string, DataKey>> {
-    const rows = await this.repo.find(db, tenantId, [...new Set(customerIds)]);
+    const rows = await this.deps.repo.find(db, tenantId, [...new Set(customerIds)]);
     return new Map(rows.map((r) => [r.customerId, this.unwrap(r)]));
   }
 
   async destroy(tx: Executor, tenantId: string, customerIds: string[]): Promise<number> {
     for (const id of customerIds) forget(tx, dataKeyMemo(tenantId, id));
-    return this.repo.delete(tx, tenantId, customerIds);
+    return this.deps.repo.delete(tx, tenantId, customerIds);
   }
 
   seal(dataKey: DataKey, ctx: SealContext, value: unknown): string {
-    return this.crypto.seal(dataKey, ctx, value);
+    return this.deps.crypto.seal(dataKey, ctx, value);
   }
 
   open(dataKey: DataKey, ctx: SealContext, sealed: string): unknown {
-    return this.crypto.open(dataKey, ctx, sealed);
+    return this.deps.crypto.open(dataKey, ctx, sealed);
   }
 
   /**
@@ -101,20 +103,24 @@ export class CustomerKeys {
    * during and after; a key being erased meanwhile is simply not there to re-wrap.
    */
   async rotateBatch(db: Db, batch: number, tenantId?: string): Promise<number> {
-    const active = this.crypto.activeMasterKeyId;
+    const active = this.deps.crypto.activeMasterKeyId;
     return transaction(db, async ({ db: tx }) => {
-      const rows = await this.repo.claimStale(tx, active, batch, tenantId);
+      const rows = await this.deps.repo.claimStale(tx, active, batch, tenantId);
       for (const row of rows) {
         const dataKey = this.unwrap(row);
-        await this.repo.rewrap(tx, row, this.crypto.wrap(row.tenantId, row.customerId, dataKey));
+        await this.deps.repo.rewrap(
+          tx,
+          row,
+          this.deps.crypto.wrap(row.tenantId, row.customerId, dataKey),
+        );
       }
       return rows.length;
     });
   }
 
   async progress(db: Executor, rewrapped: number, tenantId?: string): Promise<RotationProgress> {
-    const active = this.crypto.activeMasterKeyId;
-    const counts = await this.repo.countByMaster(db, tenantId);
+    const active = this.deps.crypto.activeMasterKeyId;
+    const counts = await this.deps.repo.countByMaster(db, tenantId);
     let remaining = 0;
     for (const [id, n] of counts) if (id !== active) remaining += n;
     return { rewrapped, remaining, active };

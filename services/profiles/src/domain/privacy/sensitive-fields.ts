@@ -16,12 +16,15 @@ export interface CheckedValue {
  * Values of custom fields marked sensitive are stored, published and audited only sealed
  * with the customer's data key; callers who may read the customer get them decrypted.
  */
+export interface SensitiveFieldsDeps {
+  keys: CustomerKeys;
+  fields: CustomFieldsRepository;
+  /** Values of sensitive fields still stored in clear. */
+  clear: SensitiveValuesRepository;
+}
+
 export class SensitiveFields {
-  constructor(
-    private readonly keys: CustomerKeys,
-    private readonly fields: CustomFieldsRepository,
-    private readonly clear: SensitiveValuesRepository,
-  ) {}
+  constructor(private readonly deps: SensitiveFieldsDeps) {}
 
   /**
    * Seals up to `batch` values of sensitive fields still stored in clear (written before
@@ -29,15 +32,15 @@ export class SensitiveFields {
    */
   async sealClear(db: Db, batch: number, tenantId?: string): Promise<number> {
     return transaction(db, async ({ db: tx }) => {
-      const rows = await this.clear.claimClear(tx, batch, tenantId);
+      const rows = await this.deps.clear.claimClear(tx, batch, tenantId);
       for (const row of rows) {
-        const dataKey = await this.keys.forWrite(tx, row.tenantId, row.customerId);
+        const dataKey = await this.deps.keys.forWrite(tx, row.tenantId, row.customerId);
         const ctx = {
           tenantId: row.tenantId,
           customerId: row.customerId,
           field: `custom_fields.${row.name}`,
         };
-        await this.clear.replace(tx, row, this.keys.seal(dataKey, ctx, row.value));
+        await this.deps.clear.replace(tx, row, this.deps.keys.seal(dataKey, ctx, row.value));
       }
       return rows.length;
     });
@@ -56,16 +59,16 @@ export class SensitiveFields {
   ): Promise<{ fieldId: string; value: CustomFieldValue }[]> {
     const sensitive = values.filter((v) => v.sensitive && v.value !== null);
     if (sensitive.length === 0) return values;
-    const dataKey = await this.keys.forWrite(tx, tenantId, customerId);
+    const dataKey = await this.deps.keys.forWrite(tx, tenantId, customerId);
     return values.map((v) => {
       if (!v.sensitive || v.value === null) return v;
       const ctx = { tenantId, customerId, field: `custom_fields.${v.name}` };
       const stored = current[v.name];
       if (isSealed(stored)) {
-        const before = this.open(() => this.keys.open(dataKey, ctx, stored));
+        const before = this.open(() => this.deps.keys.open(dataKey, ctx, stored));
         if (JSON.stringify(before) === JSON.stringify(v.value)) return { ...v, value: stored };
       }
-      return { ...v, value: this.keys.seal(dataKey, ctx, v.value) };
+      return { ...v, value: this.deps.keys.seal(dataKey, ctx, v.value) };
     });
   }
 
@@ -84,19 +87,19 @@ export class SensitiveFields {
     const field = `custom_fields.${name}`;
     let value: unknown = stored;
     if (isSealed(stored)) {
-      const fromKey = (await this.keys.forRead(tx, tenantId, [from])).get(from);
+      const fromKey = (await this.deps.keys.forRead(tx, tenantId, [from])).get(from);
       if (!fromKey) throw new Error(`customer ${from} has no data key`);
       value = this.open(() =>
-        this.keys.open(fromKey, { tenantId, customerId: from, field }, stored),
+        this.deps.keys.open(fromKey, { tenantId, customerId: from, field }, stored),
       );
     }
-    const toKey = await this.keys.forWrite(tx, tenantId, to);
-    return this.keys.seal(toKey, { tenantId, customerId: to, field }, value);
+    const toKey = await this.deps.keys.forWrite(tx, tenantId, to);
+    return this.deps.keys.seal(toKey, { tenantId, customerId: to, field }, value);
   }
 
   /** Names of the tenant's sensitive fields. */
   async names(db: Executor, tenantId: string): Promise<Set<string>> {
-    const defs = await this.fields.definitions(db, tenantId);
+    const defs = await this.deps.fields.definitions(db, tenantId);
     return new Set(defs.filter((d) => d.isSensitive).map((d) => d.fieldName));
   }
 
@@ -112,7 +115,7 @@ export class SensitiveFields {
       Object.keys(c.custom_fields ?? {}).some((n) => sensitive.has(n)),
     );
     if (holders.length === 0) return customers;
-    const keys = await this.keys
+    const keys = await this.deps.keys
       .forRead(
         db,
         tenantId,
@@ -139,7 +142,9 @@ export class SensitiveFields {
           );
         }
         const ctx = { tenantId, customerId: c.id, field: `custom_fields.${name}` };
-        revealed[name] = this.open(() => this.keys.open(dataKey, ctx, value)) as CustomFieldValue;
+        revealed[name] = this.open(() =>
+          this.deps.keys.open(dataKey, ctx, value),
+        ) as CustomFieldValue;
       }
       return { ...c, custom_fields: revealed };
     });

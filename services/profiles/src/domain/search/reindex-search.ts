@@ -1,10 +1,7 @@
-import type { Db } from '@crm/service-kit';
 import { transaction } from '@crm/service-kit';
-import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
-import type { CustomersRepository } from '../../db/customers.repository.js';
-import type { SearchReindexRepository } from '../../db/search-reindex.repository.js';
 import { documentOf } from './search-customers.js';
-import type { SearchDocument, SearchIndex } from './search-index.js';
+import type { SearchDeps } from './search-deps.js';
+import type { SearchDocument } from './search-index.js';
 
 /** Where a reindex stands: every customer of earlier tenants, and of this one up to `afterId`. */
 export interface ReindexPosition {
@@ -44,95 +41,89 @@ const CATCH_UP_ROUNDS = 5;
  * it was read is written again from its current state (which is what keeps Meilisearch,
  * which cannot compare versions, right).
  */
-export class SearchReindex {
-  constructor(
-    private readonly db: Db,
-    private readonly index: SearchIndex,
-    private readonly customers: CustomersRepository,
-    private readonly fields: CustomFieldsRepository,
-    private readonly repo: SearchReindexRepository,
-  ) {}
-
-  async run(options: ReindexOptions): Promise<ReindexProgress> {
-    const started = performance.now();
-    const all = options.tenants
-      ? [...new Set(options.tenants.map((t) => t.toLowerCase()))].sort()
-      : await this.repo.tenants(this.db);
-    const from = options.from;
-    const tenants = from ? all.filter((t) => t >= from.tenantId) : all;
-    const progress: ReindexProgress = {
-      position: from ?? { tenantId: tenants[0] ?? '', afterId: null },
-      done: 0,
-      total: await this.repo.count(this.db, tenants),
-      rewritten: 0,
-      removed: 0,
-      elapsedMs: 0,
-    };
-    for (const tenantId of tenants) {
-      let afterId = from && from.tenantId === tenantId ? from.afterId : null;
-      const searchable = await this.fields.searchableNames(this.db, tenantId);
-      for (;;) {
-        const docs = await transaction(this.db, async ({ db: tx }) => {
-          const records = await this.customers.scan(
-            tx,
-            tenantId,
-            {},
-            afterId ?? undefined,
-            options.batchSize,
-          );
-          const batch = records.map((r) => documentOf(r, searchable));
-          await this.index.upsertMany(tx, batch);
-          return batch;
-        });
-        const last = docs.at(-1);
-        if (!last) break;
-        await this.catchUp(tenantId, docs, searchable, progress);
-        afterId = last.customerId;
-        progress.done += docs.length;
-        progress.position = { tenantId, afterId };
-        progress.elapsedMs = performance.now() - started;
-        await options.onBatch?.(progress);
-        if (docs.length < options.batchSize) break;
-      }
-    }
-    if (this.index.engine === 'postgres' && progress.done > 0) await this.repo.analyze(this.db);
-    progress.elapsedMs = performance.now() - started;
-    return progress;
-  }
-
-  /**
-   * Writes again, from its current row, each customer of `written` whose version moved on
-   * since the batch read it, and removes the documents of customers merged away meanwhile;
-   * repeats until the batch holds still (a few rounds at most).
-   */
-  private async catchUp(
-    tenantId: string,
-    written: SearchDocument[],
-    searchable: Set<string>,
-    progress: ReindexProgress,
-  ): Promise<void> {
-    let pending = written;
-    for (let round = 0; round < CATCH_UP_ROUNDS && pending.length > 0; round++) {
-      const current = await this.repo.versions(
-        this.db,
-        tenantId,
-        pending.map((d) => d.customerId),
-      );
-      const gone = pending.filter((d) => !current.has(d.customerId)).map((d) => d.customerId);
-      const moved = pending
-        .filter((d) => current.has(d.customerId) && current.get(d.customerId) !== d.version)
-        .map((d) => d.customerId);
-      if (gone.length === 0 && moved.length === 0) return;
-      pending = await transaction(this.db, async ({ db: tx }) => {
-        if (gone.length > 0) await this.index.remove(tx, tenantId, gone);
-        const rows = await this.customers.visible(tx, { kind: 'tenant', tenantId }, moved);
-        const records = await this.customers.records(tx, rows);
-        const docs = records.map((r) => documentOf(r, searchable));
-        await this.index.upsertMany(tx, docs);
-        return docs;
+export async function reindexSearch(
+  deps: SearchDeps,
+  options: ReindexOptions,
+): Promise<ReindexProgress> {
+  const started = performance.now();
+  const all = options.tenants
+    ? [...new Set(options.tenants.map((t) => t.toLowerCase()))].sort()
+    : await deps.repo.tenants(deps.db);
+  const from = options.from;
+  const tenants = from ? all.filter((t) => t >= from.tenantId) : all;
+  const progress: ReindexProgress = {
+    position: from ?? { tenantId: tenants[0] ?? '', afterId: null },
+    done: 0,
+    total: await deps.repo.count(deps.db, tenants),
+    rewritten: 0,
+    removed: 0,
+    elapsedMs: 0,
+  };
+  for (const tenantId of tenants) {
+    let afterId = from && from.tenantId === tenantId ? from.afterId : null;
+    const searchable = await deps.fields.searchableNames(deps.db, tenantId);
+    for (;;) {
+      const docs = await transaction(deps.db, async ({ db: tx }) => {
+        const records = await deps.customers.scan(
+          tx,
+          tenantId,
+          {},
+          afterId ?? undefined,
+          options.batchSize,
+        );
+        const batch = records.map((r) => documentOf(r, searchable));
+        await deps.index.upsertMany(tx, batch);
+        return batch;
       });
-      progress.removed += gone.length;
-      progress.rewritten += pending.length;
+      const last = docs.at(-1);
+      if (!last) break;
+      await catchUp(deps, tenantId, docs, searchable, progress);
+      afterId = last.customerId;
+      progress.done += docs.length;
+      progress.position = { tenantId, afterId };
+      progress.elapsedMs = performance.now() - started;
+      await options.onBatch?.(progress);
+      if (docs.length < options.batchSize) break;
     }
+  }
+  if (deps.index.engine === 'postgres' && progress.done > 0) await deps.repo.analyze(deps.db);
+  progress.elapsedMs = performance.now() - started;
+  return progress;
+}
+
+/**
+ * Writes again, from its current row, each customer of `written` whose version moved on
+ * since the batch read it, and removes the documents of customers merged away meanwhile;
+ * repeats until the batch holds still (a few rounds at most).
+ */
+async function catchUp(
+  deps: SearchDeps,
+  tenantId: string,
+  written: SearchDocument[],
+  searchable: Set<string>,
+  progress: ReindexProgress,
+): Promise<void> {
+  let pending = written;
+  for (let round = 0; round < CATCH_UP_ROUNDS && pending.length > 0; round++) {
+    const current = await deps.repo.versions(
+      deps.db,
+      tenantId,
+      pending.map((d) => d.customerId),
+    );
+    const gone = pending.filter((d) => !current.has(d.customerId)).map((d) => d.customerId);
+    const moved = pending
+      .filter((d) => current.has(d.customerId) && current.get(d.customerId) !== d.version)
+      .map((d) => d.customerId);
+    if (gone.length === 0 && moved.length === 0) return;
+    pending = await transaction(deps.db, async ({ db: tx }) => {
+      if (gone.length > 0) await deps.index.remove(tx, tenantId, gone);
+      const rows = await deps.customers.visible(tx, { kind: 'tenant', tenantId }, moved);
+      const records = await deps.customers.records(tx, rows);
+      const docs = records.map((r) => documentOf(r, searchable));
+      await deps.index.upsertMany(tx, docs);
+      return docs;
+    });
+    progress.removed += gone.length;
+    progress.rewritten += pending.length;
   }
 }

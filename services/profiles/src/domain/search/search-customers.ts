@@ -1,18 +1,10 @@
 import { type SearchCustomersQuery, type SearchPage } from '@crm/contracts';
-import {
-  AppError,
-  encodeCursor,
-  type Executor,
-  type Principal,
-  readCursor,
-  scopeOf,
-} from '@crm/service-kit';
+import { AppError, encodeCursor, type Principal, readCursor, scopeOf } from '@crm/service-kit';
 import { z } from 'zod';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
-import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { CustomerRecord } from '../customers/customer.js';
-import type { SearchDocument, SearchIndex, SearchMatch } from './search-index.js';
+import type { SearchDocument, SearchMatch } from './search-index.js';
+import type { SearchDeps } from './search-deps.js';
 
 /** Where the next page starts: how many hits came before it. */
 const SearchCursor = z.tuple([z.literal('offset'), z.number().int().nonnegative()]);
@@ -65,66 +57,40 @@ export function documentOf(record: CustomerRecord, searchable: Set<string>): Sea
   };
 }
 
-export class CustomerSearch {
-  constructor(
-    private readonly index: SearchIndex,
-    private readonly customers: CustomersRepository,
-    private readonly fields: CustomFieldsRepository,
-    private readonly phoneRegion: string,
-  ) {}
-
-  start(): Promise<void> {
-    return this.index.start();
+export async function searchCustomers(
+  deps: SearchDeps,
+  principal: Principal,
+  query: SearchCustomersQuery,
+): Promise<SearchPage> {
+  let offset = 0;
+  if (query.cursor) {
+    [, offset] = readCursor(SearchCursor, query.cursor);
   }
-
-  get engine(): SearchIndex['engine'] {
-    return this.index.engine;
+  const match = classify(query.q, deps.phoneRegion);
+  if (match.kind === 'words' && match.words.length === 0) {
+    throw new AppError('validation_failed', 'Search for at least one letter or digit', [
+      { field: 'query.q', code: 'empty_query', message: 'Nothing to search for' },
+    ]);
   }
-
-  async search(principal: Principal, query: SearchCustomersQuery): Promise<SearchPage> {
-    let offset = 0;
-    if (query.cursor) {
-      [, offset] = readCursor(SearchCursor, query.cursor);
-    }
-    const match = classify(query.q, this.phoneRegion);
-    if (match.kind === 'words' && match.words.length === 0) {
-      throw new AppError('validation_failed', 'Search for at least one letter or digit', [
-        { field: 'query.q', code: 'empty_query', message: 'Nothing to search for' },
-      ]);
-    }
-    const hits = await this.index.search({
-      scope: scopeOf(principal),
-      match,
-      filters: {
-        status: query.status,
-        stage: query.stage,
-        vip: query.vip === undefined ? undefined : query.vip === 'true',
-        tags: (query.tags ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      },
-      sort: query.sort,
-      limit: query.limit + 1,
-      offset,
-    });
-    return {
-      data: hits.slice(0, query.limit),
-      next_cursor:
-        hits.length > query.limit ? encodeCursor(['offset', offset + query.limit]) : null,
-      engine: this.index.engine,
-    };
-  }
-
-  async forget(tx: Executor, tenantId: string, customerIds: string[]): Promise<void> {
-    await this.index.remove(tx, tenantId, customerIds);
-  }
-
-  /** Brings the index up to the customer's current state, whatever event asked for it. */
-  async reindex(tx: Executor, tenantId: string, customerId: string): Promise<void> {
-    const record = await this.customers.find(tx, { kind: 'tenant', tenantId }, customerId);
-    if (!record) return;
-    const searchable = await this.fields.searchableNames(tx, tenantId);
-    await this.index.upsert(tx, documentOf(record, searchable));
-  }
+  const hits = await deps.index.search({
+    scope: scopeOf(principal),
+    match,
+    filters: {
+      status: query.status,
+      stage: query.stage,
+      vip: query.vip === undefined ? undefined : query.vip === 'true',
+      tags: (query.tags ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    },
+    sort: query.sort,
+    limit: query.limit + 1,
+    offset,
+  });
+  return {
+    data: hits.slice(0, query.limit),
+    next_cursor: hits.length > query.limit ? encodeCursor(['offset', offset + query.limit]) : null,
+    engine: deps.index.engine,
+  };
 }
