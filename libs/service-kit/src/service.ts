@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgSchema } from 'drizzle-orm/pg-core';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { authenticate, verifierFrom, type TokenVerifier } from './auth.js';
@@ -12,7 +12,7 @@ import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRoutes } from './dead-letters.js';
 import { mountRoutes, type BoundRoute } from './routes.js';
 import { createDatabase, type Database } from './db.js';
-import { createServiceApp } from './http.js';
+import { createServiceApp, type ReadinessCheck } from './http.js';
 import { CustomerReplicaConfig } from './customers/config.js';
 import type { CustomerDataDeclaration } from './customers/declaration.js';
 import { CustomerModule } from './customers/module.js';
@@ -59,6 +59,17 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
   customers?: CustomerDataDeclaration;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
+  /**
+   * For a service that answers more than its routes (the gateway): middleware ahead of body
+   * parsing, authentication and the routes, given the routes the service serves itself.
+   */
+  edge?: (deps: D, kit: KitDeps<C>, routes: readonly BoundRoute[]) => RequestHandler[];
+  /** Checks every authenticated caller before the routes (the gateway's staff directory). */
+  admit?: (deps: D, kit: KitDeps<C>) => RequestHandler;
+  /** /readyz checks besides the database, the broker and the migrations. */
+  readiness?: (deps: D, kit: KitDeps<C>) => Record<string, ReadinessCheck>;
+  /** Closes what `build` opened (outbound pools), once HTTP has drained. */
+  stop?: (deps: D) => Promise<void>;
 }
 
 export interface KitDeps<C> {
@@ -211,12 +222,14 @@ export async function startService<C extends BaseConfig, D>(
     pollMs: config.OUTBOX_POLL_MS,
   });
 
+  const bound = [...(def.routes?.(deps, kit) ?? []), ...deadLetterRoutes(deadLetters)];
   const { app, finish } = createServiceApp({
     service: def.name,
     logger,
     metrics,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     ...(def.uploads ? { uploads: def.uploads(config) } : {}),
+    ...(def.edge ? { edge: def.edge(deps, kit, bound) } : {}),
     readiness: {
       database: async () => {
         await database.pool.query('SELECT 1');
@@ -235,9 +248,9 @@ export async function startService<C extends BaseConfig, D>(
       broker: () => {
         if (!broker.connected) throw new Error('broker not connected');
       },
+      ...def.readiness?.(deps, kit),
     },
   });
-  const bound = [...(def.routes?.(deps, kit) ?? []), ...deadLetterRoutes(deadLetters)];
   // Signed webhooks and public beacons prove their callers themselves, before any token check.
   app.use(
     mountRoutes(
@@ -246,6 +259,7 @@ export async function startService<C extends BaseConfig, D>(
     ),
   );
   app.use('/crm', authenticate(verify));
+  if (def.admit) app.use('/crm', def.admit(deps, kit));
   app.use('/crm', idempotency(database.db, tables));
   app.use(
     mountRoutes(
@@ -276,6 +290,9 @@ export async function startService<C extends BaseConfig, D>(
   const closers = [
     closeServer(server),
     closeServer(metricsServer),
+    async () => {
+      await def.stop?.(deps);
+    },
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
