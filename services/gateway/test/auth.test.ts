@@ -19,8 +19,8 @@ function base64url(value: object): string {
 const world = useFakeUpstream();
 let gateway: TestGateway;
 
-beforeAll(() => {
-  gateway = world.gatewayWith();
+beforeAll(async () => {
+  gateway = await world.gatewayWith();
 });
 
 async function expectRefused(

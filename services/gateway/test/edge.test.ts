@@ -11,7 +11,7 @@ const { gatewayWith } = world;
 
 describe('rate limiting', () => {
   it('answers 429 problem+json with Retry-After once a caller spends its budget', async () => {
-    const gateway = gatewayWith({ RATE_LIMIT_PER_MINUTE: '3' });
+    const gateway = await gatewayWith({ RATE_LIMIT_PER_MINUTE: '3' });
     const token = await tokenFor(TENANT_A, 'admin', { sub: 'busy-user' });
     for (let i = 0; i < 3; i++) {
       const res = await request(gateway.app)
@@ -44,7 +44,7 @@ describe('rate limiting', () => {
   });
 
   it('counts requests without a valid token by address, failed ones included', async () => {
-    const gateway = gatewayWith({ RATE_LIMIT_PER_MINUTE: '2' });
+    const gateway = await gatewayWith({ RATE_LIMIT_PER_MINUTE: '2' });
     const statuses: number[] = [];
     for (const authorization of ['', 'Bearer forged.token.here', '']) {
       const req = request(gateway.app).get('/crm/customers');
@@ -62,7 +62,7 @@ describe('rate limiting', () => {
 
 describe('CORS', () => {
   it('answers a preflight from an allowed origin', async () => {
-    const gateway = gatewayWith({ CORS_ORIGINS: `${ALLOWED},http://localhost:5173` });
+    const gateway = await gatewayWith({ CORS_ORIGINS: `${ALLOWED},http://localhost:5173` });
     const res = await request(gateway.app)
       .options('/crm/customers')
       .set('Origin', ALLOWED)
@@ -78,7 +78,7 @@ describe('CORS', () => {
   });
 
   it('lets a script of an allowed origin read ETag, Location, the request id and limits', async () => {
-    const gateway = gatewayWith({ CORS_ORIGINS: ALLOWED });
+    const gateway = await gatewayWith({ CORS_ORIGINS: ALLOWED });
     const res = await request(gateway.app)
       .get('/crm/customers')
       .set('Origin', ALLOWED)
@@ -92,7 +92,7 @@ describe('CORS', () => {
   });
 
   it('grants nothing to another origin', async () => {
-    const gateway = gatewayWith({ CORS_ORIGINS: ALLOWED });
+    const gateway = await gatewayWith({ CORS_ORIGINS: ALLOWED });
     const preflight = await request(gateway.app)
       .options('/crm/customers')
       .set('Origin', 'https://evil.example.net')
@@ -108,7 +108,7 @@ describe('CORS', () => {
   });
 
   it('is off when no origins are configured', async () => {
-    const gateway = gatewayWith({});
+    const gateway = await gatewayWith({});
     const res = await request(gateway.app)
       .options('/crm/customers')
       .set('Origin', ALLOWED)
@@ -119,7 +119,7 @@ describe('CORS', () => {
 
 describe('API docs', () => {
   it('serves the committed OpenAPI document without a token', async () => {
-    const gateway = gatewayWith({});
+    const gateway = await gatewayWith({});
     const res = await request(gateway.app).get('/crm/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
@@ -127,7 +127,7 @@ describe('API docs', () => {
   });
 
   it('serves the reference page and its assets without a token', async () => {
-    const gateway = gatewayWith({});
+    const gateway = await gatewayWith({});
     const redirect = await request(gateway.app).get('/crm/docs');
     expect(redirect.status).toBe(301);
     expect(redirect.headers.location).toBe('/crm/docs/');

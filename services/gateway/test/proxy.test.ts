@@ -8,7 +8,7 @@ import {
   TENANT_A,
   allUpstreamsAt,
   bearer,
-  buildTestGateway,
+  startTestGateway,
   listenApp,
   startFakeUpstream,
   tokenFor,
@@ -40,14 +40,14 @@ beforeAll(async () => {
     },
     body: '{"id":"created"}',
   });
-  gateway = buildTestGateway({
+  gateway = await startTestGateway({
     ...allUpstreamsAt(profiles.url),
     INTERACTIONS_URL: interactions.url,
     COMMS_URL: comms.url,
     BODY_LIMIT: '1kb',
     UPLOAD_BODY_LIMIT: '8kb',
   });
-  createdGateway = buildTestGateway(allUpstreamsAt(created.url));
+  createdGateway = await startTestGateway(allUpstreamsAt(created.url));
   token = await tokenFor(TENANT_A);
 });
 

@@ -8,7 +8,7 @@ import {
   TENANT_A,
   allUpstreamsAt,
   bearer,
-  buildTestGateway,
+  startTestGateway,
   freePort,
   startFakeUpstream,
   tokenFor,
@@ -25,8 +25,8 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close();
 });
 
-function gatewayWith(env: Record<string, string>): TestGateway {
-  const gateway = buildTestGateway(env);
+async function gatewayWith(env: Record<string, string>): Promise<TestGateway> {
+  const gateway = await startTestGateway(env);
   cleanup.push(gateway.close);
   return gateway;
 }
@@ -50,7 +50,7 @@ describe('an upstream that is down', () => {
   // at once lets it pass.
   it('answers 503 problem+json without waiting for the timeout', { timeout: 5_000 }, async () => {
     const port = await freePort();
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       UPSTREAM_TIMEOUT_MS: '10000',
     });
@@ -62,7 +62,7 @@ describe('an upstream that is down', () => {
 
   it('opens the breaker after repeated failures, then closes it when the service is back', async () => {
     const port = await freePort();
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       BREAKER_RESET_MS: '300',
     });
@@ -94,10 +94,10 @@ describe('an upstream that is down', () => {
     expect((await listCustomers(gateway)).status).toBe(200);
   });
 
-  it('keeps the gateway ready and reports each breaker in /readyz', async () => {
+  it('keeps the gateway ready and reports its database, broker, migrations and each breaker in /readyz', async () => {
     const port = await freePort();
     const profiles = await upstreamWith({});
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       PROFILES_URL: profiles.url,
       BREAKER_RESET_MS: '60000',
@@ -116,6 +116,9 @@ describe('an upstream that is down', () => {
     expect(Readiness.parse(res.body)).toEqual({
       status: 'ready',
       checks: {
+        database: 'ok',
+        broker: 'ok',
+        migrations: 'ok',
         'upstream:profiles': 'breaker closed',
         'upstream:interactions': 'breaker open',
         'upstream:notes-tasks': 'breaker closed',
@@ -133,7 +136,7 @@ describe('an upstream that is down', () => {
 describe('an upstream slower than the timeout', () => {
   it('answers 504 problem+json', async () => {
     const slow = await upstreamWith({ delayMs: 3_000 });
-    const gateway = gatewayWith({ ...allUpstreamsAt(slow.url), UPSTREAM_TIMEOUT_MS: '200' });
+    const gateway = await gatewayWith({ ...allUpstreamsAt(slow.url), UPSTREAM_TIMEOUT_MS: '200' });
     const res = await listCustomers(gateway);
     expect(res.status).toBe(504);
     expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
@@ -154,7 +157,7 @@ describe('an upstream that answers with an error', () => {
       headers: { 'content-type': PROBLEM_CONTENT_TYPE },
       body: problem,
     });
-    const gateway = gatewayWith(allUpstreamsAt(upstream.url));
+    const gateway = await gatewayWith(allUpstreamsAt(upstream.url));
     const res = await listCustomers(gateway);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
@@ -163,7 +166,7 @@ describe('an upstream that answers with an error', () => {
 
   it('sends every upstream a test does not name to a closed port, never to a default one', async () => {
     const profiles = await upstreamWith({});
-    const gateway = gatewayWith({ PROFILES_URL: profiles.url });
+    const gateway = await gatewayWith({ PROFILES_URL: profiles.url });
     for (const service of SERVICES) {
       expect(gateway.upstreams[service].options.baseUrl, service).toBe(
         service === 'profiles' ? profiles.url : CLOSED_UPSTREAM,
