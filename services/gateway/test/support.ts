@@ -195,6 +195,9 @@ export function tokenFor(
     audience?: string;
     secret?: string;
     expiresIn?: number;
+    name?: string;
+    email?: string;
+    teams?: string[];
   } = {},
 ): Promise<string> {
   return signDevToken({
@@ -203,6 +206,9 @@ export function tokenFor(
     role,
     // A customer's subject is its customer id (a UUID); a staff member's is free-form.
     sub: extra.sub ?? (role === 'customer' ? CUSTOMER_SUB : `${role}-1`),
+    ...(extra.name === undefined ? {} : { name: extra.name }),
+    ...(extra.email === undefined ? {} : { email: extra.email }),
+    ...(extra.teams === undefined ? {} : { teams: extra.teams }),
     ...(extra.issuer === undefined ? {} : { issuer: extra.issuer }),
     ...(extra.audience === undefined ? {} : { audience: extra.audience }),
     ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
