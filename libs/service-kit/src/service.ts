@@ -15,9 +15,13 @@ import { createDatabase, type Database } from './db.js';
 import { createServiceApp, type ReadinessCheck } from './http.js';
 import { CustomerReplicaConfig } from './customers/config.js';
 import type { CustomerDataDeclaration } from './customers/declaration.js';
-import { CustomerModule } from './customers/module.js';
+import { CustomerModule, combineHandlers } from './customers/module.js';
 import { ProfilesLookup } from './customers/replica.js';
 import { customerTables } from './customers/tables.js';
+import { MemberDirectoryConfig } from './members/config.js';
+import { MemberDirectory } from './members/module.js';
+import { GatewayMemberLookup } from './members/replica.js';
+import { memberTables } from './members/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, defaultMetricsPort, serveMetrics, type Metrics } from './metrics.js';
@@ -57,6 +61,11 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
    * The schema must spread `customerTables` in.
    */
   customers?: CustomerDataDeclaration;
+  /**
+   * The service checks assignments against the gateway's staff directory: the kit keeps the
+   * replica (the schema must spread `memberTables` in) and hands it over as `kit.members`.
+   */
+  members?: boolean;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
   /**
@@ -83,6 +92,8 @@ export interface KitDeps<C> {
   verify: TokenVerifier;
   /** Present when the service declares `customers`. */
   customers?: CustomerModule | undefined;
+  /** Present when the service declares `members`. */
+  members?: MemberDirectory | undefined;
 }
 
 export interface RunningService<C, D> {
@@ -145,6 +156,13 @@ export async function startService<C extends BaseConfig, D>(
   const customers = def.customers
     ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)
     : undefined;
+  const gateway = def.members ? loadConfig(MemberDirectoryConfig, env) : null;
+  const memberLookup = gateway?.GATEWAY_URL
+    ? GatewayMemberLookup.to(gateway.GATEWAY_URL, gateway.GATEWAY_TIMEOUT_MS, metrics)
+    : null;
+  const members = def.members
+    ? new MemberDirectory(memberTables(def.schema), memberLookup)
+    : undefined;
   const kit: KitDeps<C> = {
     config,
     logger,
@@ -155,6 +173,7 @@ export async function startService<C extends BaseConfig, D>(
     broker,
     verify,
     customers,
+    members,
   };
   const deps = def.build(kit);
 
@@ -189,9 +208,7 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: customers
-      ? customers.consumerHandlers(def.handlers?.(deps, kit) ?? {})
-      : (def.handlers?.(deps, kit) ?? {}),
+    handlers: consumerHandlers(def.handlers?.(deps, kit) ?? {}, customers, members),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,
@@ -298,6 +315,7 @@ export async function startService<C extends BaseConfig, D>(
     () => relay.stop(),
     async () => {
       await lookup?.close();
+      await memberLookup?.close();
     },
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
@@ -324,6 +342,16 @@ export async function startService<C extends BaseConfig, D>(
     jobs: boss,
     stop,
   };
+}
+
+/** The service's handlers behind the kit's modules': the directory replica, then customers. */
+function consumerHandlers(
+  service: Handlers,
+  customers: CustomerModule | undefined,
+  members: MemberDirectory | undefined,
+): Handlers {
+  const withMembers = members ? combineHandlers(members.handlers(), service) : service;
+  return customers ? customers.consumerHandlers(withMembers) : withMembers;
 }
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
