@@ -81,7 +81,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   config: ProfilesConfig,
   defaultPort: 8081,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
-  build: ({ database, outbox, config, logger }) => {
+  members: true,
+  build: ({ database, outbox, config, logger, members }) => {
+    if (!members) throw new Error('the kit builds the staff directory replica of `members: true`');
     const tagsRepo = new TagsRepository();
     const fieldsRepo = new CustomFieldsRepository();
     const customersRepo = new CustomersRepository();
@@ -112,6 +114,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       fieldValues: new CustomFieldValues(fieldsRepo, config.DEFAULT_PHONE_REGION, sensitive),
       fieldsRepo,
       merges: mergeRepo,
+      members,
       settings: {
         defaultStage: config.DEFAULT_CUSTOMER_STAGE,
         autoCreateProfiles: config.AUTO_CREATE_PROFILES,
