@@ -2,7 +2,7 @@
 export interface ServiceEntry {
   name: string;
   port: number;
-  /** Postgres schema; the gateway keeps none yet. */
+  /** Postgres schema. */
   schema?: string;
 }
 
@@ -14,5 +14,5 @@ export const SERVICES: readonly ServiceEntry[] = [
   { name: 'segments', port: 8085, schema: 'segments' },
   { name: 'automation', port: 8086, schema: 'automation' },
   { name: 'analytics', port: 8087, schema: 'analytics' },
-  { name: 'gateway', port: 8080 },
+  { name: 'gateway', port: 8080, schema: 'gateway' },
 ];

@@ -8,7 +8,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { signDevToken } from '@crm/service-kit';
 import { DEMO_TENANT_ID } from '@crm/simulator';
 import pg from 'pg';
 import { migrateAll } from './migrate-all.js';
@@ -54,6 +53,9 @@ function startService(name: string, port: number, schema: string | undefined): C
     AMQP_URL: amqpUrl,
     JWT_SECRET: jwtSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The gateway signs demo tokens at POST /crm/dev/token; the other services ignore these.
+    DEV_TOKENS: 'true',
+    DEV_TENANT_ID: DEMO_TENANT_ID,
   };
   if (schema) env.DATABASE_ROLE = `crm_${schema}`;
   for (const s of SERVICES)
@@ -90,6 +92,22 @@ async function waitReady(name: string, port: number, child: ChildProcess): Promi
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${name} was not ready within 60 s; see .run/logs/${name}.log`);
+}
+
+/** A demo admin's token, from the gateway's development route. */
+async function demoSignIn(): Promise<{ token: string; expires_at: string }> {
+  const res = await fetch('http://127.0.0.1:8080/crm/dev/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      role: 'admin',
+      sub: 'demo-admin',
+      name: 'Demo Admin',
+      email: 'admin@demo.example',
+    }),
+  });
+  if (!res.ok) throw new Error(`the gateway signed no demo token (${res.status})`);
+  return (await res.json()) as { token: string; expires_at: string };
 }
 
 async function main(): Promise<void> {
@@ -143,14 +161,7 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error('the simulator failed');
   }
 
-  const token = await signDevToken({
-    secret: jwtSecret,
-    tenant: DEMO_TENANT_ID,
-    role: 'admin',
-    sub: 'demo-admin',
-    name: 'Demo Admin',
-    expiresIn: '7d',
-  });
+  const signIn = await demoSignIn();
   say('');
   say('Enhanced CRM is running.');
   say(`  Gateway:   http://127.0.0.1:8080/crm`);
@@ -158,8 +169,13 @@ async function main(): Promise<void> {
   if (consoleBuilt)
     say(`  Console:   http://127.0.0.1:8080/crm/app/  (sign in with the token below)`);
   say(`  Tenant:    ${DEMO_TENANT_ID} (demo)`);
-  say(`  Admin token (7 days):`);
-  say(`  ${token}`);
+  say(
+    `  Sign in:   http://localhost:8080/crm/app/ with the admin token (until ${signIn.expires_at}):`,
+  );
+  say(`  ${signIn.token}`);
+  say(
+    `  Other roles: curl -X POST -H 'Content-Type: application/json' -d '{"role":"staff"}' http://127.0.0.1:8080/crm/dev/token`,
+  );
   say('');
   say(`  Try: curl -H "Authorization: Bearer <token>" http://127.0.0.1:8080/crm/customers?limit=5`);
   // A secret given in the environment is not echoed; the development default is no secret.

@@ -599,6 +599,74 @@ describe('every operation of the OpenAPI document, answered by the real services
       202,
     );
 
+    // The staff directory, and the development sign-in the test cluster serves.
+    conforms(
+      'createDevToken',
+      await send('POST', '/crm/dev/token', { body: { role: 'admin', sub: 'dev-admin' } }),
+      200,
+    );
+    conforms('listTeamMembers', await send('GET', '/crm/team?limit=5', { token: admin }), 200);
+    conforms(
+      'createTeam',
+      await send('POST', '/crm/team/teams', {
+        token: admin,
+        body: { id: 'front-desk', name: 'Front desk' },
+      }),
+      201,
+    );
+    conforms('listTeams', await send('GET', '/crm/team/teams', { token: admin }), 200);
+    conforms('getTeam', await send('GET', '/crm/team/teams/front-desk', { token: admin }), 200);
+    conforms(
+      'addTeamMember',
+      await send('POST', '/crm/team/members', {
+        token: admin,
+        body: {
+          id: 'staff-rosa',
+          name: 'Rosa Parks',
+          email: 'rosa@example.com',
+          role: 'staff',
+          team_ids: ['front-desk'],
+        },
+      }),
+      201,
+    );
+    conforms(
+      'getTeamMember',
+      await send('GET', '/crm/team/members/staff-rosa', { token: admin }),
+      200,
+    );
+    conforms(
+      'updateTeamMember',
+      await send('PATCH', '/crm/team/members/staff-rosa', {
+        token: admin,
+        body: { role: 'sales_rep' },
+        headers: { 'if-match': '"1"' },
+      }),
+      200,
+    );
+    conforms(
+      'updateTeam',
+      await send('PATCH', '/crm/team/teams/front-desk', {
+        token: admin,
+        body: { name: 'Reception' },
+        headers: { 'if-match': '"1"' },
+      }),
+      200,
+    );
+    conforms(
+      'setTeamMembers',
+      await send('PUT', '/crm/team/teams/front-desk/members', {
+        token: admin,
+        body: { member_ids: ['staff-rosa', 'staff-admin'] },
+      }),
+      200,
+    );
+    conforms(
+      'deleteTeam',
+      await send('DELETE', '/crm/team/teams/front-desk', { token: admin }),
+      204,
+    );
+
     // Dead letters: an event whose payload breaks its schema is dead-lettered at once.
     const poison = makeEvent({
       type: 'bookingx.booking.created.v1',

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ROLES, ROUTES, SERVICE_FROM_PATH, type RouteDefinition } from '@crm/contracts';
+import {
+  ROLES,
+  ROUTES,
+  SERVICE_FROM_PATH,
+  isBackendService,
+  type RouteDefinition,
+} from '@crm/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayService } from '../services/gateway/src/service.js';
 import { interactionsService } from '../services/interactions/src/service.js';
 import { profilesService } from '../services/profiles/src/service.js';
 import { api, startTestService, tokenFor } from '@crm/testing';
@@ -11,16 +18,26 @@ const running: Record<string, Running> = {};
 beforeAll(async () => {
   running.profiles = (await startTestService(profilesService)).service;
   running.interactions = (await startTestService(interactionsService)).service;
+  // For the gateway's own routes (the staff directory); the ones it forwards are checked at
+  // the services that serve them.
+  running.gateway = (
+    await startTestService(gatewayService, {
+      env: { PROFILES_URL: running.profiles.url, INTERACTIONS_URL: running.interactions.url },
+    })
+  ).service;
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(running).map((s) => s.stop()));
 });
 
-/** The services that serve a route here: its own, or each running one for `{service}` routes. */
+/**
+ * The services that serve a route here: its own, or each running service behind the gateway
+ * for `{service}` routes.
+ */
 function servers(route: RouteDefinition): [string, Running][] {
-  return Object.entries(running).filter(
-    ([name]) => route.service === SERVICE_FROM_PATH || route.service === name,
+  return Object.entries(running).filter(([name]) =>
+    route.service === SERVICE_FROM_PATH ? isBackendService(name) : route.service === name,
   );
 }
 

@@ -45,7 +45,7 @@ describe('docs/operations.md', () => {
     for (const overlay of ['dev', 'prod']) {
       for (const name of secretNames(renderOverlay(overlay))) {
         const documented = name.replace(
-          /^crm-(profiles|interactions|notes-tasks|comms|segments|automation|analytics)-/,
+          /^crm-(gateway|profiles|interactions|notes-tasks|comms|segments|automation|analytics)-(?=credentials$|db-login$)/,
           'crm-<service>-',
         );
         expect(secrets, `${overlay}: ${name}`).toContain(`\`${documented}\``);

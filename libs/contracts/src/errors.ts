@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'unauthenticated',
   'forbidden',
+  'member_inactive',
   'not_found',
   'method_not_allowed',
   'conflict',
@@ -34,6 +35,7 @@ export function statusOf(code: ErrorCode): number {
     case 'unauthenticated':
       return 401;
     case 'forbidden':
+    case 'member_inactive':
       return 403;
     case 'not_found':
       return 404;
@@ -73,6 +75,8 @@ export function titleOf(code: ErrorCode): string {
       return 'Authentication required';
     case 'forbidden':
       return 'Forbidden';
+    case 'member_inactive':
+      return 'Member deactivated';
     case 'not_found':
       return 'Not found';
     case 'method_not_allowed':

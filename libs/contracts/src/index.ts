@@ -14,4 +14,5 @@ export * from './http/routes.js';
 export * from './http/profiles/index.js';
 export * from './http/interactions/index.js';
 export * from './http/admin/index.js';
+export * from './http/gateway/index.js';
 export * from './events/customer-of.js';

@@ -26,7 +26,7 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']
 const API_DESCRIPTION = `The REST API of the Enhanced CRM for BookingX. Every route sits behind one gateway under \`/crm\`.
 
 ## Authentication
-Send \`Authorization: Bearer <JWT>\`. The token names the user (\`sub\`), the tenant (\`tenant\`), the role (\`admin\`, \`manager\`, \`staff\`, \`sales_rep\` or \`customer\`) and, for staff, their \`teams\`. Each operation lists the roles that may call it in \`x-roles\`; within those, a caller only ever sees the customers their role gives them.
+Send \`Authorization: Bearer <JWT>\`. The token names the user (\`sub\`), the tenant (\`tenant\`), the role (\`admin\`, \`manager\`, \`staff\`, \`sales_rep\` or \`customer\`) and, for staff, their \`teams\`. Each operation lists the roles that may call it in \`x-roles\`; within those, a caller only ever sees the customers their role gives them. A staff member joins the directory (\`/crm/team\`) at their first request, from the claims of their token (\`sub\`, \`name\`, \`email\`, \`role\`, \`teams\`); once an admin deactivates them, every request of theirs is refused with 403 \`member_inactive\`.
 
 ## Conventions
 - JSON field names are \`snake_case\`, ids are UUIDs, times are RFC 3339 UTC, money is \`{amount_minor, currency}\`.
@@ -59,7 +59,16 @@ const TAGS = [
     description: 'Fields a tenant adds to its customer profiles, and the rules their values obey.',
   },
   { name: 'Timeline', description: 'What happened with a customer, across every service.' },
+  {
+    name: 'Team',
+    description: 'The staff directory: members, their roles and teams, for assignment pickers.',
+  },
   { name: 'Admin', description: 'Operating the cluster: dead-lettered events and their replay.' },
+  {
+    name: 'Development',
+    description:
+      'Routes a cluster run for development serves (`x-development-only`); production has none of them.',
+  },
 ];
 
 const DEFAULT_PROBLEM: ResponseConfig = {
@@ -119,6 +128,7 @@ function securityOf(route: RouteDefinition): RouteConfig['security'] {
     case 'signature':
       return [{ [SIGNATURE_SCHEME]: [] }];
     case 'tracking_key':
+    case 'none':
       return [];
   }
 }
@@ -157,6 +167,7 @@ function routeConfig(route: RouteDefinition): RouteConfig {
     'x-service': route.service,
     'x-auth': route.auth,
   };
+  if (route.developmentOnly) config['x-development-only'] = true;
   if (route.description !== undefined) config.description = route.description;
   return config;
 }

@@ -4,7 +4,10 @@ export const ROLES = ['admin', 'manager', 'staff', 'sales_rep', 'customer'] as c
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-export const STAFF_ROLES: readonly Role[] = ['admin', 'manager', 'staff', 'sales_rep'];
+export const STAFF_ROLE_VALUES = ['admin', 'manager', 'staff', 'sales_rep'] as const;
+export const STAFF_ROLES: readonly Role[] = STAFF_ROLE_VALUES;
+export const StaffRole = z.enum(STAFF_ROLE_VALUES);
+export type StaffRole = z.infer<typeof StaffRole>;
 
 /**
  * Claims every CRM token carries, whichever issuer signed it. A customer's `sub` is the
@@ -17,6 +20,8 @@ export const Claims = z
     role: Role,
     teams: z.array(z.string()).default([]),
     name: z.string().optional(),
+    /** Read by the gateway's staff directory; an identity provider may leave it out. */
+    email: z.string().optional(),
   })
   .superRefine((claims, ctx) => {
     if (claims.role === 'customer' && !z.uuid().safeParse(claims.sub).success) {

@@ -83,6 +83,7 @@ describe('openapi.json', () => {
         signature: [{ [SIGNATURE_SCHEME]: [] }],
         // The beacon's key travels in the body; browsers send no credentials.
         tracking_key: [],
+        none: [],
       };
       expect(operation?.security).toEqual(security[route.auth]);
       const responses = operation?.responses ?? {};

@@ -124,6 +124,7 @@ export interface DevTokenInput {
   sub?: string;
   teams?: string[];
   name?: string;
+  email?: string;
   issuer?: string;
   audience?: string;
   expiresIn?: string | number;
@@ -137,6 +138,7 @@ export async function signDevToken(input: DevTokenInput): Promise<string> {
     teams: input.teams ?? [],
   };
   if (input.name) payload.name = input.name;
+  if (input.email) payload.email = input.email;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.sub ?? `${input.role}-dev`)

@@ -97,6 +97,15 @@ export function loadConfig<S extends z.ZodObject>(
       'Invalid configuration:\n  - JWT_JWKS_URL: required in production (HS256 secrets are for development)',
     );
   }
+  if (
+    config.NODE_ENV === 'production' &&
+    'GATEWAY_URL' in schema.shape &&
+    !(config as { GATEWAY_URL?: string }).GATEWAY_URL
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - GATEWAY_URL: required in production (assignments are checked against the staff directory)',
+    );
+  }
   if (!config.JWT_JWKS_URL && !config.JWT_SECRET && 'JWT_SECRET' in schema.shape) {
     throw new ConfigError(
       'Invalid configuration:\n  - JWT_SECRET: set JWT_SECRET (development) or JWT_JWKS_URL (production)',

@@ -27,6 +27,11 @@ export interface ServiceAppOptions {
   parseJson?: boolean;
   /** Media types some route takes as an upload: read as bytes into `req.body` (a Buffer). */
   uploads?: { types: string[]; limit: number };
+  /**
+   * Middleware that sees each request as it came, before bodies are parsed (the gateway's
+   * CORS, rate limit and proxy); what it passes on reaches the service's own routes.
+   */
+  edge?: RequestHandler[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -80,6 +85,7 @@ export function createServiceApp(options: ServiceAppOptions): {
     }),
   );
   app.use(httpMetrics(options.metrics));
+  for (const middleware of options.edge ?? []) app.use(middleware);
   if (options.parseJson ?? true) {
     const uploadTypes = options.uploads?.types ?? [];
     app.use(requireJsonBody([...JSON_TYPES, ...uploadTypes]));

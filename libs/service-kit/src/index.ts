@@ -27,3 +27,4 @@ export * from './validate.js';
 export * from './filter/compile.js';
 export * from './tx-context.js';
 export * from './customers/index.js';
+export * from './members/index.js';

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgSchema } from 'drizzle-orm/pg-core';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { authenticate, verifierFrom, type TokenVerifier } from './auth.js';
@@ -12,12 +12,16 @@ import { Consumer, type ConsumerOptions, type Handlers } from './consumer.js';
 import { DeadLetterStore, deadLetterRoutes } from './dead-letters.js';
 import { mountRoutes, type BoundRoute } from './routes.js';
 import { createDatabase, type Database } from './db.js';
-import { createServiceApp } from './http.js';
+import { createServiceApp, type ReadinessCheck } from './http.js';
 import { CustomerReplicaConfig } from './customers/config.js';
 import type { CustomerDataDeclaration } from './customers/declaration.js';
-import { CustomerModule } from './customers/module.js';
+import { CustomerModule, combineHandlers } from './customers/module.js';
 import { ProfilesLookup } from './customers/replica.js';
 import { customerTables } from './customers/tables.js';
+import { MemberDirectoryConfig } from './members/config.js';
+import { MemberDirectory } from './members/module.js';
+import { GatewayMemberLookup } from './members/replica.js';
+import { memberTables } from './members/tables.js';
 import { idempotency, purgeIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, defaultMetricsPort, serveMetrics, type Metrics } from './metrics.js';
@@ -57,8 +61,24 @@ export interface ServiceDefinition<C extends BaseConfig, D> {
    * The schema must spread `customerTables` in.
    */
   customers?: CustomerDataDeclaration;
+  /**
+   * The service checks assignments against the gateway's staff directory: the kit keeps the
+   * replica (the schema must spread `memberTables` in) and hands it over as `kit.members`.
+   */
+  members?: boolean;
   /** Scheduled work on pg-boss; started only when the service declares some. */
   jobs?: (boss: PgBoss, deps: D, kit: KitDeps<C>) => Promise<void>;
+  /**
+   * For a service that answers more than its routes (the gateway): middleware ahead of body
+   * parsing, authentication and the routes, given the routes the service serves itself.
+   */
+  edge?: (deps: D, kit: KitDeps<C>, routes: readonly BoundRoute[]) => RequestHandler[];
+  /** Checks every authenticated caller before the routes (the gateway's staff directory). */
+  admit?: (deps: D, kit: KitDeps<C>) => RequestHandler;
+  /** /readyz checks besides the database, the broker and the migrations. */
+  readiness?: (deps: D, kit: KitDeps<C>) => Record<string, ReadinessCheck>;
+  /** Closes what `build` opened (outbound pools), once HTTP has drained. */
+  stop?: (deps: D) => Promise<void>;
 }
 
 export interface KitDeps<C> {
@@ -72,6 +92,8 @@ export interface KitDeps<C> {
   verify: TokenVerifier;
   /** Present when the service declares `customers`. */
   customers?: CustomerModule | undefined;
+  /** Present when the service declares `members`. */
+  members?: MemberDirectory | undefined;
 }
 
 export interface RunningService<C, D> {
@@ -134,6 +156,13 @@ export async function startService<C extends BaseConfig, D>(
   const customers = def.customers
     ? new CustomerModule(def.customers, tables, customerTables(def.schema), lookup)
     : undefined;
+  const gateway = def.members ? loadConfig(MemberDirectoryConfig, env) : null;
+  const memberLookup = gateway?.GATEWAY_URL
+    ? GatewayMemberLookup.to(gateway.GATEWAY_URL, gateway.GATEWAY_TIMEOUT_MS, metrics)
+    : null;
+  const members = def.members
+    ? new MemberDirectory(memberTables(def.schema), memberLookup)
+    : undefined;
   const kit: KitDeps<C> = {
     config,
     logger,
@@ -144,6 +173,7 @@ export async function startService<C extends BaseConfig, D>(
     broker,
     verify,
     customers,
+    members,
   };
   const deps = def.build(kit);
 
@@ -178,9 +208,7 @@ export async function startService<C extends BaseConfig, D>(
     db: database.db,
     tables,
     outbox,
-    handlers: customers
-      ? customers.consumerHandlers(def.handlers?.(deps, kit) ?? {})
-      : (def.handlers?.(deps, kit) ?? {}),
+    handlers: consumerHandlers(def.handlers?.(deps, kit) ?? {}, customers, members),
     logger,
     metrics,
     prefetch: config.AMQP_PREFETCH,
@@ -211,12 +239,14 @@ export async function startService<C extends BaseConfig, D>(
     pollMs: config.OUTBOX_POLL_MS,
   });
 
+  const bound = [...(def.routes?.(deps, kit) ?? []), ...deadLetterRoutes(deadLetters)];
   const { app, finish } = createServiceApp({
     service: def.name,
     logger,
     metrics,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     ...(def.uploads ? { uploads: def.uploads(config) } : {}),
+    ...(def.edge ? { edge: def.edge(deps, kit, bound) } : {}),
     readiness: {
       database: async () => {
         await database.pool.query('SELECT 1');
@@ -235,9 +265,9 @@ export async function startService<C extends BaseConfig, D>(
       broker: () => {
         if (!broker.connected) throw new Error('broker not connected');
       },
+      ...def.readiness?.(deps, kit),
     },
   });
-  const bound = [...(def.routes?.(deps, kit) ?? []), ...deadLetterRoutes(deadLetters)];
   // Signed webhooks and public beacons prove their callers themselves, before any token check.
   app.use(
     mountRoutes(
@@ -246,6 +276,7 @@ export async function startService<C extends BaseConfig, D>(
     ),
   );
   app.use('/crm', authenticate(verify));
+  if (def.admit) app.use('/crm', def.admit(deps, kit));
   app.use('/crm', idempotency(database.db, tables));
   app.use(
     mountRoutes(
@@ -276,11 +307,15 @@ export async function startService<C extends BaseConfig, D>(
   const closers = [
     closeServer(server),
     closeServer(metricsServer),
+    async () => {
+      await def.stop?.(deps);
+    },
     () => consumer.stop(),
     () => deadLetters.stop(),
     () => relay.stop(),
     async () => {
       await lookup?.close();
+      await memberLookup?.close();
     },
     () => boss.stop({ graceful: true, timeout: 5_000 }),
     () => broker.close(),
@@ -307,6 +342,16 @@ export async function startService<C extends BaseConfig, D>(
     jobs: boss,
     stop,
   };
+}
+
+/** The service's handlers behind the kit's modules': the directory replica, then customers. */
+function consumerHandlers(
+  service: Handlers,
+  customers: CustomerModule | undefined,
+  members: MemberDirectory | undefined,
+): Handlers {
+  const withMembers = members ? combineHandlers(members.handlers(), service) : service;
+  return customers ? customers.consumerHandlers(withMembers) : withMembers;
 }
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';

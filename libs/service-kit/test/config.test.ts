@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { BaseConfig, ConfigError, loadConfig } from '../src/config.js';
+import { MemberDirectoryConfig } from '../src/members/config.js';
 
 const SECRET = 'a-development-secret-of-more-than-32-chars';
 
@@ -87,5 +88,17 @@ describe('loadConfig', () => {
         JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
       }).NODE_ENV,
     ).toBe('production');
+  });
+
+  it('needs the gateway in production where assignments are checked against the directory', () => {
+    const Checked = BaseConfig.extend(MemberDirectoryConfig.shape);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+    };
+    expect(configError(() => loadConfig(Checked, production)).message).toContain('GATEWAY_URL');
+    const config = loadConfig(Checked, { ...production, GATEWAY_URL: 'http://gateway:8080' });
+    expect(config).toMatchObject({ GATEWAY_URL: 'http://gateway:8080', GATEWAY_TIMEOUT_MS: 2000 });
+    expect(loadConfig(Checked, { JWT_SECRET: SECRET }).GATEWAY_URL).toBeUndefined();
   });
 });

@@ -166,6 +166,7 @@ function sourceOf(type: EventType): string {
   if (type.startsWith('crm.segment.')) return 'crm/segments';
   if (type.startsWith('crm.workflow.')) return 'crm/automation';
   if (type.startsWith('crm.interaction.')) return 'crm/interactions';
+  if (type.startsWith('crm.team.')) return 'crm/gateway';
   return 'crm/profiles';
 }
 
@@ -268,6 +269,21 @@ const DEFAULTS: { [T in EventType]: (ctx: Context) => EventPayload<T> } = {
     run_id: randomUUID(),
     customer_id: newId(),
     action: { step_id: 'send-offer', type: 'send_email', summary: 'Sent the win-back offer' },
+  }),
+  'crm.team.member.changed.v1': (ctx) => ({
+    member: {
+      id: `staff-${randomUUID().slice(0, 8)}`,
+      name: 'Grace Hopper',
+      email: null,
+      role: 'staff',
+      teams: [],
+      active: true,
+      version: 1,
+      created_at: ctx.time.toISOString(),
+      updated_at: ctx.time.toISOString(),
+    },
+    change: 'registered',
+    changed_by: staff(),
   }),
 };
 

@@ -36,21 +36,11 @@ function byteSize(fallback: string) {
     });
 }
 
-/** The gateway keeps no database or broker connection yet, so it takes only these keys. */
-export const GatewayConfig = BaseConfig.pick({
-  NODE_ENV: true,
-  LOG_LEVEL: true,
-  HOST: true,
-  JWT_SECRET: true,
-  JWT_JWKS_URL: true,
-  JWT_ISSUER: true,
-  JWT_AUDIENCE: true,
-  JWT_ALGORITHMS: true,
-  SHUTDOWN_TIMEOUT_MS: true,
-  METRICS_PORT: true,
-  OTEL_ENABLED: true,
-  OTEL_EXPORTER_OTLP_ENDPOINT: true,
-}).extend({
+/**
+ * The kit's keys (database, broker, tokens, ...) and the gateway's own: where each service
+ * answers, the edge's limits, the staff directory and the development token route.
+ */
+export const GatewayConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
   PROFILES_URL: upstreamUrl('profiles', 8081),
   INTERACTIONS_URL: upstreamUrl('interactions', 8082),
@@ -99,5 +89,34 @@ export const GatewayConfig = BaseConfig.pick({
     .describe(
       'Folder of the built staff console, served at /crm/app/ (default: apps/console/dist)',
     ),
+  TEAM_SEEN_INTERVAL_MS: positiveMs
+    .default(120_000)
+    .describe(
+      "How long a replica trusts what it last read of a staff member: it writes their last_seen_at at most this often, and another replica's deactivation reaches it within this time",
+    ),
+  DEV_TOKENS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe(
+      'Serve POST /crm/dev/token, which signs staff tokens for DEV_TENANT_ID for anyone who asks; only with JWT_SECRET, never in production',
+    ),
+  DEV_TENANT_ID: z.uuid().optional().describe('The tenant POST /crm/dev/token signs tokens for'),
+}).superRefine((config, ctx) => {
+  if (!config.DEV_TOKENS) return;
+  if (config.NODE_ENV === 'production') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DEV_TOKENS'],
+      message: 'never in production: anyone could sign in as an admin',
+    });
+  }
+  if (config.DEV_TENANT_ID === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DEV_TENANT_ID'],
+      message: 'required with DEV_TOKENS=true: the tenant the tokens are for',
+    });
+  }
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -1,7 +1,14 @@
-import { Problem } from '@crm/contracts';
+import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
-import { TENANT_A, bearer, expectRefusedAtEdge, tokenFor, useGateway } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  TENANT_A,
+  TENANT_B,
+  bearer,
+  tokenFor,
+  type TestGateway,
+  useFakeUpstream,
+} from './support.js';
 
 const PATH = '/crm/customers';
 
@@ -9,34 +16,44 @@ function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-const edge = useGateway();
+const world = useFakeUpstream();
+let gateway: TestGateway;
 
-/** Expects the gateway to answer 401 to `authorization` itself, without calling the service. */
-function expectUnauthenticated(authorization: string | undefined) {
-  const req = request(edge.app).get(PATH);
-  return expectRefusedAtEdge(
-    authorization === undefined ? req : req.set('Authorization', authorization),
-    edge.upstream,
-    401,
-    'unauthenticated',
-  );
+beforeAll(async () => {
+  gateway = await world.gatewayWith();
+});
+
+async function expectRefused(
+  authorization: string | undefined,
+  status: number,
+  code: string,
+  headers: Record<string, string> = {},
+) {
+  const before = world.upstream.received.length;
+  const req = request(gateway.app).get(PATH).set(headers);
+  const res = await (authorization === undefined ? req : req.set('Authorization', authorization));
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+  expect(Problem.parse(res.body)).toMatchObject({ status, code });
+  expect(world.upstream.received.length).toBe(before);
+  return res;
 }
 
 describe('authentication at the edge', () => {
   it('refuses a request without a token and says how to authenticate', async () => {
-    const res = await expectUnauthenticated(undefined);
+    const res = await expectRefused(undefined, 401, 'unauthenticated');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
   });
 
   it('refuses a header that is not a bearer token', async () => {
-    await expectUnauthenticated('Basic YWRtaW46YWRtaW4=');
+    await expectRefused('Basic YWRtaW46YWRtaW4=', 401, 'unauthenticated');
   });
 
   it('refuses a token signed with another secret', async () => {
     const token = await tokenFor(TENANT_A, 'admin', {
       secret: 'some-other-secret-that-is-also-long-enough-000',
     });
-    await expectUnauthenticated(bearer(token));
+    await expectRefused(bearer(token), 401, 'unauthenticated');
   });
 
   it('refuses an unsigned token (alg none)', async () => {
@@ -51,33 +68,45 @@ describe('authentication at the edge', () => {
       iat: now,
       exp: now + 3600,
     })}.`;
-    await expectUnauthenticated(bearer(token));
+    await expectRefused(bearer(token), 401, 'unauthenticated');
   });
 
   it('refuses an expired token', async () => {
     const token = await tokenFor(TENANT_A, 'admin', {
       expiresIn: Math.floor(Date.now() / 1000) - 60,
     });
-    const res = await expectUnauthenticated(bearer(token));
+    const res = await expectRefused(bearer(token), 401, 'unauthenticated');
     expect(Problem.parse(res.body).detail).toMatch(/expired/);
   });
 
   it('refuses a token from another issuer or for another audience', async () => {
-    await expectUnauthenticated(
+    await expectRefused(
       bearer(await tokenFor(TENANT_A, 'admin', { issuer: 'someone-else' })),
+      401,
+      'unauthenticated',
     );
-    await expectUnauthenticated(bearer(await tokenFor(TENANT_A, 'admin', { audience: 'billing' })));
+    await expectRefused(
+      bearer(await tokenFor(TENANT_A, 'admin', { audience: 'billing' })),
+      401,
+      'unauthenticated',
+    );
+  });
+
+  it('forbids a token used for another tenant than its own', async () => {
+    await expectRefused(bearer(await tokenFor(TENANT_B)), 403, 'forbidden', {
+      'X-Tenant-Id': TENANT_A,
+    });
   });
 
   it('lets a valid token through, naming its own tenant or none', async () => {
     const token = await tokenFor(TENANT_A);
-    const before = edge.upstream.received.length;
-    const named = await request(edge.app)
+    const before = world.upstream.received.length;
+    const named = await request(gateway.app)
       .get(PATH)
       .set('Authorization', bearer(token))
       .set('X-Tenant-Id', TENANT_A);
-    const unnamed = await request(edge.app).get(PATH).set('Authorization', bearer(token));
+    const unnamed = await request(gateway.app).get(PATH).set('Authorization', bearer(token));
     expect([named.status, unnamed.status]).toEqual([200, 200]);
-    expect(edge.upstream.received.length).toBe(before + 2);
+    expect(world.upstream.received.length).toBe(before + 2);
   });
 });

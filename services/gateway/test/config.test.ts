@@ -51,6 +51,25 @@ describe('GatewayConfig', () => {
     expect(load).toThrow(/UPSTREAM_TIMEOUT_MS/);
   });
 
+  it('serves development tokens only outside production, for a named tenant', () => {
+    const dev = { JWT_SECRET: SECRET, DEV_TOKENS: 'true' };
+    expect(() => loadConfig(GatewayConfig, dev)).toThrow(/DEV_TENANT_ID/);
+    const tenant = '0193d000-0000-7000-8000-0000000000d1';
+    expect(loadConfig(GatewayConfig, { ...dev, DEV_TENANT_ID: tenant })).toMatchObject({
+      DEV_TOKENS: true,
+      DEV_TENANT_ID: tenant,
+    });
+    expect(() =>
+      loadConfig(GatewayConfig, {
+        ...dev,
+        DEV_TENANT_ID: tenant,
+        NODE_ENV: 'production',
+        JWT_JWKS_URL: 'https://idp.example.com/jwks.json',
+      }),
+    ).toThrow(/DEV_TOKENS/);
+    expect(loadConfig(GatewayConfig, { JWT_SECRET: SECRET }).DEV_TOKENS).toBe(false);
+  });
+
   it('needs a way to verify tokens', () => {
     expect(() => loadConfig(GatewayConfig, {})).toThrow(/JWT_SECRET/);
     expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', JWT_SECRET: SECRET })).toThrow(

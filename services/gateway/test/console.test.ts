@@ -43,7 +43,7 @@ function expectStrictPolicy(headers: Record<string, string | undefined>): void {
 
 describe('the console at /crm/app/', () => {
   it('serves index.html revalidated on every load, under a strict Content-Security-Policy', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     const res = await request(gateway.app).get('/crm/app/');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
@@ -53,7 +53,7 @@ describe('the console at /crm/app/', () => {
   });
 
   it('caches hashed assets for a year as immutable', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     const res = await request(gateway.app).get('/crm/app/assets/index-Ab12Cd34.js');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('javascript');
@@ -63,14 +63,14 @@ describe('the console at /crm/app/', () => {
   });
 
   it('revalidates files that keep their name between builds', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     const res = await request(gateway.app).get('/crm/app/favicon.svg');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-cache');
   });
 
   it('answers deep links with index.html, so a reload on a page of the app works', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     for (const path of [
       '/crm/app/customers',
       '/crm/app/customers/0193a000-0000-7000-8000-00000000000a',
@@ -87,14 +87,14 @@ describe('the console at /crm/app/', () => {
   });
 
   it('redirects /crm/app to /crm/app/ so relative asset paths resolve', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     const res = await request(gateway.app).get('/crm/app');
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe('/crm/app/');
   });
 
   it('answers a missing asset or file with 404 problem+json, never with the page', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: built });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: built });
     for (const path of [
       '/crm/app/assets/index-gone.js',
       '/crm/app/assets/later',
@@ -108,14 +108,14 @@ describe('the console at /crm/app/', () => {
   });
 
   it('does not serve files outside its folder', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: join(built, 'assets') });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: join(built, 'assets') });
     const res = await request(gateway.app).get('/crm/app/..%2Findex.html');
     expect(res.status).not.toBe(200);
     expect(res.text).not.toBe(INDEX);
   });
 
   it('says the console is not built when its folder is empty, and still routes the API', async () => {
-    const gateway = world.gatewayWith({ CONSOLE_DIR: missing });
+    const gateway = await world.gatewayWith({ CONSOLE_DIR: missing });
     const page = await request(gateway.app).get('/crm/app/customers');
     expect(page.status).toBe(404);
     expect(Problem.parse(page.body).detail).toContain('not built');

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep } from '@crm/testing';
+import { runMigrations } from '@crm/service-kit';
+import { sleep, testAmqpUrl, testDatabaseUrl } from '@crm/testing';
+import { migrationsFolder } from '../src/db/migrations-folder.js';
 import {
   SECRET,
   TENANT_A,
@@ -19,6 +21,7 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let slow: FakeUpstream;
 
 beforeAll(async () => {
+  await runMigrations({ databaseUrl: testDatabaseUrl(), schema: 'gateway', migrationsFolder });
   slow = await startFakeUpstream({ delayMs: 1_500 });
 });
 
@@ -35,6 +38,8 @@ it('serves metrics apart from the public port, and finishes the request in fligh
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       JWT_SECRET: SECRET,
+      DATABASE_URL: testDatabaseUrl(),
+      AMQP_URL: testAmqpUrl(),
       ...allUpstreamsAt(slow.url),
     },
     stdio: ['ignore', 'pipe', 'inherit'],

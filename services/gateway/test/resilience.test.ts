@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE } from '@crm/contracts';
+import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '@crm/testing';
@@ -8,8 +8,7 @@ import {
   TENANT_A,
   allUpstreamsAt,
   bearer,
-  buildTestGateway,
-  expectProblem,
+  startTestGateway,
   freePort,
   startFakeUpstream,
   tokenFor,
@@ -26,8 +25,8 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close();
 });
 
-function gatewayWith(env: Record<string, string>): TestGateway {
-  const gateway = buildTestGateway(env);
+async function gatewayWith(env: Record<string, string>): Promise<TestGateway> {
+  const gateway = await startTestGateway(env);
   cleanup.push(gateway.close);
   return gateway;
 }
@@ -51,16 +50,19 @@ describe('an upstream that is down', () => {
   // at once lets it pass.
   it('answers 503 problem+json without waiting for the timeout', { timeout: 5_000 }, async () => {
     const port = await freePort();
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       UPSTREAM_TIMEOUT_MS: '10000',
     });
-    expectProblem(await listCustomers(gateway), 503, 'upstream_unavailable');
+    const res = await listCustomers(gateway);
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body)).toMatchObject({ status: 503, code: 'upstream_unavailable' });
   });
 
   it('opens the breaker after repeated failures, then closes it when the service is back', async () => {
     const port = await freePort();
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       BREAKER_RESET_MS: '300',
     });
@@ -75,8 +77,9 @@ describe('an upstream that is down', () => {
     expect(gateway.upstreams.profiles.state).toBe('open');
 
     const refused = await listCustomers(gateway);
-    expectProblem(refused, 503, 'upstream_unavailable');
+    expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
+    expect(Problem.parse(refused.body).code).toBe('upstream_unavailable');
 
     const upstream = await upstreamWith({ port });
     // After BREAKER_RESET_MS one probe goes through; polled, not timed.
@@ -91,10 +94,10 @@ describe('an upstream that is down', () => {
     expect((await listCustomers(gateway)).status).toBe(200);
   });
 
-  it('keeps the gateway ready and reports each breaker in /readyz', async () => {
+  it('keeps the gateway ready and reports its database, broker, migrations and each breaker in /readyz', async () => {
     const port = await freePort();
     const profiles = await upstreamWith({});
-    const gateway = gatewayWith({
+    const gateway = await gatewayWith({
       ...allUpstreamsAt(`http://127.0.0.1:${port}`),
       PROFILES_URL: profiles.url,
       BREAKER_RESET_MS: '60000',
@@ -113,6 +116,9 @@ describe('an upstream that is down', () => {
     expect(Readiness.parse(res.body)).toEqual({
       status: 'ready',
       checks: {
+        database: 'ok',
+        broker: 'ok',
+        migrations: 'ok',
         'upstream:profiles': 'breaker closed',
         'upstream:interactions': 'breaker open',
         'upstream:notes-tasks': 'breaker closed',
@@ -130,8 +136,11 @@ describe('an upstream that is down', () => {
 describe('an upstream slower than the timeout', () => {
   it('answers 504 problem+json', async () => {
     const slow = await upstreamWith({ delayMs: 3_000 });
-    const gateway = gatewayWith({ ...allUpstreamsAt(slow.url), UPSTREAM_TIMEOUT_MS: '200' });
-    expectProblem(await listCustomers(gateway), 504, 'upstream_timeout');
+    const gateway = await gatewayWith({ ...allUpstreamsAt(slow.url), UPSTREAM_TIMEOUT_MS: '200' });
+    const res = await listCustomers(gateway);
+    expect(res.status).toBe(504);
+    expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
+    expect(Problem.parse(res.body)).toMatchObject({ status: 504, code: 'upstream_timeout' });
   });
 });
 
@@ -148,7 +157,7 @@ describe('an upstream that answers with an error', () => {
       headers: { 'content-type': PROBLEM_CONTENT_TYPE },
       body: problem,
     });
-    const gateway = gatewayWith(allUpstreamsAt(upstream.url));
+    const gateway = await gatewayWith(allUpstreamsAt(upstream.url));
     const res = await listCustomers(gateway);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
@@ -157,7 +166,7 @@ describe('an upstream that answers with an error', () => {
 
   it('sends every upstream a test does not name to a closed port, never to a default one', async () => {
     const profiles = await upstreamWith({});
-    const gateway = gatewayWith({ PROFILES_URL: profiles.url });
+    const gateway = await gatewayWith({ PROFILES_URL: profiles.url });
     for (const service of SERVICES) {
       expect(gateway.upstreams[service].options.baseUrl, service).toBe(
         service === 'profiles' ? profiles.url : CLOSED_UPSTREAM,

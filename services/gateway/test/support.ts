@@ -1,21 +1,14 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BACKEND_SERVICES, PROBLEM_CONTENT_TYPE, Problem, type Role } from '@crm/contracts';
-import {
-  createLogger,
-  createMetrics,
-  createVerifier,
-  loadConfig,
-  signDevToken,
-} from '@crm/service-kit';
-import openapi from '@crm/contracts/generated/openapi.json' with { type: 'json' };
+import { BACKEND_SERVICES, type Role } from '@crm/contracts';
+import { signDevToken, type RunningService } from '@crm/service-kit';
+import { startTestService } from '@crm/testing';
 import type { Express } from 'express';
-import { buildApp } from '../src/service.js';
-import { closeUpstreams, createUpstreams, type Upstreams } from '../src/clients/upstreams.js';
-import { GatewayConfig } from '../src/config.js';
-import type { Response, Test } from 'supertest';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { gatewayService, type GatewayDeps } from '../src/service.js';
+import type { Upstreams } from '../src/clients/upstreams.js';
+import type { GatewayConfig } from '../src/config.js';
+import { afterAll, beforeAll } from 'vitest';
 import { z } from 'zod';
 
 export const SECRET = 'gateway-test-secret-that-is-long-enough-0123456789';
@@ -126,7 +119,9 @@ export function allUpstreamsAt(url: string): Record<string, string> {
 
 export interface TestGateway {
   app: Express;
+  url: string;
   upstreams: Upstreams;
+  service: RunningService<GatewayConfig, GatewayDeps>;
   close: () => Promise<void>;
 }
 
@@ -137,44 +132,32 @@ export interface TestGateway {
 export const CLOSED_UPSTREAM = 'http://127.0.0.1:1';
 
 /**
- * The gateway as main.ts builds it, from an environment as the process would read it. Every
- * upstream the environment does not name is closed.
+ * The gateway as main.ts starts it, on the run's database and broker, from an environment as
+ * the process would read it. Every upstream the environment does not name is closed.
  */
-export function buildTestGateway(env: Record<string, string> = {}): TestGateway {
-  const config = loadConfig(GatewayConfig, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: SECRET,
-    ...allUpstreamsAt(CLOSED_UPSTREAM),
-    ...env,
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const { service, stop } = await startTestService(gatewayService, {
+    env: { JWT_SECRET: SECRET, ...allUpstreamsAt(CLOSED_UPSTREAM), ...env },
   });
-  const metrics = createMetrics('gateway');
-  const upstreams = createUpstreams(config, metrics);
-  const app = buildApp({
-    config,
-    logger: createLogger('gateway', config.LOG_LEVEL),
-    metrics,
-    verify: createVerifier({
-      secret: config.JWT_SECRET,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    }),
-    upstreams,
-    openapi,
-  });
-  return { app, upstreams, close: () => closeUpstreams(upstreams) };
+  return {
+    app: service.app,
+    url: service.url,
+    upstreams: service.deps.upstreams,
+    service,
+    close: stop,
+  };
 }
 
 export interface UpstreamWorld {
   /** The fake upstream every service points at (started in `beforeAll`). */
   readonly upstream: FakeUpstream;
   /** A gateway with every upstream at `upstream` and `env` on top; closed after the file's tests. */
-  gatewayWith: (env?: Record<string, string>) => TestGateway;
+  gatewayWith: (env?: Record<string, string>) => Promise<TestGateway>;
 }
 
 /**
  * At the top of a test file: one fake upstream for every service, started before the file's
- * tests and closed after them together with the gateways built on it.
+ * tests and closed after them together with the gateways started on it.
  */
 export function useFakeUpstream(): UpstreamWorld {
   let upstream: FakeUpstream | undefined;
@@ -191,41 +174,13 @@ export function useFakeUpstream(): UpstreamWorld {
       if (!upstream) throw new Error('the fake upstream starts in beforeAll');
       return upstream;
     },
-    gatewayWith: (env = {}) => {
-      const gateway = buildTestGateway({ ...allUpstreamsAt(world.upstream.url), ...env });
+    gatewayWith: async (env = {}) => {
+      const gateway = await startTestGateway({ ...allUpstreamsAt(world.upstream.url), ...env });
       gateways.push(gateway);
       return gateway;
     },
   };
   return world;
-}
-
-export interface GatewayWorld {
-  /** The fake upstream every service points at. */
-  readonly upstream: FakeUpstream;
-  /** The gateway's app, for supertest. */
-  readonly app: Express;
-}
-
-/**
- * At the top of a test file: one gateway with `env` over one fake upstream for every
- * service, both ready before the file's tests and closed after them.
- */
-export function useGateway(env: Record<string, string> = {}): GatewayWorld {
-  const world = useFakeUpstream();
-  let gateway: TestGateway | undefined;
-  beforeAll(() => {
-    gateway = world.gatewayWith(env);
-  });
-  return {
-    get upstream(): FakeUpstream {
-      return world.upstream;
-    },
-    get app(): Express {
-      if (!gateway) throw new Error('the gateway is built in beforeAll');
-      return gateway.app;
-    },
-  };
 }
 
 /** The customer id in customer tokens of these tests. */
@@ -240,6 +195,9 @@ export function tokenFor(
     audience?: string;
     secret?: string;
     expiresIn?: number;
+    name?: string;
+    email?: string;
+    teams?: string[];
   } = {},
 ): Promise<string> {
   return signDevToken({
@@ -248,6 +206,9 @@ export function tokenFor(
     role,
     // A customer's subject is its customer id (a UUID); a staff member's is free-form.
     sub: extra.sub ?? (role === 'customer' ? CUSTOMER_SUB : `${role}-1`),
+    ...(extra.name === undefined ? {} : { name: extra.name }),
+    ...(extra.email === undefined ? {} : { email: extra.email }),
+    ...(extra.teams === undefined ? {} : { teams: extra.teams }),
     ...(extra.issuer === undefined ? {} : { issuer: extra.issuer }),
     ...(extra.audience === undefined ? {} : { audience: extra.audience }),
     ...(extra.expiresIn === undefined ? {} : { expiresIn: extra.expiresIn }),
@@ -285,30 +246,4 @@ export async function listenApp(
         server.closeAllConnections();
       }),
   };
-}
-
-/** Expects `res` to be a problem+json answer of `status` with `code`, and returns the problem. */
-export function expectProblem(res: Response, status: number, code: Problem['code']): Problem {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
-  const problem = Problem.parse(res.body);
-  expect(problem).toMatchObject({ status, code });
-  return problem;
-}
-
-/**
- * Sends `req` and expects the gateway to refuse it itself, as `expectProblem` says, before
- * `upstream` receives anything.
- */
-export async function expectRefusedAtEdge(
-  req: Test,
-  upstream: FakeUpstream,
-  status: number,
-  code: Problem['code'],
-): Promise<Response> {
-  const before = upstream.received.length;
-  const res = await req;
-  expectProblem(res, status, code);
-  expect(upstream.received.length).toBe(before);
-  return res;
 }

@@ -1,8 +1,9 @@
-import { BaseConfig } from '@crm/service-kit';
+import { BaseConfig, MemberDirectoryConfig } from '@crm/service-kit';
 import { z } from 'zod';
 import { parseKeyring } from './domain/privacy/field-crypto.js';
 
 export const ProfilesConfig = BaseConfig.extend({
+  ...MemberDirectoryConfig.shape,
   DEFAULT_CUSTOMER_STAGE: z
     .string()
     .min(1)

@@ -94,7 +94,9 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
   config: ProfilesConfig,
   defaultPort: 8081,
   uploads: (config) => ({ types: [IMPORT_CONTENT_TYPE], limit: config.IMPORT_MAX_BYTES }),
-  build: ({ database, outbox, config, logger }) => {
+  members: true,
+  build: ({ database, outbox, config, logger, members }) => {
+    if (!members) throw new Error('the kit builds the staff directory replica of `members: true`');
     const db = database.db;
     const clock = (): Date => new Date();
     const tagsRepo = new TagsRepository();
@@ -141,6 +143,7 @@ export const profilesService: ServiceDefinition<ProfilesConfig, ProfilesDeps> = 
       }),
       fieldsRepo,
       merges: mergeRepo,
+      members,
       settings: {
         defaultStage: config.DEFAULT_CUSTOMER_STAGE,
         autoCreateProfiles: config.AUTO_CREATE_PROFILES,

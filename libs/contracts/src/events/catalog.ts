@@ -50,6 +50,8 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'crm.segment.member_added.v1': 'A customer entered a segment.',
   'crm.segment.member_removed.v1': 'A customer left a segment.',
   'crm.workflow.action_executed.v1': 'An automation workflow acted on a customer.',
+  'crm.team.member.changed.v1':
+    'A member of the staff directory was added, registered at sign-in or changed (name, email, role, teams, active); `sequence` is the member version. Feeds the directory replicas that check assignments.',
 };
 
 export function isEventType(type: string): type is EventType {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TeamMemberSnapshot } from '../http/gateway/team.js';
 import { CustomFieldDefinition } from '../http/profiles/custom-fields.js';
 import { Customer } from '../http/profiles/customers.js';
 import { Money } from '../money.js';
@@ -175,6 +176,18 @@ export const CustomFieldDefinitionPayload = z
   .object({ field: CustomFieldDefinition })
   .meta({ id: 'CustomFieldDefinitionPayload' });
 
+export const TeamMemberChangedPayload = z
+  .object({
+    member: TeamMemberSnapshot,
+    change: z
+      .enum(['added', 'registered', 'updated'])
+      .describe(
+        '`added` by an admin, `registered` at their first sign-in (or with new claims), `updated` otherwise',
+      ),
+    changed_by: Actor,
+  })
+  .meta({ id: 'TeamMemberChangedPayload' });
+
 export const CRM_EVENTS = {
   'crm.customer.created.v1': CustomerCreatedPayload,
   'crm.customer.updated.v1': CustomerUpdatedPayload,
@@ -199,5 +212,6 @@ export const CRM_EVENTS = {
   'crm.segment.member_added.v1': SegmentMembershipPayload,
   'crm.segment.member_removed.v1': SegmentMembershipPayload,
   'crm.workflow.action_executed.v1': WorkflowActionExecutedPayload,
+  'crm.team.member.changed.v1': TeamMemberChangedPayload,
 } as const;
 export type CrmEventType = keyof typeof CRM_EVENTS;

@@ -68,9 +68,12 @@ export interface RouteDefinition {
   /**
    * `jwt`: a bearer token, verified by the gateway and the service. `signature`: an HMAC
    * of the tenant's ingest secret over timestamp and body. `tracking_key`: the tenant's
-   * public tracking key in the body (browsers of the booking site).
+   * public tracking key in the body (browsers of the booking site). `none`: open to anyone
+   * (the development token route, which exists only in development).
    */
-  auth: 'jwt' | 'signature' | 'tracking_key';
+  auth: 'jwt' | 'signature' | 'tracking_key' | 'none';
+  /** Served only by a cluster run for development (`x-development-only` in the document). */
+  developmentOnly?: boolean;
 }
 
 export function json<S extends z.ZodType>(description: string, schema: S, headers?: z.ZodObject) {

@@ -8,12 +8,14 @@ import {
   type RouteDefinition,
   type ServiceName,
 } from './common.js';
+import { gatewayRoutes } from './gateway/index.js';
 import { interactionsRoutes } from './interactions/index.js';
 import { profilesRoutes } from './profiles/index.js';
 import { z } from 'zod';
 
 /** The route tables of each service, by operation id. */
 export const ROUTE_TABLES = {
+  gateway: gatewayRoutes,
   profiles: profilesRoutes,
   interactions: interactionsRoutes,
   admin: adminRoutes,
@@ -21,6 +23,7 @@ export const ROUTE_TABLES = {
 
 /** Every HTTP route behind the gateway: the gateway routes by it and openapi.json is built from it. */
 export const ROUTES = [
+  ...Object.values(gatewayRoutes),
   ...Object.values(profilesRoutes),
   ...Object.values(interactionsRoutes),
   ...Object.values(adminRoutes),

@@ -1,10 +1,11 @@
 import {
-  allowedMethods,
+  ROUTES,
+  createRouteMatcher,
   isBackendService,
-  matchRoute,
   type BackendService,
   type RouteDefinition,
   type RouteId,
+  type RouteMatcher,
 } from '@crm/contracts';
 
 /** Where a request goes: decided from the route table alone, before any I/O. */
@@ -37,15 +38,29 @@ function pathOf(url: string): string {
 }
 
 /**
+ * The routes this gateway answers: every upstream's, and those of its own it serves (the
+ * development routes only in development), so a route it does not serve is no route at all.
+ */
+export function gatewayMatcher(served: ReadonlySet<string>): RouteMatcher {
+  return createRouteMatcher(ROUTES.filter((r) => r.service !== 'gateway' || served.has(r.id)));
+}
+
+const EVERY_ROUTE = createRouteMatcher(ROUTES);
+
+/**
  * Which service owns `method url` (a request target such as `/crm/customers?limit=5`).
  * `/crm/admin/services/{service}/...` is owned by the service its path names.
  */
-export function resolveTarget(method: string, url: string): RouteTarget {
+export function resolveTarget(
+  method: string,
+  url: string,
+  matcher: RouteMatcher = EVERY_ROUTE,
+): RouteTarget {
   const path = pathOf(url);
   if (hasDotSegment(path)) return { kind: 'not_found' };
-  const match = matchRoute(method, path);
+  const match = matcher.match(method, path);
   if (match === undefined) {
-    const allow = allowedMethods(path).map((m) => m.toUpperCase());
+    const allow = matcher.allowedMethods(path).map((m) => m.toUpperCase());
     return allow.length > 0 ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' };
   }
   if (isBackendService(match.service)) {

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, assertRole, authenticate, type TokenVerifier } from '@crm/service-kit';
+import {
+  AppError,
+  assertRole,
+  authenticate,
+  type Principal,
+  type TokenVerifier,
+} from '@crm/service-kit';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Upstreams } from '../clients/upstreams.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.js';
-import { resolveTarget, type RouteTarget } from '../domain/routing.js';
+import { gatewayMatcher, resolveTarget, type RouteTarget } from '../domain/routing.js';
 import { readRawBody } from './body.js';
 
 export interface ProxyOptions {
@@ -12,6 +18,10 @@ export interface ProxyOptions {
   bodyLimit: number;
   /** For routes that take a raw upload (`bodyContentType` in the route table). */
   uploadLimit: number;
+  /** Ids of the routes the gateway serves itself: passed on; its others are unknown. */
+  served: ReadonlySet<string>;
+  /** Checks an authenticated caller further before the hop (the staff directory). */
+  admit: (principal: Principal) => Promise<void>;
 }
 
 /** The id the kit's request logger gave this request (from the caller's X-Request-Id if valid). */
@@ -27,9 +37,10 @@ type Forwardable = Extract<RouteTarget, { kind: 'upstream' }>;
  */
 export function proxyRouter(options: ProxyOptions): Router {
   const targets = new WeakMap<Request, Forwardable>();
+  const matcher = gatewayMatcher(options.served);
 
   const route: RequestHandler = (req, _res, next) => {
-    const target = resolveTarget(req.method, req.originalUrl);
+    const target = resolveTarget(req.method, req.originalUrl, matcher);
     switch (target.kind) {
       case 'upstream':
         targets.set(req, target);
@@ -46,8 +57,10 @@ export function proxyRouter(options: ProxyOptions): Router {
         );
         return;
       case 'gateway':
+        // Served by the gateway's own routes, mounted after this router.
+        next('router');
+        return;
       case 'not_found':
-        // Routes the gateway serves itself are mounted before this router.
         next(new AppError('not_found', `No route for ${req.method} ${req.baseUrl}${req.path}`));
         return;
     }
@@ -87,13 +100,16 @@ export function proxyRouter(options: ProxyOptions): Router {
         next(err);
         return;
       }
-      try {
-        // The service checks the same declaration; refusing here saves the hop.
-        assertRole(req.principal, target.roles);
-        next();
-      } catch (refused) {
-        next(refused);
-      }
+      const principal = req.principal;
+      options.admit(principal).then(() => {
+        try {
+          // The service checks the same declaration; refusing here saves the hop.
+          assertRole(principal, target.roles);
+          next();
+        } catch (refused) {
+          next(refused);
+        }
+      }, next);
     });
   };
 

@@ -1,4 +1,4 @@
-import { kitTables } from '@crm/service-kit';
+import { kitTables, memberTables } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -26,6 +26,8 @@ import type {
 
 export const profiles = pgSchema('profiles');
 export const { outbox, inbox, deadLetters, idempotencyKeys } = kitTables(profiles);
+/** The replica of the staff directory that owners and collaborators are checked against. */
+export const { teamMembers } = memberTables(profiles);
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

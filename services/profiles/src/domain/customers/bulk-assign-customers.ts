@@ -3,12 +3,14 @@ import { type Principal } from '@crm/service-kit';
 import type { NewCustomerRow } from '../../db/schema.js';
 import { bulkSet } from './customer-changes.js';
 import type { CustomersDeps } from './customers-deps.js';
+import { bulkAssigneesOf } from './assignees.js';
 
 export async function bulkAssignCustomers(
   deps: CustomersDeps,
   principal: Principal,
   body: BulkAssignBody,
 ): Promise<BulkResult> {
+  await deps.members.requireActive(deps.db, principal, bulkAssigneesOf(body));
   const changes: Partial<NewCustomerRow> = {};
   if (body.owner_id !== undefined) changes.ownerId = body.owner_id;
   if (body.team_id !== undefined) changes.teamId = body.team_id;

@@ -13,6 +13,7 @@ import { primaryOf } from './phones.js';
 import { toColumns, nextPhones, type Within, assertMayAssign } from './customer-changes.js';
 import type { CustomersDeps } from './customers-deps.js';
 import { assertKnownStage } from '../stages/lifecycle-stages.js';
+import { assigneesOf } from './assignees.js';
 
 export async function createCustomer(
   deps: CustomersDeps,
@@ -21,6 +22,7 @@ export async function createCustomer(
   within?: Within,
 ): Promise<Customer> {
   assertMayAssign(principal, body);
+  await deps.members.requireActive(deps.db, principal, assigneesOf(body));
   const columns = toColumns(body);
   const phones = nextPhones(body, deps.settings.phoneRegion, []) ?? [];
   columns.phone = primaryOf(phones);

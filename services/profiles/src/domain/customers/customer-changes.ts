@@ -27,6 +27,7 @@ import { checkPhones, primaryOf, samePhones, withPrimary } from './phones.js';
 import { republishCustomers } from './republish-customers.js';
 import type { CustomersDeps } from './customers-deps.js';
 import { assertKnownStage } from '../stages/lifecycle-stages.js';
+import { assigneesOf } from './assignees.js';
 
 export interface CustomerSettings {
   defaultStage: string;
@@ -184,6 +185,7 @@ export async function patchCustomer(
   within?: Within,
 ): Promise<Customer> {
   assertMayAssign(principal, body);
+  await deps.members.requireActive(deps.db, principal, assigneesOf(body));
   const columns = toColumns(body);
   const replaces = via === 'replaceCustomer';
   const run = async (tx: Executor): Promise<Customer> => {

@@ -1,4 +1,4 @@
-import type { Db } from '@crm/service-kit';
+import type { Db, MemberDirectory } from '@crm/service-kit';
 import type { CustomFieldsRepository } from '../../db/custom-fields.repository.js';
 import type { CustomersRepository } from '../../db/customers.repository.js';
 import type { MergeRepository } from '../../db/merge.repository.js';
@@ -19,4 +19,6 @@ export interface CustomersDeps {
   fieldsRepo: CustomFieldsRepository;
   merges: MergeRepository;
   settings: CustomerSettings;
+  /** Owners and collaborators must be active members of the staff directory. */
+  members: MemberDirectory;
 }

@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import * as http from '../common.js';
+import {
+  AddTeamMemberBody,
+  CreateTeamBody,
+  ListTeamQuery,
+  ListTeamsQuery,
+  Team,
+  TeamMember,
+  TeamMemberPage,
+  TeamMemberParams,
+  TeamMembersBody,
+  TeamPage,
+  TeamParams,
+  UpdateTeamBody,
+  UpdateTeamMemberBody,
+} from './team.js';
+
+const memberNotFound = http.problem('No such member in the tenant (code `not_found`).');
+const teamNotFound = http.problem('No such team in the tenant (code `not_found`).');
+const versioned = z.object({ ETag: http.VersionETag });
+
+export const teamRoutes = {
+  listTeamMembers: {
+    id: 'listTeamMembers',
+    method: 'get',
+    path: '/crm/team',
+    service: 'gateway',
+    summary: 'The staff directory',
+    description:
+      'Members of the tenant by name, for assignment pickers. A staff member joins the directory at their first request through the gateway, from the claims of their token (`sub`, `name`, `email`, `role`, `teams`); an admin may also add members ahead of their first sign-in.',
+    tags: ['Team'],
+    roles: http.STAFF,
+    request: { query: ListTeamQuery },
+    responses: {
+      200: http.json('One page of members.', TeamMemberPage),
+      ...http.guardedInput,
+    },
+    auth: 'jwt',
+  },
+  getTeamMember: {
+    id: 'getTeamMember',
+    method: 'get',
+    path: '/crm/team/members/{id}',
+    service: 'gateway',
+    summary: 'Get a member of the directory',
+    tags: ['Team'],
+    roles: http.STAFF,
+    request: { params: TeamMemberParams },
+    responses: {
+      200: http.json('The member.', TeamMember, versioned),
+      ...http.guardedInput,
+      404: memberNotFound,
+    },
+    auth: 'jwt',
+  },
+  addTeamMember: {
+    id: 'addTeamMember',
+    method: 'post',
+    path: '/crm/team/members',
+    service: 'gateway',
+    summary: 'Add a member to the directory',
+    description:
+      'Adds someone before their first sign-in, so customers can be assigned to them at once. Their tokens must carry the member `id` as `sub`. Publishes `crm.team.member.changed.v1`.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { body: AddTeamMemberBody, headers: http.IdempotencyKeyHeader },
+    responses: {
+      201: http.json(
+        'The member.',
+        TeamMember,
+        z.object({ Location: z.string(), ETag: http.VersionETag }),
+      ),
+      ...http.guardedInput,
+      409: http.problem(
+        'A member with this id or email exists (code `conflict`), or the `Idempotency-Key` was used with another request (code `idempotency_conflict`).',
+      ),
+    },
+    auth: 'jwt',
+  },
+  updateTeamMember: {
+    id: 'updateTeamMember',
+    method: 'patch',
+    path: '/crm/team/members/{id}',
+    service: 'gateway',
+    summary: 'Change, deactivate or reactivate a member',
+    description:
+      'Changes the fields sent. `active: false` deactivates the member: their requests are refused with 403 `member_inactive` from then on (at once through this gateway replica, within `TEAM_SEEN_INTERVAL_MS` through the others), and assignments to them are refused. An admin cannot deactivate themselves. What an admin changes stands until the identity provider issues the member a token with other claims. Publishes `crm.team.member.changed.v1`.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { params: TeamMemberParams, body: UpdateTeamMemberBody, headers: http.IfMatchHeader },
+    responses: {
+      200: http.json('The member after the change.', TeamMember, versioned),
+      ...http.guardedInput,
+      404: memberNotFound,
+      409: http.problem('Another member has this email (code `conflict`).'),
+      412: http.stale,
+    },
+    auth: 'jwt',
+  },
+  listTeams: {
+    id: 'listTeams',
+    method: 'get',
+    path: '/crm/team/teams',
+    service: 'gateway',
+    summary: 'The teams of the tenant',
+    description:
+      'Teams by name, with their number of members. A team named in a token but not created here appears at its first member’s sign-in, named by its id until an admin renames it.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { query: ListTeamsQuery },
+    responses: {
+      200: http.json('One page of teams.', TeamPage),
+      ...http.guardedInput,
+    },
+    auth: 'jwt',
+  },
+  createTeam: {
+    id: 'createTeam',
+    method: 'post',
+    path: '/crm/team/teams',
+    service: 'gateway',
+    summary: 'Create a team',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { body: CreateTeamBody, headers: http.IdempotencyKeyHeader },
+    responses: {
+      201: http.json('The team.', Team, z.object({ Location: z.string(), ETag: http.VersionETag })),
+      ...http.guardedInput,
+      409: http.problem(
+        'A team with this id or name exists (code `conflict`), or the `Idempotency-Key` was used with another request (code `idempotency_conflict`).',
+      ),
+    },
+    auth: 'jwt',
+  },
+  getTeam: {
+    id: 'getTeam',
+    method: 'get',
+    path: '/crm/team/teams/{id}',
+    service: 'gateway',
+    summary: 'Get a team',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { params: TeamParams },
+    responses: {
+      200: http.json('The team.', Team, versioned),
+      ...http.guardedInput,
+      404: teamNotFound,
+    },
+    auth: 'jwt',
+  },
+  updateTeam: {
+    id: 'updateTeam',
+    method: 'patch',
+    path: '/crm/team/teams/{id}',
+    service: 'gateway',
+    summary: 'Rename a team',
+    description:
+      'Publishes `crm.team.member.changed.v1` for each member, since their `teams` change.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { params: TeamParams, body: UpdateTeamBody, headers: http.IfMatchHeader },
+    responses: {
+      200: http.json('The team after the change.', Team, versioned),
+      ...http.guardedInput,
+      404: teamNotFound,
+      409: http.problem('Another team has this name (code `conflict`).'),
+      412: http.stale,
+    },
+    auth: 'jwt',
+  },
+  deleteTeam: {
+    id: 'deleteTeam',
+    method: 'delete',
+    path: '/crm/team/teams/{id}',
+    service: 'gateway',
+    summary: 'Delete a team',
+    description:
+      'Its members leave it (publishing `crm.team.member.changed.v1` for each). Customers keep their `team_id`. A member whose token still names the team brings it back at their next sign-in with changed claims.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { params: TeamParams, headers: http.IfMatchHeader },
+    responses: {
+      204: { description: 'Deleted.' },
+      ...http.guardedInput,
+      404: teamNotFound,
+      412: http.stale,
+    },
+    auth: 'jwt',
+  },
+  setTeamMembers: {
+    id: 'setTeamMembers',
+    method: 'put',
+    path: '/crm/team/teams/{id}/members',
+    service: 'gateway',
+    summary: 'Replace the members of a team',
+    description:
+      'The list is the whole membership from now on. Every member named must be in the directory; an unknown one is refused with 422 (`member_ids.<i>`, code `unknown_member`). Publishes `crm.team.member.changed.v1` for each member who joined or left.',
+    tags: ['Team'],
+    roles: http.ADMIN,
+    request: { params: TeamParams, body: TeamMembersBody, headers: http.IfMatchHeader },
+    responses: {
+      200: http.json('The team after the change.', Team, versioned),
+      ...http.guardedInput,
+      404: teamNotFound,
+      412: http.stale,
+    },
+    auth: 'jwt',
+  },
+} as const satisfies Record<string, http.RouteDefinition>;
