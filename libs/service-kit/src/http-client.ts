@@ -35,6 +35,15 @@ const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
  * breaker: when it is down callers fail fast with 503, and it is retried after a pause.
  * 5xx answers count as failures for the breaker but are passed back as they are.
  */
+/** An answer's body as JSON, or undefined when it is not JSON (for a schema to refuse). */
+export function jsonOf(res: UpstreamResponse): unknown {
+  try {
+    return JSON.parse(res.body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Upstream {
   private readonly agent: Agent;
   private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;

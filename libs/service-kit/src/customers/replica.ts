@@ -4,7 +4,7 @@ import type { Principal } from '../auth.js';
 import type { Handlers } from '../consumer.js';
 import type { Executor } from '../db.js';
 import { AppError } from '../errors.js';
-import { Upstream } from '../http-client.js';
+import { Upstream, jsonOf } from '../http-client.js';
 import type { Metrics } from '../metrics.js';
 import type { CustomerReplicaConfig } from './config.js';
 import { replicaPredicate, type CustomerScope } from './access.js';
@@ -137,7 +137,7 @@ export class ProfilesLookup implements CustomerLookup {
     if (res.status !== 200) {
       throw new AppError('upstream_unavailable', `profiles answered ${res.status}`);
     }
-    const parsed = Customer.safeParse(parseJson(res.body.toString('utf8')));
+    const parsed = Customer.safeParse(jsonOf(res));
     if (!parsed.success || parsed.data.tenant_id !== principal.tenant) {
       throw new AppError('upstream_unavailable', 'profiles answered with an unexpected body');
     }
@@ -146,13 +146,5 @@ export class ProfilesLookup implements CustomerLookup {
 
   close(): Promise<void> {
     return this.upstream.close();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

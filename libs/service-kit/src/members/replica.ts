@@ -4,7 +4,7 @@ import type { Principal } from '../auth.js';
 import type { Handlers } from '../consumer.js';
 import type { Executor } from '../db.js';
 import { AppError } from '../errors.js';
-import { Upstream } from '../http-client.js';
+import { Upstream, jsonOf } from '../http-client.js';
 import type { Metrics } from '../metrics.js';
 import type { MemberTables } from './tables.js';
 
@@ -92,7 +92,7 @@ export class GatewayMemberLookup implements MemberLookup {
     if (res.status !== 200) {
       throw new AppError('upstream_unavailable', `the staff directory answered ${res.status}`);
     }
-    const parsed = TeamMember.safeParse(parseJson(res.body.toString('utf8')));
+    const parsed = TeamMember.safeParse(jsonOf(res));
     if (!parsed.success || parsed.data.id !== memberId) {
       throw new AppError(
         'upstream_unavailable',
@@ -109,13 +109,5 @@ export class GatewayMemberLookup implements MemberLookup {
 
   close(): Promise<void> {
     return this.upstream.close();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
