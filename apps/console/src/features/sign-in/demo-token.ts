@@ -1,4 +1,5 @@
 import type { Role } from '../../auth/claims';
+import { api, unwrap } from '../../api/client';
 
 export class DemoTokensOff extends Error {
   constructor() {
@@ -7,32 +8,10 @@ export class DemoTokensOff extends Error {
   }
 }
 
-// POST /crm/dev/token is a development route of the gateway, outside the published contract.
+/** A token from the gateway's development route; it answers 404 wherever it is off. */
 export async function requestDemoToken(role: Exclude<Role, 'customer'>): Promise<string> {
-  const response = await fetch('/crm/dev/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ role }),
-  });
-  if (response.status === 404) throw new DemoTokensOff();
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail =
-      typeof body === 'object' &&
-      body !== null &&
-      'detail' in body &&
-      typeof body.detail === 'string'
-        ? body.detail
-        : `The server refused a demo token (${response.status}).`;
-    throw new Error(detail);
-  }
-  if (
-    typeof body === 'object' &&
-    body !== null &&
-    'token' in body &&
-    typeof body.token === 'string'
-  ) {
-    return body.token;
-  }
-  throw new Error('The server answered without a token.');
+  const call = api.POST('/crm/dev/token', { body: { role } });
+  if ((await call).response.status === 404) throw new DemoTokensOff();
+  const { token } = await unwrap(call);
+  return token;
 }
