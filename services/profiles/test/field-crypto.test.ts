@@ -49,7 +49,11 @@ describe('the master keyring', () => {
     expect(loadConfig(ProfilesConfig, { ...base, NODE_ENV: 'development' })).toMatchObject({
       NODE_ENV: 'development',
     });
-    const prod = { NODE_ENV: 'production', JWT_JWKS_URL: 'https://id.example.com/jwks.json' };
+    const prod = {
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: 'https://id.example.com/jwks.json',
+      GATEWAY_URL: 'http://gateway:8080',
+    };
     expect(() => loadConfig(ProfilesConfig, prod)).toThrow(ConfigError);
     expect(() => loadConfig(ProfilesConfig, prod)).toThrow(/FIELD_ENCRYPTION_KEYS: required/);
     expect(() =>
