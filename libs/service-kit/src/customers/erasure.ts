@@ -97,17 +97,9 @@ export class CustomerErasure {
   }
 
   /**
-   * Whether facts about `customerId` must be dropped: it, or the customer it was merged into,
-   * is erased here. Takes the customer's lock, so an erasure running now finishes first.
-   */
-  async isErased(db: Executor, tenantId: string, customerId: string): Promise<boolean> {
-    const [erased] = await this.erasedAmong(db, [{ tenantId, customerId }]);
-    return erased === true;
-  }
-
-  /**
-   * `isErased` for many customers, of any tenants, in the order of `refs`: their locks in one
-   * sorted sweep, then one query.
+   * Per customer, in the order of `refs` (of any tenants): whether facts about it must be
+   * dropped, because it, or the customer it was merged into, is erased here. Takes their locks
+   * in one sorted sweep first, so an erasure running now finishes before the one query.
    */
   async erasedAmong(db: Executor, refs: CustomerRef[]): Promise<boolean[]> {
     if (refs.length === 0) return [];

@@ -121,7 +121,7 @@ export class CustomerModule {
     return out;
   }
 
-  /** `events` without those about a customer this service has erased (see `isErased`). */
+  /** `events` without those about a customer this service has erased (see `erasedAmong`). */
   private async unerased<E extends TypedEvent<EventType>>(
     ctx: HandlerContext,
     events: E[],
