@@ -1,5 +1,5 @@
-import { assignmentPredicate, type Executor, type CustomerScope } from '@crm/service-kit';
-import { and, asc, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { assignmentPredicate, type Db, type Executor, type CustomerScope } from '@crm/service-kit';
+import { and, asc, desc, eq, exists, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {
@@ -43,7 +43,7 @@ const sortColumns = {
 } as const;
 
 /** A collaborator sees the customer as if it were assigned to them. */
-function collaboratesOn(staffId: string): SQL {
+function collaboratesOn(staffId: string | SQL | Placeholder): SQL {
   return exists(
     sql`(SELECT 1 FROM ${collaborators} WHERE ${collaborators.tenantId} = ${customers.tenantId} AND ${collaborators.customerId} = ${customers.id} AND ${collaborators.staffId} = ${staffId})`,
   );
@@ -71,7 +71,94 @@ type SideTables = {
   custom_fields: Record<string, CustomFieldValue>;
 };
 
+/**
+ * A customer's side tables as correlated subqueries of its tenant and id: external refs,
+ * tag names, collaborators, phones (primary first) and active custom field values.
+ */
+function sideTablesOfRow(tenant: SQL, id: SQL): Record<keyof SideTables, SQL> {
+  return {
+    refs: sql`ARRAY(
+      SELECT r.external_id FROM ${externalRefs} r
+       WHERE r.tenant_id = ${tenant} AND r.customer_id = ${id})`,
+    tags: sql`ARRAY(
+      SELECT t.name FROM ${customerTags} ct
+        JOIN ${tags} t ON t.tenant_id = ct.tenant_id AND t.id = ct.tag_id
+       WHERE ct.tenant_id = ${tenant} AND ct.customer_id = ${id})`,
+    collaborators: sql`ARRAY(
+      SELECT k.staff_id FROM ${collaborators} k
+       WHERE k.tenant_id = ${tenant} AND k.customer_id = ${id})`,
+    phones: sql`COALESCE((
+      SELECT jsonb_agg(
+               jsonb_build_object('number', p.number, 'type', p.type, 'primary', p.is_primary)
+               ORDER BY p.is_primary DESC, p.position)
+        FROM ${customerPhones} p
+       WHERE p.tenant_id = ${tenant} AND p.customer_id = ${id}), '[]'::jsonb)`,
+    custom_fields: sql`COALESCE((
+      SELECT jsonb_object_agg(d.field_name, v.value)
+        FROM ${customFieldValues} v
+        JOIN ${customFieldDefinitions} d ON d.tenant_id = v.tenant_id AND d.id = v.field_id
+       WHERE v.tenant_id = ${tenant} AND v.customer_id = ${id} AND d.is_active), '{}'::jsonb)`,
+  };
+}
+
+function recordOf(row: CustomerRow, s: SideTables | undefined): CustomerRecord {
+  return {
+    row,
+    refs: (s?.refs ?? []).map((externalId) => ({ system: 'bookingx' as const, externalId })),
+    tags: s?.tags ?? [],
+    collaborators: s?.collaborators ?? [],
+    phones: (s?.phones ?? []).map((p) => ({
+      number: p.number,
+      type: p.type as CustomerPhone['type'],
+      primary: p.primary,
+    })),
+    customFields: s?.custom_fields ?? {},
+  };
+}
+
+/** The access predicate with the caller as placeholders, for a prepared statement. */
+function preparedScope(kind: CustomerScope['kind']): SQL {
+  const tenant = eq(customers.tenantId, sql.placeholder('tenant'));
+  const staff = sql.placeholder('staff');
+  switch (kind) {
+    case 'tenant':
+      return tenant;
+    case 'owner':
+      return and(tenant, or(eq(customers.ownerId, staff), collaboratesOn(staff))) as SQL;
+    case 'team':
+      return and(
+        tenant,
+        or(
+          eq(customers.ownerId, staff),
+          collaboratesOn(staff),
+          sql`${customers.teamId} = ANY(${sql.placeholder('teams')}::varchar[])`,
+        ),
+      ) as SQL;
+    case 'self':
+      return and(tenant, eq(customers.id, sql.placeholder('self'))) as SQL;
+  }
+}
+
+function prepareRead(db: Db, kind: CustomerScope['kind']) {
+  const side = sideTablesOfRow(sql`${customers.tenantId}`, sql`${customers.id}`);
+  return db
+    .select({
+      row: customers,
+      refs: sql<string[]>`${side.refs}`,
+      tags: sql<string[]>`${side.tags}`,
+      collaborators: sql<string[]>`${side.collaborators}`,
+      phones: sql<SideTables['phones']>`${side.phones}`,
+      custom_fields: sql<SideTables['custom_fields']>`${side.custom_fields}`,
+    })
+    .from(customers)
+    .where(and(preparedScope(kind), eq(customers.id, sql.placeholder('id'))))
+    .prepare(`profiles_customer_read_${kind}`);
+}
+type PreparedRead = ReturnType<typeof prepareRead>;
+
 export class CustomersRepository {
+  private readonly prepared = new WeakMap<Db, Map<CustomerScope['kind'], PreparedRead>>();
+
   /** Replaces the customer's numbers; the caller keeps `customers.phone` on the primary. */
   async setPhones(
     db: Executor,
@@ -118,21 +205,7 @@ export class CustomersRepository {
       first.tenantId,
       rows.map((r) => r.id),
     );
-    return rows.map((row) => {
-      const s = side.get(row.id);
-      return {
-        row,
-        refs: (s?.refs ?? []).map((externalId) => ({ system: 'bookingx' as const, externalId })),
-        tags: s?.tags ?? [],
-        collaborators: s?.collaborators ?? [],
-        phones: (s?.phones ?? []).map((p) => ({
-          number: p.number,
-          type: p.type as CustomerPhone['type'],
-          primary: p.primary,
-        })),
-        customFields: s?.custom_fields ?? {},
-      };
-    });
+    return rows.map((row) => recordOf(row, side.get(row.id)));
   }
 
   private async sideTablesOf(
@@ -140,36 +213,39 @@ export class CustomersRepository {
     tenantId: string,
     ids: string[],
   ): Promise<Map<string, SideTables>> {
+    const side = sideTablesOfRow(sql`${tenantId}`, sql`c.id`);
     const result = await db.execute<SideTables & { id: string }>(sql`
-      SELECT c.id::text AS id,
-        ARRAY(
-          SELECT r.external_id FROM ${externalRefs} r
-           WHERE r.tenant_id = ${tenantId} AND r.customer_id = c.id
-        ) AS refs,
-        ARRAY(
-          SELECT t.name FROM ${customerTags} ct
-            JOIN ${tags} t ON t.tenant_id = ct.tenant_id AND t.id = ct.tag_id
-           WHERE ct.tenant_id = ${tenantId} AND ct.customer_id = c.id
-        ) AS tags,
-        ARRAY(
-          SELECT k.staff_id FROM ${collaborators} k
-           WHERE k.tenant_id = ${tenantId} AND k.customer_id = c.id
-        ) AS collaborators,
-        COALESCE((
-          SELECT jsonb_agg(
-                   jsonb_build_object('number', p.number, 'type', p.type, 'primary', p.is_primary)
-                   ORDER BY p.is_primary DESC, p.position)
-            FROM ${customerPhones} p
-           WHERE p.tenant_id = ${tenantId} AND p.customer_id = c.id
-        ), '[]'::jsonb) AS phones,
-        COALESCE((
-          SELECT jsonb_object_agg(d.field_name, v.value)
-            FROM ${customFieldValues} v
-            JOIN ${customFieldDefinitions} d ON d.tenant_id = v.tenant_id AND d.id = v.field_id
-           WHERE v.tenant_id = ${tenantId} AND v.customer_id = c.id AND d.is_active
-        ), '{}'::jsonb) AS custom_fields
+      SELECT c.id::text AS id, ${side.refs} AS refs, ${side.tags} AS tags,
+        ${side.collaborators} AS collaborators, ${side.phones} AS phones,
+        ${side.custom_fields} AS custom_fields
       FROM unnest(${sql.param(ids)}::uuid[]) AS c(id)`);
     return new Map(result.rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * The read behind `GET /customers/{id}`: the row and its side tables in one statement,
+   * prepared once per pool and kind of scope (a named statement, so Postgres plans it once
+   * per connection and drizzle builds its SQL once per process).
+   */
+  async read(db: Db, scope: CustomerScope, id: string): Promise<CustomerRecord | null> {
+    let byKind = this.prepared.get(db);
+    if (!byKind) {
+      byKind = new Map();
+      this.prepared.set(db, byKind);
+    }
+    let query = byKind.get(scope.kind);
+    if (!query) {
+      query = prepareRead(db, scope.kind);
+      byKind.set(scope.kind, query);
+    }
+    const [found] = await query.execute({
+      tenant: scope.tenantId,
+      id,
+      staff: scope.kind === 'owner' || scope.kind === 'team' ? scope.ownerId : '',
+      teams: scope.kind === 'team' ? scope.teams : [],
+      self: scope.kind === 'self' ? scope.customerId : id,
+    });
+    return found ? recordOf(found.row, found) : null;
   }
 
   async find(db: Executor, scope: CustomerScope, id: string): Promise<CustomerRecord | null> {

@@ -11,10 +11,10 @@ export async function getCustomer(
   id: string,
 ): Promise<Customer> {
   const scope = scopeOf(principal);
-  let found = await deps.repo.find(deps.db, scope, id);
+  let found = await deps.repo.read(deps.db, scope, id);
   if (!found) {
     const survivor = await deps.merges.survivorOf(deps.db, principal.tenant, id);
-    if (survivor) found = await deps.repo.find(deps.db, scope, survivor);
+    if (survivor) found = await deps.repo.read(deps.db, scope, survivor);
   }
   if (!found) throw notFound('Customer');
   return deps.fieldValues.reveal(deps.db, toCustomerDto(found));
