@@ -28,6 +28,13 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
+/** An answer whose body is still arriving (undici's body: a Readable with arrayBuffer/dump). */
+export interface UpstreamStream {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
 const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
@@ -46,7 +53,7 @@ export function jsonOf(res: UpstreamResponse): unknown {
 
 export class Upstream {
   private readonly agent: Agent;
-  private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamResponse>;
+  private readonly breaker: CircuitBreaker<[UpstreamRequest], UpstreamStream>;
 
   constructor(readonly options: UpstreamOptions) {
     const timeout = options.timeoutMs ?? 5_000;
@@ -79,22 +86,30 @@ export class Upstream {
     return 'closed';
   }
 
-  private async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+  private async send(req: UpstreamRequest): Promise<UpstreamStream> {
     const res = await request(new URL(req.path, this.options.baseUrl), {
       method: req.method,
       headers: req.headers,
       body: req.body,
       dispatcher: this.agent,
     });
-    const body = Buffer.from(await res.body.arrayBuffer());
-    const response = { status: res.statusCode, headers: res.headers, body };
-    // Thrown so the breaker counts it; unwrapped in call().
+    const response = { status: res.statusCode, headers: res.headers, body: res.body };
+    // Thrown so the breaker counts it; unwrapped in open().
     if (res.statusCode >= 500) throw new UpstreamHttpError(response);
     return response;
   }
 
   /** Never throws for an HTTP answer; throws AppError 503/504 when the upstream is unreachable. */
   async call(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const answer = await this.open(req);
+    return { ...answer, body: Buffer.from(await answer.body.arrayBuffer()) };
+  }
+
+  /**
+   * Like `call`, but answers as soon as the status and headers arrived, with the body still
+   * streaming: a proxy pipes it on without holding it. The body must be read or dumped.
+   */
+  async open(req: UpstreamRequest): Promise<UpstreamStream> {
     try {
       return await this.breaker.fire(req);
     } catch (err) {
@@ -123,7 +138,7 @@ export class Upstream {
 }
 
 class UpstreamHttpError extends Error {
-  constructor(readonly response: UpstreamResponse) {
+  constructor(readonly response: UpstreamStream) {
     super(`upstream answered ${response.status}`);
   }
 }

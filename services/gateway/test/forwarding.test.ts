@@ -72,7 +72,7 @@ describe('upstreamRequestHeaders', () => {
 });
 
 describe('clientResponseHeaders', () => {
-  it('passes back end-to-end headers, several Set-Cookie values included', () => {
+  it('passes back end-to-end headers, several Set-Cookie values and the length included', () => {
     const headers = clientResponseHeaders({
       etag: '"4"',
       location: '/crm/customers/1',
@@ -89,6 +89,8 @@ describe('clientResponseHeaders', () => {
       etag: '"4"',
       location: '/crm/customers/1',
       'set-cookie': ['a=1', 'b=2'],
+      // The body is streamed on unchanged, so its length holds.
+      'content-length': '99',
     });
   });
 });

@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { PROBLEM_CONTENT_TYPE, Problem } from '@crm/contracts';
 import request from 'supertest';
@@ -37,6 +38,7 @@ beforeAll(async () => {
       location: `/crm/customers/${CUSTOMER}`,
       etag: '"1"',
       'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+      'content-length': '16',
     },
     body: '{"id":"created"}',
   });
@@ -262,5 +264,44 @@ describe('unknown routes', () => {
     expect(res.headers.allow).toBe('GET, POST');
     expect(res.headers['content-type']).toContain(PROBLEM_CONTENT_TYPE);
     expect(Problem.parse(res.body).code).toBe('method_not_allowed');
+  });
+});
+
+describe('streaming', () => {
+  it('passes the answer on as it arrives, before the upstream has finished it', async () => {
+    let finish: (() => void) | undefined;
+    const slow = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.write('id,name\n');
+      finish = () => res.end('1,Ada\n');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { port } = slow.address() as AddressInfo;
+    const streaming = await startTestGateway(allUpstreamsAt(`http://127.0.0.1:${port}`));
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = httpRequest(
+          `${streaming.url}/crm/customers/export`,
+          { headers: { authorization: bearer(token) } },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              body += chunk;
+              // The first line came through while the upstream still holds the rest back.
+              if (body === 'id,name\n') finish?.();
+            });
+            res.on('end', () => { resolve(body); });
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(text).toBe('id,name\n1,Ada\n');
+    } finally {
+      await streaming.close();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 });

@@ -72,14 +72,13 @@ export function upstreamRequestHeaders(
 }
 
 /**
- * The upstream's headers as the client receives them, without hop-by-hop ones;
- * Content-Length is recomputed from the body the gateway sends.
+ * The upstream's headers as the client receives them, without hop-by-hop ones. The body is
+ * streamed on byte for byte, so its Content-Length (when the upstream sent one) stays true.
  */
 export function clientResponseHeaders(
   upstream: Record<string, HeaderValue>,
 ): Record<string, string | string[]> {
   const dropped = connectionScoped(upstream);
-  dropped.add('content-length');
   const headers: Record<string, string | string[]> = {};
   for (const [rawName, value] of Object.entries(upstream)) {
     const name = rawName.toLowerCase();

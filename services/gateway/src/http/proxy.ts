@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import {
   AppError,
   assertRole,
@@ -70,7 +71,7 @@ export function proxyRouter(options: ProxyOptions): Router {
     const target = targets.get(req);
     if (target === undefined) throw new AppError('internal', 'Request reached the proxy unrouted');
     const body = await readRawBody(req, target.upload ? options.uploadLimit : options.bodyLimit);
-    const answer = await options.upstreams[target.service].call({
+    const answer = await options.upstreams[target.service].open({
       method: req.method,
       path: req.originalUrl,
       headers: upstreamRequestHeaders(req.headers, {
@@ -85,7 +86,8 @@ export function proxyRouter(options: ProxyOptions): Router {
     for (const [name, value] of Object.entries(clientResponseHeaders(answer.headers))) {
       res.setHeader(name, value);
     }
-    res.end(answer.body);
+    // Streamed on as it arrives: never held whole, never parsed or re-serialised.
+    await pipeline(answer.body, res);
   };
 
   const jwt = authenticate(options.verify);
