@@ -53,10 +53,12 @@ export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpDuration.startTimer();
     res.on('finish', () => {
+      // The contract route a request matched (set by mountRoutes), else an Express route's.
+      const matched = res.locals.route as string | undefined;
       const route = (req.route as { path?: string } | undefined)?.path;
       end({
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        route: matched ?? (route ? `${req.baseUrl}${route}` : 'unmatched'),
         status: String(res.statusCode),
       });
     });

@@ -167,29 +167,50 @@ export function handle<R extends RouteDefinition, C = never>(
 }
 
 /**
- * One middleware serving the routes of a service: matches the request against the bound
- * routes (literal segments before parameters, as the gateway matches) and serves it, or
- * passes it on. `service` answers routes whose upstream is named in the path (`{service}`).
+ * One middleware serving the routes of a service: matches the request once against the
+ * bound routes (literal segments before parameters, as the gateway matches) and serves it,
+ * or passes it on. `service` answers routes whose upstream is named in the path
+ * (`{service}`). `guard` runs before a `jwt` route only (authentication, admission,
+ * idempotency): a signed webhook proves its caller itself. An unmatched `/crm` path is
+ * guarded too, so a caller without a valid token learns nothing of which paths exist.
  */
-export function mountRoutes(service: string, bound: readonly BoundRoute[]): RequestHandler {
+export function mountRoutes(
+  service: string,
+  bound: readonly BoundRoute[],
+  guard: readonly RequestHandler[] = [],
+): RequestHandler {
   const byRoute = new Map(bound.map((b) => [b.route, b]));
   const matcher = createRouteMatcher(bound.map((b) => b.route));
+  const guarded = async (req: Request, res: Response): Promise<void> => {
+    for (const middleware of guard) await run(middleware, req, res);
+  };
   return (req, res, next) => {
     const match = matcher.match(req.method, req.path);
+    const entry = match && byRoute.get(match.route);
     // A route addressed by `{service}` in its path is this service's only where it names it.
     if (
       match === undefined ||
+      entry === undefined ||
       (match.route.service === SERVICE_FROM_PATH && match.service !== service)
     ) {
-      next();
+      if (guard.length === 0 || !req.path.startsWith('/crm/')) {
+        next();
+        return;
+      }
+      guarded(req, res).then(() => {
+        next();
+      }, next);
       return;
     }
-    const entry = byRoute.get(match.route);
-    if (entry === undefined) {
-      next();
+    // The route's template labels the request's metrics.
+    res.locals.route = match.route.path;
+    if (entry.route.auth !== 'jwt' || guard.length === 0) {
+      entry.serve(req, res, match.params).catch(next);
       return;
     }
-    entry.serve(req, res, match.params).catch(next);
+    guarded(req, res)
+      .then(() => entry.serve(req, res, match.params))
+      .catch(next);
   };
 }
 

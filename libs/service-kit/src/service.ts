@@ -268,21 +268,14 @@ export async function startService<C extends BaseConfig, D>(
       ...def.readiness?.(deps, kit),
     },
   });
-  // Signed webhooks and public beacons prove their callers themselves, before any token check.
+  // One match per request: signed webhooks and public beacons prove their callers
+  // themselves; every other route is authenticated, admitted and made idempotent first.
   app.use(
-    mountRoutes(
-      def.name,
-      bound.filter((b) => b.route.auth !== 'jwt'),
-    ),
-  );
-  app.use('/crm', authenticate(verify));
-  if (def.admit) app.use('/crm', def.admit(deps, kit));
-  app.use('/crm', idempotency(database.db, tables));
-  app.use(
-    mountRoutes(
-      def.name,
-      bound.filter((b) => b.route.auth === 'jwt'),
-    ),
+    mountRoutes(def.name, bound, [
+      authenticate(verify),
+      ...(def.admit ? [def.admit(deps, kit)] : []),
+      idempotency(database.db, tables),
+    ]),
   );
   finish();
 

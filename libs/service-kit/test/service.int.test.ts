@@ -231,6 +231,12 @@ describe('startService', () => {
     const { url, metricsUrl } = service();
     expect(metricsUrl).not.toBe(url);
     await request(url).get('/healthz').expect(200);
+    const token = await tokenFor(newId());
+    await request(url)
+      .post('/crm/records')
+      .set('authorization', `Bearer ${token}`)
+      .send({ name: 'labelled' })
+      .expect(201);
     await request(url).get('/metrics').expect(404);
     await request(metricsUrl).get('/healthz').expect(404);
     const res = await request(metricsUrl).get('/metrics').expect(200);
@@ -245,6 +251,10 @@ describe('startService', () => {
       expect(text, name).toContain(`# TYPE ${name} `);
     }
     expect(text).toMatch(/^outbox_pending_events\{service="kit-svc"\} \d+$/m);
+    // A request is labelled with the route it matched, not with its own path.
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{[^}]*route="\/crm\/records"[^}]*status="201"[^}]*\} [1-9]/m,
+    );
   });
 
   it('answers unknown routes with 404 problem+json', async () => {
