@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import { BOOKINGX_EXCHANGE, CRM_EXCHANGE } from '@crm/contracts';
 import type { Logger } from './logger.js';
@@ -71,6 +72,7 @@ export class Broker {
   }
 
   private async onConnected(model: ChannelModel): Promise<void> {
+    coalesceWrites(model);
     await declareCoreTopology(model);
     for (const setup of this.setups) await setup(model);
     this.model = model;
@@ -83,6 +85,33 @@ export class Broker {
     await this.connection.close().catch(() => undefined);
   }
 }
+
+/**
+ * amqplib hands the socket every frame on its own (a publish is three frames, an ack one),
+ * and each write of an uncorked socket is a system call. Corking the socket from the first
+ * write of a tick until the next tick sends every frame written meanwhile (a relay's batch of
+ * publishes, a consumer's acks) in one writev; nothing waits longer than the current tick.
+ */
+export function coalesceWrites(model: ChannelModel): void {
+  const stream = (model.connection as unknown as { stream?: unknown }).stream;
+  if (!(stream instanceof Writable) || coalesced.has(stream)) return;
+  coalesced.add(stream);
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    stream.uncork();
+  };
+  stream.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
+    return write(...args);
+  }) as typeof stream.write;
+}
+const coalesced = new WeakSet<Writable>();
 
 /** Exchanges every service relies on; declaring them is idempotent. */
 export async function declareCoreTopology(model: ChannelModel): Promise<void> {

@@ -18,6 +18,7 @@ import {
 } from '@opentelemetry/api';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Gauge } from 'prom-client';
+import { sql } from 'drizzle-orm';
 import { DEAD_LETTER_EXCHANGE, type Broker } from './broker.js';
 import type { Db, Tx } from './db.js';
 import type { Logger } from './logger.js';
@@ -523,12 +524,15 @@ export class Consumer {
     const { db, tables, outbox, logger } = this.options;
     return transaction(db, async (ctx) => {
       const { db: tx } = ctx;
-      const inserted = await tx
-        .insert(tables.inbox)
-        .values(events.map((e) => ({ consumer: this.queue, eventId: e.id, eventType: e.type })))
-        .onConflictDoNothing()
-        .returning({ eventId: tables.inbox.eventId });
-      const fresh = new Set(inserted.map((r) => r.eventId));
+      // The batch's inbox rows in one statement of three parameters, however long the batch.
+      const inserted = await tx.execute<{ event_id: string }>(sql`
+        INSERT INTO ${tables.inbox} (consumer, event_id, event_type)
+        SELECT ${this.queue}, * FROM unnest(
+          ${sql.param(events.map((e) => e.id))}::text[],
+          ${sql.param(events.map((e) => e.type))}::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING event_id`);
+      const fresh = new Set(inserted.rows.map((r) => r.event_id));
       if (fresh.size === 0) return events.map(() => true);
       // Before commit, in this order: the service's own hooks, then the held-back outbox rows.
       this.options.transaction?.begin?.(ctx);

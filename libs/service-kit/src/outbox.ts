@@ -37,9 +37,20 @@ export interface OutboxMessage {
  */
 export class Outbox extends HeldBack<OutboxRow> {
   constructor(tables: KitTables, schema: string) {
+    const t = tables.outbox;
+    // One statement for any number of rows: the rows as arrays (unnest), and the relay
+    // notified once (NOTIFY is transactional: it fires on commit).
     super(async (tx, rows) => {
-      await tx.insert(tables.outbox).values(rows);
-      await tx.execute(sql`SELECT pg_notify(${outboxChannel(schema)}, '')`);
+      await tx.execute(sql`
+        WITH appended AS (
+          INSERT INTO ${t} (id, exchange, routing_key, tenant_id, envelope)
+          SELECT * FROM unnest(
+            ${sql.param(rows.map((r) => r.id))}::uuid[],
+            ${sql.param(rows.map((r) => r.exchange))}::text[],
+            ${sql.param(rows.map((r) => r.routingKey))}::text[],
+            ${sql.param(rows.map((r) => r.tenantId))}::uuid[],
+            ${sql.param(rows.map((r) => JSON.stringify(r.envelope)))}::jsonb[]))
+        SELECT pg_notify(${outboxChannel(schema)}, '')`);
     });
   }
 

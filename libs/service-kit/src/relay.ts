@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '@crm/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@crm/contracts';
 import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import pg from 'pg';
 import type { Broker } from './broker.js';
@@ -19,11 +19,20 @@ export interface RelayOptions {
   afterClaim?: (ids: string[]) => void | Promise<void>;
 }
 
+/**
+ * A claimed row: the envelope as the text Postgres holds (published as those bytes, never
+ * parsed and serialised again), with the few attributes the message properties need.
+ */
 interface Row {
   id: string;
   exchange: string;
   routing_key: string;
-  envelope: CloudEvent;
+  envelope: string;
+  event_id: string;
+  event_type: string;
+  tenant_id: string;
+  event_time: string;
+  traceparent: string | null;
   attempts: number;
 }
 
@@ -180,7 +189,11 @@ export class OutboxRelay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<Row>(
-        `SELECT id, exchange, routing_key, envelope, attempts FROM ${this.table}
+        `SELECT id, exchange, routing_key, envelope::text AS envelope, attempts,
+                envelope->>'id' AS event_id, envelope->>'type' AS event_type,
+                envelope->>'tenantid' AS tenant_id, envelope->>'time' AS event_time,
+                envelope->>'traceparent' AS traceparent
+           FROM ${this.table}
          WHERE sent_at IS NULL AND available_at <= now()
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 200],
@@ -195,7 +208,7 @@ export class OutboxRelay {
       const failed: { id: string; error: string; attempts: number }[] = [];
       rows.forEach((row, i) => {
         // Returns name the message id, which is the event's id, not the row's.
-        const wasReturned = this.returned.delete(row.envelope.id);
+        const wasReturned = this.returned.delete(row.event_id);
         const error = outcomes[i] ?? (wasReturned ? 'returned: unroutable' : null);
         if (error) failed.push({ id: row.id, error, attempts: row.attempts + 1 });
         else sent.push(row.id);
@@ -232,22 +245,21 @@ export class OutboxRelay {
   }
 
   private publish(channel: ConfirmChannel, row: Row): Promise<string | null> {
-    const event = row.envelope;
-    const headers: Record<string, string> = { 'x-tenant-id': event.tenantid };
-    if (event.traceparent) headers.traceparent = event.traceparent;
+    const headers: Record<string, string> = { 'x-tenant-id': row.tenant_id };
+    if (row.traceparent) headers.traceparent = row.traceparent;
     return new Promise((resolve) => {
       try {
         channel.publish(
           row.exchange,
           row.routing_key,
-          Buffer.from(JSON.stringify(event), 'utf8'),
+          Buffer.from(row.envelope, 'utf8'),
           {
             mandatory: true,
             persistent: true,
             contentType: CLOUDEVENTS_CONTENT_TYPE,
-            messageId: event.id,
-            type: event.type,
-            timestamp: Math.floor(Date.parse(event.time) / 1000),
+            messageId: row.event_id,
+            type: row.event_type,
+            timestamp: Math.floor(Date.parse(row.event_time) / 1000),
             headers,
           },
           (err: unknown) => {
