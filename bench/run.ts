@@ -116,6 +116,7 @@ async function main(): Promise<number> {
       jwtSecret: 'bench-secret-0123456789abcdef0123456789abcdef',
       workDir,
       cleanup: new Cleanup(),
+      memory: {},
       log: (m) => {
         say(`[${bench.name}] ${m}`);
       },
@@ -136,6 +137,15 @@ async function main(): Promise<number> {
       say('');
       for (const table of outcome.tables) say(`${formatTable(table)}\n`);
       for (const note of outcome.notes) say(`  note: ${note}`);
+      const memory = Object.entries(ctx.memory);
+      if (memory.length > 0) {
+        const mib = (v: number | null) => (v === null ? '?' : `${v.toFixed(0)} MiB`);
+        say(
+          `  memory (RSS, idle after start → at the end): ${memory
+            .map(([name, m]) => `${name} ${mib(m.idle_mib)} → ${mib(m.at_end_mib)}`)
+            .join(', ')}`,
+        );
+      }
       const file = writeResult(resultsDir, {
         benchmark: bench.name,
         quick: ctx.quick,
@@ -147,6 +157,7 @@ async function main(): Promise<number> {
         params: outcome.params,
         tables: withRatios(outcome.tables),
         notes: outcome.notes,
+        memory: ctx.memory,
       });
       say(`  written: ${file}`);
       if (ctx.cpuProfile) say(`  CPU profiles: ${join(workDir, 'profiles')}`);

@@ -35,6 +35,11 @@ export interface BenchContext {
   workDir: string;
   cleanup: Cleanup;
   log: (message: string) => void;
+  /**
+   * Resident memory of each service process in MiB: idle once it is ready, and when the
+   * benchmark is over (just before it is stopped). Filled in by `startServices`.
+   */
+  memory: Record<string, { idle_mib: number | null; at_end_mib: number | null }>;
 }
 
 export interface Benchmark {

@@ -149,11 +149,36 @@ export async function startServices(
     running.set(name, { name, url: `http://127.0.0.1:${port}`, child, logFile });
   }
   for (const r of running.values()) await waitReady(r.name, r.url, r.child, r.logFile);
+  // Idle memory once every service is up and has settled; the last reading comes before the
+  // services are stopped (cleanup runs last-in first-out, after the measurements).
+  await sleep(1_000);
+  for (const r of running.values()) {
+    ctx.memory[r.name] = { idle_mib: rssMibOf(r.child.pid), at_end_mib: null };
+  }
+  ctx.cleanup.defer('memory at the end', () => {
+    for (const r of running.values()) {
+      const m = ctx.memory[r.name];
+      if (m) m.at_end_mib = rssMibOf(r.child.pid);
+    }
+    return Promise.resolve();
+  });
   ctx.log(`services ready: ${[...running.values()].map((r) => `${r.name} ${r.url}`).join(', ')}`);
   return running;
 }
 
 const TICKS_PER_SECOND = 100;
+
+/** Resident set size of a process in MiB, from /proc; null where there is none. */
+export function rssMibOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+    return kib === undefined ? null : Number(kib) / 1024;
+  } catch {
+    return null;
+  }
+}
 
 /** CPU seconds (user + system) a process has used, from /proc; null where there is none. */
 export function cpuSecondsOf(pid: number | undefined): number | null {

@@ -208,6 +208,8 @@ export interface ResultFile {
   params: Record<string, unknown>;
   tables: (Table & { rows: (Row & { ratios: Record<string, Ratio> })[] })[];
   notes: string[];
+  /** Resident memory per service process, MiB: idle after start and at the end. */
+  memory?: Record<string, { idle_mib: number | null; at_end_mib: number | null }>;
 }
 
 export function writeResult(dir: string, result: ResultFile): string {
