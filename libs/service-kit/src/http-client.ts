@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import CircuitBreaker from 'opossum';
 import { Agent, request, type Dispatcher } from 'undici';
 import { AppError } from './errors.js';
@@ -28,11 +29,11 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-/** An answer whose body is still arriving (undici's body: a Readable with arrayBuffer/dump). */
+/** An answer whose body is still arriving: a Readable that can also be read whole. */
 export interface UpstreamStream {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: Readable & { arrayBuffer: () => Promise<ArrayBuffer> };
 }
 
 const STATE = { closed: 0, halfOpen: 1, open: 2 } as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import {
   AppError,
   assertRole,
@@ -86,8 +86,14 @@ export function proxyRouter(options: ProxyOptions): Router {
     for (const [name, value] of Object.entries(clientResponseHeaders(answer.headers))) {
       res.setHeader(name, value);
     }
-    // Streamed on as it arrives: never held whole, never parsed or re-serialised.
-    await pipeline(answer.body, res);
+    // Streamed on as it arrives: never held whole, never parsed or re-serialised. Piped by
+    // hand: stream.pipeline would create (and abort) an AbortController per request.
+    const answerBody: Readable = answer.body;
+    answerBody.once('error', (err) => res.destroy(err));
+    res.once('close', () => {
+      if (!answerBody.readableEnded) answerBody.destroy();
+    });
+    answerBody.pipe(res);
   };
 
   const jwt = authenticate(options.verify);
