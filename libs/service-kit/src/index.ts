@@ -28,3 +28,4 @@ export * from './filter/compile.js';
 export * from './tx-context.js';
 export * from './customers/index.js';
 export * from './members/index.js';
+export * from './unnest.js';

@@ -1,5 +1,5 @@
 import type { BookingxBooking } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import { unnestRows, type Executor } from '@crm/service-kit';
 import { sql } from 'drizzle-orm';
 import { bookings, interactions } from './schema.js';
 
@@ -59,27 +59,25 @@ export class BookingsRepository {
       currency: b.price.currency,
       updatedAt,
     }));
-    await db
-      .insert(bookings)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [bookings.tenantId, bookings.bookingxId],
-        set: Object.fromEntries(
-          REVISED_COLUMNS.map((c) => [c, sql.raw(`excluded.${bookings[c].name}`)]),
-        ),
-        setWhere: sql`${bookings.revision} < excluded.revision`,
-      });
+    const revised = REVISED_COLUMNS.map((c) => sql.identifier(bookings[c].name));
+    await db.execute(sql`
+      INSERT INTO ${bookings} ${unnestRows(bookings, rows)}
+      ON CONFLICT (tenant_id, bookingx_id) DO UPDATE
+         SET ${sql.join(
+           revised.map((c) => sql`${c} = excluded.${c}`),
+           sql`, `,
+         )}
+       WHERE ${bookings.revision} < excluded.revision`);
   }
 
   /** Stores each interaction once per source event; returns those not recorded before. */
   async recordInteractions(db: Executor, rows: NewInteraction[]): Promise<NewInteraction[]> {
     if (rows.length === 0) return [];
-    const inserted = await db
-      .insert(interactions)
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ id: interactions.id });
-    const fresh = new Set(inserted.map((r) => r.id));
+    const inserted = await db.execute<{ id: string }>(sql`
+      INSERT INTO ${interactions} ${unnestRows(interactions, rows)}
+      ON CONFLICT DO NOTHING
+      RETURNING id`);
+    const fresh = new Set(inserted.rows.map((r) => r.id));
     return rows.filter((r) => fresh.has(r.id));
   }
 }

@@ -1,5 +1,5 @@
 import { newId, type TimelineEntry, type TimelineKind } from '@crm/contracts';
-import type { Executor } from '@crm/service-kit';
+import { unnestRows, type Executor } from '@crm/service-kit';
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { NewTimelineEntry } from '../domain/timeline/entries.js';
 import { timelineEntries } from './schema.js';
@@ -79,10 +79,10 @@ export class TimelineRepository {
   /** `add` for many entries, in one statement. */
   async addAll(db: Executor, entries: SourcedEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await db
-      .insert(timelineEntries)
-      .values(entries.map((e) => toRow(e.tenantId, e.sourceEventId, e.entry)))
-      .onConflictDoNothing();
+    const rows = entries.map((e) => toRow(e.tenantId, e.sourceEventId, e.entry));
+    await db.execute(sql`
+      INSERT INTO ${timelineEntries} ${unnestRows(timelineEntries, rows)}
+      ON CONFLICT DO NOTHING`);
   }
 
   /**
