@@ -81,6 +81,39 @@ describe('the Meilisearch adapter against a loopback stand-in', () => {
     });
   });
 
+  it('sends the folded words, every one of which must match, and indexes the folded names', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    const zoe = await createCustomer(api(svc.url).as(admin), {
+      first_name: 'Zoë',
+      last_name: 'Müller-Łukasz',
+    });
+    const other = await createCustomer(api(svc.url).as(admin), {
+      first_name: 'Zoe',
+      last_name: 'Smith',
+    });
+    const doc = await waitFor(() => Promise.resolve(meili.standIn.docs.get(zoe.id)), {
+      what: 'document',
+    });
+    expect(doc).toMatchObject({ last_name: 'Müller-Łukasz', search_names: 'zoe muller-lukasz' });
+    await waitFor(() => Promise.resolve(meili.standIn.docs.get(other.id)), { what: 'document' });
+
+    const find = async (q: string) => {
+      const r = await api(svc.url)
+        .as(admin)
+        .get<SearchPage>(`/crm/search?q=${encodeURIComponent(q)}`);
+      expect(r.status).toBe(200);
+      return r.body.data.map((h) => h.id).sort();
+    };
+    expect(await find('ZOË MÜLLER-Łuk')).toEqual([zoe.id]);
+    const sent = meili.standIn.requests.filter(
+      (r) => r.path === '/indexes/crm_customers_test/search',
+    );
+    expect(sent.at(-1)?.body).toMatchObject({ q: 'zoe muller luk', matchingStrategy: 'all' });
+    expect(await find('zoe')).toEqual([zoe.id, other.id].sort());
+    expect(await find('zoe xyzzy')).toEqual([]);
+  });
+
   it('removes an erased customer from the index', async () => {
     const tenant = newTenant();
     const admin = await tokenFor(tenant, 'admin');

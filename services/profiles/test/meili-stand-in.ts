@@ -37,10 +37,37 @@ function equalities(filter: unknown): [string, string][] {
   return out;
 }
 
+/** Lower-case words of a text, split where Meilisearch's tokenizer splits names. */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/**
+ * Whether a document matches a query as Meilisearch matches names without typos: with
+ * `matchingStrategy: 'all'` every word of the query is a word of the names, the last one
+ * possibly a prefix; otherwise (Meilisearch's default, `last`) it is enough that the first
+ * word does.
+ */
+function matches(doc: Doc, q: string, strategy: unknown): boolean {
+  const query = wordsOf(q);
+  if (query.length === 0) return true;
+  const names = wordsOf(
+    [doc.first_name, doc.last_name, doc.company_name, doc.search_names]
+      .filter((v): v is string => typeof v === 'string')
+      .join(' '),
+  );
+  const found = (w: string, i: number) =>
+    names.some((n) => n === w || (i === query.length - 1 && n.startsWith(w)));
+  return strategy === 'all' ? query.every(found) : found(query[0] ?? '', 0);
+}
+
 /**
  * The few Meilisearch endpoints the adapter calls, on loopback: tasks succeed at once,
  * documents are kept in memory, a search honours `attr = "value"` filters and matches the
- * query as a case-insensitive substring of the names. Every request is recorded.
+ * query's words to the names' words (see `matches`). Every request is recorded.
  */
 export async function startMeiliStandIn(): Promise<{
   url: string;
@@ -93,18 +120,16 @@ export async function startMeiliStandIn(): Promise<{
         for (const doc of Array.isArray(body) ? (body as Doc[]) : []) docs.set(doc.id, doc);
         send(202, task(parts[1] ?? null, 'documentAdditionOrUpdate'));
       } else if (req.method === 'POST' && parts[2] === 'search') {
-        const { q, filter, limit, offset } = body as {
+        const { q, filter, limit, offset, matchingStrategy } = body as {
           q?: string;
           filter?: unknown;
           limit?: number;
           offset?: number;
+          matchingStrategy?: unknown;
         };
         const wanted = equalities(filter);
-        const text = (q ?? '').toLowerCase();
         const hits = [...docs.values()].filter(
-          (d) =>
-            wanted.every(([k, v]) => d[k] === v) &&
-            `${String(d.first_name)} ${String(d.last_name)}`.toLowerCase().includes(text),
+          (d) => wanted.every(([k, v]) => d[k] === v) && matches(d, q ?? '', matchingStrategy),
         );
         const start = offset ?? 0;
         const page = hits.slice(start, start + (limit ?? 20));

@@ -138,6 +138,52 @@ describe('search on Postgres', () => {
     expect(rest.body.next_cursor).toBeNull();
   });
 
+  it('matches every word of a query to a part of a name, accents folded and hyphenated parts each a word', async () => {
+    const tenant = newTenant();
+    const admin = await tokenFor(tenant, 'admin');
+    for (const [first_name, last_name, email] of [
+      ['Zoë', 'Müller-Łukasz', 'p1@example.org'],
+      ['Zoe', 'Smith', 'p2@example.org'],
+      ['Hans', 'Müller', 'p3@example.org'],
+      ['José', 'Núñez-García', 'p4@example.org'],
+      ['Søren', 'Kierkegaard', 'p5@example.org'],
+    ] as const) {
+      const r = await api(svc.url)
+        .as(admin)
+        .post('/crm/customers', buildCustomer({ first_name, last_name, email }));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    await waitFor(async () => (await names(admin, 'q=example')).length === 5, { what: 'indexing' });
+    const found = async (q: string) => (await names(admin, `q=${encodeURIComponent(q)}`)).sort();
+
+    // Every word matches some part of the name, whatever the accents and the case.
+    expect(await found('zoe muller')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('ZOË MÜLLER')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('muller zoe')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('zoe lukasz')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('Müller-Łukasz')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('Zoe')).toEqual(['Zoe Smith', 'Zoë Müller-Łukasz']);
+    expect(await found('muller')).toEqual(['Hans Müller', 'Zoë Müller-Łukasz']);
+    expect(await found('soren kierkegaard')).toEqual(['Søren Kierkegaard']);
+    expect(await found('jose nunez garcia')).toEqual(['José Núñez-García']);
+    // A word matching nobody's name leaves nobody, though another word matches many.
+    expect(await found('zoe smith')).toEqual(['Zoe Smith']);
+    expect(await found('zoe xyzzy')).toEqual([]);
+    expect(await found('hans lukasz')).toEqual([]);
+
+    // A last-name prefix, of either part of a hyphenated name.
+    expect(await found('mül')).toEqual(['Hans Müller', 'Zoë Müller-Łukasz']);
+    expect(await found('luk')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('garc')).toEqual(['José Núñez-García']);
+    expect(await found('jose nun')).toEqual(['José Núñez-García']);
+
+    // One typo in a word, the other words exact.
+    expect(await found('zoe mulker')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('zoe lukasx')).toEqual(['Zoë Müller-Łukasz']);
+    expect(await found('jose garcis')).toEqual(['José Núñez-García']);
+    expect(await found('kierkegsard')).toEqual(['Søren Kierkegaard']);
+  });
+
   it('reads typo matches nearest first from the GiST trigram index', async () => {
     const db = svc.kit.database.db;
     const indexes = await db.execute<{ indexdef: string }>(sql`

@@ -1,6 +1,7 @@
 import type { SearchHit } from '@crm/contracts';
 import type { Executor, CustomerScope } from '@crm/service-kit';
 import { Meilisearch, type Index } from 'meilisearch';
+import { searchNamesOf } from '../domain/search/fold.js';
 import type { SearchDocument, SearchIndex, SearchRequest } from '../domain/search/search-index.js';
 
 /** One document per customer; ids are unique across tenants (UUIDs). */
@@ -10,6 +11,12 @@ export interface MeiliCustomer {
   first_name: string;
   last_name: string;
   company_name: string | null;
+  /**
+   * First, last and company name folded as queries are (`zoe muller-lukasz`), so a query
+   * typed without accents matches whatever Meilisearch's own normalising leaves of a letter
+   * such as `ł`; documents written before it lack it.
+   */
+  search_names?: string;
   email: string | null;
   phone: string | null;
   /** Every number, the primary included; documents written before it lack it. */
@@ -32,6 +39,7 @@ export const MEILI_SETTINGS = {
     'first_name',
     'last_name',
     'company_name',
+    'search_names',
     'email',
     'phone',
     'phones',
@@ -106,6 +114,7 @@ function toMeili(doc: SearchDocument): MeiliCustomer {
     first_name: doc.firstName,
     last_name: doc.lastName,
     company_name: doc.companyName,
+    search_names: searchNamesOf(doc),
     email: doc.email,
     phone: doc.phone,
     phones: doc.phones,
@@ -189,6 +198,8 @@ export class MeiliSearchIndex implements SearchIndex {
     const q = req.match.kind === 'words' ? req.match.text : '';
     const result = await this.index.search(q, {
       filter: filterOf(req),
+      // Every word must match, as with Postgres (Meilisearch's default drops words from the end).
+      matchingStrategy: 'all',
       limit: req.limit,
       offset: req.offset,
       ...(req.sort === 'relevance' ? {} : { sort: [SORTS[req.sort]] }),

@@ -2,6 +2,7 @@ import type { SearchHit } from '@crm/contracts';
 import { transaction } from '@crm/service-kit';
 import type { Db, Executor, CustomerScope } from '@crm/service-kit';
 import { and, asc, desc, eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { foldForSearch, searchNamesOf } from '../domain/search/fold.js';
 import {
   hitOf,
   type SearchDocument,
@@ -70,9 +71,10 @@ function scopeOn(scope: CustomerScope): SQL {
   }
 }
 
+/** Everything a prefix can match, folded like the queries are. */
 function searchText(doc: SearchDocument): string {
   const emailWords = doc.email ? doc.email.split(/[@._+-]+/) : [];
-  return [
+  const text = [
     doc.firstName,
     doc.lastName,
     doc.companyName ?? '',
@@ -84,6 +86,7 @@ function searchText(doc: SearchDocument): string {
   ]
     .filter(Boolean)
     .join(' ');
+  return foldForSearch(text);
 }
 
 /** `ada lov` → `'ada':* & 'lov':*`; words hold letters and digits only. */
@@ -141,10 +144,7 @@ export class PostgresSearchIndex implements SearchIndex {
         docs.map((doc) => ({
           tenantId: doc.tenantId,
           customerId: doc.customerId,
-          names: [doc.firstName, doc.lastName, doc.companyName ?? '']
-            .join(' ')
-            .trim()
-            .toLowerCase(),
+          names: searchNamesOf(doc),
           doc: sql`to_tsvector('simple', ${searchText(doc)})`,
           email: doc.email?.toLowerCase() ?? null,
           phone: doc.phone,
@@ -215,8 +215,9 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * Words: prefix matches first (the tsvector's GIN index), then typo matches (word similarity
-   * over the trigram GiST index, nearest first) only where the prefix matches do not fill the
+   * Words: prefix matches first (every word a prefix of a word of the document, through the
+   * tsvector's GIN index), then typo matches (every word similar to a word of the names, over
+   * the trigram GiST index, nearest first) only where the prefix matches do not fill the
    * page. Relevance ranks at most `PREFIX_CANDIDATES_MAX` prefix matches, so a query costs
    * about the same in a tenant of 10,000 or 1,000,000.
    */
@@ -227,7 +228,10 @@ export class PostgresSearchIndex implements SearchIndex {
   ): Promise<SearchHit[]> {
     const tsq = sql`to_tsquery('simple', ${prefixQuery(match.words)})`;
     const prefix = sql`${d.doc} @@ ${tsq}`;
-    const typo = sql`${match.text} OPERATOR(profiles.<%) ${d.names}`;
+    // Every word must be like some word of the name (a prefix passes too); the whole query's
+    // distance orders them. One condition on the whole query let a long word carry a
+    // missing one ("zoe xyzzy" found every Zoe) and a short query miss a hyphenated name.
+    const typo = and(...match.words.map((w) => sql`${w} OPERATOR(profiles.<%) ${d.names}`)) as SQL;
     const distance = sql`${match.text} OPERATOR(profiles.<<->) ${d.names}`;
     return transaction(this.db, async ({ db: tx }) => {
       await tx.execute(

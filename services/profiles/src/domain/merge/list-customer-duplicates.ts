@@ -1,6 +1,7 @@
 import type { DuplicateSuggestion } from '@crm/contracts';
 import { notFound, scopeOf, type Principal } from '@crm/service-kit';
 import type { MergeDeps } from './merge-deps.js';
+import { searchNamesOf } from '../search/fold.js';
 
 /** The customers the caller sees that look like this one, most alike first, at most 20. */
 export async function listCustomerDuplicates(
@@ -16,7 +17,7 @@ export async function listCustomerDuplicates(
     id,
     email: row.email,
     phones: found.phones.map((p) => p.number),
-    names: [row.firstName, row.lastName, row.companyName ?? ''].join(' ').trim().toLowerCase(),
+    names: searchNamesOf(row),
   });
   return rows
     .map((r) => {

@@ -3,6 +3,7 @@ import { AppError, encodeCursor, type Principal, readCursor, scopeOf } from '@cr
 import { z } from 'zod';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomerRecord } from '../customers/customer.js';
+import { searchWords } from './fold.js';
 import type { SearchDocument, SearchMatch } from './search-index.js';
 import type { SearchDeps } from './search-deps.js';
 
@@ -19,11 +20,7 @@ export function classify(q: string, region: string): SearchMatch {
     const phone = parsePhoneNumberFromString(text, region as CountryCode);
     if (phone?.isValid()) return { kind: 'phone', phone: phone.number };
   }
-  const words = text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 10);
+  const words = searchWords(text).slice(0, 10);
   return { kind: 'words', text: words.join(' '), words };
 }
 

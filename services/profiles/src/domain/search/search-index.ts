@@ -28,6 +28,7 @@ export interface SearchDocument {
 export type SearchMatch =
   | { kind: 'email'; email: string }
   | { kind: 'phone'; phone: string }
+  /** Folded words (`foldForSearch`), every one of which must match; `text` joins them. */
   | { kind: 'words'; text: string; words: string[] };
 
 export interface SearchRequest {
