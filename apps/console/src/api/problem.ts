@@ -41,3 +41,33 @@ export function toApiError(status: number, body: unknown, statusText: string): A
     statusText || `The request failed (${status})`,
   );
 }
+
+/**
+ * One field error in words. The API's message names the value and the rule; for a member who
+ * is not (or no longer) in the staff directory it also says what to do.
+ */
+export function fieldErrorMessage(error: Pick<FieldError, 'code' | 'message'>): string {
+  return error.code === 'unknown_member'
+    ? `${error.message}: choose an active member of the staff directory.`
+    : error.message;
+}
+
+function names(field: string, of: readonly string[]): boolean {
+  return of.some((f) => field === f || field.startsWith(`${f}.`));
+}
+
+/** The words of a failed call's errors about these fields (or their items, `ids.2`), if any. */
+export function fieldErrorText(error: unknown, ...fields: string[]): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const text = error.fieldErrors
+    .filter((e) => names(e.field, fields))
+    .map(fieldErrorMessage)
+    .join(' ');
+  return text === '' ? undefined : text;
+}
+
+/** The field errors of a failed call that no field of the form shows: listed with the alert. */
+export function unplacedFieldErrors(error: unknown, placed: readonly string[]): FieldError[] {
+  if (!(error instanceof ApiError)) return [];
+  return error.fieldErrors.filter((e) => !names(e.field, placed));
+}

@@ -19,3 +19,27 @@ export type ListCustomersQuery = NonNullable<operations['listCustomers']['parame
 export type SearchCustomersQuery = NonNullable<
   operations['searchCustomers']['parameters']['query']
 >;
+export type Relationship = Schemas['Relationship'];
+export type RelationshipType = Relationship['type'];
+export type Household = NonNullable<Schemas['Household']>;
+export type CustomerRelationships = Schemas['CustomerRelationships'];
+export type ConsentState = Schemas['ConsentState'];
+export type ConsentRecord = Schemas['ConsentRecord'];
+export type RecordConsent = Schemas['RecordConsent'];
+export type ConsentChannel = ConsentRecord['channel'];
+export type ConsentPurpose = ConsentRecord['purpose'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type Opportunity = Schemas['Opportunity'];
+export type OpportunityStatus = Opportunity['status'];
+export type CreateOpportunity = Schemas['CreateOpportunity'];
+export type UpdateOpportunity = Schemas['UpdateOpportunity'];
+export type TeamMember = Schemas['TeamMember'];
+export type Tag = Schemas['Tag'];
+export type BulkResult = Schemas['BulkResult'];
+export type BulkTags = Schemas['BulkTags'];
+export type BulkStage = Schemas['BulkStage'];
+export type BulkAssign = Schemas['BulkAssign'];
+export type CustomFieldDefinition = Schemas['CustomFieldDefinition'];
+export type CustomFieldType = CustomFieldDefinition['field_type'];
+export type FilterNode = Schemas['FilterNode'];
+export type FilterScalar = Schemas['FilterScalar'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeFormatters } from './format';
+import { makeFormatters, minorUnitsOf, moneyInputValue } from './format';
 
 describe('formatting for a tenant', () => {
   const de = makeFormatters({ locale: 'de-DE', timeZone: 'Europe/Berlin' });
@@ -23,5 +23,31 @@ describe('formatting for a tenant', () => {
     const now = Date.parse('2026-03-10T12:00:00Z');
     expect(us.relative('2026-03-09T12:00:00Z', now)).toBe('yesterday');
     expect(us.relative('2026-03-10T11:59:50Z', now)).toBe('this minute');
+  });
+});
+
+describe('amounts typed in a form', () => {
+  it('reads major units into minor units of the currency', () => {
+    expect(minorUnitsOf('1250', 'EUR')).toBe(125000);
+    expect(minorUnitsOf('1,250.50', 'EUR')).toBe(125050);
+    expect(minorUnitsOf('1.250,5', 'EUR')).toBe(125050);
+    expect(minorUnitsOf(' 12,5 ', 'EUR')).toBe(1250);
+    expect(minorUnitsOf('1,500', 'JPY')).toBe(1500);
+    expect(minorUnitsOf('-3.2', null)).toBe(-320);
+  });
+
+  it('refuses what is not an amount of the currency', () => {
+    expect(minorUnitsOf('', 'EUR')).toBeNull();
+    expect(minorUnitsOf('12.345', 'EUR')).toBe(1234500);
+    expect(minorUnitsOf('12.3456', 'EUR')).toBeNull();
+    expect(minorUnitsOf('1.5', 'JPY')).toBeNull();
+    expect(minorUnitsOf('ten', 'EUR')).toBeNull();
+    expect(minorUnitsOf('1,2,3', 'EUR')).toBeNull();
+  });
+
+  it('shows minor units back as an amount to edit', () => {
+    expect(moneyInputValue({ amount_minor: 125005, currency: 'EUR' })).toBe('1250.05');
+    expect(moneyInputValue({ amount_minor: 1500, currency: 'JPY' })).toBe('1500');
+    expect(minorUnitsOf(moneyInputValue({ amount_minor: -99, currency: 'USD' }), 'USD')).toBe(-99);
   });
 });

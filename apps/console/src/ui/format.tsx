@@ -8,12 +8,67 @@ export interface Conventions {
   currency?: string;
 }
 
+/** Digits after the decimal point of a currency's minor unit (2 for EUR, 0 for JPY). */
+export function fractionDigitsOf(currency: string | null): number {
+  if (currency === null) return 2;
+  try {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency });
+    return format.resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * An amount typed in major units ("1250", "1,250.50", "12,5") in minor units of the currency,
+ * or null when it is not an amount or has more decimals than the currency has. The last `.`
+ * or `,` is the decimal separator when as many digits as the currency's decimals or fewer
+ * follow it; three digits after it (and before any other) group thousands.
+ */
+export function minorUnitsOf(text: string, currency: string | null): number | null {
+  const match = /^(-?)(\d[\d.,]*)$/.exec(text.trim().replace(/[\s\u00a0']/g, ''));
+  if (!match) return null;
+  const [, sign, body = ''] = match;
+  const digits = fractionDigitsOf(currency);
+  const last = Math.max(body.lastIndexOf('.'), body.lastIndexOf(','));
+  let integer = body;
+  let fraction = '';
+  if (last >= 0) {
+    const tail = body.slice(last + 1);
+    if (tail.length > 0 && tail.length <= digits) {
+      integer = body.slice(0, last);
+      fraction = tail;
+    } else if (tail.length !== 3) {
+      return null;
+    }
+  }
+  if (/[.,]/.test(integer)) {
+    if (!/^\d{1,3}([.,]\d{3})+$/.test(integer)) return null;
+    integer = integer.replace(/[.,]/g, '');
+  }
+  const minor = Number(integer) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(minor)) return null;
+  return sign === '-' ? -minor : minor;
+}
+
+/** The amount of money as a form input shows it for editing: major units, "." as separator. */
+export function moneyInputValue(money: Money): string {
+  const digits = fractionDigitsOf(money.currency);
+  const negative = money.amount_minor < 0;
+  const abs = Math.abs(money.amount_minor);
+  const whole = Math.floor(abs / 10 ** digits);
+  const fraction = digits > 0 ? `.${String(abs % 10 ** digits).padStart(digits, '0')}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
 export interface Formatters {
   dateTime: (iso: string) => string;
   date: (iso: string) => string;
   relative: (iso: string, nowMs?: number) => string;
   money: (money: Money) => string;
   number: (value: number) => string;
+  /** The tenant's currency where known: a default for new amounts, never a conversion. */
+  currency: string | undefined;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -26,7 +81,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 export function makeFormatters(conventions: Conventions = {}): Formatters {
-  const { locale, timeZone } = conventions;
+  const { locale, timeZone, currency } = conventions;
   const dateTime = new Intl.DateTimeFormat(locale, {
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -57,6 +112,7 @@ export function makeFormatters(conventions: Conventions = {}): Formatters {
       return format.format(amount_minor / 10 ** digits);
     },
     number: (value) => number.format(value),
+    currency,
   };
 }
 

@@ -4,10 +4,15 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/problem';
 import { useSession } from '../../auth/session';
+import type { OperationId } from '../../api/generated/operation-roles';
 import { ErrorMessage, Loading } from '../../ui/feedback';
 import { usePageTitle } from '../../ui/page-title';
 import { Tabs } from '../../ui/Tabs';
 import { useStages } from '../customers/queries';
+import { AuditTab } from '../audit/AuditTab';
+import { ConsentTab } from '../consent/ConsentTab';
+import { OpportunitiesTab } from '../opportunities/OpportunitiesTab';
+import { RelationshipsTab } from '../relationships/RelationshipsTab';
 import { TimelineTab } from '../timeline/TimelineTab';
 import { timelineKey } from '../timeline/queries';
 import { EditCustomerForm } from './EditCustomerForm';
@@ -16,10 +21,15 @@ import { ProfileHeader } from './ProfileHeader';
 import { QuickStats } from './QuickStats';
 import { useCustomer } from './queries';
 
-type TabKey = 'overview' | 'timeline';
-const TABS = [
-  { key: 'overview' as const, label: 'Overview' },
-  { key: 'timeline' as const, label: 'Timeline' },
+type TabKey = 'overview' | 'timeline' | 'relationships' | 'consent' | 'opportunities' | 'audit';
+/** Each tab with the operation that reads it: a role that may not call it does not see the tab. */
+const TABS: { key: TabKey; label: string; reads: OperationId }[] = [
+  { key: 'overview', label: 'Overview', reads: 'getCustomer' },
+  { key: 'timeline', label: 'Timeline', reads: 'getCustomerTimeline' },
+  { key: 'relationships', label: 'Relationships', reads: 'listCustomerRelationships' },
+  { key: 'consent', label: 'Consent', reads: 'getCustomerConsent' },
+  { key: 'opportunities', label: 'Opportunities', reads: 'listCustomerOpportunities' },
+  { key: 'audit', label: 'Audit', reads: 'listCustomerAudit' },
 ];
 // How long the timeline is polled often after a change made here: its entry comes through the bus.
 const EXPECT_CHANGE_MS = 20_000;
@@ -73,6 +83,8 @@ export function CustomerProfilePage() {
   const { data, etag } = customer.data;
   const stageLabel =
     stages.data?.find((s) => s.key === data.customer_stage)?.label ?? data.customer_stage;
+  const tabs = TABS.filter((t) => can(t.reads));
+  const shown = tabs.some((t) => t.key === tab) ? tab : 'overview';
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -105,20 +117,23 @@ export function CustomerProfilePage() {
       <QuickStats customerId={id} />
       <Tabs
         label="Customer sections"
-        tabs={TABS}
-        selected={tab}
+        tabs={tabs}
+        selected={shown}
         onSelect={setTab}
         idPrefix="profile"
       >
-        {tab === 'overview' ? (
-          <OverviewTab customer={data} />
-        ) : (
+        {shown === 'overview' && <OverviewTab customer={data} />}
+        {shown === 'timeline' && (
           <TimelineTab
             customerId={id}
             expectingChange={expectingSince !== null}
             onChangeExpected={changed}
           />
         )}
+        {shown === 'relationships' && <RelationshipsTab customer={data} onChanged={changed} />}
+        {shown === 'consent' && <ConsentTab customer={data} />}
+        {shown === 'opportunities' && <OpportunitiesTab customerId={id} />}
+        {shown === 'audit' && <AuditTab customerId={id} />}
       </Tabs>
     </section>
   );

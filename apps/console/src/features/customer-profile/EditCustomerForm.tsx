@@ -1,12 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, unwrapWithEtag } from '../../api/client';
-import { ApiError, describeError } from '../../api/problem';
+import { ApiError, describeError, fieldErrorMessage } from '../../api/problem';
 import type { Customer } from '../../api/types';
+import { useSession } from '../../auth/session';
 import { Field } from '../../ui/Field';
 import { STATUSES } from '../customers/list-query';
 import type { StageOption } from '../customers/CustomerFilters';
-import { changesBetween, editableFrom, type EditableFields } from './edit-customer';
+import { MemberChip, MemberName, MemberPicker } from '../pickers/MemberPicker';
+import { changesBetween, editableFrom, formFieldOf, type EditableFields } from './edit-customer';
 import { customerKey } from './queries';
 
 export const STALE_MESSAGE = 'Someone else changed this customer first.';
@@ -29,6 +31,9 @@ export function EditCustomerForm({
   onReload: () => Promise<Customer | undefined>;
 }) {
   const queryClient = useQueryClient();
+  const { can } = useSession();
+  // Owner and collaborators are for the roles that may assign: those of bulk assignment.
+  const canAssign = can('bulkAssign');
   const [draft, setDraft] = useState<EditableFields>(() => editableFrom(customer));
   const [base, setBase] = useState<EditableFields>(() => editableFrom(customer));
   const heading = useRef<HTMLHeadingElement>(null);
@@ -67,10 +72,10 @@ export function EditCustomerForm({
   const fieldErrors = save.error instanceof ApiError ? save.error.fieldErrors : [];
   const errorOf = (field: string) =>
     fieldErrors
-      .filter((e) => e.field === field)
-      .map((e) => e.message)
+      .filter((e) => formFieldOf(e.field) === field)
+      .map(fieldErrorMessage)
       .join(' ') || undefined;
-  const unplaced = fieldErrors.filter((e) => !(e.field in draft));
+  const unplaced = fieldErrors.filter((e) => !(formFieldOf(e.field) in draft));
   const nothingChanged = Object.keys(changesBetween(base, draft)).length === 0;
 
   const submit = (event: SubmitEvent) => {
@@ -174,6 +179,77 @@ export function EditCustomerForm({
         />
         <label htmlFor="edit-vip_status">VIP customer</label>
       </div>
+      {canAssign && (
+        <fieldset className="assignment">
+          <legend>Assignment</legend>
+          <div className="form-grid">
+            <div>
+              <p className="assignment-current">
+                <span className="muted">Owner: </span>
+                {draft.owner_id === '' ? (
+                  <span>No owner</span>
+                ) : (
+                  <>
+                    <MemberName id={draft.owner_id} />
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => {
+                        setDraft({ ...draft, owner_id: '' });
+                      }}
+                    >
+                      Remove owner
+                    </button>
+                  </>
+                )}
+              </p>
+              <MemberPicker
+                id="edit-owner_id"
+                label={draft.owner_id === '' ? 'Choose an owner' : 'Change the owner'}
+                excludeIds={[draft.owner_id]}
+                error={errorOf('owner_id')}
+                onPick={(member) => {
+                  setDraft({ ...draft, owner_id: member.id });
+                }}
+              />
+            </div>
+            <div>
+              <p className="assignment-current muted">Collaborators:</p>
+              {draft.collaborator_ids.length === 0 ? (
+                <p className="muted">None</p>
+              ) : (
+                <ul className="chip-list" aria-label="Collaborators">
+                  {draft.collaborator_ids.map((id) => (
+                    <MemberChip
+                      key={id}
+                      id={id}
+                      what="collaborator"
+                      onRemove={() => {
+                        setDraft({
+                          ...draft,
+                          collaborator_ids: draft.collaborator_ids.filter((c) => c !== id),
+                        });
+                      }}
+                    />
+                  ))}
+                </ul>
+              )}
+              <MemberPicker
+                id="edit-collaborator_ids"
+                label="Add a collaborator"
+                excludeIds={[...draft.collaborator_ids, draft.owner_id]}
+                error={errorOf('collaborator_ids')}
+                onPick={(member) => {
+                  setDraft({
+                    ...draft,
+                    collaborator_ids: [...draft.collaborator_ids, member.id],
+                  });
+                }}
+              />
+            </div>
+          </div>
+        </fieldset>
+      )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={save.isPending || stale}>
           {save.isPending ? 'Saving…' : 'Save changes'}

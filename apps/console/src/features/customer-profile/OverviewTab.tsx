@@ -1,5 +1,6 @@
 import type { Customer } from '../../api/types';
 import { useFormat } from '../../ui/format';
+import { MemberName } from '../pickers/MemberPicker';
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -35,7 +36,17 @@ export function OverviewTab({ customer }: { customer: Customer }) {
           <Row term="Source">
             {customer.source === 'bookingx' ? 'BookingX' : 'Added in the CRM'}
           </Row>
-          <Row term="Owner">{customer.owner_id ?? none}</Row>
+          <Row term="Owner">{customer.owner_id ? <MemberName id={customer.owner_id} /> : none}</Row>
+          <Row term="Collaborators">
+            {(customer.collaborator_ids ?? []).length > 0
+              ? (customer.collaborator_ids ?? []).map((id, i) => (
+                  <span key={id}>
+                    {i > 0 && ', '}
+                    <MemberName id={id} />
+                  </span>
+                ))
+              : none}
+          </Row>
           <Row term="Customer since">{format.date(customer.created_at)}</Row>
           <Row term="Last changed">{format.dateTime(customer.updated_at)}</Row>
         </dl>

@@ -11,6 +11,9 @@ export interface EditableFields {
   customer_status: CustomerStatus;
   customer_stage: string;
   vip_status: boolean;
+  /** A member of the staff directory by id; '' for no owner. */
+  owner_id: string;
+  collaborator_ids: string[];
 }
 
 export const NULLABLE_TEXT = ['email', 'phone', 'company_name', 'job_title'] as const;
@@ -26,6 +29,8 @@ export function editableFrom(customer: Customer): EditableFields {
     customer_status: customer.customer_status,
     customer_stage: customer.customer_stage,
     vip_status: customer.vip_status,
+    owner_id: customer.owner_id ?? '',
+    collaborator_ids: customer.collaborator_ids ?? [],
   };
 }
 
@@ -46,5 +51,24 @@ export function changesBetween(before: EditableFields, after: EditableFields): U
   }
   if (after.customer_stage !== before.customer_stage) patch.customer_stage = after.customer_stage;
   if (after.vip_status !== before.vip_status) patch.vip_status = after.vip_status;
+  if (after.owner_id !== before.owner_id) {
+    patch.owner_id = after.owner_id === '' ? null : after.owner_id;
+  }
+  // The API replaces the whole list, so it is sent whole, and only when it changed.
+  if (!sameMembers(after.collaborator_ids, before.collaborator_ids)) {
+    patch.collaborator_ids = after.collaborator_ids;
+  }
   return patch;
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}
+
+/**
+ * Which field of the form a problem's `errors[].field` belongs to: `collaborator_ids.2`
+ * (the third collaborator) to the collaborators, the others by their own name.
+ */
+export function formFieldOf(field: string): string {
+  return field.startsWith('collaborator_ids.') ? 'collaborator_ids' : field;
 }

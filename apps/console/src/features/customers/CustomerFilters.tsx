@@ -1,6 +1,15 @@
 import { Search, X } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
-import { NO_FILTERS, STATUSES, parseTags, type ListFilters } from './list-query';
+import type { CustomFieldDefinition } from '../../api/types';
+import { ConditionBuilder } from './ConditionBuilder';
+import {
+  NO_FILTERS,
+  STATUSES,
+  ignoredBySearch,
+  isFiltered,
+  parseTags,
+  type ListFilters,
+} from './list-query';
 
 export interface StageOption {
   key: string;
@@ -8,16 +17,20 @@ export interface StageOption {
 }
 
 /**
- * The search box and the filters above the customer list. Selects apply at once; the
- * search words and tags apply when the form is submitted (Enter or the Search button).
+ * The search box and the filters above the customer list. Selects and custom field
+ * conditions apply at once; the search words and tags apply when the form is submitted
+ * (Enter or the Search button).
  */
 export function CustomerFilters({
   filters,
   stages,
+  fields = [],
   onChange,
 }: {
   filters: ListFilters;
   stages: StageOption[];
+  /** Custom fields the list may filter on (active, not sensitive). */
+  fields?: CustomFieldDefinition[];
   onChange: (next: ListFilters) => void;
 }) {
   const [q, setQ] = useState(filters.q);
@@ -34,12 +47,8 @@ export function CustomerFilters({
     event.preventDefault();
     onChange({ ...filters, q: q.trim(), tags: parseTags(tags) });
   };
-  const active =
-    filters.q !== '' ||
-    filters.status !== '' ||
-    filters.stage !== '' ||
-    filters.vip !== '' ||
-    filters.tags.length > 0;
+  const active = isFiltered(filters);
+  const ignored = ignoredBySearch(filters);
 
   return (
     <form className="filters" role="search" aria-label="Customers" onSubmit={submit}>
@@ -120,6 +129,20 @@ export function CustomerFilters({
           }}
         />
       </div>
+      {(fields.length > 0 || filters.where.length > 0) && (
+        <ConditionBuilder
+          fields={fields}
+          conditions={filters.where}
+          onChange={(where) => {
+            onChange({ ...filters, where });
+          }}
+        />
+      )}
+      {ignored.length > 0 && (
+        <p className="field-hint filters-note">
+          Search words do not combine with {ignored.join(' and ')}: the search leaves them out.
+        </p>
+      )}
       <div className="filters-actions">
         <button type="submit" className="btn btn-primary">
           <Search aria-hidden="true" size={16} /> Search

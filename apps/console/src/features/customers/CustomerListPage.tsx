@@ -1,5 +1,5 @@
 import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, Download, Star } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../../api/problem';
 import { useSession } from '../../auth/session';
@@ -8,6 +8,7 @@ import { Avatar } from '../../ui/Avatar';
 import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
 import { useFormat } from '../../ui/format';
 import { usePageTitle } from '../../ui/page-title';
+import { BulkBar } from './BulkActions';
 import { CustomerFilters } from './CustomerFilters';
 import { exportCustomersCsv } from './export-customers';
 import {
@@ -20,7 +21,21 @@ import {
   type ListFilters,
   type SortColumn,
 } from './list-query';
-import { useCustomerPage, useLastBooking, useStages, type CustomerRow } from './queries';
+import {
+  useCustomerPage,
+  useFilterableFields,
+  useLastBooking,
+  useStages,
+  type CustomerRow,
+} from './queries';
+import {
+  NO_SELECTION,
+  isSelected,
+  pageState,
+  toggleRow,
+  togglePage,
+  type Selection,
+} from './selection';
 
 function LastBooking({ customerId }: { customerId: string }) {
   const format = useFormat();
@@ -73,10 +88,54 @@ function SortHeader({
   );
 }
 
-function CustomerRowView({ row, stageLabel }: { row: CustomerRow; stageLabel: string }) {
+/** The header checkbox: ticks the page; half-ticked (indeterminate) when some of it is. */
+function PageCheckbox({
+  state,
+  onToggle,
+}: {
+  state: 'none' | 'some' | 'all';
+  onToggle: () => void;
+}) {
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = state === 'some';
+  }, [state]);
+  return (
+    <input
+      ref={box}
+      type="checkbox"
+      aria-label="Select all customers on this page"
+      checked={state === 'all'}
+      onChange={onToggle}
+    />
+  );
+}
+
+function CustomerRowView({
+  row,
+  stageLabel,
+  selected,
+  onToggle,
+}: {
+  row: CustomerRow;
+  stageLabel: string;
+  /** Absent where the role may take no bulk action: no checkbox then. */
+  selected: boolean | null;
+  onToggle: () => void;
+}) {
   const name = `${row.first_name} ${row.last_name}`.trim();
   return (
     <tr>
+      {selected !== null && (
+        <td className="select-cell">
+          <input
+            type="checkbox"
+            aria-label={`Select ${name}`}
+            checked={selected}
+            onChange={onToggle}
+          />
+        </td>
+      )}
       <td>
         <div className="name-cell">
           <Avatar first={row.first_name} last={row.last_name} />
@@ -93,6 +152,19 @@ function CustomerRowView({ row, stageLabel }: { row: CustomerRow; stageLabel: st
         <StatusBadge status={row.customer_status} />
       </td>
       <td data-label="Stage">{stageLabel}</td>
+      <td data-label="Tags">
+        {row.tags.length > 0 ? (
+          <ul className="tag-list" aria-label={`Tags of ${name}`}>
+            {row.tags.map((tag) => (
+              <li key={tag} className="tag">
+                {tag}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span className="muted">None</span>
+        )}
+      </td>
       <td data-label="Last booking">
         <LastBooking customerId={row.id} />
       </td>
@@ -115,6 +187,18 @@ export function CustomerListPage() {
   const cursor = cursors.at(-1);
   const page = useCustomerPage(filters, cursor);
   const stages = useStages();
+  const fields = useFilterableFields(can('listCustomFields'));
+  const canBulk = can('bulkTagCustomers') || can('bulkSetStage') || can('bulkAssign');
+  // The selection belongs to the filters it was made under; other filters start with none.
+  const [picked, setPicked] = useState<{ key: string; selection: Selection }>({
+    key: filterKey,
+    selection: NO_SELECTION,
+  });
+  const selection = picked.key === filterKey ? picked.selection : NO_SELECTION;
+  const select = (next: Selection) => {
+    setPicked({ key: filterKey, selection: next });
+  };
+  const [notice, setNotice] = useState<string | null>(null);
   const [exportState, setExportState] = useState<{ busy: boolean; error: unknown }>({
     busy: false,
     error: null,
@@ -154,7 +238,7 @@ export function CustomerListPage() {
             {ignoredByExport.length > 0 && (
               <p className="field-hint">
                 The export applies status, stage and VIP; it leaves out{' '}
-                {ignoredByExport.join(' and ')}.
+                {new Intl.ListFormat('en').format(ignoredByExport)}.
               </p>
             )}
             {exportState.error !== null && (
@@ -166,7 +250,29 @@ export function CustomerListPage() {
         )}
       </header>
 
-      <CustomerFilters filters={filters} stages={stages.data ?? []} onChange={change} />
+      <CustomerFilters
+        filters={filters}
+        stages={stages.data ?? []}
+        fields={fields.data ?? []}
+        onChange={change}
+      />
+
+      <div role="status" aria-live="polite">
+        {notice !== null && (
+          <p className="notice notice-dismissible">
+            {notice}
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => {
+                setNotice(null);
+              }}
+            >
+              Dismiss
+            </button>
+          </p>
+        )}
+      </div>
 
       {page.isPending ? (
         <Loading label="Loading customers…" />
@@ -191,6 +297,17 @@ export function CustomerListPage() {
           <p className="visually-hidden" role="status" aria-live="polite">
             {page.data.rows.length} customers shown
           </p>
+          {canBulk && (selection.kind === 'matching' || selection.ids.length > 0) && (
+            <BulkBar
+              selection={selection}
+              filters={filters}
+              pageIds={page.data.rows.map((r) => r.id)}
+              morePages={page.data.nextCursor !== null || cursors.length > 0}
+              stages={stages.data ?? []}
+              onSelect={select}
+              onDone={setNotice}
+            />
+          )}
           <div className="table-wrap">
             <table className="table table-stack" aria-busy={page.isFetching}>
               <caption className="visually-hidden">
@@ -198,6 +315,24 @@ export function CustomerListPage() {
               </caption>
               <thead>
                 <tr>
+                  {canBulk && (
+                    <th scope="col" className="select-cell">
+                      <PageCheckbox
+                        state={pageState(
+                          selection,
+                          page.data.rows.map((r) => r.id),
+                        )}
+                        onToggle={() => {
+                          select(
+                            togglePage(
+                              selection,
+                              page.data.rows.map((r) => r.id),
+                            ),
+                          );
+                        }}
+                      />
+                    </th>
+                  )}
                   <SortHeader
                     label="Name"
                     column="name"
@@ -216,6 +351,7 @@ export function CustomerListPage() {
                   />
                   <th scope="col">Status</th>
                   <th scope="col">Stage</th>
+                  <th scope="col">Tags</th>
                   <th scope="col">Last booking</th>
                 </tr>
               </thead>
@@ -225,6 +361,16 @@ export function CustomerListPage() {
                     key={row.id}
                     row={row}
                     stageLabel={stageLabel(row.customer_stage)}
+                    selected={canBulk ? isSelected(selection, row.id) : null}
+                    onToggle={() => {
+                      select(
+                        toggleRow(
+                          selection,
+                          row.id,
+                          page.data.rows.map((r) => r.id),
+                        ),
+                      );
+                    }}
                   />
                 ))}
               </tbody>

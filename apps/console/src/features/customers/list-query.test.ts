@@ -97,12 +97,27 @@ describe('the customer list query', () => {
       stage: 'prospect',
       vip: 'false',
       tags: ['a', 'b'],
+      where: [
+        { field: 'shoe_size', op: 'gte', value: 38 },
+        { field: 'joined', op: 'within_last', value: { amount: 30, unit: 'days' } },
+        { field: 'newsletter', op: 'is_set' },
+      ],
       sort: { column: 'email', descending: true },
     };
     expect(filtersFromParams(filtersToParams(filters))).toEqual(filters);
     expect(
       filtersFromParams(new URLSearchParams('status=gone&vip=maybe&sort=stage&tags=,x,,x')),
     ).toEqual({ ...NO_FILTERS, tags: ['x'] });
+    const where = JSON.stringify([
+      { field: 'Bad Name', op: 'eq', value: 1 },
+      { field: 'size', op: 'matches', value: 'x' },
+      { field: 'since', op: 'after_date', value: 'yesterday' },
+      { field: 'kept', op: 'contains', value: 'gold' },
+    ]);
+    expect(filtersFromParams(new URLSearchParams({ where })).where).toEqual([
+      { field: 'kept', op: 'contains', value: 'gold' },
+    ]);
+    expect(filtersFromParams(new URLSearchParams('where=not-json')).where).toEqual([]);
   });
 
   it('reads a typed tag list without blanks or repeats', () => {

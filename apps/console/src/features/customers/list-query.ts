@@ -1,4 +1,10 @@
-import type { CustomerStatus, ListCustomersQuery, SearchCustomersQuery } from '../../api/types';
+import type {
+  CustomerStatus,
+  FilterNode,
+  FilterScalar,
+  ListCustomersQuery,
+  SearchCustomersQuery,
+} from '../../api/types';
 
 export const STATUSES: readonly CustomerStatus[] = ['active', 'inactive', 'blocked', 'archived'];
 
@@ -9,6 +15,18 @@ export interface Sort {
   descending: boolean;
 }
 
+/**
+ * A condition on one custom field, by its field_name; the filter language names it
+ * `custom.<field_name>`. The shapes are the filter language's leaves the builder offers.
+ */
+export type FieldCondition =
+  | { field: string; op: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'; value: FilterScalar }
+  | { field: string; op: 'contains' | 'starts_with'; value: string }
+  | { field: string; op: 'is_set' | 'is_not_set' }
+  | { field: string; op: 'before_date' | 'after_date'; value: string }
+  | { field: string; op: 'within_last'; value: { amount: number; unit: 'days' } };
+export type ConditionOp = FieldCondition['op'];
+
 /** What the person chose above the customer list; kept in the page's URL. */
 export interface ListFilters {
   q: string;
@@ -17,6 +35,8 @@ export interface ListFilters {
   vip: '' | 'true' | 'false';
   /** Tag names; a customer must carry every one. */
   tags: string[];
+  /** Conditions on custom fields; a customer must meet every one. */
+  where: FieldCondition[];
   sort: Sort | null;
 }
 
@@ -26,6 +46,7 @@ export const NO_FILTERS: ListFilters = {
   stage: '',
   vip: '',
   tags: [],
+  where: [],
   sort: null,
 };
 
@@ -48,6 +69,50 @@ function parseSort(value: string | null): Sort | null {
   return { column: match[2] as SortColumn, descending: match[1] === '-' };
 }
 
+const SCALAR_OPS: readonly string[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'];
+const FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isScalar(value: unknown): value is FilterScalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** One condition read back from the URL, or null for anything the builder would not have made. */
+export function parseCondition(input: unknown): FieldCondition | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const { field, op, value } = input as { field?: unknown; op?: unknown; value?: unknown };
+  if (typeof field !== 'string' || !FIELD_NAME.test(field) || typeof op !== 'string') return null;
+  if (SCALAR_OPS.includes(op) && isScalar(value)) {
+    return { field, op: op as 'eq', value };
+  }
+  if ((op === 'contains' || op === 'starts_with') && typeof value === 'string' && value !== '') {
+    return { field, op, value };
+  }
+  if (op === 'is_set' || op === 'is_not_set') return { field, op };
+  if ((op === 'before_date' || op === 'after_date') && typeof value === 'string') {
+    return DATE.test(value) ? { field, op, value } : null;
+  }
+  if (op === 'within_last' && typeof value === 'object' && value !== null) {
+    const { amount, unit } = value as { amount?: unknown; unit?: unknown };
+    if (typeof amount === 'number' && Number.isInteger(amount) && amount > 0 && unit === 'days') {
+      return { field, op, value: { amount, unit } };
+    }
+  }
+  return null;
+}
+
+function parseConditions(text: string | null): FieldCondition[] {
+  if (text === null || text === '') return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.map(parseCondition).filter((c) => c !== null);
+}
+
 export function filtersFromParams(params: URLSearchParams): ListFilters {
   const status = params.get('status') ?? '';
   const vip = params.get('vip') ?? '';
@@ -57,6 +122,7 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
     stage: params.get('stage') ?? '',
     vip: vip === 'true' || vip === 'false' ? vip : '',
     tags: parseTags(params.get('tags') ?? ''),
+    where: parseConditions(params.get('where')),
     sort: parseSort(params.get('sort')),
   };
 }
@@ -68,6 +134,7 @@ export function filtersToParams(filters: ListFilters): URLSearchParams {
   if (filters.stage !== '') params.set('stage', filters.stage);
   if (filters.vip !== '') params.set('vip', filters.vip);
   if (filters.tags.length > 0) params.set('tags', filters.tags.join(','));
+  if (filters.where.length > 0) params.set('where', JSON.stringify(filters.where));
   if (filters.sort) {
     params.set('sort', `${filters.sort.descending ? '-' : ''}${filters.sort.column}`);
   }
@@ -92,7 +159,57 @@ export function nextSort(current: Sort | null, column: SortColumn): Sort | null 
 
 const LIST_SORT: Record<SortColumn, 'last_name' | 'email'> = { name: 'last_name', email: 'email' };
 
-/** The plain list's query: tags go through the filter language (every tag must be on the customer). */
+/** Whether anything narrows the list, the sort aside. */
+export function isFiltered(filters: ListFilters): boolean {
+  return (
+    filters.q.trim() !== '' ||
+    filters.status !== '' ||
+    filters.stage !== '' ||
+    filters.vip !== '' ||
+    filters.tags.length > 0 ||
+    filters.where.length > 0
+  );
+}
+
+/** A custom field condition as a leaf of the filter language. */
+export function leafOf(condition: FieldCondition): FilterNode {
+  return { ...condition, field: `custom.${condition.field}` };
+}
+
+/** The leaves the plain list cannot say with its own parameters: tags and custom fields. */
+function conditionLeaves(filters: ListFilters): FilterNode[] {
+  return [
+    ...filters.tags.map((tag): FilterNode => ({ field: 'tags', op: 'contains', value: tag })),
+    ...filters.where.map(leafOf),
+  ];
+}
+
+function allOf(leaves: FilterNode[]): FilterNode | null {
+  const [only] = leaves;
+  if (only === undefined) return null;
+  return leaves.length === 1 ? only : { and: leaves };
+}
+
+/**
+ * Every filter but the search words as one expression of the filter language: what a bulk
+ * action "on all matching" sends, so it acts on exactly the customers the list shows. Null
+ * when nothing is filtered (a bulk action then names no filter: the API takes none).
+ */
+export function filterExpression(filters: ListFilters): FilterNode | null {
+  const leaves: FilterNode[] = [];
+  if (filters.status !== '') {
+    leaves.push({ field: 'customer_status', op: 'eq', value: filters.status });
+  }
+  if (filters.stage !== '') {
+    leaves.push({ field: 'customer_stage', op: 'eq', value: filters.stage });
+  }
+  if (filters.vip !== '') {
+    leaves.push({ field: 'vip_status', op: 'eq', value: filters.vip === 'true' });
+  }
+  return allOf([...leaves, ...conditionLeaves(filters)]);
+}
+
+/** The plain list's query: tags and custom fields go through the filter language (all must hold). */
 export function listQuery(
   filters: ListFilters,
   page: { cursor?: string | undefined; limit: number },
@@ -105,10 +222,8 @@ export function listQuery(
   if (filters.sort) {
     query.sort = `${filters.sort.descending ? '-' : ''}${LIST_SORT[filters.sort.column]}`;
   }
-  const leaves = filters.tags.map((tag) => ({ field: 'tags', op: 'contains', value: tag }));
-  const [only] = leaves;
-  if (leaves.length === 1 && only) query.filter = JSON.stringify(only);
-  else if (leaves.length > 1) query.filter = JSON.stringify({ and: leaves });
+  const filter = allOf(conditionLeaves(filters));
+  if (filter !== null) query.filter = JSON.stringify(filter);
   return query;
 }
 
@@ -128,6 +243,11 @@ export function searchQuery(
   return query;
 }
 
+/** What the search endpoint cannot apply: it takes no filter-language conditions. */
+export function ignoredBySearch(filters: ListFilters): string[] {
+  return isSearch(filters) && filters.where.length > 0 ? ['custom field conditions'] : [];
+}
+
 /** The export takes status, stage and VIP only; says which chosen filters it leaves out. */
 export function exportQuery(filters: ListFilters): {
   query: { status?: CustomerStatus; stage?: string; vip?: 'true' | 'false' };
@@ -140,5 +260,6 @@ export function exportQuery(filters: ListFilters): {
   const ignored: string[] = [];
   if (isSearch(filters)) ignored.push('search');
   if (filters.tags.length > 0) ignored.push('tags');
+  if (filters.where.length > 0) ignored.push('custom field conditions');
   return { query, ignored };
 }

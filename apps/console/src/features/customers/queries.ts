@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { SearchHit } from '../../api/types';
+import { filterableFields } from './field-conditions';
 import { isSearch, listQuery, searchQuery, type ListFilters } from './list-query';
 
 export const PAGE_SIZE = 25;
@@ -69,5 +70,16 @@ export function useLastBooking(customerId: string) {
       );
       return page.data[0]?.interaction_date ?? null;
     },
+  });
+}
+
+/** The custom fields the list may filter on: active and not sensitive. */
+export function useFilterableFields(enabled: boolean) {
+  return useQuery({
+    queryKey: ['custom-fields', 'filterable'],
+    enabled,
+    staleTime: 5 * 60_000,
+    queryFn: async ({ signal }) =>
+      filterableFields((await unwrap(api.GET('/crm/custom-fields', { signal }))).data),
   });
 }
