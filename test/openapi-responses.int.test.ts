@@ -667,6 +667,18 @@ describe('every operation of the OpenAPI document, answered by the real services
       204,
     );
 
+    // The tenant's locale, time zone and currency.
+    conforms('getTenantSettings', await send('GET', '/crm/settings/tenant', { token: admin }), 200);
+    conforms(
+      'putTenantSettings',
+      await send('PUT', '/crm/settings/tenant', {
+        token: admin,
+        body: { locale: 'en-GB', timezone: 'Europe/London', currency: 'GBP' },
+        headers: { 'if-match': '"0"' },
+      }),
+      200,
+    );
+
     // Dead letters: an event whose payload breaks its schema is dead-lettered at once.
     const poison = makeEvent({
       type: 'bookingx.booking.created.v1',

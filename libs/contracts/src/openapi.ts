@@ -63,6 +63,10 @@ const TAGS = [
     name: 'Team',
     description: 'The staff directory: members, their roles and teams, for assignment pickers.',
   },
+  {
+    name: 'Settings',
+    description: "The tenant's own conventions: the locale, time zone and currency it is shown in.",
+  },
   { name: 'Admin', description: 'Operating the cluster: dead-lettered events and their replay.' },
   {
     name: 'Development',

@@ -285,6 +285,16 @@ const DEFAULTS: { [T in EventType]: (ctx: Context) => EventPayload<T> } = {
     change: 'registered',
     changed_by: staff(),
   }),
+  'crm.tenant.settings_changed.v1': (ctx) => ({
+    settings: {
+      locale: 'de-DE',
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+      version: 1,
+      updated_at: ctx.time.toISOString(),
+    },
+    changed_by: staff(),
+  }),
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { TenantCurrency, TenantLocale, TenantTimeZone } from '@crm/contracts';
 import { BaseConfig } from '@crm/service-kit';
 import { z } from 'zod';
 import { parseByteSize } from './domain/byte-size.js';
@@ -38,7 +39,8 @@ function byteSize(fallback: string) {
 
 /**
  * The kit's keys (database, broker, tokens, ...) and the gateway's own: where each service
- * answers, the edge's limits, the staff directory and the development token route.
+ * answers, the edge's limits, the staff directory, the tenant defaults and the development
+ * token route.
  */
 export const GatewayConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
@@ -94,6 +96,15 @@ export const GatewayConfig = BaseConfig.extend({
     .describe(
       "How long a replica trusts what it last read of a staff member: it writes their last_seen_at at most this often, and another replica's deactivation reaches it within this time",
     ),
+  TENANT_LOCALE: TenantLocale.default('en-US').describe(
+    'Locale (BCP 47) of a tenant that has not set its own in PUT /crm/settings/tenant',
+  ),
+  TENANT_TIMEZONE: TenantTimeZone.default('UTC').describe(
+    'IANA time zone of a tenant that has not set its own',
+  ),
+  TENANT_CURRENCY: TenantCurrency.default('USD').describe(
+    'ISO 4217 currency of a tenant that has not set its own',
+  ),
   DEV_TOKENS: z
     .enum(['true', 'false'])
     .default('false')

@@ -8,7 +8,11 @@ import { MembersRepository } from './db/members.repository.js';
 import { migrationsFolder } from './db/migrations-folder.js';
 import { gateway } from './db/schema.js';
 import { TeamsRepository } from './db/teams.repository.js';
+import { TenantSettingsRepository } from './db/tenant-settings.repository.js';
 import { signDemoToken, type DevTokenDeps } from './domain/dev/sign-dev-token.js';
+import { getTenantSettings } from './domain/settings/get-tenant-settings.js';
+import { putTenantSettings } from './domain/settings/put-tenant-settings.js';
+import { canonical, type SettingsDeps } from './domain/settings/tenant-settings.js';
 import { addTeamMember } from './domain/team/add-team-member.js';
 import { admitMember } from './domain/team/admit-member.js';
 import { createTeam } from './domain/team/create-team.js';
@@ -32,6 +36,7 @@ import { rateLimiter } from './http/rate-limit.js';
 export interface GatewayDeps {
   upstreams: Upstreams;
   team: TeamDeps;
+  settings: SettingsDeps;
   /** Null unless development tokens are on (`DEV_TOKENS` with `JWT_SECRET`). */
   devTokens: DevTokenDeps | null;
 }
@@ -54,7 +59,8 @@ function devTokensOf(config: GatewayConfig, logger: Logger, clock: () => Date) {
 
 /**
  * The one entry point: CORS, rate limit, docs and the proxy to the service that owns each
- * route see every request first; the gateway's own routes (the staff directory) follow.
+ * route see every request first; the gateway's own routes (the staff directory, the tenant
+ * settings) follow.
  */
 export const gatewayService: ServiceDefinition<GatewayConfig, GatewayDeps> = {
   name: 'gateway',
@@ -72,6 +78,17 @@ export const gatewayService: ServiceDefinition<GatewayConfig, GatewayDeps> = {
         members: new MembersRepository(),
         teams: new TeamsRepository(),
         seen: new SeenMembers(config.TEAM_SEEN_INTERVAL_MS, clock, logger),
+        clock,
+      },
+      settings: {
+        db: database.db,
+        outbox,
+        settings: new TenantSettingsRepository(),
+        defaults: canonical({
+          locale: config.TENANT_LOCALE,
+          timezone: config.TENANT_TIMEZONE,
+          currency: config.TENANT_CURRENCY,
+        }),
         clock,
       },
       devTokens: devTokensOf(config, logger, clock),
@@ -104,7 +121,7 @@ export const gatewayService: ServiceDefinition<GatewayConfig, GatewayDeps> = {
         () => `breaker ${deps.upstreams[service].state}`,
       ]),
     ),
-  routes: ({ team, devTokens }) => [
+  routes: ({ team, settings, devTokens }) => [
     handle(routes.listTeamMembers, ({ principal, query }) =>
       listTeamMembers(team, principal, query),
     ),
@@ -132,6 +149,10 @@ export const gatewayService: ServiceDefinition<GatewayConfig, GatewayDeps> = {
     ),
     handle(routes.setTeamMembers, ({ principal, params, body, headers }) =>
       setTeamMembers(team, principal, params.id, body, headers['if-match']),
+    ),
+    handle(routes.getTenantSettings, ({ principal }) => getTenantSettings(settings, principal)),
+    handle(routes.putTenantSettings, ({ principal, body, headers }) =>
+      putTenantSettings(settings, principal, body, headers['if-match']),
     ),
     ...(devTokens
       ? [handle(routes.createDevToken, ({ body }) => signDemoToken(devTokens, body))]

@@ -70,6 +70,24 @@ describe('GatewayConfig', () => {
     expect(loadConfig(GatewayConfig, { JWT_SECRET: SECRET }).DEV_TOKENS).toBe(false);
   });
 
+  it('takes the tenant defaults as a locale, an IANA zone and a currency, refusing others', () => {
+    expect(loadConfig(GatewayConfig, { JWT_SECRET: SECRET })).toMatchObject({
+      TENANT_LOCALE: 'en-US',
+      TENANT_TIMEZONE: 'UTC',
+      TENANT_CURRENCY: 'USD',
+    });
+    const load = () =>
+      loadConfig(GatewayConfig, {
+        JWT_SECRET: SECRET,
+        TENANT_LOCALE: 'en_GB',
+        TENANT_TIMEZONE: '+02:00',
+        TENANT_CURRENCY: 'EURO',
+      });
+    expect(load).toThrow(/TENANT_LOCALE/);
+    expect(load).toThrow(/TENANT_TIMEZONE/);
+    expect(load).toThrow(/TENANT_CURRENCY/);
+  });
+
   it('needs a way to verify tokens', () => {
     expect(() => loadConfig(GatewayConfig, {})).toThrow(/JWT_SECRET/);
     expect(() => loadConfig(GatewayConfig, { NODE_ENV: 'production', JWT_SECRET: SECRET })).toThrow(

@@ -52,6 +52,8 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   'crm.workflow.action_executed.v1': 'An automation workflow acted on a customer.',
   'crm.team.member.changed.v1':
     'A member of the staff directory was added, registered at sign-in or changed (name, email, role, teams, active); `sequence` is the member version. Feeds the directory replicas that check assignments.',
+  'crm.tenant.settings_changed.v1':
+    "The tenant's locale, time zone or currency changed; `sequence` is the settings version. For whatever shows dates or runs at a tenant-local hour.",
 };
 
 export function isEventType(type: string): type is EventType {

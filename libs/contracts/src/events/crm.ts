@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantSettings } from '../http/gateway/settings.js';
 import { TeamMemberSnapshot } from '../http/gateway/team.js';
 import { CustomFieldDefinition } from '../http/profiles/custom-fields.js';
 import { Customer } from '../http/profiles/customers.js';
@@ -188,6 +189,10 @@ export const TeamMemberChangedPayload = z
   })
   .meta({ id: 'TeamMemberChangedPayload' });
 
+export const TenantSettingsChangedPayload = z
+  .object({ settings: TenantSettings, changed_by: Actor })
+  .meta({ id: 'TenantSettingsChangedPayload' });
+
 export const CRM_EVENTS = {
   'crm.customer.created.v1': CustomerCreatedPayload,
   'crm.customer.updated.v1': CustomerUpdatedPayload,
@@ -213,5 +218,6 @@ export const CRM_EVENTS = {
   'crm.segment.member_removed.v1': SegmentMembershipPayload,
   'crm.workflow.action_executed.v1': WorkflowActionExecutedPayload,
   'crm.team.member.changed.v1': TeamMemberChangedPayload,
+  'crm.tenant.settings_changed.v1': TenantSettingsChangedPayload,
 } as const;
 export type CrmEventType = keyof typeof CRM_EVENTS;

@@ -46,6 +46,7 @@ const CUSTOMER_OF: CustomerOf = {
   'crm.segment.member_removed.v1': (d) => d.customer_id,
   'crm.workflow.action_executed.v1': (d) => d.customer_id,
   'crm.team.member.changed.v1': () => null,
+  'crm.tenant.settings_changed.v1': () => null,
 };
 
 /** The customer an event is about (see CUSTOMER_OF); what publishers set as its subject. */

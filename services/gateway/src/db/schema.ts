@@ -100,3 +100,19 @@ export const teamMemberships = gateway.table(
     }).onDelete('cascade'),
   ],
 );
+
+/**
+ * The tenant's locale, time zone and currency; no row while the installation defaults apply,
+ * so a tenant that never chose follows a change of the defaults.
+ */
+export const tenantSettings = gateway.table('tenant_settings', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  locale: varchar('locale', { length: 35 }).notNull(),
+  timezone: varchar('timezone', { length: 64 }).notNull(),
+  currency: varchar('currency', { length: 3 }).notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+  /** The staff member (`sub`) who last set them. */
+  updatedBy: varchar('updated_by', { length: 255 }).notNull(),
+});
+export type TenantSettingsRow = typeof tenantSettings.$inferSelect;

@@ -128,6 +128,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/crm/settings/tenant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's locale, time zone and currency
+         * @description What dates, times, numbers and money are shown in for the business. A tenant that never set its own gets the installation defaults (`TENANT_LOCALE`, `TENANT_TIMEZONE`, `TENANT_CURRENCY`) with `version` 0.
+         */
+        get: operations["getTenantSettings"];
+        /**
+         * Set the tenant's locale, time zone and currency
+         * @description All three together. The locale is stored in its canonical form (`en-gb` becomes `en-GB`) and the time zone with the case of the IANA database. Send `If-Match: "0"` to set them for the first time only. Publishes `crm.tenant.settings_changed.v1` when something changed.
+         */
+        put: operations["putTenantSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/crm/dev/token": {
         parameters: {
             query?: never;
@@ -2185,6 +2209,14 @@ export interface components {
                 label: string;
             }[];
         };
+        PutTenantSettings: {
+            /** @description BCP 47 language tag dates, numbers and money are written in, e.g. `de-DE` */
+            locale: string;
+            /** @description IANA time zone dates and times are shown in, e.g. `Europe/Berlin` */
+            timezone: string;
+            /** @description ISO 4217 currency of the business, e.g. `EUR` */
+            currency: string;
+        };
         QueryCustomers: {
             filter?: components["schemas"]["Filter"];
             /**
@@ -2400,6 +2432,21 @@ export interface components {
         TeamRef: {
             id: string;
             name: string;
+        };
+        TenantSettings: {
+            /** @description BCP 47 language tag, canonical form (e.g. `en-GB`) */
+            locale: string;
+            /** @description IANA time zone */
+            timezone: string;
+            /** @description ISO 4217 currency code */
+            currency: string;
+            /** @description 0 while the tenant has never set its own: the installation defaults apply */
+            version: number;
+            /**
+             * Format: date-time
+             * @description null while the defaults apply
+             */
+            updated_at: string | null;
         };
         TimelineEntry: {
             /** Format: uuid */
@@ -3403,6 +3450,129 @@ export interface operations {
             };
             /** @description No such team in the tenant (code `not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The object changed since the `If-Match` version was read (code `precondition_failed`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A parameter or body field broke its schema, or an unknown field was sent; `errors[]` names each one (code `validation_failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error: malformed JSON (400), payload too large (413), wrong content type (415), rate limited (429), internal (500), upstream unavailable or timed out (503, 504). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    /** @description The version in quotes, e.g. `"3"`; send it back in `If-Match`. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSettings"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, badly signed or for another audience (code `unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not use this operation (code `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error: malformed JSON (400), payload too large (413), wrong content type (415), rate limited (429), internal (500), upstream unavailable or timed out (503, 504). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` last read (or `*`). The change is refused with 412 when the object has changed since. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutTenantSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings as stored. */
+            200: {
+                headers: {
+                    /** @description The version in quotes, e.g. `"3"`; send it back in `If-Match`. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSettings"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, badly signed or for another audience (code `unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not use this operation (code `forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
