@@ -291,7 +291,9 @@ describe('streaming', () => {
               // The first line came through while the upstream still holds the rest back.
               if (body === 'id,name\n') finish?.();
             });
-            res.on('end', () => { resolve(body); });
+            res.on('end', () => {
+              resolve(body);
+            });
             res.on('error', reject);
           },
         );

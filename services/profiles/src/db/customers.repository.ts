@@ -1,5 +1,16 @@
 import { assignmentPredicate, type Db, type Executor, type CustomerScope } from '@crm/service-kit';
-import { and, asc, desc, eq, exists, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  exists,
+  inArray,
+  or,
+  sql,
+  type Placeholder,
+  type SQL,
+} from 'drizzle-orm';
 import type { CustomerRecord } from '../domain/customers/customer.js';
 import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {
