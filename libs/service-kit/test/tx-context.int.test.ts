@@ -1,6 +1,7 @@
 import { newId } from '@crm/contracts';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lockCustomersOf } from '../src/customers/merge.js';
 import type { Executor } from '../src/db.js';
 import { HeldBack } from '../src/held-back.js';
 import { forget, memo, remember, transaction, TxContext } from '../src/tx-context.js';
@@ -165,5 +166,65 @@ describe('hooks before commit', () => {
       }),
     ).rejects.toBeInstanceOf(Rollback);
     expect(failed).toEqual([]);
+  });
+});
+
+describe('customers’ locks of a transaction', () => {
+  /** Whether another session could take the lock of `tenantId:customerId` now. */
+  async function free(tenantId: string, customerId: string): Promise<boolean> {
+    const client = await svc.database.pool.connect();
+    try {
+      const { rows } = await client.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got',
+        [`${tenantId}:${customerId}`],
+      );
+      return rows[0]?.got === true;
+    } finally {
+      client.release();
+    }
+  }
+
+  it('are asked for once; a savepoint rolled back gives its own up, and they are asked for again', async () => {
+    const tenantId = newId();
+    const [a, b, c] = [newId(), newId(), newId()];
+    await transaction(svc.database.db, async (ctx) => {
+      const execute = vi.spyOn(ctx.db, 'execute');
+      await lockCustomersOf(ctx.db, [
+        { tenantId, customerId: a },
+        { tenantId, customerId: b },
+      ]);
+      expect(execute).toHaveBeenCalledTimes(1);
+      expect(await free(tenantId, a)).toBe(false);
+      // The same customers again (the handler behind the erasure check): no statement.
+      await lockCustomersOf(ctx.db, [
+        { tenantId, customerId: b },
+        { tenantId, customerId: a },
+      ]);
+      expect(execute).toHaveBeenCalledTimes(1);
+
+      await ctx
+        .savepoint(async (sp) => {
+          await lockCustomersOf(sp.db, [
+            { tenantId, customerId: a },
+            { tenantId, customerId: c },
+          ]);
+          expect(await free(tenantId, c)).toBe(false);
+          throw new Rollback();
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof Rollback)) throw err;
+        });
+      // The rollback released c's lock: it is asked for again, a's is still held.
+      expect(await free(tenantId, c)).toBe(true);
+      expect(await free(tenantId, a)).toBe(false);
+      const calls = execute.mock.calls.length;
+      await lockCustomersOf(ctx.db, [
+        { tenantId, customerId: a },
+        { tenantId, customerId: c },
+      ]);
+      expect(execute.mock.calls.length).toBe(calls + 1);
+      expect(await free(tenantId, c)).toBe(false);
+    });
+    expect(await free(tenantId, a)).toBe(true);
   });
 });

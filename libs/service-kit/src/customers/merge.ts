@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db.js';
+import { memo, remember } from '../tx-context.js';
 import type { CustomerTable } from './declaration.js';
 import type { CustomerTables } from './tables.js';
 
@@ -111,12 +112,25 @@ export async function lockCustomers(db: Executor, tenantId: string, ids: string[
   );
 }
 
-/** `lockCustomers` for customers of any tenants, in one statement. */
+/** The customers' locks this transaction holds (see `lockCustomersOf`). */
+const HELD_LOCKS = 'customer-locks';
+
+/**
+ * `lockCustomers` for customers of any tenants, in one statement. A transaction asks for a
+ * lock it already holds only once: the erasure check and the handler behind it lock the same
+ * customers, and the second asks for none. A savepoint rolled back releases the locks it took,
+ * and its transaction forgets them with it (`TxMemo.undoneWith`).
+ */
 export async function lockCustomersOf(db: Executor, refs: CustomerRef[]): Promise<void> {
-  const keys = [...new Set(refs.map((r) => `${r.tenantId}:${r.customerId}`))].sort();
+  const held = await memo(db, HELD_LOCKS, () => Promise.resolve(new Set<string>()));
+  const keys = [...new Set(refs.map((r) => `${r.tenantId}:${r.customerId}`))]
+    .filter((k) => !held.has(k))
+    .sort();
   if (keys.length === 0) return;
   // unnest yields the keys in the array's (sorted) order, and each row takes its lock in turn.
   await db.execute(
     sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${sql.param(keys)}::text[]) AS k`,
   );
+  // A new set, never the one remembered: a savepoint's undo restores the one from before it.
+  remember(db, HELD_LOCKS, new Set([...held, ...keys]));
 }

@@ -13,6 +13,33 @@ export class CustomerKeysRepository {
       );
   }
 
+  /** The keys of customers of any tenants, in one statement. */
+  async findAll(
+    db: Executor,
+    keys: { tenantId: string; customerId: string }[],
+  ): Promise<CustomerKeyRow[]> {
+    if (keys.length === 0) return [];
+    return db
+      .select()
+      .from(customerKeys)
+      .where(
+        sql`(${customerKeys.tenantId}, ${customerKeys.customerId}) IN (SELECT * FROM unnest(${sql.param(keys.map((k) => k.tenantId))}::uuid[], ${sql.param(keys.map((k) => k.customerId))}::uuid[]))`,
+      );
+  }
+
+  /** `insertIfAbsent` for many customers: one statement to store, one to read what was there. */
+  async insertAllIfAbsent(
+    db: Executor,
+    rows: (typeof customerKeys.$inferInsert)[],
+  ): Promise<CustomerKeyRow[]> {
+    if (rows.length === 0) return [];
+    const inserted = await db.insert(customerKeys).values(rows).onConflictDoNothing().returning();
+    if (inserted.length === rows.length) return inserted;
+    const stored = new Set(inserted.map((r) => `${r.tenantId}:${r.customerId}`));
+    const rest = rows.filter((r) => !stored.has(`${r.tenantId}:${r.customerId}`));
+    return [...inserted, ...(await this.findAll(db, rest))];
+  }
+
   /** Stores the key unless the customer has one already; returns the one that is stored. */
   async insertIfAbsent(
     db: Executor,

@@ -12,7 +12,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { CustomerRecord } from '../domain/customers/customer.js';
-import type { CustomFieldValue, CustomerPhone } from '@crm/contracts';
+import type { CUSTOMER_SORT_FIELDS, CustomFieldValue, CustomerPhone } from '@crm/contracts';
 import {
   collaborators,
   customFieldDefinitions,
@@ -27,7 +27,7 @@ import {
   type NewCustomerRow,
 } from './schema.js';
 
-export type SortField = 'created_at' | 'updated_at' | 'last_name' | 'email';
+export type SortField = (typeof CUSTOMER_SORT_FIELDS)[number];
 
 export interface ListFilter {
   status?: string | undefined;
@@ -46,12 +46,26 @@ export interface ListRequest {
   after?: { value: string; id: string } | undefined;
 }
 
+/** Where a list sorted by last booking keeps customers who never completed one. */
+export const NEVER_BOOKED = '-infinity';
+
 const sortColumns = {
   created_at: customers.createdAt,
   updated_at: customers.updatedAt,
   last_name: customers.lastName,
   email: sql<string>`coalesce(${customers.email}, '')`,
-} as const;
+  customer_status: customers.customerStatus,
+  customer_stage: customers.customerStage,
+  // The expression of customers_last_booking_idx: a keyset over NULLs would need its own rules.
+  last_booking_at: sql<Date>`coalesce(${customers.lastBookingAt}, '-infinity'::timestamptz)`,
+} satisfies Record<SortField, unknown>;
+
+/** A cursor's sort value as the list's keyset compares it. */
+function keysetValue(field: SortField, value: string): unknown {
+  if (field === 'created_at' || field === 'updated_at') return new Date(value);
+  if (field === 'last_booking_at') return sql`${value}::timestamptz`;
+  return value;
+}
 
 /** A collaborator sees the customer as if it were assigned to them. */
 function collaboratesOn(staffId: string | SQL | Placeholder): SQL {
@@ -72,6 +86,23 @@ export function scopePredicate(scope: CustomerScope): SQL {
     },
     scope,
   );
+}
+
+/** One customer among those of several tenants. */
+export function keyOf(tenantId: string, id: string): string {
+  return `${tenantId}:${id}`;
+}
+
+/** Customers named by tenant and id, as `unnest` takes them: one array per column. */
+function pairsOf(keys: { tenantId: string; id: string }[]): SQL {
+  return sql`unnest(${sql.param(keys.map((k) => k.tenantId))}::uuid[], ${sql.param(keys.map((k) => k.id))}::uuid[])`;
+}
+
+/** What a BookingX set writes to a customer row it locked (see `saveBookingxStates`). */
+export interface BookingxRowState {
+  row: CustomerRow;
+  /** The version the row had when the set locked (or inserted) it. */
+  expectedVersion: number;
 }
 
 type SideTables = {
@@ -209,28 +240,24 @@ export class CustomersRepository {
    * snapshot, so a concurrent write never shows half-applied.
    */
   async records(db: Executor, rows: CustomerRow[]): Promise<CustomerRecord[]> {
-    const first = rows[0];
-    if (!first) return [];
-    const side = await this.sideTablesOf(
-      db,
-      first.tenantId,
-      rows.map((r) => r.id),
-    );
-    return rows.map((row) => recordOf(row, side.get(row.id)));
+    if (rows.length === 0) return [];
+    const side = await this.sideTablesOf(db, rows);
+    return rows.map((row) => recordOf(row, side.get(keyOf(row.tenantId, row.id))));
   }
 
+  /** Side tables of customers of any tenants, keyed by `keyOf`. */
   private async sideTablesOf(
     db: Executor,
-    tenantId: string,
-    ids: string[],
+    keys: { tenantId: string; id: string }[],
   ): Promise<Map<string, SideTables>> {
-    const side = sideTablesOfRow(sql`${tenantId}`, sql`c.id`);
-    const result = await db.execute<SideTables & { id: string }>(sql`
-      SELECT c.id::text AS id, ${side.refs} AS refs, ${side.tags} AS tags,
-        ${side.collaborators} AS collaborators, ${side.phones} AS phones,
+    const side = sideTablesOfRow(sql`c.tenant_id`, sql`c.id`);
+    const result = await db.execute<SideTables & { tenant_id: string; id: string }>(sql`
+      SELECT c.tenant_id::text AS tenant_id, c.id::text AS id, ${side.refs} AS refs,
+        ${side.tags} AS tags, ${side.collaborators} AS collaborators, ${side.phones} AS phones,
         ${side.custom_fields} AS custom_fields
-      FROM unnest(${sql.param(ids)}::uuid[]) AS c(id)`);
-    return new Map(result.rows.map((r) => [r.id, r]));
+      FROM unnest(${sql.param(keys.map((k) => k.tenantId))}::uuid[],
+                  ${sql.param(keys.map((k) => k.id))}::uuid[]) AS c(tenant_id, id)`);
+    return new Map(result.rows.map((r) => [keyOf(r.tenant_id, r.id), r]));
   }
 
   /**
@@ -377,10 +404,7 @@ export class CustomersRepository {
     }
     if (req.filter.predicate) conditions.push(req.filter.predicate);
     if (req.after) {
-      const value: unknown =
-        req.sort.field === 'created_at' || req.sort.field === 'updated_at'
-          ? new Date(req.after.value)
-          : req.after.value;
+      const value = keysetValue(req.sort.field, req.after.value);
       // Row comparison keeps the keyset on (sort value, id) in one index-friendly predicate.
       const op = sql.raw(req.sort.descending ? '<' : '>');
       conditions.push(sql`(${column}, ${customers.id}) ${op} (${value}, ${req.after.id})`);
@@ -476,6 +500,110 @@ export class CustomersRepository {
         ),
       );
     return existing?.customerId === customerId;
+  }
+
+  /**
+   * Locks the rows among `keys` (customers of any tenants) that exist, in id order so
+   * concurrent writers never deadlock, and reads them with their side tables.
+   */
+  async lockAll(db: Executor, keys: { tenantId: string; id: string }[]): Promise<CustomerRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await db
+      .select()
+      .from(customers)
+      .where(sql`(${customers.tenantId}, ${customers.id}) IN (SELECT * FROM ${pairsOf(keys)})`)
+      .orderBy(asc(customers.id))
+      .for('update');
+    return this.records(db, rows);
+  }
+
+  /** Inserts the rows whose id is free, in one statement; returns those inserted. */
+  async insertAllIfAbsent(db: Executor, rows: NewCustomerRow[]): Promise<CustomerRow[]> {
+    if (rows.length === 0) return [];
+    return db.insert(customers).values(rows).onConflictDoNothing().returning();
+  }
+
+  /**
+   * Links BookingX ids to customers in one statement; returns the keys (`keyOf`) of the
+   * customers their id points at now (not those whose id already pointed at another).
+   */
+  async linkExternalRefs(
+    db: Executor,
+    links: { tenantId: string; customerId: string; externalId: string }[],
+  ): Promise<Set<string>> {
+    if (links.length === 0) return new Set();
+    const inserted = await db
+      .insert(externalRefs)
+      .values(links.map((l) => ({ ...l, system: 'bookingx' })))
+      .onConflictDoNothing()
+      .returning({ tenantId: externalRefs.tenantId, customerId: externalRefs.customerId });
+    const linked = new Set(inserted.map((r) => keyOf(r.tenantId, r.customerId)));
+    const rest = links.filter((l) => !linked.has(keyOf(l.tenantId, l.customerId)));
+    if (rest.length === 0) return linked;
+    const existing = await db
+      .select({ tenantId: externalRefs.tenantId, customerId: externalRefs.customerId })
+      .from(externalRefs)
+      .where(
+        sql`${externalRefs.system} = 'bookingx' AND (${externalRefs.tenantId}, ${externalRefs.externalId}) IN (SELECT * FROM unnest(${sql.param(rest.map((l) => l.tenantId))}::uuid[], ${sql.param(rest.map((l) => l.externalId))}::text[]))`,
+      );
+    for (const r of existing) linked.add(keyOf(r.tenantId, r.customerId));
+    return linked;
+  }
+
+  /**
+   * Writes what a BookingX set changed on rows it holds locked, in one statement: identity,
+   * primary number, sync time, version, and the last booking, which never moves back. Returns
+   * how many rows were still at their expected version (all of them, under the set's locks).
+   */
+  async saveBookingxStates(db: Executor, states: BookingxRowState[]): Promise<number> {
+    if (states.length === 0) return 0;
+    const col = <T>(of: (row: CustomerRow) => T) => sql.param(states.map((s) => of(s.row)));
+    const time = (of: (row: CustomerRow) => Date | null) =>
+      sql.param(states.map((s) => of(s.row)?.toISOString() ?? null));
+    const result = await db.execute(sql`
+      UPDATE ${customers} AS c
+         SET first_name = u.first_name, last_name = u.last_name, email = u.email,
+             phone = u.phone,
+             -- A row whose version stays (a new last booking only) keeps its times as stored,
+             -- to the microsecond a JavaScript date would lose.
+             bookingx_synced_at = CASE WHEN u.version = c.version THEN c.bookingx_synced_at
+                                       ELSE u.bookingx_synced_at END,
+             updated_at = CASE WHEN u.version = c.version THEN c.updated_at ELSE u.updated_at END,
+             last_booking_at = GREATEST(c.last_booking_at, u.last_booking_at),
+             version = u.version
+        FROM unnest(${col((r) => r.tenantId)}::uuid[], ${col((r) => r.id)}::uuid[],
+                    ${sql.param(states.map((s) => s.expectedVersion))}::int[],
+                    ${col((r) => r.firstName)}::text[], ${col((r) => r.lastName)}::text[],
+                    ${col((r) => r.email)}::text[], ${col((r) => r.phone)}::text[],
+                    ${time((r) => r.bookingxSyncedAt)}::timestamptz[],
+                    ${time((r) => r.lastBookingAt)}::timestamptz[],
+                    ${col((r) => r.version)}::int[], ${time((r) => r.updatedAt)}::timestamptz[])
+             AS u(tenant_id, id, expected_version, first_name, last_name, email, phone,
+                  bookingx_synced_at, last_booking_at, version, updated_at)
+       WHERE c.tenant_id = u.tenant_id AND c.id = u.id AND c.version = u.expected_version`);
+    return result.rowCount ?? 0;
+  }
+
+  /** Replaces the numbers of many customers: one statement to clear them, one to write them. */
+  async replacePhonesOfAll(
+    db: Executor,
+    lists: { tenantId: string; customerId: string; phones: CustomerPhone[] }[],
+  ): Promise<void> {
+    if (lists.length === 0) return;
+    await db.execute(sql`
+      DELETE FROM ${customerPhones} AS p USING ${pairsOf(lists.map((l) => ({ tenantId: l.tenantId, id: l.customerId })))} AS k(tenant_id, id)
+       WHERE p.tenant_id = k.tenant_id AND p.customer_id = k.id`);
+    const rows = lists.flatMap((l) =>
+      l.phones.map((p, position) => ({
+        tenantId: l.tenantId,
+        customerId: l.customerId,
+        number: p.number,
+        type: p.type,
+        isPrimary: p.primary,
+        position,
+      })),
+    );
+    if (rows.length > 0) await db.insert(customerPhones).values(rows);
   }
 
   /** The id belongs to an erased customer (a tombstone), which nothing may fill again. */

@@ -39,6 +39,56 @@ export class ErasureRepository {
     );
   }
 
+  /** `lockId` for customers of any tenants, in one sorted sweep (no lock cycles). */
+  async lockIds(db: Executor, keys: { tenantId: string; id: string }[]): Promise<void> {
+    const names = [...new Set(keys.map((k) => `profiles:customer:${k.tenantId}:${k.id}`))].sort();
+    if (names.length === 0) return;
+    // unnest yields the names in the array's (sorted) order, each row taking its lock in turn.
+    await db.execute(
+      sql`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${sql.param(names)}::text[]) AS k`,
+    );
+  }
+
+  /**
+   * Per customer of `keys` (of any tenants), in their order: whether it was erased (a
+   * tombstone), and the survivor it was merged into, following chains of merges as
+   * `MergeRepository.survivorOf` does — in one statement.
+   */
+  async fatesOf(
+    db: Executor,
+    keys: { tenantId: string; id: string }[],
+  ): Promise<{ erased: boolean; survivorId: string | null }[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await db.execute<{ i: number; erased: boolean; survivor_id: string | null }>(
+      sql`
+      WITH RECURSIVE k AS (
+        SELECT * FROM unnest(${sql.param(keys.map((k) => k.tenantId))}::uuid[],
+                             ${sql.param(keys.map((k) => k.id))}::uuid[])
+               WITH ORDINALITY AS k(tenant_id, id, i)
+      ), chain AS (
+        SELECT k.i, k.tenant_id, k.id AS current, 0 AS hops FROM k
+        UNION ALL
+        SELECT chain.i, chain.tenant_id, m.survivor_id, chain.hops + 1
+          FROM chain
+          JOIN ${mergedCustomers} m
+            ON m.tenant_id = chain.tenant_id AND m.merged_id = chain.current
+         WHERE chain.hops < 10
+      )
+      SELECT k.i::int AS i,
+             EXISTS (SELECT 1 FROM ${erasedCustomers} e
+                      WHERE e.tenant_id = k.tenant_id AND e.customer_id = k.id) AS erased,
+             (SELECT chain.current::text FROM chain
+               WHERE chain.i = k.i AND chain.hops > 0
+               ORDER BY chain.hops DESC LIMIT 1) AS survivor_id
+        FROM k`,
+    );
+    const byIndex = new Map(rows.map((r) => [r.i - 1, r]));
+    return keys.map((_, i) => ({
+      erased: byIndex.get(i)?.erased ?? false,
+      survivorId: byIndex.get(i)?.survivor_id ?? null,
+    }));
+  }
+
   async tombstone(db: Executor, tenantId: string, customerId: string): Promise<Tombstone | null> {
     const [row] = await db
       .select({

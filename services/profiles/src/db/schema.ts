@@ -73,6 +73,8 @@ export const customers = profiles.table(
     version: integer('version').notNull().default(1),
     /** Time of the newest BookingX fact applied, so an older one never overwrites it. */
     bookingxSyncedAt: tstz('bookingx_synced_at'),
+    /** Start of the latest completed BookingX booking: only ever moves forward. */
+    lastBookingAt: tstz('last_booking_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -82,8 +84,15 @@ export const customers = profiles.table(
     index('customers_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     index('customers_last_name_idx').on(t.tenantId, t.lastName, t.id),
     index('customers_email_idx').on(t.tenantId, sql`lower(${t.email})`),
-    index('customers_status_idx').on(t.tenantId, t.customerStatus),
-    index('customers_stage_idx').on(t.tenantId, t.customerStage),
+    // The list sorts by these (the id breaks ties) as well as filtering on them.
+    index('customers_status_idx').on(t.tenantId, t.customerStatus, t.id),
+    index('customers_stage_idx').on(t.tenantId, t.customerStage, t.id),
+    // The list's sort by last booking, never-booked customers first (see customers.repository).
+    index('customers_last_booking_idx').on(
+      t.tenantId,
+      sql`coalesce(${t.lastBookingAt}, '-infinity'::timestamptz)`,
+      t.id,
+    ),
     index('customers_vip_idx').on(t.tenantId, t.vipStatus),
     index('customers_owner_idx').on(t.tenantId, t.ownerId),
     index('customers_team_idx').on(t.tenantId, t.teamId),

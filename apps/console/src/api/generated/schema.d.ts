@@ -1608,6 +1608,11 @@ export interface components {
             }[];
             /** @enum {string} */
             source: "crm" | "bookingx";
+            /**
+             * Format: date-time
+             * @description When the customer’s latest completed BookingX booking took place (its start); null before the first. Kept from the booking facts, not written through the API.
+             */
+            last_booking_at?: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
@@ -2220,7 +2225,7 @@ export interface components {
         QueryCustomers: {
             filter?: components["schemas"]["Filter"];
             /**
-             * @description One of created_at, updated_at, last_name, email; prefix with - for descending
+             * @description One of created_at, updated_at, last_name, email, customer_status, customer_stage, last_booking_at; prefix with - for descending. Ties are broken by id. Customers without a completed booking come first by last_booking_at, last by -last_booking_at.
              * @default -created_at
              */
             sort: string;
@@ -3656,7 +3661,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                /** @description One of created_at, updated_at, last_name, email; prefix with - for descending */
+                /** @description One of created_at, updated_at, last_name, email, customer_status, customer_stage, last_booking_at; prefix with - for descending. Ties are broken by id. Customers without a completed booking come first by last_booking_at, last by -last_booking_at. */
                 sort?: string;
                 status?: "active" | "inactive" | "blocked" | "archived";
                 stage?: string;

@@ -246,6 +246,14 @@ export const Customer = z
     custom_fields: CustomFieldValues.optional().describe('Values of active custom fields'),
     external_refs: z.array(ExternalRef),
     source: z.enum(['crm', 'bookingx']),
+    // Optional so events written before it existed still parse; always sent now.
+    last_booking_at: z.iso
+      .datetime()
+      .nullable()
+      .optional()
+      .describe(
+        'When the customer’s latest completed BookingX booking took place (its start); null before the first. Kept from the booking facts, not written through the API.',
+      ),
     version: z.number().int().positive(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
@@ -263,14 +271,24 @@ const FILTER_QUERY_EXAMPLE = JSON.stringify({
   ],
 });
 
-export const CUSTOMER_SORT_FIELDS = ['created_at', 'updated_at', 'last_name', 'email'] as const;
+export const CUSTOMER_SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'last_name',
+  'email',
+  'customer_status',
+  'customer_stage',
+  'last_booking_at',
+] as const;
 
 export const ListCustomersQuery = PageQuery.extend({
   sort: z
     .string()
-    .regex(/^-?(created_at|updated_at|last_name|email)$/)
+    .regex(new RegExp(`^-?(${CUSTOMER_SORT_FIELDS.join('|')})$`))
     .default('-created_at')
-    .describe('One of created_at, updated_at, last_name, email; prefix with - for descending'),
+    .describe(
+      `One of ${CUSTOMER_SORT_FIELDS.join(', ')}; prefix with - for descending. Ties are broken by id. Customers without a completed booking come first by last_booking_at, last by -last_booking_at.`,
+    ),
   status: z.enum(CUSTOMER_STATUSES).optional(),
   stage: z.string().max(50).optional(),
   vip: z.enum(['true', 'false']).optional(),

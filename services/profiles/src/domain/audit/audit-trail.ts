@@ -17,8 +17,16 @@ export interface ChangeContext {
   via: string;
 }
 
-/** Not part of what a person changed: bookkeeping of the record itself. */
-const NOT_AUDITED = new Set(['id', 'tenant_id', 'version', 'created_at', 'updated_at', 'source']);
+/** Not part of what a person changed: bookkeeping of the record itself, or booking facts. */
+const NOT_AUDITED = new Set([
+  'id',
+  'tenant_id',
+  'version',
+  'created_at',
+  'updated_at',
+  'source',
+  'last_booking_at',
+]);
 
 function isEmpty(value: unknown): boolean {
   return (

@@ -82,13 +82,20 @@ export function toCustomerDto({
     ),
     external_refs: refs.map((r) => ({ system: r.system, external_id: r.externalId })),
     source: row.source === 'bookingx' ? 'bookingx' : 'crm',
+    last_booking_at: row.lastBookingAt?.toISOString() ?? null,
     version: row.version,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
 }
 
-const IGNORED = new Set<keyof Customer>(['version', 'updated_at', 'external_refs']);
+// The last booking follows the booking facts: a projection, not a change to the profile.
+const IGNORED = new Set<keyof Customer>([
+  'version',
+  'updated_at',
+  'external_refs',
+  'last_booking_at',
+]);
 
 /**
  * Names of the API fields whose value differs between two views of a customer; a custom

@@ -6,7 +6,7 @@ import {
 } from '@crm/contracts';
 import { CursorTime, keysetPage, scopeOf, type Principal } from '@crm/service-kit';
 import { z } from 'zod';
-import type { SortField } from '../../db/customers.repository.js';
+import { NEVER_BOOKED, type SortField } from '../../db/customers.repository.js';
 import { toCustomerDto } from './customer.js';
 import { CustomerFilter } from './customer-filter.js';
 import { filtersOf } from './customer-changes.js';
@@ -50,13 +50,23 @@ export async function pageOfCustomers(
 ): Promise<Page<Customer>> {
   const descending = query.sort.startsWith('-');
   const field = query.sort.replace(/^-/, '') as SortField;
-  const byTime = field === 'created_at' || field === 'updated_at';
+  const byTime = field === 'created_at' || field === 'updated_at' || field === 'last_booking_at';
+  const isTime = (value: string): boolean =>
+    CursorTime.safeParse(value).success || (field === 'last_booking_at' && value === NEVER_BOOKED);
   // A cursor belongs to the sort it was issued for; one of a list by time carries a time.
   const cursor = CustomerCursor.refine(
-    ([sort, value]) => sort === query.sort && (!byTime || CursorTime.safeParse(value).success),
+    ([sort, value]) => sort === query.sort && (!byTime || isTime(value)),
   ).transform(([, value, id]) => ({ value, id }));
-  const sortValue = (c: Customer): string =>
-    field === 'email' ? (c.email ?? '') : field === 'last_name' ? c.last_name : c[field];
+  const sortValue = (c: Customer): string => {
+    switch (field) {
+      case 'email':
+        return c.email ?? '';
+      case 'last_booking_at':
+        return c.last_booking_at ?? NEVER_BOOKED;
+      default:
+        return c[field];
+    }
+  };
   const { rows, next_cursor } = await keysetPage(query, {
     cursor,
     fetch: async (after, limit) => {

@@ -127,6 +127,11 @@ export async function mergeCustomers(
     changes.phone = primaryOf(phones);
     if (others.some((o) => o.row.vipStatus)) changes.vipStatus = true;
     if (others.some((o) => o.row.doNotContact)) changes.doNotContact = true;
+    // The same person's visits: the latest of anyone's is the survivor's last booking.
+    const lastBooking = [survivor, ...others]
+      .map((r) => r.row.lastBookingAt)
+      .reduce<Date | null>((latest, at) => (at && (!latest || at > latest) ? at : latest), null);
+    if (lastBooking !== survivor.row.lastBookingAt) changes.lastBookingAt = lastBooking;
 
     const definitions = await deps.fields.list(tx, tenant);
     const takeValues: { fieldId: string; from: string }[] = [];

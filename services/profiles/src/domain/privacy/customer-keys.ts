@@ -1,4 +1,12 @@
-import { AppError, forget, memo, type Db, type Executor, transaction } from '@crm/service-kit';
+import {
+  AppError,
+  forget,
+  memo,
+  remember,
+  type Db,
+  type Executor,
+  transaction,
+} from '@crm/service-kit';
 import type { CustomerKeysRepository } from '../../db/customer-keys.repository.js';
 import type { CustomerKeyRow } from '../../db/schema.js';
 import {
@@ -56,6 +64,35 @@ export class CustomerKeys {
    */
   async forNew(tx: Executor, tenantId: string, customerId: string): Promise<DataKey> {
     return memo(tx, dataKeyMemo(tenantId, customerId), () => this.create(tx, tenantId, customerId));
+  }
+
+  /**
+   * `forNew` and `forWrite` for many customers at once, ahead of their writes: the keys of
+   * `created` (customers this transaction has just created) are stored, those of `existing`
+   * read, one statement each, and remembered for the transaction. An existing customer
+   * without a key yet gets one from `forWrite` when a write needs it.
+   */
+  async prepare(
+    tx: Executor,
+    created: { tenantId: string; customerId: string }[],
+    existing: { tenantId: string; customerId: string }[],
+  ): Promise<void> {
+    const fresh = created.map(({ tenantId, customerId }) => {
+      const dataKey: DataKey = { key: this.deps.crypto.newDataKey(), version: 1 };
+      return {
+        tenantId,
+        customerId,
+        keyVersion: dataKey.version,
+        ...this.deps.crypto.wrap(tenantId, customerId, dataKey),
+      };
+    });
+    const rows = [
+      ...(await this.deps.repo.insertAllIfAbsent(tx, fresh)),
+      ...(await this.deps.repo.findAll(tx, existing)),
+    ];
+    for (const row of rows) {
+      remember(tx, dataKeyMemo(row.tenantId, row.customerId), this.unwrap(row));
+    }
   }
 
   /**
