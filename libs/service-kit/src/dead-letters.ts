@@ -138,13 +138,19 @@ export class DeadLetterStore {
     let eventType = String(msg.properties.type ?? 'unknown');
     try {
       const event = fromWire(msg.content);
-      payload = event;
-      tenantId = event.tenantid;
+      tenantId = UUID.test(event.tenantid) ? event.tenantid : null;
       eventId = event.id;
       eventType = event.type;
+      // Postgres text and jsonb cannot hold U+0000: such an event is kept as its bytes, or it
+      // could never be stored and would come back for ever.
+      payload = JSON.stringify(event).includes('\\u0000')
+        ? { raw_base64: msg.content.toString('base64') }
+        : event;
     } catch {
       payload = { raw_base64: msg.content.toString('base64') };
     }
+    eventId = withoutNul(eventId);
+    eventType = withoutNul(eventType);
     const deliveryCount: unknown = msg.properties.headers?.['x-crm-delivery-count'];
     await db
       .insert(tables.deadLetters)
@@ -154,10 +160,11 @@ export class DeadLetterStore {
         eventId,
         eventType,
         tenantId,
-        reason:
+        reason: withoutNul(
           headerString(msg, 'x-crm-dead-letter-reason') ??
-          headerString(msg, 'x-first-death-reason') ??
-          'unknown',
+            headerString(msg, 'x-first-death-reason') ??
+            'unknown',
+        ),
         deliveryCount: typeof deliveryCount === 'number' ? deliveryCount : 0,
         payload,
       })
@@ -241,6 +248,12 @@ export class DeadLetterStore {
     }
     this.tag = null;
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
 }
 
 /** Admin routes: `/crm/admin/services/<service>/dead-letters[/<id>/replay]`, for this service. */

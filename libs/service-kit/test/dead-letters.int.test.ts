@@ -266,6 +266,39 @@ describe('dead-letter admin routes', () => {
 });
 
 describe('dead-letter store', () => {
+  it('keeps an event holding U+0000, which Postgres text cannot, as its bytes', async () => {
+    const ownBroker = await openBroker('dead-letters-nul');
+    const storing = newStore(ownBroker);
+    try {
+      await storing.start();
+      const tenantId = newId();
+      const event = buildEvent('bookingx.customer.created.v1', { tenantId });
+      const poisoned = { ...event, data: { ...event.data, first_name: 'Nul\u0000Byte' } };
+      const wire = toWire(poisoned);
+      amqp.channel.publish(DEAD_LETTER_EXCHANGE, dlq, wire.content, {
+        ...wire.properties,
+        headers: { ...wire.properties.headers, 'x-crm-dead-letter-reason': 'bad\u0000reason' },
+      });
+      const stored = await waitFor(
+        async () => {
+          const [row] = await svc.database.db
+            .select()
+            .from(svc.tables.deadLetters)
+            .where(eq(svc.tables.deadLetters.eventId, event.id));
+          return row;
+        },
+        { what: 'the dead letter holding U+0000 stored' },
+      );
+      expect(stored.reason).toBe('badreason');
+      expect(stored.tenantId).toBe(tenantId);
+      const raw = (stored.payload as { raw_base64: string }).raw_base64;
+      expect(Buffer.from(raw, 'base64').equals(wire.content)).toBe(true);
+    } finally {
+      await storing.stop();
+      await ownBroker.close();
+    }
+  });
+
   it('sets itself up again when its queue is deleted under it', async () => {
     const ownBroker = await openBroker('dead-letters-recover');
     const recovering = newStore(ownBroker);
