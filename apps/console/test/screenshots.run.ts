@@ -69,6 +69,55 @@ it('takes a screenshot of each page', async () => {
     duration_minutes: 9,
   });
 
+  // Something on every profile tab of the star, and a custom field and a tag for the list.
+  const spouse = customers.find((c) => c.id !== star.id);
+  if (spouse) {
+    await client.post(`/crm/customers/${star.id}/relationships`, {
+      related_customer_id: spouse.id,
+      type: 'spouse',
+      note: 'Books couples massages together',
+    });
+    await client.post('/crm/households', {
+      name: `${star.last_name} household`,
+      member_ids: [star.id, spouse.id],
+    });
+  }
+  await client.post(`/crm/customers/${star.id}/consent`, {
+    channel: 'email',
+    purpose: 'marketing',
+    granted: true,
+    source: 'booking_form',
+  });
+  await client.post(`/crm/customers/${star.id}/consent`, {
+    channel: 'sms',
+    purpose: 'marketing',
+    granted: false,
+    source: 'phone_call',
+    note: 'Prefers email',
+  });
+  await client.post(`/crm/customers/${star.id}/opportunities`, {
+    title: 'Spring retreat for two',
+    value: { amount_minor: 124000, currency: 'EUR' },
+    expected_close_date: '2026-04-15',
+  });
+  await client.post(`/crm/customers/${star.id}/opportunities`, {
+    title: 'Ten-class pass',
+    stage: 'proposal',
+    value: { amount_minor: 18000, currency: 'EUR' },
+  });
+  await client.post('/crm/team/members', { id: 'kim', name: 'Kim Okafor', role: 'staff' });
+  await client.post('/crm/team/members', { id: 'lee', name: 'Lee Fairweather', role: 'sales_rep' });
+  await client.post('/crm/tags', { name: 'spring-retreat' });
+  await client.post('/crm/custom-fields', {
+    field_name: 'membership',
+    field_label: 'Membership',
+    field_type: 'select',
+    field_options: [
+      { value: 'gold', label: 'Gold' },
+      { value: 'silver', label: 'Silver' },
+    ],
+  });
+
   const signIn = await (await world.context()).newPage();
   await signIn.goto(world.appUrl);
   await signIn.getByRole('heading', { name: 'Sign in to Enhanced CRM' }).waitFor();
@@ -98,9 +147,44 @@ it('takes a screenshot of each page', async () => {
   await page.locator('#edit-email-error').waitFor();
   await shoot(page, 'customer-edit-field-error');
 
+  // The list with a custom field condition and rows ticked for a bulk action.
+  await page.goto(`${world.appUrl}customers?vip=true`);
+  await page.locator('table[aria-busy="false"]').waitFor();
+  await page.getByLabel('Field').selectOption({ label: 'Membership' });
+  await page.getByRole('checkbox', { name: 'Select all customers on this page' }).check();
+  await shoot(page, 'customers-bulk');
+  await page.getByRole('button', { name: 'Tag…' }).click();
+  await page.getByLabel('Tag', { exact: true }).selectOption('spring-retreat');
+  await shoot(page, 'customers-bulk-tag');
+  await page.keyboard.press('Escape');
+
+  for (const [tab, name, shows] of [
+    ['Relationships', 'customer-relationships', 'household'],
+    ['Consent', 'customer-consent', 'Prefers email'],
+    ['Opportunities', 'customer-opportunities', 'Ten-class pass'],
+    ['Audit', 'customer-audit', 'Job title'],
+  ] as const) {
+    await page.goto(`${world.appUrl}customers/${star.id}`);
+    await page.getByRole('tab', { name: tab }).click();
+    await page.getByRole('tabpanel').getByText(shows).first().waitFor();
+    await page.getByRole('tabpanel').scrollIntoViewIfNeeded();
+    await shoot(page, name);
+  }
+
+  await page.goto(`${world.appUrl}customers/${star.id}`);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('combobox', { name: 'Add a collaborator' }).fill('Lee');
+  await page.getByRole('option', { name: /Lee Fairweather/ }).waitFor();
+  await page.getByRole('group', { name: 'Assignment' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'customer-edit-assignment');
+
   const dark = await world.signedIn(token, { dark: true });
   await dark.locator('table[aria-busy="false"]').waitFor();
   await shoot(dark, 'customers-dark');
+  await dark.goto(`${world.appUrl}customers/${star.id}`);
+  await dark.getByRole('tab', { name: 'Consent' }).click();
+  await dark.getByText('Prefers email').waitFor();
+  await shoot(dark, 'customer-consent-dark');
 
   const phone = await world.signedIn(token, { width: 390, height: 844 });
   await phone.locator('table[aria-busy="false"]').waitFor();
@@ -108,4 +192,8 @@ it('takes a screenshot of each page', async () => {
   await phone.goto(`${world.appUrl}customers/${star.id}`);
   await phone.getByRole('heading', { level: 1 }).waitFor();
   await shoot(phone, 'customer-phone');
+  await phone.getByRole('tab', { name: 'Opportunities' }).click();
+  await phone.getByRole('heading', { name: 'Ten-class pass' }).waitFor();
+  await phone.getByRole('tabpanel').scrollIntoViewIfNeeded();
+  await shoot(phone, 'customer-opportunities-phone');
 });

@@ -8,21 +8,34 @@ import { useFormat } from '../../ui/format';
 
 const PAGE_SIZE = 25;
 
-/** A field name as people read it: `job_title` → "Job title", `custom_fields.size` → "Size (custom)". */
-export function fieldLabel(field: string): string {
-  const custom = field.startsWith('custom_fields.');
-  const name = custom ? field.slice('custom_fields.'.length) : field;
-  const words = name.replaceAll('_', ' ');
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
-  return custom ? `${label} (custom field)` : label;
+function words(key: string): string {
+  return key.replaceAll('_', ' ');
 }
 
-/** A value of the trail in words: empty, yes/no, a list, or the JSON of anything richer. */
+/**
+ * A field name as people read it: `job_title` → "Job title", `custom_fields.size` → "Size
+ * (custom field)", `consent.sms.marketing` → "Consent: sms marketing".
+ */
+export function fieldLabel(field: string): string {
+  const [head = '', ...rest] = field.split('.');
+  const custom = head === 'custom_fields' && rest.length > 0;
+  const main = words(custom ? rest.join('.') : head);
+  const label = main.charAt(0).toUpperCase() + main.slice(1);
+  if (custom) return `${label} (custom field)`;
+  return rest.length > 0 ? `${label}: ${rest.map(words).join(' ')}` : label;
+}
+
+/** A value of the trail in words: empty, yes/no, a list, or the parts of anything richer. */
 export function auditValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'empty';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(auditValue).join(', ');
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([key, part]) => `${words(key)}: ${auditValue(part)}`)
+      .join(', ');
+  }
   return JSON.stringify(value);
 }
 
@@ -77,7 +90,7 @@ export function AuditTab({ customerId }: { customerId: string }) {
   return (
     <section className="card" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit trail</h2>
-      <p className="field-hint">
+      <p className="field-hint section-hint">
         Every change to the profile, newest first. The trail cannot be changed; sensitive values are
         not kept in it.
       </p>

@@ -214,10 +214,11 @@ export function EditCustomerForm({
               />
             </div>
             <div>
-              <p className="assignment-current muted">Collaborators:</p>
-              {draft.collaborator_ids.length === 0 ? (
-                <p className="muted">None</p>
-              ) : (
+              <p className="assignment-current">
+                <span className="muted">Collaborators: </span>
+                {draft.collaborator_ids.length === 0 && <span>None</span>}
+              </p>
+              {draft.collaborator_ids.length > 0 && (
                 <ul className="chip-list" aria-label="Collaborators">
                   {draft.collaborator_ids.map((id) => (
                     <MemberChip
