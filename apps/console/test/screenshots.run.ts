@@ -196,4 +196,74 @@ it('takes a screenshot of each page', async () => {
   await phone.getByRole('heading', { name: 'Ten-class pass' }).waitFor();
   await phone.getByRole('tabpanel').scrollIntoViewIfNeeded();
   await shoot(phone, 'customer-opportunities-phone');
+
+  // CSV import: the mapping guessed from the header, the dry run's report, the import list.
+  const csv = [
+    'First name,Surname,E-mail,Mobile,Groups,Member since',
+    'Imogen,Ashcombe,imogen.ashcombe@example.com,+44 7911 123451,,2019',
+    'Rufus,Penhallow,rufus.penhallow@example,+44 7911 123452,,2021',
+    'Tamsin,Greaves,tamsin.greaves@example.com,+44 7911 123453,,2020',
+    'Cosmo,Littlejohn,cosmo.littlejohn@example.com,not a number,,2018',
+    '',
+  ].join('\r\n');
+  await page.goto(`${world.appUrl}imports/new`);
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+    name: 'spring-fair.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  });
+  await page.getByRole('heading', { name: '2. Which field each column fills' }).waitFor();
+  await page.getByLabel('Field for column “Groups”').selectOption('');
+  await page
+    .getByRole('heading', { name: '2. Which field each column fills' })
+    .scrollIntoViewIfNeeded();
+  await shoot(page, 'import-mapping');
+  await page.getByRole('button', { name: 'Check with a dry run' }).click();
+  const dryRun = page.getByRole('region', { name: 'Dry run result' });
+  await dryRun.getByText('Completed', { exact: true }).waitFor({ timeout: 30_000 });
+  await dryRun.getByRole('table').waitFor();
+  await dryRun.getByRole('table').scrollIntoViewIfNeeded();
+  await shoot(page, 'import-dry-run');
+  await page.getByRole('button', { name: 'Import customers' }).click();
+  await page.getByRole('heading', { name: /^Import of/ }).waitFor();
+  await page.getByText('Completed', { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByRole('table').waitFor();
+  await shoot(page, 'import-report');
+  await page.getByRole('link', { name: 'All imports' }).click();
+  await page.locator('table[aria-busy="false"]').waitFor();
+  await shoot(page, 'imports');
+
+  // Duplicates and the merge chooser: two records of one person.
+  const first = await client.post<Customer>('/crm/customers', {
+    first_name: 'Philippa',
+    last_name: 'Trevelyan',
+    email: 'philippa.trevelyan@example.com',
+    phone: '+44 20 7946 0321',
+    company_name: 'Trevelyan Pilates',
+  });
+  const second = await client.post<Customer>('/crm/customers', {
+    first_name: 'Pippa',
+    last_name: 'Trevelyan-Hart',
+    email: 'philippa.trevelyan@example.com',
+    phone: '+44 7911 123321',
+    job_title: 'Instructor',
+    birthday: '1988-04-12',
+  });
+  expect([first.status, second.status]).toEqual([201, 201]);
+  await page.goto(`${world.appUrl}duplicates?customer=${first.body.id}`);
+  await page.getByRole('link', { name: 'Pippa Trevelyan-Hart' }).waitFor();
+  await page.getByRole('checkbox').first().check();
+  await shoot(page, 'duplicates');
+  await page.getByRole('button', { name: /Compare and merge/ }).click();
+  await page.getByRole('radiogroup', { name: 'Last name' }).waitFor();
+  await page
+    .getByRole('radiogroup', { name: 'Primary phone' })
+    .getByRole('radio', { name: /Pippa/ })
+    .check();
+  await shoot(page, 'merge');
+
+  const phoneMerge = await world.signedIn(token, { width: 390, height: 844 });
+  await phoneMerge.goto(page.url());
+  await phoneMerge.getByRole('radiogroup', { name: 'Last name' }).waitFor();
+  await shoot(phoneMerge, 'merge-phone');
 });

@@ -1,4 +1,4 @@
-import { LogOut, Users } from 'lucide-react';
+import { FileUp, GitMerge, LogOut, Users } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { ROLE_LABELS } from '../../auth/claims';
@@ -31,6 +31,20 @@ export function AppShell() {
               <li>
                 <NavLink to="/customers">
                   <Users aria-hidden="true" size={16} /> Customers
+                </NavLink>
+              </li>
+            )}
+            {can('listCustomerImports') && (
+              <li>
+                <NavLink to="/imports">
+                  <FileUp aria-hidden="true" size={16} /> Imports
+                </NavLink>
+              </li>
+            )}
+            {can('listCustomerDuplicates') && (
+              <li>
+                <NavLink to="/duplicates">
+                  <GitMerge aria-hidden="true" size={16} /> Duplicates
                 </NavLink>
               </li>
             )}
