@@ -37,16 +37,14 @@ import {
   type Selection,
 } from './selection';
 
-function LastBooking({ customerId }: { customerId: string }) {
+function LastBooking({ row }: { row: CustomerRow }) {
   const format = useFormat();
-  const { data, isPending, isError } = useLastBooking(customerId);
-  if (isPending) return <span className="muted">…</span>;
-  if (isError) return <span className="muted">Not available</span>;
-  return data ? (
-    <time dateTime={data}>{format.date(data)}</time>
-  ) : (
-    <span className="muted">None</span>
-  );
+  const known = row.last_booking_at !== undefined;
+  const { data, isPending, isError } = useLastBooking(row.id, !known);
+  const at = known ? row.last_booking_at : data;
+  if (!known && isPending) return <span className="muted">…</span>;
+  if (!known && isError) return <span className="muted">Not available</span>;
+  return at ? <time dateTime={at}>{format.date(at)}</time> : <span className="muted">None</span>;
 }
 
 function SortHeader({
@@ -166,7 +164,7 @@ function CustomerRowView({
         )}
       </td>
       <td data-label="Last booking">
-        <LastBooking customerId={row.id} />
+        <LastBooking row={row} />
       </td>
     </tr>
   );
@@ -349,10 +347,31 @@ export function CustomerListPage() {
                       change({ ...filters, sort: nextSort(filters.sort, c) });
                     }}
                   />
-                  <th scope="col">Status</th>
-                  <th scope="col">Stage</th>
+                  <SortHeader
+                    label="Status"
+                    column="status"
+                    filters={filters}
+                    onSort={(c) => {
+                      change({ ...filters, sort: nextSort(filters.sort, c) });
+                    }}
+                  />
+                  <SortHeader
+                    label="Stage"
+                    column="stage"
+                    filters={filters}
+                    onSort={(c) => {
+                      change({ ...filters, sort: nextSort(filters.sort, c) });
+                    }}
+                  />
                   <th scope="col">Tags</th>
-                  <th scope="col">Last booking</th>
+                  <SortHeader
+                    label="Last booking"
+                    column="last_booking"
+                    filters={filters}
+                    onSort={(c) => {
+                      change({ ...filters, sort: nextSort(filters.sort, c) });
+                    }}
+                  />
                 </tr>
               </thead>
               <tbody>

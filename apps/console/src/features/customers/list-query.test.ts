@@ -57,6 +57,15 @@ describe('the customer list query', () => {
     expect(
       listQuery({ ...NO_FILTERS, sort: { column: 'email', descending: true } }, page).sort,
     ).toBe('-email');
+    expect(
+      listQuery({ ...NO_FILTERS, sort: { column: 'status', descending: false } }, page).sort,
+    ).toBe('customer_status');
+    expect(
+      listQuery({ ...NO_FILTERS, sort: { column: 'stage', descending: true } }, page).sort,
+    ).toBe('-customer_stage');
+    expect(
+      listQuery({ ...NO_FILTERS, sort: { column: 'last_booking', descending: true } }, page).sort,
+    ).toBe('-last_booking_at');
   });
 
   it('searches with the words, filters and tags as the search endpoint takes them', () => {
@@ -77,7 +86,13 @@ describe('the customer list query', () => {
   });
 
   it('offers only the columns each mode can order by', () => {
-    expect(sortableColumns(NO_FILTERS)).toEqual(['name', 'email']);
+    expect(sortableColumns(NO_FILTERS)).toEqual([
+      'name',
+      'email',
+      'status',
+      'stage',
+      'last_booking',
+    ]);
     expect(sortableColumns({ ...NO_FILTERS, q: 'ada' })).toEqual(['name']);
   });
 
@@ -106,7 +121,7 @@ describe('the customer list query', () => {
     };
     expect(filtersFromParams(filtersToParams(filters))).toEqual(filters);
     expect(
-      filtersFromParams(new URLSearchParams('status=gone&vip=maybe&sort=stage&tags=,x,,x')),
+      filtersFromParams(new URLSearchParams('status=gone&vip=maybe&sort=created&tags=,x,,x')),
     ).toEqual({ ...NO_FILTERS, tags: ['x'] });
     const where = JSON.stringify([
       { field: 'Bad Name', op: 'eq', value: 1 },

@@ -9,7 +9,7 @@ import type {
 export const STATUSES: readonly CustomerStatus[] = ['active', 'inactive', 'blocked', 'archived'];
 
 /** Columns the API can order by; the others (status, stage, last booking) it cannot. */
-export type SortColumn = 'name' | 'email';
+export type SortColumn = 'name' | 'email' | 'status' | 'stage' | 'last_booking';
 export interface Sort {
   column: SortColumn;
   descending: boolean;
@@ -64,7 +64,7 @@ export function parseTags(text: string): string[] {
 }
 
 function parseSort(value: string | null): Sort | null {
-  const match = value ? /^(-?)(name|email)$/.exec(value) : null;
+  const match = value ? /^(-?)(name|email|status|stage|last_booking)$/.exec(value) : null;
   if (!match) return null;
   return { column: match[2] as SortColumn, descending: match[1] === '-' };
 }
@@ -148,7 +148,7 @@ export function isSearch(filters: ListFilters): boolean {
 
 /** Which columns can be ordered in this mode: search orders by name only. */
 export function sortableColumns(filters: ListFilters): readonly SortColumn[] {
-  return isSearch(filters) ? ['name'] : ['name', 'email'];
+  return isSearch(filters) ? ['name'] : ['name', 'email', 'status', 'stage', 'last_booking'];
 }
 
 /** The next sort when a column header is pressed: ascending, then descending, then none. */
@@ -157,7 +157,13 @@ export function nextSort(current: Sort | null, column: SortColumn): Sort | null 
   return current.descending ? null : { column, descending: true };
 }
 
-const LIST_SORT: Record<SortColumn, 'last_name' | 'email'> = { name: 'last_name', email: 'email' };
+const LIST_SORT = {
+  name: 'last_name',
+  email: 'email',
+  status: 'customer_status',
+  stage: 'customer_stage',
+  last_booking: 'last_booking_at',
+} as const satisfies Record<SortColumn, string>;
 
 /** Whether anything narrows the list, the sort aside. */
 export function isFiltered(filters: ListFilters): boolean {

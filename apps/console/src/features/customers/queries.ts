@@ -17,7 +17,10 @@ export type CustomerRow = Pick<
   | 'customer_stage'
   | 'vip_status'
   | 'tags'
->;
+> & {
+  /** The start of the last completed booking; undefined where the source does not carry it (search). */
+  last_booking_at?: string | null;
+};
 
 export interface RowPage {
   rows: CustomerRow[];
@@ -56,19 +59,17 @@ export function useStages() {
   });
 }
 
-/** The newest booking of a customer, from the interaction log (the list carries no such field). */
-export function useLastBooking(customerId: string) {
+/** The start of a customer's last completed booking, for rows whose source lacks it (search). */
+export function useLastBooking(customerId: string, enabled: boolean) {
   return useQuery({
     queryKey: ['last-booking', customerId],
     staleTime: 60_000,
+    enabled,
     queryFn: async ({ signal }) => {
-      const page = await unwrap(
-        api.GET('/crm/customers/{id}/interactions', {
-          params: { path: { id: customerId }, query: { type: 'booking', limit: 1 } },
-          signal,
-        }),
+      const customer = await unwrap(
+        api.GET('/crm/customers/{id}', { params: { path: { id: customerId } }, signal }),
       );
-      return page.data[0]?.interaction_date ?? null;
+      return customer.last_booking_at ?? null;
     },
   });
 }
