@@ -19,3 +19,19 @@ export type ListCustomersQuery = NonNullable<operations['listCustomers']['parame
 export type SearchCustomersQuery = NonNullable<
   operations['searchCustomers']['parameters']['query']
 >;
+export type CustomFieldDefinition = Schemas['CustomFieldDefinition'];
+export type CustomFieldType = CustomFieldDefinition['field_type'];
+export type CustomFieldOption = Schemas['CustomFieldOption'];
+export type CustomFieldValue = Schemas['CustomFieldValue'];
+export type CreateCustomField = Schemas['CreateCustomField'];
+export type CustomFieldValidation = Schemas['CustomFieldValidation'];
+export type Tag = Schemas['Tag'];
+export type UpdateTag = Schemas['UpdateTag'];
+export type LifecycleStage = Schemas['LifecycleStage'];
+export type TrackingSettings = Schemas['TrackingSettings'];
+export type UpdateTrackingSettings = Schemas['UpdateTrackingSettings'];
+export type TeamMember = Schemas['TeamMember'];
+export type StaffRole = TeamMember['role'];
+export type Team = Schemas['Team'];
+export type UpdateTeamMember = Schemas['UpdateTeamMember'];
+export type TenantSettings = Schemas['TenantSettings'];
