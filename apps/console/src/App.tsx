@@ -2,6 +2,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSession } from './auth/session';
 import { CustomerListPage } from './features/customers/CustomerListPage';
 import { CustomerProfilePage } from './features/customer-profile/CustomerProfilePage';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { AppShell } from './features/shell/AppShell';
 import { SignInPage } from './features/sign-in/SignInPage';
 import { Empty } from './ui/feedback';
@@ -23,6 +24,7 @@ export function App() {
         <Route index element={<Navigate to="/customers" replace />} />
         <Route path="/customers" element={<CustomerListPage />} />
         <Route path="/customers/:id" element={<CustomerProfilePage />} />
+        <Route path="/settings/*" element={<SettingsPage />} />
         <Route
           path="*"
           element={
