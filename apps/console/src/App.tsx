@@ -7,6 +7,7 @@ import { MergePage } from './features/duplicates/MergePage';
 import { ImportPage } from './features/imports/ImportPage';
 import { ImportsPage } from './features/imports/ImportsPage';
 import { NewImportPage } from './features/imports/NewImportPage';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { AppShell } from './features/shell/AppShell';
 import { SignInPage } from './features/sign-in/SignInPage';
 import { Empty } from './ui/feedback';
@@ -33,6 +34,7 @@ export function App() {
         <Route path="/imports/:id" element={<ImportPage />} />
         <Route path="/duplicates" element={<DuplicatesPage />} />
         <Route path="/duplicates/merge" element={<MergePage />} />
+        <Route path="/settings/*" element={<SettingsPage />} />
         <Route
           path="*"
           element={

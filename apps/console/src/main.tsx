@@ -5,7 +5,7 @@ import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/problem';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
-import { FormatProvider } from './ui/format';
+import { TenantFormatProvider } from './features/settings/tenant-settings';
 import { applyStoredTheme } from './ui/theme';
 import './styles.css';
 
@@ -25,16 +25,15 @@ const queryClient = new QueryClient({
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 
-// The tenant's own locale, time zone and currency are not served by the API yet: the browser's apply.
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <SessionProvider>
-        <FormatProvider conventions={{}}>
+        <TenantFormatProvider>
           <BrowserRouter basename="/crm/app">
             <App />
           </BrowserRouter>
-        </FormatProvider>
+        </TenantFormatProvider>
       </SessionProvider>
     </QueryClientProvider>
   </StrictMode>,

@@ -34,6 +34,72 @@ it('takes a screenshot of each page', async () => {
   await client.patch('/crm/interactions/settings', { track_calls: true });
   const events = generate({ seed: 11, tenants: [tenant], customers: 14, months: 8 });
   await publishEvents(inject('amqpUrl'), events);
+  // The business's own conventions, from the currency its bookings are paid in.
+  const paidIn = /"currency":"([A-Z]{3})"/.exec(JSON.stringify(events))?.[1] ?? 'EUR';
+  await client.put(
+    '/crm/settings/tenant',
+    paidIn === 'GBP'
+      ? { locale: 'en-GB', timezone: 'Europe/London', currency: 'GBP' }
+      : { locale: 'de-DE', timezone: 'Europe/Berlin', currency: paidIn },
+  );
+  for (const field of [
+    {
+      field_name: 'loyalty_tier',
+      field_label: 'Loyalty tier',
+      field_type: 'select',
+      field_options: [
+        { value: 'gold', label: 'Gold' },
+        { value: 'silver', label: 'Silver' },
+        { value: 'bronze', label: 'Bronze' },
+      ],
+    },
+    { field_name: 'favourite_stylist', field_label: 'Favourite stylist', field_type: 'text' },
+    {
+      field_name: 'allergies',
+      field_label: 'Allergies',
+      field_type: 'multiselect',
+      field_options: [
+        { value: 'nuts', label: 'Nuts' },
+        { value: 'latex', label: 'Latex' },
+        { value: 'fragrance', label: 'Fragrance' },
+      ],
+      is_sensitive: true,
+    },
+    {
+      field_name: 'gift_card_balance',
+      field_label: 'Gift card balance',
+      field_type: 'currency',
+      validation: { min: 0, max: 50000, currency: paidIn },
+    },
+    {
+      field_name: 'referral_code',
+      field_label: 'Referral code',
+      field_type: 'text',
+      validation: { max: 12, pattern: '^[A-Z0-9-]+$' },
+      is_active: false,
+    },
+  ]) {
+    await client.post('/crm/custom-fields', field);
+  }
+  for (const [name, colour] of [
+    ['Newsletter', '#2ca02c'],
+    ['Spa regular', '#1f77b4'],
+    ['Gift card', '#d62728'],
+    ['Referred a friend', '#9467bd'],
+  ] as const) {
+    await client.post('/crm/tags', { name, colour, description: null });
+  }
+  await client.post('/crm/team/teams', { name: 'Front desk' });
+  await client.post('/crm/team/members', {
+    name: 'Tamsin Locke',
+    email: 'tamsin@example.com',
+    role: 'staff',
+  });
+  await client.post('/crm/team/members', {
+    name: 'Omar Haddad',
+    email: 'omar@example.com',
+    role: 'sales_rep',
+  });
   const customers = await waitFor(
     async () => {
       const r = await client.get<ApiPage<Customer>>('/crm/customers?limit=50');
@@ -60,7 +126,14 @@ it('takes a screenshot of each page', async () => {
     vip_status: true,
     company_name: 'Harbour Yoga Studio',
     job_title: 'Owner',
+    custom_fields: {
+      loyalty_tier: 'gold',
+      favourite_stylist: 'Mira',
+      allergies: ['latex'],
+      gift_card_balance: { amount_minor: 7500, currency: paidIn },
+    },
   });
+  await client.post(`/crm/customers/${star.id}/tags`, { add: ['Spa regular', 'Gift card'] });
   await client.post(`/crm/customers/${star.id}/interactions`, {
     interaction_type: 'call',
     subject: 'Asked about the spring retreat',
@@ -266,4 +339,41 @@ it('takes a screenshot of each page', async () => {
   await phoneMerge.goto(page.url());
   await phoneMerge.getByRole('radiogroup', { name: 'Last name' }).waitFor();
   await shoot(phoneMerge, 'merge-phone');
+
+  // Settings, each section as an admin sees it.
+  const settings = async (target: Page, path: string, title: string) => {
+    await target.goto(`${world.appUrl}settings/${path}`);
+    await target.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await target.locator('.state-loading').first().waitFor({ state: 'detached' });
+  };
+  await settings(page, 'custom-fields', 'Custom fields');
+  await shoot(page, 'settings-custom-fields');
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.getByLabel('Label', { exact: true }).fill('Preferred treatment room');
+  await page.getByLabel('Type', { exact: true }).selectOption({ label: 'One choice' });
+  await page.getByLabel('Choice 1', { exact: true }).fill('Garden room');
+  await page.getByLabel('Choice 2', { exact: true }).fill('Quiet room');
+  await page.getByRole('heading', { name: 'Add a custom field' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'settings-custom-field-add');
+
+  await page.goto(`${world.appUrl}customers/${star.id}`);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('group', { name: 'Custom fields' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'customer-edit-custom-fields');
+
+  await settings(page, 'general', 'Locale and currency');
+  await shoot(page, 'settings-locale');
+  await settings(page, 'stages', 'Lifecycle stages');
+  await shoot(page, 'settings-stages');
+  await settings(page, 'tags', 'Tags');
+  await shoot(page, 'settings-tags');
+  await settings(page, 'tracking', 'Tracking');
+  await shoot(page, 'settings-tracking');
+  await settings(page, 'team', 'Team');
+  await shoot(page, 'settings-team');
+
+  await settings(dark, 'custom-fields', 'Custom fields');
+  await shoot(dark, 'settings-custom-fields-dark');
+  await settings(phone, 'tags', 'Tags');
+  await shoot(phone, 'settings-phone');
 });

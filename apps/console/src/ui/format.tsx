@@ -62,6 +62,8 @@ export function moneyInputValue(money: Money): string {
 }
 
 export interface Formatters {
+  /** What the formatters were made for: the zone date-time inputs are read in, the currency. */
+  conventions: Conventions;
   dateTime: (iso: string) => string;
   date: (iso: string) => string;
   relative: (iso: string, nowMs?: number) => string;
@@ -91,6 +93,7 @@ export function makeFormatters(conventions: Conventions = {}): Formatters {
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const number = new Intl.NumberFormat(locale);
   return {
+    conventions,
     dateTime: (iso) => dateTime.format(new Date(iso)),
     // A calendar date (YYYY-MM-DD) is the same day everywhere: format it in UTC.
     date: (iso) =>

@@ -5,6 +5,10 @@ import { ApiError, describeError, fieldErrorMessage } from '../../api/problem';
 import type { Customer } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { Field } from '../../ui/Field';
+import { useFormat } from '../../ui/format';
+import { CustomFieldInput } from '../custom-fields/CustomFieldInput';
+import { changedValues, currencyOf, draftOf, type ValueDraft } from '../custom-fields/field-values';
+import { useCustomFields } from '../custom-fields/queries';
 import { STATUSES } from '../customers/list-query';
 import type { StageOption } from '../customers/CustomerFilters';
 import { MemberChip, MemberName, MemberPicker } from '../pickers/MemberPicker';
@@ -36,6 +40,25 @@ export function EditCustomerForm({
   const canAssign = can('bulkAssign');
   const [draft, setDraft] = useState<EditableFields>(() => editableFrom(customer));
   const [base, setBase] = useState<EditableFields>(() => editableFrom(customer));
+  // Custom field values as read when the form opened, and the inputs changed since.
+  const [storedValues, setStoredValues] = useState(customer.custom_fields);
+  const [valueDrafts, setValueDrafts] = useState<Record<string, ValueDraft>>({});
+  const definitions = useCustomFields();
+  const format = useFormat();
+  const valueContext = {
+    timeZone: format.conventions.timeZone,
+    currency: format.conventions.currency,
+  };
+  const changedCustomFields = changedValues(
+    definitions.data ?? [],
+    storedValues,
+    valueDrafts,
+    valueContext,
+  );
+  const body = {
+    ...changesBetween(base, draft),
+    ...(Object.keys(changedCustomFields).length > 0 ? { custom_fields: changedCustomFields } : {}),
+  };
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -49,7 +72,7 @@ export function EditCustomerForm({
             path: { id: customer.id },
             header: etag === null ? {} : { 'If-Match': etag },
           },
-          body: changesBetween(base, draft),
+          body,
         }),
       ),
     onSuccess: (result) => {
@@ -65,6 +88,8 @@ export function EditCustomerForm({
     if (fresh === undefined) return;
     setBase(editableFrom(fresh));
     setDraft(editableFrom(fresh));
+    setStoredValues(fresh.custom_fields);
+    setValueDrafts({});
     save.reset();
   };
 
@@ -75,8 +100,13 @@ export function EditCustomerForm({
       .filter((e) => formFieldOf(e.field) === field)
       .map(fieldErrorMessage)
       .join(' ') || undefined;
-  const unplaced = fieldErrors.filter((e) => !(formFieldOf(e.field) in draft));
-  const nothingChanged = Object.keys(changesBetween(base, draft)).length === 0;
+  const placedValues = new Set(
+    (definitions.data ?? []).map((d) => `custom_fields.${d.field_name}`),
+  );
+  const unplaced = fieldErrors.filter(
+    (e) => !(formFieldOf(e.field) in draft) && !placedValues.has(e.field),
+  );
+  const nothingChanged = Object.keys(body).length === 0;
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -251,6 +281,33 @@ export function EditCustomerForm({
           </div>
         </fieldset>
       )}
+      {definitions.isError ? (
+        <p className="field-error" role="alert">
+          The custom fields could not be loaded: {describeError(definitions.error)}
+        </p>
+      ) : (definitions.data ?? []).length > 0 ? (
+        <fieldset className="form-section">
+          <legend>Custom fields</legend>
+          <div className="form-grid">
+            {(definitions.data ?? []).map((def) => {
+              const stored = storedValues?.[def.field_name];
+              return (
+                <CustomFieldInput
+                  key={def.id}
+                  def={def}
+                  value={valueDrafts[def.field_name] ?? draftOf(def, stored, valueContext)}
+                  currency={currencyOf(def, stored, valueContext)}
+                  timeZone={valueContext.timeZone}
+                  error={errorOf(`custom_fields.${def.field_name}`)}
+                  onChange={(next) => {
+                    setValueDrafts({ ...valueDrafts, [def.field_name]: next });
+                  }}
+                />
+              );
+            })}
+          </div>
+        </fieldset>
+      ) : null}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={save.isPending || stale}>
           {save.isPending ? 'Saving…' : 'Save changes'}

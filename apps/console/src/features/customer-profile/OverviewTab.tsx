@@ -1,6 +1,8 @@
 import type { Customer } from '../../api/types';
 import { useFormat } from '../../ui/format';
 import { MemberName } from '../pickers/MemberPicker';
+import { showValue } from '../custom-fields/field-values';
+import { useCustomFields } from '../custom-fields/queries';
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -12,6 +14,29 @@ function Row({ term, children }: { term: string; children: React.ReactNode }) {
 }
 
 const none = <span className="muted">—</span>;
+
+/** The tenant's active custom fields in their order, with this customer's values. */
+function CustomFieldsCard({ customer }: { customer: Customer }) {
+  const format = useFormat();
+  const definitions = useCustomFields();
+  if (definitions.isPending || definitions.data?.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="custom-fields-heading">
+      <h2 id="custom-fields-heading">Custom fields</h2>
+      {definitions.isError ? (
+        <p className="muted">The custom fields could not be loaded.</p>
+      ) : (
+        <dl className="details">
+          {definitions.data.map((def) => (
+            <Row key={def.id} term={def.field_label}>
+              {showValue(def, customer.custom_fields?.[def.field_name], format) ?? none}
+            </Row>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
 
 export function OverviewTab({ customer }: { customer: Customer }) {
   const format = useFormat();
@@ -64,6 +89,7 @@ export function OverviewTab({ customer }: { customer: Customer }) {
           <Row term="Notes">{prefs?.notes ?? none}</Row>
         </dl>
       </section>
+      <CustomFieldsCard customer={customer} />
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { FileUp, GitMerge, LogOut, Users } from 'lucide-react';
+import { FileUp, GitMerge, LogOut, Settings, Users } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { ROLE_LABELS } from '../../auth/claims';
 import { useSession } from '../../auth/session';
 import { ThemeToggle } from '../../ui/theme';
+import { seesSettings } from '../settings/SettingsPage';
 
 /** The frame around every signed-in page: navigation, who is signed in, sign-out. */
 export function AppShell() {
@@ -45,6 +46,13 @@ export function AppShell() {
               <li>
                 <NavLink to="/duplicates">
                   <GitMerge aria-hidden="true" size={16} /> Duplicates
+                </NavLink>
+              </li>
+            )}
+            {seesSettings(can) && (
+              <li>
+                <NavLink to="/settings">
+                  <Settings aria-hidden="true" size={16} /> Settings
                 </NavLink>
               </li>
             )}
