@@ -175,6 +175,13 @@ describe('the tabs of a customer profile', () => {
       last_name: 'Blackwood',
       owner_id: 'rep-otto',
     });
+    // A first opportunity is in the tenant's currency.
+    const settings = await admin.put('/crm/settings/tenant', {
+      locale: 'en-GB',
+      timezone: 'UTC',
+      currency: 'EUR',
+    });
+    expect(settings.status).toBe(200);
     const page = await world.signedIn(token);
     await openTab(page, customer, 'Opportunities');
     await page.getByText('No opportunities yet').waitFor();
