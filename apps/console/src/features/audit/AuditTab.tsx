@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight, Lock } from 'lucide-react';
+import { Pager } from '../../ui/Pager';
+import { Lock } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { AuditEntry } from '../../api/types';
@@ -184,30 +185,14 @@ export function AuditTab({ customerId }: { customerId: string }) {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages of the audit trail">
-            <button
-              type="button"
-              className="btn"
-              disabled={cursors.length === 0}
-              onClick={() => {
-                setCursors(cursors.slice(0, -1));
-              }}
-            >
-              <ChevronLeft aria-hidden="true" size={16} /> Newer
-            </button>
-            <span className="muted">Page {cursors.length + 1}</span>
-            <button
-              type="button"
-              className="btn"
-              disabled={page.data.next_cursor === null}
-              onClick={() => {
-                const next = page.data.next_cursor;
-                if (next !== null) setCursors([...cursors, next]);
-              }}
-            >
-              Older <ChevronRight aria-hidden="true" size={16} />
-            </button>
-          </nav>
+          <Pager
+            label="Pages of the audit trail"
+            cursors={cursors}
+            nextCursor={page.data.next_cursor}
+            onCursors={setCursors}
+            previousLabel="Newer"
+            nextLabel="Older"
+          />
         </>
       )}
     </section>

@@ -1,4 +1,5 @@
-import { ArrowDown, ArrowUp, ChevronLeft, ChevronRight, Download, Star } from 'lucide-react';
+import { ArrowDown, ArrowUp, Download, Star } from 'lucide-react';
+import { Pager } from '../../ui/Pager';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../../api/problem';
@@ -395,30 +396,14 @@ export function CustomerListPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages of customers">
-            <button
-              type="button"
-              className="btn"
-              disabled={cursors.length === 0}
-              onClick={() => {
-                setTrail({ key: filterKey, cursors: cursors.slice(0, -1) });
-              }}
-            >
-              <ChevronLeft aria-hidden="true" size={16} /> Previous
-            </button>
-            <span className="muted">Page {cursors.length + 1}</span>
-            <button
-              type="button"
-              className="btn"
-              disabled={page.data.nextCursor === null}
-              onClick={() => {
-                const next = page.data.nextCursor;
-                if (next !== null) setTrail({ key: filterKey, cursors: [...cursors, next] });
-              }}
-            >
-              Next <ChevronRight aria-hidden="true" size={16} />
-            </button>
-          </nav>
+          <Pager
+            label="Pages of customers"
+            cursors={cursors}
+            nextCursor={page.data.nextCursor}
+            onCursors={(next) => {
+              setTrail({ key: filterKey, cursors: next });
+            }}
+          />
         </>
       )}
     </section>

@@ -1,4 +1,5 @@
-import { ChevronLeft, ChevronRight, GitMerge, Search } from 'lucide-react';
+import { GitMerge, Search } from 'lucide-react';
+import { Pager } from '../../ui/Pager';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/problem';
@@ -80,32 +81,13 @@ function FindCustomer({ q, onSearch }: { q: string; onSearch: (q: string) => voi
               </li>
             ))}
           </ul>
-          {(trail.length > 0 || results.data.next_cursor !== null) && (
-            <nav className="pager" aria-label="Pages of customers found">
-              <button
-                type="button"
-                className="btn"
-                disabled={trail.length === 0}
-                onClick={() => {
-                  setTrail(trail.slice(0, -1));
-                }}
-              >
-                <ChevronLeft aria-hidden="true" size={16} /> Previous
-              </button>
-              <span className="muted">Page {trail.length + 1}</span>
-              <button
-                type="button"
-                className="btn"
-                disabled={results.data.next_cursor === null}
-                onClick={() => {
-                  const next = results.data.next_cursor;
-                  if (next !== null) setTrail([...trail, next]);
-                }}
-              >
-                Next <ChevronRight aria-hidden="true" size={16} />
-              </button>
-            </nav>
-          )}
+          <Pager
+            label="Pages of customers found"
+            cursors={trail}
+            nextCursor={results.data.next_cursor}
+            onCursors={setTrail}
+            hideWhenSingle
+          />
         </>
       )}
     </>

@@ -1,4 +1,5 @@
-import { ChevronLeft, ChevronRight, Download } from 'lucide-react';
+import { Download } from 'lucide-react';
+import { Pager } from '../../ui/Pager';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { describeError } from '../../api/problem';
@@ -160,32 +161,13 @@ function ErrorReport({ job, custom }: { job: CustomerImport; custom: CustomTarge
               </tbody>
             </table>
           </div>
-          {(cursors.length > 0 || errors.data.next_cursor !== null) && (
-            <nav className="pager" aria-label="Pages of errors">
-              <button
-                type="button"
-                className="btn"
-                disabled={cursors.length === 0}
-                onClick={() => {
-                  setCursors(cursors.slice(0, -1));
-                }}
-              >
-                <ChevronLeft aria-hidden="true" size={16} /> Previous
-              </button>
-              <span className="muted">Page {cursors.length + 1}</span>
-              <button
-                type="button"
-                className="btn"
-                disabled={errors.data.next_cursor === null}
-                onClick={() => {
-                  const next = errors.data.next_cursor;
-                  if (next !== null) setCursors([...cursors, next]);
-                }}
-              >
-                Next <ChevronRight aria-hidden="true" size={16} />
-              </button>
-            </nav>
-          )}
+          <Pager
+            label="Pages of errors"
+            cursors={cursors}
+            nextCursor={errors.data.next_cursor}
+            onCursors={setCursors}
+            hideWhenSingle
+          />
         </>
       )}
     </section>

@@ -1,4 +1,5 @@
-import { ChevronLeft, ChevronRight, Upload } from 'lucide-react';
+import { Upload } from 'lucide-react';
+import { Pager } from '../../ui/Pager';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useSession } from '../../auth/session';
@@ -82,30 +83,12 @@ export function ImportsPage() {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Pages of imports">
-            <button
-              type="button"
-              className="btn"
-              disabled={cursors.length === 0}
-              onClick={() => {
-                setCursors(cursors.slice(0, -1));
-              }}
-            >
-              <ChevronLeft aria-hidden="true" size={16} /> Previous
-            </button>
-            <span className="muted">Page {cursors.length + 1}</span>
-            <button
-              type="button"
-              className="btn"
-              disabled={page.data.next_cursor === null}
-              onClick={() => {
-                const next = page.data.next_cursor;
-                if (next !== null) setCursors([...cursors, next]);
-              }}
-            >
-              Next <ChevronRight aria-hidden="true" size={16} />
-            </button>
-          </nav>
+          <Pager
+            label="Pages of imports"
+            cursors={cursors}
+            nextCursor={page.data.next_cursor}
+            onCursors={setCursors}
+          />
         </>
       )}
     </section>

@@ -10,9 +10,9 @@ import { Field } from '../../ui/Field';
 import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
 import { useFormat } from '../../ui/format';
 import { usePageTitle } from '../../ui/page-title';
-import { useCursorTrail } from './cursor-trail';
+import { useCursorTrail } from '../../ui/cursor-trail';
 import { errorsFor, isStale } from './form-errors';
-import { Pager } from './Pager';
+import { Pager } from '../../ui/Pager';
 
 const TAGS_KEY = ['tags'] as const;
 const PAGE_SIZE = 50;
@@ -432,7 +432,13 @@ export function TagsPage() {
               </tbody>
             </table>
           </div>
-          <Pager label="Pages of tags" trail={trail} nextCursor={tags.data.next_cursor} />
+          <Pager
+            label="Pages of tags"
+            cursors={trail.cursors}
+            onCursors={trail.set}
+            nextCursor={tags.data.next_cursor}
+            hideWhenSingle
+          />
         </>
       )}
       {deleting && (

@@ -12,9 +12,9 @@ import { Field } from '../../ui/Field';
 import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
 import { useFormat } from '../../ui/format';
 import { usePageTitle } from '../../ui/page-title';
-import { useCursorTrail } from './cursor-trail';
+import { useCursorTrail } from '../../ui/cursor-trail';
 import { errorsFor, isStale } from './form-errors';
-import { Pager } from './Pager';
+import { Pager } from '../../ui/Pager';
 import { MEMBERS_KEY, TEAMS_KEY, useTeams } from './team-queries';
 import { TeamsSection } from './TeamsSection';
 
@@ -549,7 +549,13 @@ export function TeamPage() {
               </tbody>
             </table>
           </div>
-          <Pager label="Pages of members" trail={trail} nextCursor={members.data.next_cursor} />
+          <Pager
+            label="Pages of members"
+            cursors={trail.cursors}
+            onCursors={trail.set}
+            nextCursor={members.data.next_cursor}
+            hideWhenSingle
+          />
         </>
       )}
       {deactivating && (

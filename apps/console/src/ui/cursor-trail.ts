@@ -8,6 +8,10 @@ export function useCursorTrail(key: string) {
   const [trail, setTrail] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
   const cursors = trail.key === key ? trail.cursors : [];
   return {
+    cursors,
+    set: (next: string[]) => {
+      setTrail({ key, cursors: next });
+    },
     cursor: cursors.at(-1),
     page: cursors.length + 1,
     hasPrevious: cursors.length > 0,
