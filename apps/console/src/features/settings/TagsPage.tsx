@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { SaveFailed } from './SaveFailed';
 import { Pencil, Plus, Search, Trash2 } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import { api, unwrap } from '../../api/client';
@@ -11,7 +12,7 @@ import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
 import { useFormat } from '../../ui/format';
 import { usePageTitle } from '../../ui/page-title';
 import { useCursorTrail } from '../../ui/cursor-trail';
-import { errorsFor, isStale } from './form-errors';
+import { errorsFor } from './form-errors';
 import { Pager } from '../../ui/Pager';
 
 const TAGS_KEY = ['tags'] as const;
@@ -189,16 +190,7 @@ function EditTagRow({ tag, onDone }: { tag: Tag; onDone: (message: string) => vo
           }}
           noValidate
         >
-          {save.isError && (
-            <div className="state state-error" role="alert">
-              <p className="state-title">
-                {isStale(save.error)
-                  ? 'Someone else changed this tag first. Cancel to see their change.'
-                  : 'The tag was not saved'}
-              </p>
-              {!isStale(save.error) && <p>{describeError(save.error)}</p>}
-            </div>
-          )}
+          {save.isError && <SaveFailed error={save.error} what="tag" />}
           <div className="form-grid">
             <Field id={`${id}-name`} label="Name" error={errorOf('name')}>
               <input

@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { SaveFailed } from './SaveFailed';
 import { Pencil, UserPlus } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import { api, unwrap } from '../../api/client';
@@ -13,7 +14,7 @@ import { Empty, ErrorMessage, Loading } from '../../ui/feedback';
 import { useFormat } from '../../ui/format';
 import { usePageTitle } from '../../ui/page-title';
 import { useCursorTrail } from '../../ui/cursor-trail';
-import { errorsFor, isStale } from './form-errors';
+import { errorsFor } from './form-errors';
 import { Pager } from '../../ui/Pager';
 import { MEMBERS_KEY, TEAMS_KEY, useTeams } from './team-queries';
 import { TeamsSection } from './TeamsSection';
@@ -239,16 +240,7 @@ function EditMemberRow({
             else save.mutate();
           }}
         >
-          {save.isError && (
-            <div className="state state-error" role="alert">
-              <p className="state-title">
-                {isStale(save.error)
-                  ? 'Someone else changed this member first. Cancel to see their change.'
-                  : 'The member was not saved'}
-              </p>
-              {!isStale(save.error) && <p>{describeError(save.error)}</p>}
-            </div>
-          )}
+          {save.isError && <SaveFailed error={save.error} what="member" />}
           <div className="form-grid">
             <Field id={`${id}-name`} label="Name" error={errorOf('name')}>
               <input
