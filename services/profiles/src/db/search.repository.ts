@@ -55,11 +55,17 @@ const TYPO_IDS_MAX = 100;
 
 /**
  * Below this word similarity a word of the name is not a typo of a word of the query any
- * more. Each word is held to it on its own, so it is lower than the 0.4 a whole query was:
- * one letter changed inside a five-letter word ("clcrk" for "clark") leaves 3 of its 6
- * trigrams, 0.33, and 17 % of the benchmark's one-typo queries found nothing at 0.4.
+ * more. Each word is held to it on its own, so it is lower than the whole query's: one letter
+ * changed inside a five-letter word ("clcrk" for "clark") leaves 0.33, and 17 % of the
+ * benchmark's one-typo queries found nothing with every word held to 0.4.
  */
-const TYPO_THRESHOLD = 0.3;
+const TYPO_WORD_THRESHOLD = 0.3;
+
+/**
+ * The whole query must still be this like the name: a word alone at 0.3 lets through names
+ * sharing only an ending ("oldname" is 0.375 like "newname").
+ */
+const TYPO_QUERY_THRESHOLD = 0.4;
 
 function scopeOn(scope: CustomerScope): SQL {
   const tenant = eq(d.tenantId, scope.tenantId);
@@ -245,14 +251,18 @@ export class PostgresSearchIndex implements SearchIndex {
   ): Promise<SearchHit[]> {
     const tsq = sql`to_tsquery('simple', ${prefixQuery(match.words)})`;
     const prefix = sql`${d.doc} @@ ${tsq}`;
-    // Every word must be like some word of the name (a prefix passes too); the whole query's
-    // distance orders them. One condition on the whole query let a long word carry a
-    // missing one ("zoe xyzzy" found every Zoe) and a short query miss a hyphenated name.
-    const typo = and(...match.words.map((w) => sql`${w} OPERATOR(profiles.<%) ${d.names}`)) as SQL;
+    // Every word must be like some word of the name (a prefix passes too), and the whole
+    // query like the name; its distance orders them. The whole query alone let a long word
+    // carry a missing one ("zoe xyzzy" found every Zoe) and a short query miss a hyphenated
+    // name.
+    const typo = and(
+      ...match.words.map((w) => sql`${w} OPERATOR(profiles.<%) ${d.names}`),
+      sql`profiles.word_similarity(${match.text}, ${d.names}) >= ${TYPO_QUERY_THRESHOLD}`,
+    ) as SQL;
     const distance = (names: AnyColumn) => sql`${match.text} OPERATOR(profiles.<<->) ${names}`;
     return transaction(this.db, async ({ db: tx }) => {
       await tx.execute(
-        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_THRESHOLD)}, true)`,
+        sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(TYPO_WORD_THRESHOLD)}, true)`,
       );
       // Typo matches, as many as are ranked: the inner LIMIT
       // bounds the rows read and sorted by distance.
