@@ -26,6 +26,7 @@ import type { Metrics } from './metrics.js';
 import type { Outbox } from './outbox.js';
 import type { KitTables } from './tables.js';
 import { transaction, type TxContext } from './tx-context.js';
+import { unnestRows } from './unnest.js';
 
 export interface HandlerContext {
   tx: Tx;
@@ -524,12 +525,10 @@ export class Consumer {
     const { db, tables, outbox, logger } = this.options;
     return transaction(db, async (ctx) => {
       const { db: tx } = ctx;
-      // The batch's inbox rows in one statement of three parameters, however long the batch.
+      // The batch's inbox rows in one statement, one array per column, however long the batch.
+      const rows = events.map((e) => ({ consumer: this.queue, eventId: e.id, eventType: e.type }));
       const inserted = await tx.execute<{ event_id: string }>(sql`
-        INSERT INTO ${tables.inbox} (consumer, event_id, event_type)
-        SELECT ${this.queue}, * FROM unnest(
-          ${sql.param(events.map((e) => e.id))}::text[],
-          ${sql.param(events.map((e) => e.type))}::text[])
+        INSERT INTO ${tables.inbox} ${unnestRows(tables.inbox, rows)}
         ON CONFLICT DO NOTHING
         RETURNING event_id`);
       const fresh = new Set(inserted.rows.map((r) => r.event_id));

@@ -3,6 +3,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { HeldBack } from './held-back.js';
+import { unnestRows } from './unnest.js';
 import type { KitTables } from './tables.js';
 
 export function outboxChannel(schema: string): string {
@@ -38,18 +39,11 @@ export interface OutboxMessage {
 export class Outbox extends HeldBack<OutboxRow> {
   constructor(tables: KitTables, schema: string) {
     const t = tables.outbox;
-    // One statement for any number of rows: the rows as arrays (unnest), and the relay
+    // One statement for any number of rows: the rows as arrays (unnestRows), and the relay
     // notified once (NOTIFY is transactional: it fires on commit).
     super(async (tx, rows) => {
       await tx.execute(sql`
-        WITH appended AS (
-          INSERT INTO ${t} (id, exchange, routing_key, tenant_id, envelope)
-          SELECT * FROM unnest(
-            ${sql.param(rows.map((r) => r.id))}::uuid[],
-            ${sql.param(rows.map((r) => r.exchange))}::text[],
-            ${sql.param(rows.map((r) => r.routingKey))}::text[],
-            ${sql.param(rows.map((r) => r.tenantId))}::uuid[],
-            ${sql.param(rows.map((r) => JSON.stringify(r.envelope)))}::jsonb[]))
+        WITH appended AS (INSERT INTO ${t} ${unnestRows(t, rows)})
         SELECT pg_notify(${outboxChannel(schema)}, '')`);
     });
   }

@@ -255,8 +255,7 @@ export class CustomersRepository {
       SELECT c.tenant_id::text AS tenant_id, c.id::text AS id, ${side.refs} AS refs,
         ${side.tags} AS tags, ${side.collaborators} AS collaborators, ${side.phones} AS phones,
         ${side.custom_fields} AS custom_fields
-      FROM unnest(${sql.param(keys.map((k) => k.tenantId))}::uuid[],
-                  ${sql.param(keys.map((k) => k.id))}::uuid[]) AS c(tenant_id, id)`);
+      FROM ${pairsOf(keys)} AS c(tenant_id, id)`);
     return new Map(result.rows.map((r) => [keyOf(r.tenant_id, r.id), r]));
   }
 
